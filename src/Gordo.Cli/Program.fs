@@ -1,0 +1,4 @@
+module Gordo.Cli.Program
+
+[<EntryPoint>]
+let main _ = 0

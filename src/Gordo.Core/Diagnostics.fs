@@ -1,0 +1,6 @@
+namespace Gordo.Core
+
+/// Placeholder.
+module Diagnostics =
+    /// x
+    let x = 1
