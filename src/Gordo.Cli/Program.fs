@@ -18,7 +18,10 @@ let private run (results: ParseResults<GordoArgs>) =
 
 [<EntryPoint>]
 let main argv =
-    let parser = ArgumentParser.Create<GordoArgs>(programName = "gordo")
+    // checkStructure = false: Argu's reflection check of the argument types costs ~150-200 ms of
+    // start-up on every run; the structure is checked once by a test instead.
+    let parser =
+        ArgumentParser.Create<GordoArgs>(programName = "gordo", checkStructure = false)
 
     try
         run (parser.ParseCommandLine(argv, raiseOnUsage = true))

@@ -24,13 +24,17 @@ type Scalar =
 /// Scalar resolution.
 [<RequireQualifiedAccess>]
 module Scalar =
-    let private nulls = set [ ""; "~"; "null"; "Null"; "NULL" ]
+    // Hash sets: resolution runs for every scalar of a config (hundreds of thousands in a big one).
+    let private words (items: string list) =
+        Collections.Generic.HashSet<string>(items, StringComparer.Ordinal)
+
+    let private nulls = words [ ""; "~"; "null"; "Null"; "NULL" ]
 
     let private trues =
-        set [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
+        words [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
 
     let private falses =
-        set [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
+        words [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
 
     let private intPattern = Regex(@"^[-+]?(0|[1-9][0-9_]*)$", RegexOptions.Compiled)
     let private hexPattern = Regex(@"^[-+]?0x[0-9a-fA-F_]+$", RegexOptions.Compiled)
@@ -46,13 +50,16 @@ module Scalar =
         )
 
     let private tryInt (text: string) =
-        let clean = text.Replace("_", "")
+        let clean () = text.Replace("_", "")
 
         if intPattern.IsMatch text then
+            let clean = clean ()
+
             match Int64.TryParse(clean, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) with
             | true, value -> Some(Scalar.Int value)
             | _ -> Some(Scalar.Float(Double.Parse(clean, CultureInfo.InvariantCulture)))
         elif hexPattern.IsMatch text then
+            let clean = clean ()
             let negative = clean.StartsWith "-"
             let digits = clean.TrimStart('-', '+').Substring 2
 
@@ -69,8 +76,11 @@ module Scalar =
         | "+.inf" -> Some(Scalar.Float Double.PositiveInfinity)
         | "-.inf" -> Some(Scalar.Float Double.NegativeInfinity)
         | ".nan" -> Some(Scalar.Float Double.NaN)
-        | _ when floatPattern.IsMatch text && text <> "." ->
-            Some(Scalar.Float(Double.Parse(text.Replace("_", ""), CultureInfo.InvariantCulture)))
+        | _ when floatPattern.IsMatch text ->
+            // TryParse: the pattern also admits digit-less texts such as `-.` and `._`, which are strings.
+            match Double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture) with
+            | true, value -> Some(Scalar.Float value)
+            | _ -> None
         | _ -> None
 
     let private tryTimestamp (text: string) =
@@ -81,6 +91,11 @@ module Scalar =
         else
             None
 
+    /// Numbers, `.inf`/`.nan` and timestamps all start with a digit, a sign or a dot.
+    let private mayBeNumberOrDate (text: string) =
+        text.Length > 0
+        && (Char.IsAsciiDigit text.[0] || text.[0] = '-' || text.[0] = '+' || text.[0] = '.')
+
     /// Resolves a scalar's text and style to its typed value.
     let resolve (text: string) (style: ScalarStyle) : Scalar =
         match style with
@@ -88,10 +103,11 @@ module Scalar =
         | ScalarStyle.Plain when nulls.Contains text -> Scalar.Null
         | ScalarStyle.Plain when trues.Contains text -> Scalar.Bool true
         | ScalarStyle.Plain when falses.Contains text -> Scalar.Bool false
+        | ScalarStyle.Plain when not (mayBeNumberOrDate text) -> Scalar.String text
         | ScalarStyle.Plain ->
             tryInt text
-            |> Option.orElse (tryFloat text)
-            |> Option.orElse (tryTimestamp text)
+            |> Option.orElseWith (fun () -> tryFloat text)
+            |> Option.orElseWith (fun () -> tryTimestamp text)
             |> Option.defaultValue (Scalar.String text)
 
     /// True when the text looks like a date or date-time (quoted or not).
