@@ -24,17 +24,14 @@ type Scalar =
 /// Scalar resolution.
 [<RequireQualifiedAccess>]
 module Scalar =
-    // Hash sets: resolution runs for every scalar of a config (hundreds of thousands in a big one).
-    let private words (items: string list) =
-        Collections.Generic.HashSet<string>(items, StringComparer.Ordinal)
-
-    let private nulls = words [ ""; "~"; "null"; "Null"; "NULL" ]
+    let private nulls =
+        System.Collections.Generic.HashSet [ ""; "~"; "null"; "Null"; "NULL" ]
 
     let private trues =
-        words [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
+        System.Collections.Generic.HashSet [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
 
     let private falses =
-        words [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
+        System.Collections.Generic.HashSet [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
 
     let private intPattern = Regex(@"^[-+]?(0|[1-9][0-9_]*)$", RegexOptions.Compiled)
     let private hexPattern = Regex(@"^[-+]?0x[0-9a-fA-F_]+$", RegexOptions.Compiled)
@@ -50,16 +47,13 @@ module Scalar =
         )
 
     let private tryInt (text: string) =
-        let clean () = text.Replace("_", "")
+        let clean = text.Replace("_", "")
 
         if intPattern.IsMatch text then
-            let clean = clean ()
-
             match Int64.TryParse(clean, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) with
             | true, value -> Some(Scalar.Int value)
             | _ -> Some(Scalar.Float(Double.Parse(clean, CultureInfo.InvariantCulture)))
         elif hexPattern.IsMatch text then
-            let clean = clean ()
             let negative = clean.StartsWith "-"
             let digits = clean.TrimStart('-', '+').Substring 2
 
@@ -91,10 +85,10 @@ module Scalar =
         else
             None
 
-    /// Numbers, `.inf`/`.nan` and timestamps all start with a digit, a sign or a dot.
-    let private mayBeNumberOrDate (text: string) =
-        text.Length > 0
-        && (Char.IsAsciiDigit text.[0] || text.[0] = '-' || text.[0] = '+' || text.[0] = '.')
+    /// Numbers and timestamps start with a digit, a sign or a dot; anything else is a string
+    /// (a cheap test that keeps the regular expressions off tag names and class paths).
+    let private mayBeNumberOrDate (c: char) =
+        Char.IsDigit c || c = '-' || c = '+' || c = '.'
 
     /// Resolves a scalar's text and style to its typed value.
     let resolve (text: string) (style: ScalarStyle) : Scalar =
@@ -103,7 +97,7 @@ module Scalar =
         | ScalarStyle.Plain when nulls.Contains text -> Scalar.Null
         | ScalarStyle.Plain when trues.Contains text -> Scalar.Bool true
         | ScalarStyle.Plain when falses.Contains text -> Scalar.Bool false
-        | ScalarStyle.Plain when not (mayBeNumberOrDate text) -> Scalar.String text
+        | ScalarStyle.Plain when not (mayBeNumberOrDate text.[0]) -> Scalar.String text
         | ScalarStyle.Plain ->
             tryInt text
             |> Option.orElseWith (fun () -> tryFloat text)
