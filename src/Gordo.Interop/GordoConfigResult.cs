@@ -16,7 +16,9 @@ public sealed class GordoConfigResult
         ProjectName = projectName;
         Machines = machines;
         Diagnostics = diagnostics;
-        IsValid = !diagnostics.Any(d => d.IsError);
+        Errors = diagnostics.Where(d => d.IsError).ToList().AsReadOnly();
+        Warnings = diagnostics.Where(d => !d.IsError).ToList().AsReadOnly();
+        IsValid = Errors.Count == 0;
         _yaml = new Lazy<string?>(yaml);
         _json = new Lazy<string?>(json);
     }
@@ -28,10 +30,10 @@ public sealed class GordoConfigResult
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
 
     /// <summary>The errors only.</summary>
-    public IReadOnlyList<Diagnostic> Errors => Diagnostics.Where(d => d.IsError).ToList();
+    public IReadOnlyList<Diagnostic> Errors { get; }
 
     /// <summary>The warnings only.</summary>
-    public IReadOnlyList<Diagnostic> Warnings => Diagnostics.Where(d => !d.IsError).ToList();
+    public IReadOnlyList<Diagnostic> Warnings { get; }
 
     /// <summary>The project name, or null when the config has errors.</summary>
     public string? ProjectName { get; }

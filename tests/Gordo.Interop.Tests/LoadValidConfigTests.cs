@@ -124,3 +124,45 @@ public class LoadValidConfigTests
             () => GordoConfig.LoadAsync(Conformance.Config("examples__config.yaml"), cancelled.Token));
     }
 }
+
+public class QuotesAndMetadataTests
+{
+    private static readonly GordoConfigResult Quotes = GordoConfig.Load(Conformance.Config(
+        "tests__gordo__workflow__test_workflow_generator__data__config-test-quotes.yml"));
+
+    [Fact]
+    public void Tags_keep_slashes_and_quotes()
+    {
+        Assert.True(Quotes.IsValid, string.Join("\n", Quotes.Diagnostics));
+        Assert.Equal(new[] { "CT/1", "CT\"2", "CT'3" }, Assert.Single(Quotes.Machines).Tags);
+    }
+
+    [Fact]
+    public void Machine_metadata_is_a_plain_dictionary()
+    {
+        var metadata = Quotes.Machines[0].Metadata;
+        Assert.Equal(new[] { "withSingle", "withDouble", "single'in'key" }, metadata.Keys);
+        Assert.Equal("a string with ' in it", metadata["withSingle"]);
+        Assert.Equal("why not", metadata["single'in'key"]);
+        Assert.Empty(Quotes.Machines[0].GlobalMetadata);
+    }
+
+    [Fact]
+    public void Nested_lists_and_literals_in_model_parameters_are_plain_or_lists()
+    {
+        var steps = Quotes.Machines[0].Model.Parameters["steps"].Items;
+        var columnTransformer = steps[1].Model!;
+        Assert.Equal("sklearn.compose.ColumnTransformer", columnTransformer.ClassPath);
+        var transformers = columnTransformer.Parameters["transformers"];
+        Assert.Equal(ModelParameterKind.List, transformers.Kind);
+        var first = transformers.Items[0];
+        Assert.Equal(ModelParameterKind.List, first.Kind);
+        Assert.Equal("dropper", first.Items[0].Value);
+        Assert.Equal("[[\"dropper\",\"drop\",\"CT'3\"]]", transformers.ToJson());
+        var drop = first.Items[1].Model!;
+        Assert.Equal(ModelNodeKind.Literal, drop.Kind);
+        Assert.Equal("drop", drop.ClassPath);
+        Assert.Equal(ModelParameterKind.Plain, columnTransformer.Parameters["remainder"].Kind);
+        Assert.Equal("passthrough", columnTransformer.Parameters["remainder"].Value);
+    }
+}
