@@ -65,11 +65,13 @@ module Program =
         ],
         allocated
 
-    let private report (count: int) (gordo: string) (big: string) (one: string) =
+    let private report (count: int) (root: string) (gordo: string) (big: string) (one: string) =
         let ours, allocated = compileRows count big
         let gordoRows = Suite.gordoRows gordo count big one
+        let published = Path.Combine(Path.GetDirectoryName big, "gordo-r2r")
+        let r2rRows = Suite.readyToRunRows (Suite.publishReadyToRun root published) one
         let peers = Suite.peerRows count big one
-        printTable (ours @ gordoRows @ peers)
+        printTable (ours @ gordoRows @ r2rRows @ peers)
         printfn ""
 
         let torch =
@@ -126,7 +128,7 @@ module Program =
                     Environment.ProcessorCount
                     (File.ReadAllText "/proc/loadavg" |> fun s -> s.Trim())
 
-                report count gordo big one
+                report count root gordo big one
                 printfn "load average after: %s" (File.ReadAllText("/proc/loadavg").Trim())
                 0
         finally

@@ -121,6 +121,55 @@ module Suite =
             row (sprintf "gordo validate, %d-machine file (process wall)" count) (validate 3 big)
         ]
 
+    /// Publishes the CLI with ReadyToRun code into `dir` (how it would ship); the `gordo` path, or
+    /// None (with a message) when publishing fails, e.g. without the runtime pack in the NuGet cache.
+    let publishReadyToRun (root: string) (dir: string) : string option =
+        let project = Path.Combine(root, "src", "Gordo.Cli")
+
+        let run =
+            Measure.run "dotnet" [
+                "publish"
+                project
+                "-c"
+                "Release"
+                "-r"
+                "linux-x64"
+                "--self-contained"
+                "false"
+                "-p:PublishReadyToRun=true"
+                "-o"
+                dir
+                "-nologo"
+                "-v:q"
+            ]
+
+        let gordo = Path.Combine(dir, "gordo")
+
+        if run.ExitCode = 0 && File.Exists gordo then
+            Some gordo
+        else
+            eprintfn "bench: ReadyToRun publish failed (%d), row skipped: %s" run.ExitCode run.Output
+            None
+
+    /// `gordo validate` of the one-machine file with a ReadyToRun-published CLI.
+    let readyToRunRows (gordo: string option) (one: string) : Row list =
+        match gordo with
+        | None -> []
+        | Some exe ->
+            let validate runs =
+                check "gordo validate (ReadyToRun)" (Measure.processRuns runs 0 exe [ "validate"; one ])
+
+            validate 1 |> ignore
+            let sample = validate 10
+
+            [
+                {
+                    row "gordo validate (ReadyToRun publish), 1-machine file (process wall)" sample with
+                        Target = "<= 500 ms"
+                        Met = Some(Measure.median sample.Runs <= 500.0)
+                }
+            ]
+
     /// PyYAML on the same files (empty when python3-yaml is missing).
     let peerRows (count: int) (big: string) (one: string) : Row list =
         if not (Peers.pythonYamlAvailable ()) then
