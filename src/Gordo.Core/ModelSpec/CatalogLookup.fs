@@ -1,0 +1,71 @@
+namespace Gordo.Core.Specs
+
+open System.Collections.Generic
+open Gordo.Core
+
+/// How a class path was found in the catalog.
+[<RequireQualifiedAccess>]
+type Lookup =
+    /// The canonical path or a current alias.
+    | Found of CatalogEntry
+    /// A legacy path, accepted with a warning.
+    | FoundLegacy of CatalogEntry
+    /// Not in the catalog.
+    | NotFound of suggestion: string option
+
+/// The model catalog: every class path a config may name (spec §2.3), with its parameters.
+[<RequireQualifiedAccess>]
+module Catalog =
+    /// Every entry.
+    let entries: CatalogEntry list = SklearnEntries.all @ GordoEntries.all
+
+    let private byPath =
+        let table = Dictionary<string, CatalogEntry * bool>()
+
+        for e in entries do
+            table.[e.Path] <- (e, false)
+
+            for alias in e.Aliases do
+                table.[alias] <- (e, false)
+
+            for old in e.Legacy do
+                table.[old] <- (e, true)
+
+        table
+
+    /// Looks a class path up.
+    let lookup (path: string) : Lookup =
+        match byPath.TryGetValue path with
+        | true, (entry, false) -> Lookup.Found entry
+        | true, (entry, true) -> Lookup.FoundLegacy entry
+        | _ -> Lookup.NotFound(Suggest.closest byPath.Keys path)
+
+    /// The entry of a class path (canonical, alias or legacy).
+    let tryFind (path: string) : CatalogEntry option =
+        match byPath.TryGetValue path with
+        | true, (entry, _) -> Some entry
+        | _ -> None
+
+    /// True when the string names a catalog class (any kind).
+    let isKnown (path: string) : bool = byPath.ContainsKey path
+
+    /// The parameter spec of a class, if declared.
+    let tryParameter (entry: CatalogEntry) (name: string) : ParameterSpec option =
+        entry.Parameters |> List.tryFind (fun p -> p.Name = name)
+
+    /// Metric functions accepted by `evaluation.metrics` (bare names live in `sklearn.metrics`).
+    let metrics: string list = [
+        "explained_variance_score"
+        "r2_score"
+        "mean_squared_error"
+        "mean_absolute_error"
+        "median_absolute_error"
+        "max_error"
+        "mean_absolute_percentage_error"
+        "mean_squared_log_error"
+    ]
+
+    /// The bare metric name of a metric reference (`sklearn.metrics.r2_score` → `r2_score`), if known.
+    let tryMetric (reference: string) : string option =
+        let name = reference.Replace("sklearn.metrics.", "")
+        if List.contains name metrics then Some name else None

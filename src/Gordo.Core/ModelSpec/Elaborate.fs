@@ -1,0 +1,185 @@
+namespace Gordo.Core.Specs
+
+open Gordo.Core
+open Gordo.Core.Yaml
+
+/// Turns a model definition node into a ModelSpec, checking it against the catalog as it goes
+/// (spec §2.1): unknown classes and parameters, wrong parameter types, legacy paths.
+[<RequireQualifiedAccess>]
+module Elaborate =
+    let private literals = set [ "drop"; "passthrough" ]
+
+    /// Parameters whose list value is a list of steps.
+    let private stepListKeys =
+        set [ "steps"; "transformer_list"; "layers"; "callbacks" ]
+
+    let private isClassLike (text: string) =
+        Catalog.isKnown text
+        || (text.Contains '.'
+            && not (text.Contains ' ')
+            && (let last = text.Substring(text.LastIndexOf '.' + 1)
+                last <> "" && System.Char.IsUpper last.[0]))
+
+    let private isNullNode (node: Node) =
+        match node.Value with
+        | NodeValue.Scalar(text, style) -> Scalar.resolve text style = Scalar.Null
+        | _ -> false
+
+    /// Resolves a class path through the catalog: the canonical path and its diagnostics.
+    let private resolveClass (node: Node) (path: string) : string * CatalogEntry option * Diagnostic list =
+        match Catalog.lookup path with
+        | Lookup.Found entry -> entry.Path, Some entry, []
+        | Lookup.FoundLegacy entry ->
+            entry.Path, Some entry, [ Problem.at node (Problem.LegacyClassPath(path, entry.Path)) ]
+        | Lookup.NotFound suggestion -> path, None, [ Problem.at node (Problem.UnknownModelClass(path, suggestion)) ]
+
+    let rec private step (node: Node) : ModelSpec * Diagnostic list =
+        match node.Value with
+        | NodeValue.Scalar(text, ScalarStyle.Plain)
+        | NodeValue.Scalar(text, ScalarStyle.Quoted) when literals.Contains text -> ModelSpec.Literal text, []
+        | NodeValue.Scalar(text, _) when text.Contains '.' && not (text.Contains ' ') ->
+            let path, entry, diagnostics = resolveClass node text
+
+            let missing =
+                entry |> Option.map (missingRequired node path []) |> Option.defaultValue []
+
+            ModelSpec.Class(path, []), diagnostics @ missing
+        | NodeValue.Scalar(text, _) ->
+            ModelSpec.Literal text,
+            [
+                Problem.at node (Problem.UnknownModelClass(text, Catalog.lookup text |> suggestionOf))
+            ]
+        | NodeValue.Mapping [ entry ] -> classStep node entry
+        | _ -> ModelSpec.Literal "", [ Problem.at node (Problem.InvalidModelStep(Node.describe node)) ]
+
+    and private suggestionOf (lookup: Lookup) =
+        match lookup with
+        | Lookup.NotFound suggestion -> suggestion
+        | _ -> None
+
+    and private classStep (node: Node) (entry: Entry) : ModelSpec * Diagnostic list =
+        let keyNode = {
+            node with
+                Position = entry.KeyPosition
+        }
+
+        let path, catalogEntry, classDiagnostics = resolveClass keyNode entry.Key
+
+        match entry.Value.Value with
+        | NodeValue.Sequence items ->
+            let steps, diagnostics = items |> List.map step |> List.unzip
+            ModelSpec.Steps(path, steps), classDiagnostics @ List.concat diagnostics
+        | NodeValue.Mapping entries ->
+            let parameters, diagnostics =
+                entries |> List.map (parameter path catalogEntry) |> List.unzip
+
+            let missing =
+                catalogEntry
+                |> Option.map (missingRequired keyNode path (entries |> List.map _.Key))
+                |> Option.defaultValue []
+
+            ModelSpec.Class(path, parameters), classDiagnostics @ List.concat diagnostics @ missing
+        | _ when isNullNode entry.Value ->
+            ModelSpec.Class(path, []),
+            classDiagnostics
+            @ [
+                Problem.at
+                    entry.Value
+                    (Problem.InvalidModelParameterValue(
+                        path,
+                        "(parameters)",
+                        "parameters are null; write the class path alone or '{}'"
+                    ))
+            ]
+        | _ ->
+            ModelSpec.Class(path, []),
+            classDiagnostics
+            @ [
+                Problem.at
+                    entry.Value
+                    (Problem.WrongType("a mapping of parameters or a list of steps", Node.describe entry.Value))
+            ]
+
+    and private missingRequired (node: Node) (path: string) (given: string list) (entry: CatalogEntry) =
+        entry.Parameters
+        |> List.filter (fun p -> p.Required && not (List.contains p.Name given))
+        |> List.map (fun p -> Problem.at node (Problem.MissingModelParameter(path, p.Name)))
+
+    and private parameter
+        (classPath: string)
+        (entry: CatalogEntry option)
+        (e: Entry)
+        : (string * Parameter) * Diagnostic list =
+        let keyNode = {
+            e.Value with
+                Position = e.KeyPosition
+        }
+
+        let spec, unknown =
+            match entry with
+            | None -> None, []
+            | Some catalogEntry ->
+                match Catalog.tryParameter catalogEntry e.Key with
+                | Some spec -> Some spec, []
+                | None ->
+                    let suggestion = Suggest.closest (catalogEntry.Parameters |> List.map _.Name) e.Key
+
+                    let problem =
+                        if catalogEntry.OpenParameters then
+                            Problem.IgnoredModelParameter(classPath, e.Key, suggestion)
+                        else
+                            Problem.UnknownModelParameter(classPath, e.Key, suggestion)
+
+                    None, [ Problem.at keyNode problem ]
+
+        let value, diagnostics = parameterValue e.Key e.Value
+
+        let typeProblems =
+            spec |> Option.map (checkType classPath e.Value value) |> Option.defaultValue []
+
+        (e.Key, value), unknown @ diagnostics @ typeProblems
+
+    and private checkType (classPath: string) (node: Node) (value: Parameter) (spec: ParameterSpec) =
+        match value with
+        | Parameter.Plain plain when not (ParameterCheck.fits spec.Type plain) -> [
+            Problem.at
+                node
+                (Problem.ModelParameterType(
+                    classPath,
+                    spec.Name,
+                    ParameterCheck.describeType spec.Type,
+                    ParameterCheck.describeValue plain
+                ))
+          ]
+        | _ -> []
+
+    /// A parameter value: nested estimators and step lists are elaborated, the rest is plain data.
+    and private parameterValue (key: string) (node: Node) : Parameter * Diagnostic list =
+        match node.Value with
+        | NodeValue.Sequence items when stepListKeys.Contains key ->
+            let steps, diagnostics = items |> List.map step |> List.unzip
+            Parameter.Items(steps |> List.map Parameter.Model), List.concat diagnostics
+        | NodeValue.Sequence items ->
+            let values, diagnostics = items |> List.map (parameterValue "") |> List.unzip
+
+            if
+                values
+                |> List.forall (function
+                    | Parameter.Plain _ -> true
+                    | _ -> false)
+            then
+                Parameter.Plain(Value.ofNode node), List.concat diagnostics
+            else
+                Parameter.Items values, List.concat diagnostics
+        | NodeValue.Scalar(text, _) when literals.Contains text && key = "" ->
+            Parameter.Model(ModelSpec.Literal text), []
+        | NodeValue.Scalar(text, _) when isClassLike text ->
+            let spec, diagnostics = step node
+            Parameter.Model spec, diagnostics
+        | NodeValue.Mapping [ entry ] when isClassLike entry.Key ->
+            let spec, diagnostics = step node
+            Parameter.Model spec, diagnostics
+        | _ -> Parameter.Plain(Value.ofNode node), []
+
+    /// Elaborates and checks a model definition node.
+    let model (node: Node) : ModelSpec * Diagnostic list = step node

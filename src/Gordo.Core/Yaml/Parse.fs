@@ -1,0 +1,232 @@
+namespace Gordo.Core.Yaml
+
+open System.Collections.Generic
+open System.IO
+open Gordo.Core
+open YamlDotNet.Core
+open YamlDotNet.Core.Events
+
+/// Where parsed text sits in its file: maps a (1-based) line and column of the parsed text to a
+/// position in the file (identity for a whole file; shifted for a block-string section).
+type PositionMap = int -> int -> Position
+
+/// Limits that keep hostile input (deep nesting, alias bombs) bounded in time and memory.
+type ParseLimits = {
+    /// Deepest nesting of collections.
+    MaxDepth: int
+    /// Most nodes the document may expand to (aliases counted at every use).
+    MaxNodes: int
+}
+
+exception private ParseStopped of Diagnostic
+
+/// Builds a positioned tree from YamlDotNet's event stream.
+[<RequireQualifiedAccess>]
+module Parse =
+    /// Default limits: far beyond any real config, small enough to answer in well under a second.
+    let defaultLimits: ParseLimits = { MaxDepth = 256; MaxNodes = 2_000_000 }
+
+    type private State = {
+        Parser: IParser
+        Map: PositionMap
+        Limits: ParseLimits
+        Anchors: Dictionary<string, Node * int>
+        mutable Count: int
+        CheckTimestamps: bool
+        Warnings: List<Diagnostic>
+    }
+
+    let private stop (state: State) (mark: Mark) (path: string) (problem: Problem) =
+        raise (ParseStopped(Problem.atPosition (state.Map (int mark.Line) (int mark.Column)) path problem))
+
+    let private count (state: State) (mark: Mark) (path: string) (size: int) =
+        state.Count <- state.Count + size
+
+        if state.Count > state.Limits.MaxNodes then
+            stop state mark path (Problem.TooManyNodes state.Limits.MaxNodes)
+
+    let private remember (state: State) (anchor: AnchorName) (node: Node) (size: int) =
+        if not anchor.IsEmpty then
+            state.Anchors.[anchor.Value] <- (node, size)
+
+    let private scalarNode (state: State) (path: string) (scalar: Scalar) =
+        let style =
+            if scalar.IsPlainImplicit && scalar.Style = YamlDotNet.Core.ScalarStyle.Plain then
+                Gordo.Core.Yaml.ScalarStyle.Plain
+            else
+                Gordo.Core.Yaml.ScalarStyle.Quoted
+
+        let position = state.Map (int scalar.Start.Line) (int scalar.Start.Column)
+
+        if state.CheckTimestamps && style = Gordo.Core.Yaml.ScalarStyle.Plain then
+            match Scalar.resolve scalar.Value style with
+            | Scalar.Timestamp(text, false) ->
+                state.Warnings.Add(Problem.atPosition position path (Problem.MissingTimezoneInYaml text))
+            | _ -> ()
+
+        {
+            Value = NodeValue.Scalar(scalar.Value, style)
+            Position = position
+            Path = path
+        }
+
+    let rec private parseNode (state: State) (path: string) (depth: int) : Node * int =
+        let event = state.Parser.Current
+        state.Parser.MoveNext() |> ignore
+
+        match event with
+        | :? Scalar as scalar ->
+            count state scalar.Start path 1
+            let node = scalarNode state path scalar
+            remember state scalar.Anchor node 1
+            node, 1
+        | :? AnchorAlias as alias ->
+            match state.Anchors.TryGetValue alias.Value.Value with
+            | true, (node, size) ->
+                count state alias.Start path size
+                node, size
+            | _ -> stop state alias.Start path (Problem.YamlSyntax(sprintf "unknown alias *%s" alias.Value.Value))
+        | :? SequenceStart as start -> parseSequence state path depth start
+        | :? MappingStart as start -> parseMapping state path depth start
+        | other -> stop state other.Start path (Problem.YamlSyntax(sprintf "unexpected %s" (other.GetType().Name)))
+
+    and private enter (state: State) (mark: Mark) (path: string) (depth: int) =
+        if depth >= state.Limits.MaxDepth then
+            stop state mark path (Problem.TooDeep state.Limits.MaxDepth)
+
+        count state mark path 1
+
+    and private parseSequence (state: State) (path: string) (depth: int) (start: SequenceStart) =
+        enter state start.Start path depth
+        let items = List<Node>()
+        let mutable size = 1
+
+        while not (state.Parser.Current :? SequenceEnd) do
+            let item, itemSize = parseNode state (Node.itemPath path items.Count) (depth + 1)
+            items.Add item
+            size <- size + itemSize
+
+        state.Parser.MoveNext() |> ignore
+        let position = state.Map (int start.Start.Line) (int start.Start.Column)
+
+        let node = {
+            Value = NodeValue.Sequence(List.ofSeq items)
+            Position = position
+            Path = path
+        }
+
+        remember state start.Anchor node size
+        node, size
+
+    and private parseMapping (state: State) (path: string) (depth: int) (start: MappingStart) =
+        enter state start.Start path depth
+        let entries = List<Entry>()
+        let seen = Dictionary<string, int>()
+        let mutable size = 1
+
+        while not (state.Parser.Current :? MappingEnd) do
+            let keyEvent = state.Parser.Current
+
+            match keyEvent with
+            | :? Scalar as key ->
+                state.Parser.MoveNext() |> ignore
+                let keyPosition = state.Map (int key.Start.Line) (int key.Start.Column)
+                let value, valueSize = parseNode state (Node.childPath path key.Value) (depth + 1)
+                size <- size + valueSize
+
+                match seen.TryGetValue key.Value with
+                | true, line ->
+                    stop state key.Start (Node.childPath path key.Value) (Problem.DuplicateKey(key.Value, line))
+                | _ ->
+                    seen.[key.Value] <- keyPosition.Line
+
+                    entries.Add {
+                        Key = key.Value
+                        KeyPosition = keyPosition
+                        Value = value
+                    }
+            | other -> stop state other.Start path Problem.ComplexKey
+
+        state.Parser.MoveNext() |> ignore
+        let position = state.Map (int start.Start.Line) (int start.Start.Column)
+
+        let node = {
+            Value = NodeValue.Mapping(mergeKeys entries)
+            Position = position
+            Path = path
+        }
+
+        remember state start.Anchor node size
+        node, size
+
+    /// YAML merge keys (`<<: *base`): the merged mapping's entries fill keys not written here.
+    and private mergeKeys (entries: List<Entry>) : Entry list =
+        let own = entries |> Seq.filter (fun e -> e.Key <> "<<") |> List.ofSeq
+
+        let merged =
+            entries
+            |> Seq.filter (fun e -> e.Key = "<<")
+            |> Seq.collect (fun e ->
+                match e.Value.Value with
+                | NodeValue.Mapping inner -> inner
+                | NodeValue.Sequence items -> items |> List.collect (fun n -> Node.entries n |> Option.defaultValue [])
+                | NodeValue.Scalar _ -> [])
+            |> Seq.filter (fun m -> own |> List.forall (fun e -> e.Key <> m.Key))
+            |> Seq.distinctBy _.Key
+            |> List.ofSeq
+
+        own @ merged
+
+    let private readDocument (state: State) (file: string) : Node option =
+        state.Parser.Consume<StreamStart>() |> ignore
+        let mutable streamEnd = Unchecked.defaultof<StreamEnd>
+
+        if state.Parser.Accept<StreamEnd>(&streamEnd) then
+            None
+        else
+            state.Parser.Consume<DocumentStart>() |> ignore
+            let root, _ = parseNode state "" 0
+            state.Parser.Consume<DocumentEnd>() |> ignore
+
+            if not (state.Parser.Accept<StreamEnd>(&streamEnd)) then
+                raise (ParseStopped(Problem.inFile file Problem.MultipleDocuments))
+
+            Some root
+
+    /// Parses YAML text into a positioned tree, or the diagnostic that stopped it. The second
+    /// part of the result holds warnings-or-errors found on the way (unquoted timestamps without
+    /// timezone when `checkTimestamps` is set).
+    let text
+        (file: string)
+        (map: PositionMap)
+        (limits: ParseLimits)
+        (checkTimestamps: bool)
+        (source: string)
+        : Result<Node option * Diagnostic list, Diagnostic> =
+        let state = {
+            Parser = Parser(new StringReader(source))
+            Map = map
+            Limits = limits
+            Anchors = Dictionary()
+            Count = 0
+            CheckTimestamps = checkTimestamps
+            Warnings = List()
+        }
+
+        try
+            let root = readDocument state file
+            Ok(root, List.ofSeq state.Warnings)
+        with
+        | ParseStopped diagnostic -> Error diagnostic
+        | :? YamlException as e ->
+            let message = e.Message.Substring(e.Message.IndexOf(':') + 1).Trim()
+            let message = if message = "" then e.Message else message
+            Error(Problem.atPosition (map (int e.Start.Line) (int e.Start.Column)) "" (Problem.YamlSyntax message))
+
+    /// The identity position map for a whole file.
+    let fileMap (file: string) : PositionMap =
+        fun line column -> {
+            File = file
+            Line = line
+            Column = column
+        }
