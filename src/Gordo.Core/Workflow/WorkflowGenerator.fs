@@ -17,6 +17,14 @@ type GenerateError =
     /// A generated document does not pass the schema validation (exit code 1).
     | Invalid of errors: SchemaError list
 
+    /// Every message of this failure, one per problem.
+    member this.Messages: string list =
+        match this with
+        | Usage messages -> messages
+        | Config diagnostics -> diagnostics |> List.map Diagnostic.format
+        | Template e -> [ e.Message ]
+        | Invalid errors -> errors |> List.map string
+
     /// The process exit code for this failure.
     member this.ExitCode: int =
         match this with
