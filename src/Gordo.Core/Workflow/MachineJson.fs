@@ -110,28 +110,20 @@ module MachineJson =
         o
 
     /// The wire format: keys `name`, `dataset`, `model`, `metadata`, `runtime`, `project_name`,
-    /// `evaluation`, the five sections JSON-encoded as strings.
-    let wire (name: string) (project: string) (sections: (string * JsonNode) list) : JsonObject =
+    /// `evaluation`; `sections` holds the five sections' JSON texts, which become JSON strings.
+    let wire (name: string) (project: string) (sections: (string * string) list) : JsonObject =
+        let sectionText key =
+            sections
+            |> List.tryFind (fst >> (=) key)
+            |> Option.map snd
+            |> Option.defaultValue "{}"
+
         let o = JsonObject()
         o["name"] <- JsonValue.Create name
 
         for key in [ "dataset"; "model"; "metadata"; "runtime" ] do
-            o[key] <-
-                JsonValue.Create(
-                    sections
-                    |> List.tryFind (fst >> (=) key)
-                    |> Option.map (snd >> text)
-                    |> Option.defaultValue "{}"
-                )
+            o[key] <- JsonValue.Create(sectionText key)
 
         o["project_name"] <- JsonValue.Create project
-
-        o["evaluation"] <-
-            JsonValue.Create(
-                sections
-                |> List.tryFind (fst >> (=) "evaluation")
-                |> Option.map (snd >> text)
-                |> Option.defaultValue "{}"
-            )
-
+        o["evaluation"] <- JsonValue.Create(sectionText "evaluation")
         o

@@ -1,5 +1,6 @@
 namespace Gordo.Core.Workflow
 
+open System.Collections.Concurrent
 open System.Collections.Generic
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
@@ -55,7 +56,7 @@ module ManifestLint =
         text.Contains "apiVersion" && text.Contains "kind"
 
     /// Validates the manifests of one YAML text (an embedded manifest); parse errors are reported too.
-    let private embedded (catalog: SchemaCatalog) (document: string) (text: string) : SchemaError list =
+    let private embeddedUncached (catalog: SchemaCatalog) (document: string) (text: string) : SchemaError list =
         match YamlJson.parseDocuments text with
         | Error message -> [
             {
@@ -72,6 +73,25 @@ module ManifestLint =
                 let name = defaultArg (str (field (field d "metadata") "name")) "?"
                 let kind = defaultArg (str (field d "kind")) "?"
                 SchemaCatalog.validateManifest catalog $"%s{document}: %s{kind} %s{name}" d)
+
+    /// Embedded manifest texts already found valid, per catalog (the same manifest recurs in
+    /// every split workflow, e.g. the server Deployment); only valid texts are remembered.
+    let private knownValid =
+        System.Runtime.CompilerServices.ConditionalWeakTable<SchemaCatalog, ConcurrentDictionary<string, byte>>()
+
+    let private embedded (catalog: SchemaCatalog) (document: string) (text: string) : SchemaError list =
+        let valid =
+            knownValid.GetValue(catalog, fun _ -> ConcurrentDictionary<string, byte>(System.StringComparer.Ordinal))
+
+        if valid.ContainsKey text then
+            []
+        else
+            let errors = embeddedUncached catalog document text
+
+            if errors.IsEmpty && valid.Count < 100000 then
+                valid.TryAdd(text, 0uy) |> ignore
+
+            errors
 
     /// Walks the Workflow's templates from its entrypoint and exit handler (then any template not
     /// reached), validating the manifests each embeds.

@@ -125,8 +125,26 @@ module WorkflowContextBuilder =
 
     let private section (node: Yaml.Node option) : Value option = node |> Option.map Value.ofNode
 
+    /// JSON texts of sections by node identity: the normalizer shares one node between machines
+    /// whose section is the same (e.g. the global model and runtime), so each is encoded once.
+    type SectionCache = System.Collections.Concurrent.ConcurrentDictionary<obj, string>
+
+    /// A new, empty cache (one per generation).
+    let newSectionCache () : SectionCache = SectionCache(HashIdentity.Reference)
+
+    let private cached (cache: SectionCache) (key: obj) (make: unit -> string) : string =
+        match key with
+        | null -> make ()
+        | k -> cache.GetOrAdd(k, fun _ -> make ())
+
+    let private nodeKey (kind: string) (node: Yaml.Node option) : obj =
+        match node with
+        | Some n -> box n
+        | None -> box kind
+
     /// One machine's entry: its wire JSON and what the DAG needs.
     let machineEntry
+        (cache: SectionCache)
         (version: string)
         (project: Project)
         (postgresHost: string option)
@@ -135,13 +153,31 @@ module WorkflowContextBuilder =
         let globalMetadata =
             at [ "metadata" ] project.Globals |> Option.defaultValue Value.Null
 
-        let sections: (string * JsonNode) list = [
-            "dataset", MachineJson.dataset (section tree.Dataset) machine.Dataset
-            "model", MachineJson.ofValue (section tree.Model |> Option.defaultValue Value.Null)
+        let json (node: JsonNode) = MachineJson.text node
+
+        let runtime () =
+            json (runtimeJson (section tree.Runtime) machine postgresHost)
+
+        let sections: (string * string) list = [
+            "dataset", json (MachineJson.dataset (section tree.Dataset) machine.Dataset)
+            "model",
+            cached cache (nodeKey "model" tree.Model) (fun () ->
+                json (MachineJson.ofValue (section tree.Model |> Option.defaultValue Value.Null)))
             "metadata",
-            MachineJson.metadata globalMetadata (section tree.Metadata |> Option.defaultValue Value.Null) version
-            "runtime", runtimeJson (section tree.Runtime) machine postgresHost
-            "evaluation", MachineJson.ofValue (section tree.Evaluation |> Option.defaultValue (Value.Map []))
+            cached cache (nodeKey "metadata" tree.Metadata) (fun () ->
+                json (
+                    MachineJson.metadata
+                        globalMetadata
+                        (section tree.Metadata |> Option.defaultValue Value.Null)
+                        version
+                ))
+            "runtime",
+            (match tree.Runtime with
+             | Some node when remoteLogging machine = false -> cached cache (box node) runtime
+             | _ -> runtime ())
+            "evaluation",
+            cached cache (nodeKey "evaluation" tree.Evaluation) (fun () ->
+                json (MachineJson.ofValue (section tree.Evaluation |> Option.defaultValue (Value.Map []))))
         ]
 
         {

@@ -108,7 +108,15 @@ module WorkflowGenerator =
 
             let entries =
                 List.zip project.Machines tree.Machines
-                |> List.map (WorkflowContextBuilder.machineEntry options.GordoVersion project postgres)
+                |> Array.ofList
+                |> Array.Parallel.map (
+                    WorkflowContextBuilder.machineEntry
+                        (WorkflowContextBuilder.newSectionCache ())
+                        options.GordoVersion
+                        project
+                        postgres
+                )
+                |> List.ofArray
 
             Ok(WorkflowContextBuilder.chunks options baseline entries)
         | problems, level ->
@@ -146,7 +154,8 @@ module WorkflowGenerator =
                 }
 
         documents
-        |> List.mapi (fun i text -> ManifestLint.validateYaml catalog $"workflow %d{i}" text)
+        |> Array.ofList
+        |> Array.Parallel.mapi (fun i text -> ManifestLint.validateYaml catalog $"workflow %d{i}" text)
         |> List.concat
 
     /// Generates (and, unless `--no-validate`, validates) the workflows of a compiled config.

@@ -103,6 +103,18 @@ module WorkflowTemplates =
 
         sb.ToString()
 
+    /// Field names (snake_case) and a compiled reader per record type.
+    let private readers =
+        System.Collections.Concurrent.ConcurrentDictionary<Type, string[] * (obj -> obj[])>()
+
+    let private readerOf (t: Type) : string[] * (obj -> obj[]) =
+        readers.GetOrAdd(
+            t,
+            fun t ->
+                let names = FSharpType.GetRecordFields t |> Array.map (fun f -> snakeCase f.Name)
+                names, FSharpValue.PreComputeRecordReader t
+        )
+
     let rec private plain (value: obj) : obj =
         match value with
         | null -> null
@@ -110,17 +122,17 @@ module WorkflowTemplates =
         | :? bool
         | :? int
         | :? int64 -> value
-        | v when FSharpType.IsRecord(v.GetType()) -> record v :> obj
         | :? IEnumerable as items -> [| for item in items -> plain item |] :> obj
+        | v when FSharpType.IsRecord(v.GetType()) -> record v :> obj
         | v -> invalidArg (nameof value) $"unsupported context value of type %s{v.GetType().Name}"
 
     and private record (value: obj) : Dictionary<string, obj> =
-        let fields = FSharpType.GetRecordFields(value.GetType())
-        let values = FSharpValue.GetRecordFields value
-        let d = Dictionary<string, obj>(StringComparer.Ordinal)
+        let names, read = readerOf (value.GetType())
+        let values = read value
+        let d = Dictionary<string, obj>(names.Length, StringComparer.Ordinal)
 
-        for f, v in Array.zip fields values do
-            d[snakeCase f.Name] <- plain v
+        for i in 0 .. names.Length - 1 do
+            d[names[i]] <- plain values[i]
 
         d
 

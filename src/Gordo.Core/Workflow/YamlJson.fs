@@ -6,17 +6,14 @@ open System.IO
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
 open YamlDotNet.Core
-open YamlDotNet.RepresentationModel
 
 /// Reads YAML text into `System.Text.Json` nodes, typing plain scalars as the YAML 1.2 core
 /// schema does (what the Kubernetes API server and Argo read): quoted and block scalars stay strings.
+/// Works on YamlDotNet's event stream (no intermediate YAML tree).
 [<RequireQualifiedAccess>]
 module YamlJson =
 
     exception private ShapeError of line: int64 * column: int64 * message: string
-
-    let private shapeError (node: YamlNode) (message: string) =
-        raise (ShapeError(node.Start.Line, node.Start.Column, message))
 
     let private intPattern = Regex(@"^[-+]?[0-9]+$", RegexOptions.Compiled)
 
@@ -42,43 +39,89 @@ module YamlJson =
         | "false"
         | "False"
         | "FALSE" -> JsonValue.Create false
-        | t when intPattern.IsMatch t || floatPattern.IsMatch t -> number t
-        | t when t.StartsWith "0x" -> JsonValue.Create(Convert.ToInt64(t.Substring 2, 16))
-        | t when t.StartsWith "0o" -> JsonValue.Create(Convert.ToInt64(t.Substring 2, 8))
+        | t when t.Length > 0 && (Char.IsDigit t[0] || t[0] = '-' || t[0] = '+' || t[0] = '.') ->
+            if intPattern.IsMatch t || floatPattern.IsMatch t then
+                number t
+            elif t.StartsWith "0x" then
+                JsonValue.Create(Convert.ToInt64(t.Substring 2, 16))
+            elif t.StartsWith "0o" then
+                JsonValue.Create(Convert.ToInt64(t.Substring 2, 8))
+            else
+                JsonValue.Create t
         | t -> JsonValue.Create t
 
-    let private scalar (s: YamlScalarNode) : JsonNode =
+    let private scalarValue (s: Events.Scalar) : JsonNode =
         match s.Style, s.Tag.IsEmpty with
-        | ScalarStyle.Plain, true -> plainScalar (s.Value)
+        | ScalarStyle.Plain, true -> plainScalar s.Value
         | _ -> JsonValue.Create(if isNull s.Value then "" else s.Value)
 
-    let rec private convert (node: YamlNode) : JsonNode =
-        match node with
-        | :? YamlMappingNode as m ->
-            let o = JsonObject()
+    let private fail (e: Events.ParsingEvent) (message: string) : 'T =
+        raise (ShapeError(e.Start.Line, e.Start.Column, message))
 
-            for kv in m.Children do
+    let private next (parser: IParser) : Events.ParsingEvent =
+        if parser.MoveNext() then
+            parser.Current
+        else
+            raise (ShapeError(0L, 0L, "unexpected end of the YAML stream"))
+
+    /// Reads one node whose first event is `first` (its events are consumed up to its end).
+    let rec private node (parser: IParser) (first: Events.ParsingEvent) : JsonNode =
+        match first with
+        | :? Events.Scalar as s -> scalarValue s
+        | :? Events.SequenceStart ->
+            let a = JsonArray()
+            let mutable e = next parser
+
+            while not (e :? Events.SequenceEnd) do
+                a.Add(node parser e)
+                e <- next parser
+
+            a
+        | :? Events.MappingStart ->
+            let o = JsonObject()
+            let mutable e = next parser
+
+            while not (e :? Events.MappingEnd) do
                 let key =
-                    match kv.Key with
-                    | :? YamlScalarNode as k -> k.Value
-                    | k -> shapeError k "only scalar mapping keys are supported"
+                    match e with
+                    | :? Events.Scalar as k -> k.Value
+                    | other -> fail other "only scalar mapping keys are supported"
 
                 if o.ContainsKey key then
-                    shapeError kv.Key $"duplicate key '%s{key}'"
+                    fail e $"duplicate key '%s{key}'"
 
-                o[key] <- convert kv.Value
+                o[key] <- node parser (next parser)
+                e <- next parser
 
             o
-        | :? YamlSequenceNode as s -> JsonArray([| for c in s.Children -> convert c |])
-        | :? YamlScalarNode as s -> scalar s
-        | other -> shapeError other "unsupported YAML node"
+        | :? Events.AnchorAlias as a -> fail a "YAML aliases are not supported here"
+        | other -> fail other $"unexpected YAML event %s{other.GetType().Name}"
+
+    let private documents (parser: IParser) : JsonNode list =
+        let docs = ResizeArray<JsonNode>()
+        next parser |> ignore // StreamStart
+        let mutable e = next parser
+
+        while not (e :? Events.StreamEnd) do
+            match e with
+            | :? Events.DocumentStart ->
+                let first = next parser
+
+                if first :? Events.DocumentEnd then
+                    docs.Add null
+                else
+                    docs.Add(node parser first)
+                    next parser |> ignore // DocumentEnd
+            | other -> fail other "expected a YAML document"
+
+            e <- next parser
+
+        List.ofSeq docs
 
     /// Parses a YAML stream into one JSON node per document, or a message with line and column.
     let parseDocuments (yaml: string) : Result<JsonNode list, string> =
         try
-            let stream = YamlStream()
-            stream.Load(new StringReader(yaml))
-            Ok [ for d in stream.Documents -> convert d.RootNode ]
+            Ok(documents (Parser(new StringReader(yaml))))
         with
         | :? YamlException as e -> Error $"line %d{e.Start.Line}, column %d{e.Start.Column}: %s{e.Message}"
         | ShapeError(line, column, message) -> Error $"line %d{line}, column %d{column}: %s{message}"
