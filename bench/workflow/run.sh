@@ -29,7 +29,7 @@ print("          steps: [sklearn.preprocessing.MinMaxScaler, sklearn.decompositi
 PY
 dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
 gordo=src/Gordo.Cli/bin/Release/net10.0/gordo
-/usr/bin/time -f "machines=$n wall=%es peak_rss=%MKB exit=%x" \
+/usr/bin/time -f "machines=$n wall=%es cpu=%Us+%Ss peak_rss=%MKB exit=%x" \
   "$gordo" workflow generate --machine-config "$dir/config.yaml" --project-name bench \
   --project-revision 1700000000000 --output-file "$dir/workflows.yaml"
 echo "output: $(wc -c < "$dir/workflows.yaml") bytes, $(grep -c '^kind: Workflow' "$dir/workflows.yaml") workflows"
