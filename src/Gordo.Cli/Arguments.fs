@@ -62,6 +62,7 @@ type ConfigArgs =
 type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Validate of ParseResults<ValidateArgs>
     | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
+    | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -69,4 +70,5 @@ type GordoArgs =
             match this with
             | Validate _ -> "check configs and print every problem, compiler style."
             | Config _ -> "config tools (normalize)."
+            | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Version -> "print the version."

@@ -14,6 +14,9 @@ let private run (results: ParseResults<GordoArgs>) =
     | Config args ->
         match args.GetSubCommand() with
         | Normalize normalize -> ConfigCommands.normalize normalize
+    | Workflow args ->
+        match args.GetSubCommand() with
+        | Generate generate -> WorkflowCommands.generate generate
     | Version -> version ()
 
 [<EntryPoint>]
