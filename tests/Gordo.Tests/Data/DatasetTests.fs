@@ -87,6 +87,31 @@ let tests =
             Expect.isTrue (s.Min <= s.Q25 && s.Q25 <= s.Q50 && s.Q50 <= s.Q75 && s.Q75 <= s.Max) "quantiles ordered"
             Expect.stringStarts (m.XHist |> List.head |> snd) "{\"(" "histogram JSON"
         }
+        test "metadata JSON has the keys of spec 1.5.2" {
+            let result =
+                run (request [ "TAG-A 1"; "TAG_B" ] [])
+                |> Result.defaultWith (fun e -> failwith e.Message)
+
+            let json = Print.json (MetadataValue.ofMetadata result.Metadata)
+
+            for key in
+                [
+                    "row_filter_tags"
+                    "tag_loading_metadata"
+                    "aggregate_metadata"
+                    "joined_length"
+                    "original_length"
+                    "train_start_date_actual"
+                    "summary_statistics"
+                    "25%"
+                    "x_hist"
+                ] do
+                Expect.stringContains json ("\"" + key + "\"") key
+
+            let first = FrameIO.formatTimestamp (Frame.timestamps result.X).[0]
+            Expect.equal first "2020-01-01 03:20:00+00:00" "pandas str() form"
+            Expect.stringContains json first "actual start"
+        }
         test "a tag without data is InsufficientData naming it" {
             match run (request [ "TAG-A 1"; "NOPE"; "ALSO-NOPE" ] []) with
             | Error(DatasetError.MissingData(tags, _, _) as e) ->
