@@ -33,6 +33,15 @@ module ConfigCommands =
         let summary = DiagnosticPrinter.summary diagnostics
         eprintfn "%s in %d file%s" summary files (if files = 1 then "" else "s")
 
+    /// Argu takes unknown `--options` as config paths; report them as usage errors instead.
+    let private unknownOption (paths: string list) : string option =
+        paths
+        |> List.tryFind (fun p -> p.StartsWith "-" && not (System.IO.File.Exists p))
+
+    let private usageError (option: string) (usage: string) =
+        eprintfn "ERROR: unknown option '%s'.\n%s" option usage
+        2
+
     /// Checks every config; exit 0 when clean, 1 on errors (or warnings with --warnings-as-errors).
     let validate (args: ParseResults<ValidateArgs>) : int =
         let options = {
@@ -42,18 +51,21 @@ module ConfigCommands =
 
         let files = args.GetResult ValidateArgs.Configs
 
-        let diagnostics =
-            files |> List.collect (fun f -> (Compiler.compileFile options f).Diagnostics)
+        match unknownOption files with
+        | Some option -> usageError option (args.Parser.PrintUsage())
+        | None ->
+            let diagnostics =
+                files |> List.collect (fun f -> (Compiler.compileFile options f).Diagnostics)
 
-        match args.GetResult(ValidateArgs.Format, DiagnosticFormat.Text) with
-        | DiagnosticFormat.Json -> printfn "%s" (Print.json (diagnostics |> List.map diagnosticValue |> Value.List))
-        | DiagnosticFormat.Text -> printText diagnostics files.Length
+            match args.GetResult(ValidateArgs.Format, DiagnosticFormat.Text) with
+            | DiagnosticFormat.Json -> printfn "%s" (Print.json (diagnostics |> List.map diagnosticValue |> Value.List))
+            | DiagnosticFormat.Text -> printText diagnostics files.Length
 
-        let failed =
-            Diagnostic.hasErrors diagnostics
-            || (args.Contains ValidateArgs.Warnings_As_Errors && not diagnostics.IsEmpty)
+            let failed =
+                Diagnostic.hasErrors diagnostics
+                || (args.Contains ValidateArgs.Warnings_As_Errors && not diagnostics.IsEmpty)
 
-        if failed then 1 else 0
+            if failed then 1 else 0
 
     /// Prints the normalized project; exit 1 (with diagnostics) when the config has errors.
     let normalize (args: ParseResults<NormalizeArgs>) : int =
@@ -63,17 +75,22 @@ module ConfigCommands =
         }
 
         let file = args.GetResult NormalizeArgs.Config
-        let compilation = Compiler.compileFile options file
 
-        match compilation.Project, compilation.Normalized with
-        | Some _, Some tree ->
-            let value = Print.normalized tree
+        match unknownOption [ file ] with
+        | Some option -> usageError option (args.Parser.PrintUsage())
+        | None ->
 
-            match args.GetResult(NormalizeArgs.Format, DumpFormat.Yaml) with
-            | DumpFormat.Yaml -> printf "%s" (Print.yaml value)
-            | DumpFormat.Json -> printfn "%s" (Print.json value)
+            let compilation = Compiler.compileFile options file
 
-            0
-        | _ ->
-            printText compilation.Diagnostics 1
-            1
+            match compilation.Project, compilation.Normalized with
+            | Some _, Some tree ->
+                let value = Print.normalized tree
+
+                match args.GetResult(NormalizeArgs.Format, DumpFormat.Yaml) with
+                | DumpFormat.Yaml -> printf "%s" (Print.yaml value)
+                | DumpFormat.Json -> printfn "%s" (Print.json value)
+
+                0
+            | _ ->
+                printText compilation.Diagnostics 1
+                1

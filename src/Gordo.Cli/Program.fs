@@ -18,11 +18,14 @@ let private run (results: ParseResults<GordoArgs>) =
 
 [<EntryPoint>]
 let main argv =
-    let parser =
-        ArgumentParser.Create<GordoArgs>(programName = "gordo", errorHandler = ProcessExiter())
+    let parser = ArgumentParser.Create<GordoArgs>(programName = "gordo")
 
     try
         run (parser.ParseCommandLine(argv, raiseOnUsage = true))
-    with :? ArguParseException as e ->
+    with
+    | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->
+        printfn "%s" e.Message
+        0
+    | :? ArguParseException as e ->
         eprintfn "%s" e.Message
         2

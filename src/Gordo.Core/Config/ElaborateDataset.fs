@@ -300,6 +300,9 @@ module ElaborateDataset =
                 unknown
             ]
             @ dateOrder d start finish
+            @ DatasetLanguage.timing d resolution limit
+            @ DatasetLanguage.expressions d "row_filter"
+            @ DatasetLanguage.expressions d "known_filter_periods"
 
         match start, finish, tagList with
         | Some s, Some f, Some tags ->

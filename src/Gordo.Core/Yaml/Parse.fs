@@ -32,6 +32,7 @@ module Parse =
         Limits: ParseLimits
         Anchors: Dictionary<string, Node * int>
         mutable Count: int
+        mutable LastMark: Mark
         CheckTimestamps: bool
         Warnings: List<Diagnostic>
     }
@@ -72,6 +73,7 @@ module Parse =
 
     let rec private parseNode (state: State) (path: string) (depth: int) : Node * int =
         let event = state.Parser.Current
+        state.LastMark <- event.Start
         state.Parser.MoveNext() |> ignore
 
         match event with
@@ -209,6 +211,7 @@ module Parse =
             Limits = limits
             Anchors = Dictionary()
             Count = 0
+            LastMark = Mark.Empty
             CheckTimestamps = checkTimestamps
             Warnings = List()
         }
@@ -222,6 +225,15 @@ module Parse =
             let message = e.Message.Substring(e.Message.IndexOf(':') + 1).Trim()
             let message = if message = "" then e.Message else message
             Error(Problem.atPosition (map (int e.Start.Line) (int e.Start.Column)) "" (Problem.YamlSyntax message))
+        | :? System.InvalidOperationException
+        | :? System.ArgumentException ->
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException.
+            let mark = state.LastMark
+
+            let problem =
+                Problem.YamlSyntax "malformed YAML after this point (an unclosed bracket or quote?)"
+
+            Error(Problem.atPosition (map (max 1 (int mark.Line)) (max 1 (int mark.Column))) "" problem)
 
     /// The identity position map for a whole file.
     let fileMap (file: string) : PositionMap =
