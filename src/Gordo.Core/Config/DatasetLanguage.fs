@@ -17,26 +17,41 @@ module DatasetLanguage =
 
     /// Problems with `resolution` and `interpolation_limit` (the limit must cover a bucket).
     let timing (dataset: Node) (resolution: string option) (limit: string option) : Diagnostic list =
-        let at key = Node.tryGet key dataset |> Option.defaultValue dataset
+        let at key =
+            Node.tryGet key dataset |> Option.defaultValue dataset
 
         let resolutionSpan, p1 =
             match resolution |> Option.map Resolution.tryParseOffset with
-            | Some(Error reason) -> None, [ Problem.at (at "resolution") (Problem.InvalidResolution(resolution.Value, reasonOf reason)) ]
+            | Some(Error reason) ->
+                None,
+                [
+                    Problem.at (at "resolution") (Problem.InvalidResolution(resolution.Value, reasonOf reason))
+                ]
             | Some(Ok span) -> Some span, []
             | None -> None, []
 
         let limitSpan, p2 =
             match limit |> Option.map Resolution.tryParseTimedelta with
-            | Some(Error reason) -> None, [ Problem.at (at "interpolation_limit") (Problem.InvalidInterpolationLimit(limit.Value, reasonOf reason)) ]
+            | Some(Error reason) ->
+                None,
+                [
+                    Problem.at
+                        (at "interpolation_limit")
+                        (Problem.InvalidInterpolationLimit(limit.Value, reasonOf reason))
+                ]
             | Some(Ok span) -> Some span, []
             | None -> None, []
 
         let p3 =
             match resolutionSpan, limitSpan with
-            | Some r, Some l when l < r ->
-                [ Problem.at
-                      (at "interpolation_limit")
-                      (Problem.InvalidInterpolationLimit(limit.Value, sprintf "it must be at least the resolution (%s)" resolution.Value)) ]
+            | Some r, Some l when l < r -> [
+                Problem.at
+                    (at "interpolation_limit")
+                    (Problem.InvalidInterpolationLimit(
+                        limit.Value,
+                        sprintf "it must be at least the resolution (%s)" resolution.Value
+                    ))
+              ]
             | _ -> []
 
         p1 @ p2 @ p3
@@ -44,10 +59,14 @@ module DatasetLanguage =
     /// The position of a character of a one-line scalar (quoted scalars start one column later).
     let private positionIn (node: Node) (offset: int) : Position =
         match node.Value with
-        | NodeValue.Scalar(text, ScalarStyle.Quoted) when Position.isKnown node.Position && not (text.Contains '\n') ->
-            { node.Position with Column = node.Position.Column + 1 + offset }
-        | NodeValue.Scalar(text, ScalarStyle.Plain) when Position.isKnown node.Position && not (text.Contains '\n') ->
-            { node.Position with Column = node.Position.Column + offset }
+        | NodeValue.Scalar(text, ScalarStyle.Quoted) when Position.isKnown node.Position && not (text.Contains '\n') -> {
+            node.Position with
+                Column = node.Position.Column + 1 + offset
+          }
+        | NodeValue.Scalar(text, ScalarStyle.Plain) when Position.isKnown node.Position && not (text.Contains '\n') -> {
+            node.Position with
+                Column = node.Position.Column + offset
+          }
         | _ -> node.Position
 
     let private expression (node: Node) : Diagnostic list =
@@ -55,8 +74,9 @@ module DatasetLanguage =
         | NodeValue.Scalar(text, _) when text.Trim() <> "" ->
             match Expression.parse text with
             | Ok _ -> []
-            | Error e ->
-                [ Problem.atPosition (positionIn node e.Offset) node.Path (Problem.InvalidExpression(text, e.Message)) ]
+            | Error e -> [
+                Problem.atPosition (positionIn node e.Offset) node.Path (Problem.InvalidExpression(text, e.Message))
+              ]
         | _ -> []
 
     /// Syntax problems of every expression under `key` (a string or a list of strings).

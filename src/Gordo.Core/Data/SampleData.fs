@@ -170,6 +170,14 @@ module SampleData =
             "machines:"
             o.Machines |> List.mapi machineYaml |> String.concat ""
             "globals:"
+            "  model:"
+            "    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:"
+            "      base_estimator:"
+            "        sklearn.pipeline.Pipeline:"
+            "          steps:"
+            "            - sklearn.preprocessing.MinMaxScaler"
+            "            - gordo.machine.model.models.KerasAutoEncoder:"
+            "                kind: feedforward_hourglass"
             "  dataset:"
             sprintf "    train_start_date: %s" (iso o.Start)
             sprintf "    train_end_date: %s" (iso finish)
