@@ -82,16 +82,6 @@ module Document =
 
         parsed |> List.map (fun (k, (n, _)) -> k, n) |> Map.ofList, parsed |> List.collect (snd >> snd)
 
-    let private unknownKeys (where: string) (known: string list) (mapping: Node) =
-        Node.entries mapping
-        |> Option.defaultValue []
-        |> List.filter (fun e -> not (List.contains e.Key known))
-        |> List.map (fun e ->
-            Problem.atPosition
-                e.KeyPosition
-                (Node.childPath mapping.Path e.Key)
-                (Problem.UnknownKey(e.Key, where, Suggest.closest known e.Key)))
-
     let private machine (file: string) (lines: string[]) (index: int) (node: Node) =
         match node.Value with
         | NodeValue.Mapping _ ->
@@ -104,7 +94,7 @@ module Document =
                 Sections = found
             }
 
-            Some raw, diagnostics @ unknownKeys "a machine" machineKeys node
+            Some raw, diagnostics @ Read.unknownKeys "a machine" machineKeys node
         | _ ->
             None,
             [
@@ -142,7 +132,7 @@ module Document =
         | None -> Map.empty, []
         | Some({ Value = NodeValue.Mapping _ } as node) ->
             let found, diagnostics = sections file lines node sectionKeys
-            found, diagnostics @ unknownKeys "globals" sectionKeys node
+            found, diagnostics @ Read.unknownKeys "globals" sectionKeys node
         | Some node when (Value.ofNode node) = Value.Null -> Map.empty, []
         | Some node -> Map.empty, [ Problem.at node (Problem.WrongType("a mapping", Node.describe node)) ]
 

@@ -59,7 +59,12 @@ module Parse =
 
         let position = state.Map (int scalar.Start.Line) (int scalar.Start.Column)
 
-        if state.CheckTimestamps && style = Gordo.Core.Yaml.ScalarStyle.Plain then
+        if
+            state.CheckTimestamps
+            && style = Gordo.Core.Yaml.ScalarStyle.Plain
+            && scalar.Value.Length >= 10
+            && System.Char.IsDigit scalar.Value.[0]
+        then
             match Scalar.resolve scalar.Value style with
             | Scalar.Timestamp(text, false) ->
                 state.Warnings.Add(Problem.atPosition position path (Problem.MissingTimezoneInYaml text))
