@@ -166,55 +166,83 @@ module Dataset =
         }
 
     /// Steps 3-7 on the fetched series (in `fetchTags` order): resample, join, filter, split.
+    /// One tag's prepared series and loading metadata (the raw series can then be dropped).
+    let private prepareOne (r: DatasetRequest) (tag: SensorTag) (raw: Frame) =
+        prepare r [ raw ]
+        |> Result.map (fun prepared ->
+            let p = List.head prepared
+            (tag.Name, tagMeta r raw (r.Resolution |> Option.map (fun _ -> p))), p)
+
+    /// Steps 3-7 after every tag is prepared: join, threshold, filters, split into X and y.
+    let private assemble (r: DatasetRequest) (metas: (string * TagLoadingMetadata) list) (prepared: Frame list) =
+        let raw = Frame.innerJoin prepared
+        let joined = Frame.dropNaRows raw
+        let triggers = triggerTags r |> List.map (fun t -> t.Name)
+
+        check r (fun n -> DatasetError.EmptyGenerated(n, r.NSamplesThreshold, [])) joined
+        |> Result.bind (filter r triggers)
+        |> Result.map (fun (afterKnown, afterRows, final, periods) ->
+            let x = Frame.select (columnsOf r r.Tags) final
+
+            let dropped = [
+                "known_filter_periods", Frame.length joined - Frame.length afterKnown
+                "row_filter", Frame.length afterKnown - Frame.length afterRows
+                "filter_periods", Frame.length afterRows - Frame.length final
+            ]
+
+            {
+                X = x
+                Y = Frame.select (columnsOf r r.Targets) final
+                Metadata = metadata r metas raw (Frame.length raw - Frame.length joined) x dropped periods
+            })
+
+    let private missingOf (tags: SensorTag list) (series: Frame list) : string list =
+        List.zip tags series
+        |> List.filter (fun (_, s) -> Frame.length s = 0)
+        |> List.map (fun (t, _) -> t.Name)
+
+    /// Steps 3-7 on the fetched series (in `fetchTags` order): resample, join, filter, split.
     let build (r: DatasetRequest) (series: Frame list) : Result<DatasetResult, DatasetError> =
         let tags = fetchTags r
 
-        let missing =
-            List.zip tags series
-            |> List.filter (fun (_, s) -> Frame.length s = 0)
-            |> List.map (fun (t, _) -> t.Name)
+        match missingOf tags series with
+        | _ :: _ as missing -> Error(DatasetError.MissingData(missing, r.Start, r.Finish))
+        | [] ->
+            List.map2 (prepareOne r) tags series
+            |> sequence
+            |> Result.bind (fun done' -> assemble r (List.map fst done') (List.map snd done'))
 
-        let triggers = triggerTags r |> List.map (fun t -> t.Name)
-
-        if not missing.IsEmpty then
-            Error(DatasetError.MissingData(missing, r.Start, r.Finish))
-        else
-            prepare r series
-            |> Result.bind (fun prepared ->
-                let raw = Frame.innerJoin prepared
-                let joined = Frame.dropNaRows raw
-
-                let metas =
-                    List.map3
-                        (fun (t: SensorTag) s p -> t.Name, tagMeta r s (r.Resolution |> Option.map (fun _ -> p)))
-                        tags
-                        series
-                        prepared
-
-                check r (fun n -> DatasetError.EmptyGenerated(n, r.NSamplesThreshold, [])) joined
-                |> Result.bind (filter r triggers)
-                |> Result.map (fun (afterKnown, afterRows, final, periods) ->
-                    let x = Frame.select (columnsOf r r.Tags) final
-
-                    let dropped = [
-                        "known_filter_periods", Frame.length joined - Frame.length afterKnown
-                        "row_filter", Frame.length afterKnown - Frame.length afterRows
-                        "filter_periods", Frame.length afterRows - Frame.length final
-                    ]
-
-                    {
-                        X = x
-                        Y = Frame.select (columnsOf r r.Targets) final
-                        Metadata = metadata r metas raw (Frame.length raw - Frame.length joined) x dropped periods
-                    }))
-
-    /// Fetches every tag from the provider, then `build`.
+    /// Fetches the tags one at a time and prepares each as it arrives (as gordo-core iterates
+    /// its provider), so only one raw series is held at once; then `build`'s remaining steps.
     let getDataAsync
         (provider: IDataProvider)
         (r: DatasetRequest)
         (cancel: CancellationToken)
         : Task<Result<DatasetResult, DatasetError>> =
         task {
-            let! loaded = provider.LoadAsync(r.Start, r.Finish, fetchTags r, cancel)
-            return loaded |> Result.mapError DatasetError.Provider |> Result.bind (build r)
+            let mutable state: Result<((string * TagLoadingMetadata) * Frame) list, DatasetError> =
+                Ok []
+
+            let missing = ResizeArray<string>()
+
+            for tag in fetchTags r do
+                if state |> Result.isOk then
+                    let! loaded = provider.LoadAsync(r.Start, r.Finish, [ tag ], cancel)
+
+                    match loaded with
+                    | Error e -> state <- Error(DatasetError.Provider e)
+                    | Ok [ raw ] when Frame.length raw > 0 ->
+                        state <-
+                            state
+                            |> Result.bind (fun xs -> prepareOne r tag raw |> Result.map (fun x -> x :: xs))
+                    | Ok _ -> missing.Add tag.Name
+
+            return
+                state
+                |> Result.bind (fun done' ->
+                    if missing.Count > 0 then
+                        Error(DatasetError.MissingData(List.ofSeq missing, r.Start, r.Finish))
+                    else
+                        let ordered = List.rev done'
+                        assemble r (List.map fst ordered) (List.map snd ordered))
         }

@@ -111,7 +111,11 @@ module Concat =
     let private combine (source: string) (tag: string) (pieces: Frame list) : Result<Frame, ProviderError> =
         let index = pieces |> List.map (fun f -> f.Index) |> Array.concat
         let values = pieces |> List.map (fun f -> f.Data.[0]) |> Array.concat
-        let order = Array.init index.Length id |> Array.sortBy (fun i -> index.[i])
+        let mutable sorted = true
+
+        for i in 1 .. index.Length - 1 do
+            if index.[i] <= index.[i - 1] then
+                sorted <- false
 
         let offset =
             pieces
@@ -119,10 +123,15 @@ module Concat =
             |> Option.map (fun f -> f.Offset)
             |> Option.defaultValue TimeSpan.Zero
 
-        let sortedValues = order |> Array.map (fun i -> values.[i])
+        let sortedIndex, sortedValues =
+            if sorted then
+                index, values
+            else
+                let order = Array.init index.Length id |> Array.sortBy (fun i -> index.[i])
+                order |> Array.map (fun i -> index.[i]), order |> Array.map (fun i -> values.[i])
 
-        Frame.create offset (order |> Array.map (fun i -> index.[i])) [ tag, sortedValues ]
-        |> Result.map (fun f -> Frame.filterRows (sortedValues |> Array.map (Double.IsNaN >> not)) f)
+        Frame.create offset sortedIndex [ tag, sortedValues ]
+        |> Result.map Frame.dropNaRows
         |> Result.mapError (fun e -> ProviderError.File(FileError.BadIndex(sprintf "%s (tag '%s')" source tag, e)))
 
     /// For each tag, its pieces concatenated and sorted (NaN samples dropped); duplicates are an

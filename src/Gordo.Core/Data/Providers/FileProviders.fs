@@ -33,6 +33,9 @@ module private Wide =
 /// dropped from the series (pandas reads them as missing).
 type CsvDataProvider(filePath: string, timestampColumn: string option, sep: char) =
 
+    // Parsed once per provider: get_data asks for one tag at a time.
+    let frame = lazy (FrameIO.readCsv filePath sep timestampColumn)
+
     /// The canonical class path.
     static member TypeName = "gordo_core.data_providers.contrib.csv_provider.CSVDataProvider"
 
@@ -40,7 +43,7 @@ type CsvDataProvider(filePath: string, timestampColumn: string option, sep: char
         member _.TypeName = CsvDataProvider.TypeName
 
         member _.LoadAsync(start, finish, tags, _) =
-            FrameIO.readCsv filePath sep timestampColumn
+            frame.Force()
             |> Result.mapError ProviderError.File
             |> Result.bind (Wide.pick filePath start finish tags)
             |> Task.FromResult
@@ -73,11 +76,24 @@ type FileDataProvider
         else
             Error(ProviderError.File(FileError.NotFound path))
 
-    let readWide (file: string) : Result<Frame, FileError> =
+    // get_data asks for one tag at a time: cache Parquet schemas and parsed CSV files.
+    let schemas =
+        Collections.Concurrent.ConcurrentDictionary<string, Result<string list, FileError>>()
+
+    let csvFrames =
+        Collections.Concurrent.ConcurrentDictionary<string, Result<Frame, FileError>>()
+
+    let readWide (wanted: Set<string>) (file: string) : Result<Frame option, FileError> =
         if file.EndsWith ".parquet" then
-            ParquetIO.read file timestampColumn
+            schemas.GetOrAdd(file, ParquetIO.columnNames)
+            |> Result.bind (fun names ->
+                if names |> List.exists wanted.Contains then
+                    ParquetIO.readWhere wanted.Contains file timestampColumn |> Result.map Some
+                else
+                    Ok None)
         else
-            FrameIO.readCsv file ',' timestampColumn
+            csvFrames.GetOrAdd(file, fun f -> FrameIO.readCsv f ',' timestampColumn)
+            |> Result.map Some
 
     let readLong (file: string) : Result<(string * ColumnData) list, FileError> =
         if file.EndsWith ".parquet" then
@@ -85,15 +101,21 @@ type FileDataProvider
         else
             LongCsv.read file (defaultArg timestampColumn "timestamp") tagColumn valueColumn
 
+    // Long-layout pieces are not sorted yet: select by mask, not by range.
+    let inRange (start: DateTimeOffset) (finish: DateTimeOffset) (f: Frame) =
+        Frame.filterRows (f.Index |> Array.map (fun t -> t >= start.UtcTicks && t <= finish.UtcTicks)) f
+
     /// The canonical class path.
     static member TypeName = "gordo_core.data_providers.providers.FileDataProvider"
 
     member private _.Wide (start: DateTimeOffset) (finish: DateTimeOffset) (tags: SensorTag list) (file: string) =
-        readWide file
+        readWide (tags |> List.map (fun t -> t.Name) |> set) file
         |> Result.mapError ProviderError.File
-        |> Result.bind (fun f ->
-            let present = tags |> List.filter (fun t -> Array.contains t.Name f.Columns)
-            Wide.pick file start finish present f)
+        |> Result.bind (function
+            | None -> Ok []
+            | Some f ->
+                let present = tags |> List.filter (fun t -> Array.contains t.Name f.Columns)
+                Wide.pick file start finish present f)
 
     member private this.LoadWide start finish tags (all: string list) =
         all
@@ -120,7 +142,7 @@ type FileDataProvider
                     |> Result.bind (
                         LongLayout.split file (defaultArg timestampColumn "timestamp") tagColumn valueColumn
                     )
-                    |> Result.map (fun frames -> frames |> List.map (Frame.slice start finish) |> List.append xs)))
+                    |> Result.map (fun frames -> frames |> List.map (inRange start finish) |> List.append xs)))
             (Ok [])
         |> Result.bind (Concat.perTag path tags)
 
