@@ -24,13 +24,14 @@ type Scalar =
 /// Scalar resolution.
 [<RequireQualifiedAccess>]
 module Scalar =
-    let private nulls = set [ ""; "~"; "null"; "Null"; "NULL" ]
+    let private nulls =
+        System.Collections.Generic.HashSet [ ""; "~"; "null"; "Null"; "NULL" ]
 
     let private trues =
-        set [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
+        System.Collections.Generic.HashSet [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
 
     let private falses =
-        set [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
+        System.Collections.Generic.HashSet [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
 
     let private intPattern = Regex(@"^[-+]?(0|[1-9][0-9_]*)$", RegexOptions.Compiled)
     let private hexPattern = Regex(@"^[-+]?0x[0-9a-fA-F_]+$", RegexOptions.Compiled)
@@ -81,6 +82,11 @@ module Scalar =
         else
             None
 
+    /// Numbers and timestamps start with a digit, a sign or a dot; anything else is a string
+    /// (a cheap test that keeps the regular expressions off tag names and class paths).
+    let private mayBeNumberOrDate (c: char) =
+        Char.IsDigit c || c = '-' || c = '+' || c = '.'
+
     /// Resolves a scalar's text and style to its typed value.
     let resolve (text: string) (style: ScalarStyle) : Scalar =
         match style with
@@ -88,6 +94,7 @@ module Scalar =
         | ScalarStyle.Plain when nulls.Contains text -> Scalar.Null
         | ScalarStyle.Plain when trues.Contains text -> Scalar.Bool true
         | ScalarStyle.Plain when falses.Contains text -> Scalar.Bool false
+        | ScalarStyle.Plain when not (mayBeNumberOrDate text.[0]) -> Scalar.String text
         | ScalarStyle.Plain ->
             tryInt text
             |> Option.orElse (tryFloat text)
