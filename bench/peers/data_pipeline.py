@@ -36,6 +36,7 @@ def main(directory):
         ts = np.fromfile(path, dtype=np.int64)
         values = np.fromfile(path[:-3] + ".val", dtype=np.float64)
         series = pd.Series(values, index=pd.DatetimeIndex(ts, tz="UTC"), name=name)
+        series = series[(series.index >= start) & (series.index <= end)].dropna()  # what the provider returns
         resampled.append(resample(series, start, end))
     joined = pd.concat(resampled, axis=1, join="inner").dropna()
     result = joined[joined.eval(FILTER)]
