@@ -175,8 +175,18 @@ module Frame =
 
     /// The rows where `keep` is true.
     let filterRows (keep: bool[]) (f: Frame) : Frame =
-        let rows = Array.init f.Index.Length id |> Array.filter (fun i -> keep.[i])
-        let pick (a: 'T[]) = rows |> Array.map (fun i -> a.[i])
+        let count = keep |> Array.sumBy (fun k -> if k then 1 else 0)
+
+        let pick (a: 'T[]) =
+            let out = Array.zeroCreate count
+            let mutable j = 0
+
+            for i in 0 .. a.Length - 1 do
+                if keep.[i] then
+                    out.[j] <- a.[i]
+                    j <- j + 1
+
+            out
 
         {
             f with

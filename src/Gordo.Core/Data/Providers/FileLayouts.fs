@@ -109,8 +109,13 @@ module LongLayout =
 module Concat =
 
     let private combine (source: string) (tag: string) (pieces: Frame list) : Result<Frame, ProviderError> =
-        let index = pieces |> List.map (fun f -> f.Index) |> Array.concat
-        let values = pieces |> List.map (fun f -> f.Data.[0]) |> Array.concat
+        let index, values =
+            match pieces with
+            | [ one ] -> one.Index, one.Data.[0]
+            | _ ->
+                pieces |> List.map (fun f -> f.Index) |> Array.concat,
+                pieces |> List.map (fun f -> f.Data.[0]) |> Array.concat
+
         let mutable sorted = true
 
         for i in 1 .. index.Length - 1 do
