@@ -64,6 +64,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
+    | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -73,4 +74,5 @@ type GordoArgs =
             | Config _ -> "config tools (normalize)."
             | Data _ -> "sample data tools (generate)."
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
+            | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Version -> "print the version."

@@ -1,6 +1,7 @@
 using Gordo.Core.Config;
 using Gordo.Core.Data;
 using Microsoft.FSharp.Core;
+using ConfigMachine = Gordo.Core.Config.Machine;
 using CoreDataset = Gordo.Core.Data.Dataset;
 
 namespace Gordo.Interop;
@@ -49,7 +50,7 @@ public static class Datasets
     private static GordoDatasetException Failure(string machine, string message) =>
         new($"machine '{machine}': {message}");
 
-    private static Machine FindMachine(string configPath, string machine)
+    private static ConfigMachine FindMachine(string configPath, string machine)
     {
         var compilation = Compiler.compileFile(Compiler.defaultOptions, configPath);
         if (FSharpOption<Project>.get_IsNone(compilation.Project))
