@@ -14,9 +14,13 @@ let private run (results: ParseResults<GordoArgs>) =
     | Config args ->
         match args.GetSubCommand() with
         | Normalize normalize -> ConfigCommands.normalize normalize
+    | Data args ->
+        match args.GetSubCommand() with
+        | DataArgs.Generate generate -> DataCommands.generate generate
+    | Dataset args -> DataCommands.dataset args
     | Workflow args ->
         match args.GetSubCommand() with
-        | Generate generate -> WorkflowCommands.generate generate
+        | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
     | Version -> version ()
 
 [<EntryPoint>]
