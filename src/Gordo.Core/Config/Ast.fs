@@ -36,6 +36,15 @@ type Interpolation =
     /// Forward fill.
     | ForwardFill
 
+/// `aggregation_methods`: one method, or a list (a list gives (tag, method) columns, even with
+/// one element, as in Gordo).
+[<RequireQualifiedAccess>]
+type Aggregation =
+    /// `aggregation_methods: mean`
+    | Single of string
+    /// `aggregation_methods: [mean, max]`
+    | Several of string list
+
 /// The `filter_periods` nuisance filter settings (spec §1.5).
 type FilterPeriods = {
     /// median, quantile, iforest or all.
@@ -77,7 +86,7 @@ type Dataset = {
     /// Resampling bucket (pandas offset alias); None = no resampling.
     Resolution: string option
     /// Aggregation methods (one or several).
-    AggregationMethods: string list
+    AggregationMethods: Aggregation
     /// Gap filling.
     InterpolationMethod: Interpolation
     /// Largest gap filled (pandas Timedelta string); None = unlimited.

@@ -170,6 +170,11 @@ module ElaborateDataset =
                     },
                     []
 
+    let private aggregationMethods (node: Node) : Result<Aggregation, Diagnostic> =
+        match node.Value with
+        | NodeValue.Sequence _ -> Read.texts node |> Result.map Aggregation.Several
+        | _ -> Read.text node |> Result.map Aggregation.Single
+
     let private interpolation (node: Node) : Result<Interpolation, Diagnostic> =
         match Read.text node with
         | Ok "linear_interpolation" -> Ok Interpolation.Linear
@@ -257,7 +262,9 @@ module ElaborateDataset =
         let asset, p8 = Read.optionalField d "asset" Read.text
         let provider, p9 = dataProvider d
         let resolution, p10 = optionalSetting "10T" d "resolution"
-        let aggregation, p11 = Read.field d "aggregation_methods" Read.texts [ "mean" ]
+
+        let aggregation, p11 =
+            Read.field d "aggregation_methods" aggregationMethods (Aggregation.Single "mean")
 
         let interpolationMethod, p12 =
             Read.field d "interpolation_method" interpolation Interpolation.Linear

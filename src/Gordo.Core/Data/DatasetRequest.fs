@@ -200,8 +200,14 @@ module DatasetRequest =
                                 AdditionalTags =
                                     d.AdditionalTags |> Option.defaultValue [] |> List.map (sensor defaults)
                                 Resolution = step
-                                Aggregations = d.AggregationMethods
-                                MultiAggregation = d.AggregationMethods.Length > 1
+                                Aggregations =
+                                    (match d.AggregationMethods with
+                                     | Aggregation.Single m -> [ m ]
+                                     | Aggregation.Several ms -> ms)
+                                MultiAggregation =
+                                    (match d.AggregationMethods with
+                                     | Aggregation.Single _ -> false
+                                     | Aggregation.Several _ -> true)
                                 Interpolation = d.InterpolationMethod
                                 InterpolationLimit = limit
                                 RowFilter = rows
