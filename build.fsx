@@ -58,8 +58,10 @@ let countMatch (pattern: string) (text: string) =
 type Tally = { Passed: int; Failed: int }
 
 let expectoTally (code: int) (out: string) =
+    let plain = Regex.Replace(out, @"\x1b\[[0-9;?]*[A-Za-z]", "")
+
     let line =
-        Regex.Match(out, @"(\d+) passed, (\d+) ignored, (\d+) failed, (\d+) errored")
+        Regex.Match(plain, @"(\d+) passed, (\d+) ignored, (\d+) failed, (\d+) errored")
 
     let group (i: int) =
         if line.Success then int line.Groups.[i].Value else 0
