@@ -72,6 +72,18 @@ and [<AbstractClass>] Estimator(classPath: string, args: (string * Arg) list) =
     /// Restores a fitted state saved by `SaveState`.
     abstract LoadState: state: State -> unit
 
+    /// The estimators nested in this one (pipeline steps, base estimator, ...).
+    abstract Children: Estimator list
+
+    default this.Children =
+        let rec models arg =
+            match arg with
+            | Arg.Model m -> [ m ]
+            | Arg.Items items -> items |> List.collect models
+            | Arg.Plain _ -> []
+
+        this.Args |> List.collect (snd >> models)
+
     /// Predicts when possible, else transforms (what the anomaly detector and builder use).
     member this.Output(x: Matrix) : Matrix =
         if this.CanPredict then this.Predict x else this.Transform x
@@ -203,6 +215,16 @@ module Args =
             args |> List.map (fun (n, a) -> if n = name then n, value else n, a)
         else
             args @ [ name, value ]
+
+    /// The argument `name`, or its catalog default for `classPath` when not given.
+    let orDefault (classPath: string) (name: string) (args: (string * Arg) list) : Arg =
+        match List.tryFind (fst >> (=) name) args with
+        | Some(_, arg) -> arg
+        | None ->
+            Catalog.tryFind classPath
+            |> Option.bind (fun e -> Catalog.tryParameter e name)
+            |> Option.map (fun p -> Arg.Plain p.Default)
+            |> Option.defaultValue (Arg.Plain Value.Null)
 
     /// Catalog defaults of a class merged with the given arguments (given ones win; extra ones
     /// are appended, as Keras `**kwargs`).

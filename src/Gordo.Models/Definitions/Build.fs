@@ -45,6 +45,7 @@ module Definition =
         "sklearn.model_selection.TimeSeriesSplit", (fun a -> TimeSeriesSplit a)
         "sklearn.model_selection.KFold", (fun a -> KFold a)
         "sklearn.model_selection.ShuffleSplit", (fun a -> ShuffleSplit a)
+        "gordo.machine.model.models.KerasAutoEncoder", (fun a -> Networks.KerasAutoEncoder a)
     ]
 
     let private constructors = dict sklearn
@@ -78,7 +79,15 @@ module Definition =
                 FunctionReference entry.Path
             else
                 let given = parameters |> List.map (fun (k, p) -> k, argOf p)
-                let args = Args.withDefaults entry.Path given |> List.map (buildDefault entry)
+                // Keras wrappers and parts keep only the given kwargs (their into_definition hook
+                // writes those back, as Gordo does); everything else is fully expanded.
+                let expanded =
+                    match entry.Kind with
+                    | ClassKind.Network
+                    | ClassKind.KerasPart -> given
+                    | _ -> Args.withDefaults entry.Path given
+
+                let args = expanded |> List.map (buildDefault entry)
 
                 match constructors.TryGetValue entry.Path with
                 | true, make -> make args
