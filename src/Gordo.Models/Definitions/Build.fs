@@ -46,6 +46,9 @@ module Definition =
         "sklearn.model_selection.KFold", (fun a -> KFold a)
         "sklearn.model_selection.ShuffleSplit", (fun a -> ShuffleSplit a)
         "gordo.machine.model.models.KerasAutoEncoder", (fun a -> Networks.KerasAutoEncoder a)
+        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector", (fun a -> Anomaly.DiffBasedAnomalyDetector a)
+        "gordo.machine.model.anomaly.diff.DiffBasedKFCVAnomalyDetector",
+        (fun a -> Anomaly.DiffBasedKFCVAnomalyDetector a)
     ]
 
     let private constructors = dict sklearn
