@@ -1,4 +1,31 @@
 module Gordo.Cli.Program
 
+open System
+open Argu
+
+let private version () =
+    let v = Reflection.Assembly.GetExecutingAssembly().GetName().Version
+    printfn "gordo %d.%d.%d" v.Major v.Minor v.Build
+    0
+
+let private run (results: ParseResults<GordoArgs>) =
+    match results.GetSubCommand() with
+    | Validate args -> ConfigCommands.validate args
+    | Config args ->
+        match args.GetSubCommand() with
+        | Normalize normalize -> ConfigCommands.normalize normalize
+    | Version -> version ()
+
 [<EntryPoint>]
-let main _ = 0
+let main argv =
+    let parser = ArgumentParser.Create<GordoArgs>(programName = "gordo")
+
+    try
+        run (parser.ParseCommandLine(argv, raiseOnUsage = true))
+    with
+    | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->
+        printfn "%s" e.Message
+        0
+    | :? ArguParseException as e ->
+        eprintfn "%s" e.Message
+        2

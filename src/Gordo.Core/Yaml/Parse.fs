@@ -32,6 +32,7 @@ module Parse =
         Limits: ParseLimits
         Anchors: Dictionary<string, Node * int>
         mutable Count: int
+        mutable LastMark: Mark
         CheckTimestamps: bool
         Warnings: List<Diagnostic>
     }
@@ -58,7 +59,12 @@ module Parse =
 
         let position = state.Map (int scalar.Start.Line) (int scalar.Start.Column)
 
-        if state.CheckTimestamps && style = Gordo.Core.Yaml.ScalarStyle.Plain then
+        if
+            state.CheckTimestamps
+            && style = Gordo.Core.Yaml.ScalarStyle.Plain
+            && scalar.Value.Length >= 10
+            && System.Char.IsDigit scalar.Value.[0]
+        then
             match Scalar.resolve scalar.Value style with
             | Scalar.Timestamp(text, false) ->
                 state.Warnings.Add(Problem.atPosition position path (Problem.MissingTimezoneInYaml text))
@@ -72,6 +78,7 @@ module Parse =
 
     let rec private parseNode (state: State) (path: string) (depth: int) : Node * int =
         let event = state.Parser.Current
+        state.LastMark <- event.Start
         state.Parser.MoveNext() |> ignore
 
         match event with
@@ -209,6 +216,7 @@ module Parse =
             Limits = limits
             Anchors = Dictionary()
             Count = 0
+            LastMark = Mark.Empty
             CheckTimestamps = checkTimestamps
             Warnings = List()
         }
@@ -222,6 +230,15 @@ module Parse =
             let message = e.Message.Substring(e.Message.IndexOf(':') + 1).Trim()
             let message = if message = "" then e.Message else message
             Error(Problem.atPosition (map (int e.Start.Line) (int e.Start.Column)) "" (Problem.YamlSyntax message))
+        | :? System.InvalidOperationException
+        | :? System.ArgumentException ->
+            // YamlDotNet's scanner gives up on some malformed input without a YamlException.
+            let mark = state.LastMark
+
+            let problem =
+                Problem.YamlSyntax "malformed YAML after this point (an unclosed bracket or quote?)"
+
+            Error(Problem.atPosition (map (max 1 (int mark.Line)) (max 1 (int mark.Column))) "" problem)
 
     /// The identity position map for a whole file.
     let fileMap (file: string) : PositionMap =

@@ -1,0 +1,72 @@
+namespace Gordo.Cli
+
+open Argu
+
+/// Output format of diagnostics.
+type DiagnosticFormat =
+    /// Compiler-style text.
+    | Text
+    /// A JSON array (for tools).
+    | Json
+
+/// Output format of a normalized config.
+type DumpFormat =
+    /// YAML.
+    | Yaml
+    /// JSON.
+    | Json
+
+/// `gordo validate CONFIG...`
+type ValidateArgs =
+    | [<MainCommand; Mandatory>] Configs of config: string list
+    | Project_Name of name: string
+    | Default_Data_Provider of provider: string
+    | Warnings_As_Errors
+    | Format of DiagnosticFormat
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Configs _ -> "config files to check (YAML: a Gordo custom resource or a bare machines/globals config)."
+            | Project_Name _ ->
+                "project name for the naming rules (default: the resource's metadata.name, else 'project')."
+            | Default_Data_Provider _ -> "data provider type for datasets that name none (e.g. RandomDataProvider)."
+            | Warnings_As_Errors -> "treat warnings as errors (exit code 1)."
+            | Format _ -> "diagnostic output: text (compiler style, default) or json."
+
+/// `gordo config normalize CONFIG`
+type NormalizeArgs =
+    | [<MainCommand; Mandatory>] Config of config: string
+    | Project_Name of name: string
+    | Default_Data_Provider of provider: string
+    | Format of DumpFormat
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Config _ -> "config file to normalize."
+            | Project_Name _ -> "project name (default: the resource's metadata.name, else 'project')."
+            | Default_Data_Provider _ -> "data provider type for datasets that name none."
+            | Format _ -> "output format: yaml (default) or json."
+
+/// `gordo config ...`
+type ConfigArgs =
+    | [<CliPrefix(CliPrefix.None)>] Normalize of ParseResults<NormalizeArgs>
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Normalize _ -> "print the normalized project: globals and defaults merged into every machine."
+
+/// The `gordo` command line.
+type GordoArgs =
+    | [<CliPrefix(CliPrefix.None)>] Validate of ParseResults<ValidateArgs>
+    | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
+    | Version
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Validate _ -> "check configs and print every problem, compiler style."
+            | Config _ -> "config tools (normalize)."
+            | Version -> "print the version."

@@ -1,0 +1,167 @@
+namespace Gordo.Core.Config
+
+open System
+open Gordo.Core
+open Gordo.Core.Yaml
+
+/// One machine as written: its mapping node, its name node and its sections (block strings parsed).
+type RawMachine = {
+    /// 0-based index in `machines`.
+    Index: int
+    /// The machine's mapping.
+    Node: Node
+    /// The `name` value, if present.
+    Name: Node option
+    /// The sections present (`model`, `dataset`, `evaluation`, `metadata`, `runtime`), by key.
+    Sections: Map<string, Node>
+}
+
+/// A config document read into its parts, before any merging (`parse: text -> RawProject`).
+type RawProject = {
+    /// The file name used in diagnostics.
+    File: string
+    /// The `globals` sections (block strings parsed), by key.
+    Globals: Map<string, Node>
+    /// The machines, in order.
+    Machines: RawMachine list
+}
+
+/// Reading a config document: both shapes (Gordo custom resource and bare), block-string sections.
+[<RequireQualifiedAccess>]
+module Document =
+    /// The section keys shared by machines and globals (Gordo's MACHINE_YAML_FIELDS).
+    let sectionKeys = [ "model"; "dataset"; "evaluation"; "metadata"; "runtime" ]
+
+    let private machineKeys = "name" :: "project_name" :: sectionKeys
+
+    /// Where the content of a block scalar starts: lines below the indicator, shifted by its indent.
+    let private blockMap (file: string) (lines: string[]) (scalar: Node) : PositionMap =
+        let first = scalar.Position.Line
+
+        let indent =
+            lines
+            |> Seq.skip (min first lines.Length)
+            |> Seq.tryFind (fun l -> l.Trim() <> "")
+            |> Option.map (fun l -> l.Length - l.TrimStart(' ').Length)
+            |> Option.defaultValue 0
+
+        fun line column -> {
+            File = file
+            Line = first + line
+            Column = column + indent
+        }
+
+    /// Parses a section given as a YAML string (`dataset: |`) with positions in the outer file.
+    let private section (file: string) (lines: string[]) (node: Node) : Node * Diagnostic list =
+        match node.Value with
+        | NodeValue.Scalar(text, ScalarStyle.Quoted) ->
+            let isBlock =
+                node.Position.Line > 0
+                && node.Position.Line <= lines.Length
+                && (let l = lines.[node.Position.Line - 1]
+
+                    node.Position.Column - 1 < l.Length
+                    && "|>".Contains l.[node.Position.Column - 1])
+
+            let map =
+                if isBlock then
+                    blockMap file lines node
+                else
+                    fun _ _ -> node.Position
+
+            match Parse.text file map Parse.defaultLimits false text with
+            | Ok(Some parsed, warnings) -> Node.rebase node.Path parsed, warnings
+            | Ok(None, warnings) -> Node.scalar node.Path "", warnings
+            | Error diagnostic -> node, [ { diagnostic with Path = node.Path } ]
+        | _ -> node, []
+
+    let private sections (file: string) (lines: string[]) (mapping: Node) (keys: string list) =
+        let parsed =
+            keys
+            |> List.choose (fun key -> Node.tryGet key mapping |> Option.map (fun n -> key, section file lines n))
+
+        parsed |> List.map (fun (k, (n, _)) -> k, n) |> Map.ofList, parsed |> List.collect (snd >> snd)
+
+    let private machine (file: string) (lines: string[]) (index: int) (node: Node) =
+        match node.Value with
+        | NodeValue.Mapping _ ->
+            let found, diagnostics = sections file lines node sectionKeys
+
+            let raw = {
+                Index = index
+                Node = node
+                Name = Node.tryGet "name" node
+                Sections = found
+            }
+
+            Some raw, diagnostics @ Read.unknownKeys "a machine" machineKeys node
+        | _ ->
+            None,
+            [
+                Problem.at node (Problem.WrongType("a machine mapping with 'name'", Node.describe node))
+            ]
+
+    let private machines (file: string) (lines: string[]) (root: Node) =
+        match Node.tryGet "machines" root with
+        | None -> [], [ Problem.at root (Problem.MissingKey "machines") ]
+        | Some({ Value = NodeValue.Sequence items }) ->
+            let results = items |> List.mapi (machine file lines)
+            results |> List.choose fst, results |> List.collect snd
+        | Some other ->
+            [],
+            [
+                Problem.at other (Problem.WrongType("a list of machines", Node.describe other))
+            ]
+
+    /// The config mapping: `spec.config` of a Gordo custom resource, else the document itself.
+    let private configRoot (root: Node) : Result<Node, Diagnostic list> =
+        let config =
+            match Node.tryGet "spec" root with
+            | Some spec -> Node.tryGet "config" spec |> Option.defaultValue spec
+            | None -> root
+
+        match config.Value with
+        | NodeValue.Mapping _ -> Ok config
+        | _ ->
+            Error [
+                Problem.at config (Problem.WrongType("a mapping with 'machines'", Node.describe config))
+            ]
+
+    let private globals (file: string) (lines: string[]) (config: Node) =
+        match Node.tryGet "globals" config with
+        | None -> Map.empty, []
+        | Some({ Value = NodeValue.Mapping _ } as node) ->
+            let found, diagnostics = sections file lines node sectionKeys
+            found, diagnostics @ Read.unknownKeys "globals" sectionKeys node
+        | Some node when (Value.ofNode node) = Value.Null -> Map.empty, []
+        | Some node -> Map.empty, [ Problem.at node (Problem.WrongType("a mapping", Node.describe node)) ]
+
+    /// Splits a parsed document into globals and machines (block-string sections parsed).
+    let ofNode (file: string) (text: string) (root: Node) : Result<RawProject, Diagnostic list> * Diagnostic list =
+        let lines = text.Split('\n') |> Array.map (fun l -> l.TrimEnd '\r')
+
+        match configRoot root with
+        | Error diagnostics -> Error diagnostics, []
+        | Ok config ->
+            let globalSections, globalDiagnostics = globals file lines config
+            let machineList, machineDiagnostics = machines file lines config
+            let diagnostics = globalDiagnostics @ machineDiagnostics
+
+            Ok {
+                File = file
+                Globals = globalSections
+                Machines = machineList
+            },
+            diagnostics
+
+    /// Parses config text. Errors stop at the YAML level; later problems are collected.
+    let parse (file: string) (text: string) : Result<RawProject, Diagnostic list> * Diagnostic list =
+        if String.IsNullOrWhiteSpace text then
+            Error [ Problem.inFile file Problem.EmptyDocument ], []
+        else
+            match Parse.text file (Parse.fileMap file) Parse.defaultLimits true text with
+            | Error diagnostic -> Error [ diagnostic ], []
+            | Ok(None, _) -> Error [ Problem.inFile file Problem.EmptyDocument ], []
+            | Ok(Some root, warnings) ->
+                let result, diagnostics = ofNode file text root
+                result, warnings @ diagnostics

@@ -1,0 +1,185 @@
+namespace Gordo.Core.Config
+
+open Gordo.Core
+open Gordo.Core.Specs
+open Gordo.Core.Yaml
+
+/// The evaluation, runtime and metadata sections: merged trees → typed records (spec §1.6, §1.7).
+[<RequireQualifiedAccess>]
+module ElaborateSections =
+    let private evaluationKeys = [ "cv_mode"; "metrics"; "scoring_scaler"; "cv"; "seed" ]
+
+    let private cvModes = [
+        "full_build", CvMode.FullBuild
+        "cross_val_only", CvMode.CrossValOnly
+        "build_only", CvMode.BuildOnly
+    ]
+
+    let private cvMode (node: Node) : Checked<CvMode> =
+        match Read.text node with
+        | Error d -> CvMode.FullBuild, [ d ]
+        | Ok text ->
+            match cvModes |> List.tryFind (fst >> (=) (text.ToLowerInvariant())) with
+            | Some(_, mode) -> mode, []
+            | None ->
+                CvMode.BuildOnly,
+                [
+                    Problem.at node (Problem.UnknownCvMode(text, Suggest.closest (List.map fst cvModes) text))
+                ]
+
+    let private metric (node: Node) : Checked<string option> =
+        match Read.text node with
+        | Error d -> None, [ d ]
+        | Ok name ->
+            match Catalog.tryMetric name with
+            | Some bare -> Some bare, []
+            | None ->
+                None,
+                [
+                    Problem.at node (Problem.UnknownMetric(name, Suggest.closest Catalog.metrics name))
+                ]
+
+    let private metrics (node: Node) : Checked<string list> =
+        match node.Value with
+        | NodeValue.Sequence items ->
+            let found, problems = items |> List.map metric |> List.unzip
+            List.choose id found, List.concat problems
+        | _ ->
+            [],
+            [
+                Problem.at node (Problem.WrongType("a list of metric names", Node.describe node))
+            ]
+
+    /// A model definition that must be of a certain kind (a splitter, a scaler).
+    let private modelOfKind (kinds: ClassKind list) (expected: string) (node: Node) : Checked<ModelSpec> =
+        let spec, problems = Elaborate.model node
+
+        let kindProblems =
+            match Catalog.tryFind (ModelSpec.classPath spec) with
+            | Some entry when not (List.contains entry.Kind kinds) -> [
+                Problem.at node (Problem.NotAnEstimator(entry.Path, expected))
+              ]
+            | _ -> []
+
+        spec, problems @ kindProblems
+
+    let private optionalModel kinds expected (mapping: Node) (key: string) (fallback: ModelSpec option) =
+        match Node.tryGet key mapping with
+        | None -> fallback, []
+        | Some node when Read.isNull node -> None, []
+        | Some node ->
+            let spec, problems = modelOfKind kinds expected node
+            Some spec, problems
+
+    /// The evaluation section; `None` gets Gordo's machine-level default `{cv_mode: full_build}`.
+    let evaluation (node: Node option) : Checked<Evaluation> =
+        let node = node |> Option.defaultValue (Node.emptyMapping "evaluation")
+
+        let mode, p1 =
+            Node.tryGet "cv_mode" node
+            |> Option.map cvMode
+            |> Option.defaultValue (CvMode.FullBuild, [])
+
+        let metricNames, p2 =
+            Node.tryGet "metrics" node
+            |> Option.map metrics
+            |> Option.defaultValue (Catalog.metrics |> List.take 4, [])
+
+        let scaler, p3 =
+            optionalModel [ ClassKind.Transformer ] "a scaler" node "scoring_scaler" None
+
+        let cv, p4 =
+            optionalModel [ ClassKind.Splitter ] "a cross-validation splitter" node "cv" None
+            |> fun (spec, problems) ->
+                spec |> Option.defaultWith (fun () -> fst (Elaborate.model Defaults.cv)), problems
+
+        let seed, p5 = Read.field node "seed" Read.int 0
+
+        {
+            CvMode = mode
+            Metrics = metricNames
+            ScoringScaler = scaler
+            Cv = cv
+            Seed = seed
+            Extra = Read.extra evaluationKeys node
+        },
+        List.concat [ p1; p2; p3; p4; p5; Read.unknownKeys "evaluation" evaluationKeys node ]
+
+    let private amounts (node: Node option) : ResourceAmounts =
+        let read key =
+            node
+            |> Option.bind (Node.tryGet key)
+            |> Option.bind (fun n ->
+                match Read.scalar n with
+                | Some(Scalar.Int i) -> Some i
+                | _ -> None)
+
+        {
+            Memory = read "memory"
+            Cpu = read "cpu"
+        }
+
+    let private componentOf (runtime: Node) (key: string) : Checked<Component> =
+        let node = Node.tryGet key runtime |> Option.defaultValue (Node.emptyMapping key)
+        let image, problems = Read.optionalField node "image" Read.text
+        let resources = Node.tryGet "resources" node
+
+        {
+            Image = image
+            Resources = {
+                Requests = amounts (resources |> Option.bind (Node.tryGet "requests"))
+                Limits = amounts (resources |> Option.bind (Node.tryGet "limits"))
+            }
+            Settings = Read.extra [ "image"; "resources" ] node
+        },
+        problems
+
+    let private components = [
+        "server"
+        "prometheus_metrics_server"
+        "builder"
+        "client"
+        "influx"
+        "deployer"
+    ]
+
+    /// The runtime section (unknown keys preserved).
+    let runtime (node: Node option) : Checked<Runtime> =
+        let node = node |> Option.defaultValue (Node.emptyMapping "runtime")
+        let parts = components |> List.map (componentOf node)
+
+        let reporters, p1 =
+            Read.field
+                node
+                "reporters"
+                (fun n ->
+                    Ok(
+                        match Value.ofNode n with
+                        | Value.List l -> l
+                        | Value.Null -> []
+                        | v -> [ v ]
+                    ))
+                []
+
+        let logLevel, p2 = Read.optionalField node "log_level" Read.text
+        let part i = fst parts.[i]
+
+        {
+            Reporters = reporters
+            Server = part 0
+            PrometheusMetricsServer = part 1
+            Builder = part 2
+            Client = part 3
+            Influx = part 4
+            Deployer = part 5
+            LogLevel = logLevel
+            Extra = Read.extra ("reporters" :: "log_level" :: components) node
+        },
+        p1 @ p2 @ (parts |> List.collect snd)
+
+    /// Metadata: any value; absent is an empty mapping.
+    let metadata (node: Node option) : Value =
+        match node |> Option.map Value.ofNode with
+        | None
+        | Some Value.Null -> Value.Map []
+        | Some value -> value
