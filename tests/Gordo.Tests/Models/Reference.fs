@@ -81,3 +81,12 @@ let close (tol: float) (actual: float[,]) (expected: float[,]) (what: string) =
         else
             let bound = tol * max (abs e) (1e-6 * scale)
             Expect.isTrue (abs (a - e) <= bound) $"{what}[{i},{j}]: expected {e:R}, got {a:R} (diff {abs (a - e):E2})")
+
+/// float32 comparison: |actual − expected| ≤ tol·max(|expected|, largest |expected|).
+let closeToScale (tol: float) (actual: float[,]) (expected: float[,]) (what: string) =
+    let scale = expected |> Seq.cast<float> |> Seq.map abs |> Seq.fold max 0.0
+
+    expected
+    |> Array2D.iteri (fun i j e ->
+        let a = actual.[i, j]
+        Expect.isTrue (abs (a - e) <= tol * max (abs e) scale) $"{what}[{i},{j}]: expected {e:R}, got {a:R}")
