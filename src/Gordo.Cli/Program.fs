@@ -14,6 +14,10 @@ let private run (results: ParseResults<GordoArgs>) =
     | Config args ->
         match args.GetSubCommand() with
         | Normalize normalize -> ConfigCommands.normalize normalize
+    | Data args ->
+        match args.GetSubCommand() with
+        | Generate generate -> DataCommands.generate generate
+    | Dataset args -> DataCommands.dataset args
     | Version -> version ()
 
 [<EntryPoint>]
