@@ -76,7 +76,7 @@ module DataCommands =
         DatasetRequest.ofConfig machine.Dataset
         |> Result.mapError (fun e -> e.Message)
         |> Result.bind (fun request ->
-            DataProviderRegistry.create machine.Dataset.DataProvider
+            DataProviderRegistry.forDataset machine.Dataset
             |> Result.mapError (fun e -> e.Message)
             |> Result.bind (fun provider ->
                 (Dataset.getDataAsync provider request CancellationToken.None).GetAwaiter().GetResult()

@@ -30,7 +30,7 @@ public static class Datasets
             throw Failure(machine, request.ErrorValue.Message);
         }
 
-        var provider = DataProviderRegistry.create(found.Dataset.DataProvider);
+        var provider = DataProviderRegistry.forDataset(found.Dataset);
         if (provider.IsError)
         {
             throw Failure(machine, provider.ErrorValue.Message);

@@ -106,3 +106,11 @@ module DataProviderRegistry =
         | Some t when t = FileDataProvider.TypeName -> file provider.Arguments
         | Some t when t = InfluxDataProvider.TypeName -> influx provider.Arguments
         | _ -> Error(ProviderError.UnknownProvider provider.Type)
+
+    /// The provider of a dataset: `RandomDataset` always uses `RandomDataProvider()` (spec §1.5),
+    /// every other dataset type its `data_provider`.
+    let forDataset (dataset: Dataset) : Result<IDataProvider, ProviderError> =
+        if dataset.Type.EndsWith ".RandomDataset" || dataset.Type = "RandomDataset" then
+            Ok(RandomDataProvider(100, 300, 0) :> IDataProvider)
+        else
+            create dataset.DataProvider
