@@ -18,6 +18,8 @@ let private run (results: ParseResults<GordoArgs>) =
         match args.GetSubCommand() with
         | Generate generate -> DataCommands.generate generate
     | Dataset args -> DataCommands.dataset args
+    | Build args -> BuildCommands.build args
+    | Local_Build args -> LocalBuild.run args
     | Version -> version ()
 
 [<EntryPoint>]
