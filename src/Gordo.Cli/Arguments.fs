@@ -66,6 +66,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
     | [<CliPrefix(CliPrefix.None)>] Build of ParseResults<BuildArgs>
     | [<CliPrefix(CliPrefix.None)>] Local_Build of ParseResults<LocalBuildArgs>
+    | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -77,4 +78,5 @@ type GordoArgs =
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
             | Build _ -> "build one machine (Gordo's builder: cross-validate, fit, write the model)."
             | Local_Build _ -> "check a config and build every machine into a local directory."
+            | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Version -> "print the version."

@@ -49,7 +49,7 @@ public static class Datasets
     private static GordoDatasetException Failure(string machine, string message) =>
         new($"machine '{machine}': {message}");
 
-    private static Machine FindMachine(string configPath, string machine)
+    private static Gordo.Core.Config.Machine FindMachine(string configPath, string machine)
     {
         var compilation = Compiler.compileFile(Compiler.defaultOptions, configPath);
         if (FSharpOption<Project>.get_IsNone(compilation.Project))

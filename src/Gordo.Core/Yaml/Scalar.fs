@@ -70,8 +70,11 @@ module Scalar =
         | "+.inf" -> Some(Scalar.Float Double.PositiveInfinity)
         | "-.inf" -> Some(Scalar.Float Double.NegativeInfinity)
         | ".nan" -> Some(Scalar.Float Double.NaN)
-        | _ when floatPattern.IsMatch text && text <> "." ->
-            Some(Scalar.Float(Double.Parse(text.Replace("_", ""), CultureInfo.InvariantCulture)))
+        | _ when floatPattern.IsMatch text ->
+            // TryParse: the pattern also admits digit-less texts such as `-.` and `._`, which are strings.
+            match Double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture) with
+            | true, value -> Some(Scalar.Float value)
+            | _ -> None
         | _ -> None
 
     let private tryTimestamp (text: string) =
@@ -97,8 +100,8 @@ module Scalar =
         | ScalarStyle.Plain when not (mayBeNumberOrDate text.[0]) -> Scalar.String text
         | ScalarStyle.Plain ->
             tryInt text
-            |> Option.orElse (tryFloat text)
-            |> Option.orElse (tryTimestamp text)
+            |> Option.orElseWith (fun () -> tryFloat text)
+            |> Option.orElseWith (fun () -> tryTimestamp text)
             |> Option.defaultValue (Scalar.String text)
 
     /// True when the text looks like a date or date-time (quoted or not).
