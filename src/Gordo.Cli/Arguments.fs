@@ -64,6 +64,8 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
+    | [<CliPrefix(CliPrefix.None)>] Build of ParseResults<BuildArgs>
+    | [<CliPrefix(CliPrefix.None)>] Local_Build of ParseResults<LocalBuildArgs>
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | Version
 
@@ -74,5 +76,7 @@ type GordoArgs =
             | Config _ -> "config tools (normalize)."
             | Data _ -> "sample data tools (generate)."
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
+            | Build _ -> "build one machine (Gordo's builder: cross-validate, fit, write the model)."
+            | Local_Build _ -> "check a config and build every machine into a local directory."
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Version -> "print the version."

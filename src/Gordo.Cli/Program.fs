@@ -18,6 +18,8 @@ let private run (results: ParseResults<GordoArgs>) =
         match args.GetSubCommand() with
         | DataArgs.Generate generate -> DataCommands.generate generate
     | Dataset args -> DataCommands.dataset args
+    | Build args -> BuildCommands.build args
+    | Local_Build args -> LocalBuild.run args
     | Workflow args ->
         match args.GetSubCommand() with
         | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
