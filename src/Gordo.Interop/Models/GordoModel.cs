@@ -1,0 +1,174 @@
+using System.Text;
+using Gordo.Models;
+using Gordo.Models.Anomaly;
+using Gordo.Models.Artifacts;
+using Gordo.Models.Definitions;
+
+namespace Gordo.Interop;
+
+/// <summary>One column of an anomaly table: a two-level name (e.g. "tag-anomaly-scaled", "tag-1") and its values.</summary>
+public sealed class AnomalyColumn
+{
+    internal AnomalyColumn(string name, string subName, IReadOnlyList<double> values)
+    {
+        Name = name;
+        SubName = subName;
+        Values = values;
+    }
+
+    /// <summary>Top-level name ("model-output", "total-anomaly-scaled", ...).</summary>
+    public string Name { get; }
+
+    /// <summary>Second-level name (the tag), "" for single columns.</summary>
+    public string SubName { get; }
+
+    /// <summary>One value per row (NaN where undefined, e.g. before a smoothing window fills).</summary>
+    public IReadOnlyList<double> Values { get; }
+}
+
+/// <summary>The anomaly table of Gordo's diff-based detectors (spec §3.3), in Gordo's column order.</summary>
+public sealed class AnomalyResult
+{
+    internal AnomalyResult(AnomalyFrame frame)
+    {
+        Start = frame.Start.Select(s => s?.Value).ToArray();
+        End = frame.End.Select(s => s?.Value).ToArray();
+        Columns = frame.Columns.Select(c => new AnomalyColumn(c.Item1.Item1, c.Item1.Item2, c.Item2)).ToArray();
+    }
+
+    /// <summary>Row start timestamps (ISO 8601), null without timestamps.</summary>
+    public IReadOnlyList<string?> Start { get; }
+
+    /// <summary>Row end timestamps (start + frequency), null without a frequency.</summary>
+    public IReadOnlyList<string?> End { get; }
+
+    /// <summary>Every column after start/end.</summary>
+    public IReadOnlyList<AnomalyColumn> Columns { get; }
+
+    /// <summary>Finds a column by its two-level name.</summary>
+    public bool TryGetColumn(string name, string subName, out IReadOnlyList<double> values)
+    {
+        var column = Columns.FirstOrDefault(c => c.Name == name && c.SubName == subName);
+        values = column?.Values ?? Array.Empty<double>();
+        return column is not null;
+    }
+}
+
+/// <summary>
+/// A Gordo model: built from a definition (JSON, the shape of a config's <c>model:</c>), trained,
+/// saved as a portable artifact, loaded, used to predict and to score anomalies.
+/// </summary>
+public sealed class GordoModel
+{
+    private readonly Estimator _model;
+
+    private GordoModel(Estimator model, string metadataJson)
+    {
+        _model = model;
+        MetadataJson = metadataJson;
+    }
+
+    /// <summary>The fully expanded model definition as JSON.</summary>
+    public string DefinitionJson => Encoding.UTF8.GetString(Json.toBytes(Definition.intoValue(_model)));
+
+    /// <summary>The build metadata stored with the artifact (JSON).</summary>
+    public string MetadataJson { get; }
+
+    /// <summary>True for Gordo's anomaly detectors (they can compute anomaly tables).</summary>
+    public bool IsAnomalyDetector => _model is DiffDetector;
+
+    /// <summary>
+    /// Builds the model of <paramref name="definitionJson"/> and fits it on X and y; an anomaly detector
+    /// is cross-validated first so that it has thresholds.
+    /// </summary>
+    public static Task<GordoModel> FitAsync(string definitionJson, double[,] x, double[,] y, IReadOnlyList<string> targetNames, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definitionJson);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        return Task.Run(() =>
+        {
+            var model = Definition.fromValue(Json.ofBytes(Encoding.UTF8.GetBytes(definitionJson)));
+            if (model is DiffDetector detector)
+            {
+                detector.TargetNames = targetNames.ToArray();
+                detector.CrossValidate(x, y, null);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            model.Fit(x, y);
+            return new GordoModel(model, "{}");
+        }, cancellationToken);
+    }
+
+    /// <summary>Loads an artifact directory (checksums and format version are verified).</summary>
+    public static Task<GordoModel> LoadAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Task.Run(() => Wrap(Artifact.load(directory)), cancellationToken);
+    }
+
+    /// <summary>Loads a model from the single byte stream of <see cref="ToBytes"/>.</summary>
+    public static Task<GordoModel> LoadFromBytesAsync(byte[] bytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Task.Run(() => Wrap(Artifact.loads(bytes)), cancellationToken);
+    }
+
+    /// <summary>Saves the model as an artifact directory (atomically).</summary>
+    public Task SaveAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Task.Run(() => Artifact.save(directory, _model, Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson))), cancellationToken);
+    }
+
+    /// <summary>The artifact as one byte stream.</summary>
+    public byte[] ToBytes() => Artifact.dumps(_model, Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+
+    /// <summary>Model output for X (rows × tags); fewer rows than X for models with an offset.</summary>
+    public double[,] Predict(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return _model.Output(x);
+    }
+
+    /// <summary>Model output for per-tag columns (all of the same length).</summary>
+    public double[,] Predict(IReadOnlyList<double[]> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        return Predict(MatrixModule.ofColumns(columns.ToArray()));
+    }
+
+    /// <summary>
+    /// The anomaly table for X and y (for an auto-encoder y is X), with optional row timestamps and
+    /// the data frequency (end = start + frequency).
+    /// </summary>
+    public AnomalyResult Anomaly(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
+        IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        if (_model is not DiffDetector detector)
+            throw new InvalidOperationException("This model is not an anomaly detector; wrap it in gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector.");
+        var input = new AnomalyInput(
+            inputNames.ToArray(),
+            targetNames.ToArray(),
+            timestamps is null ? null : Microsoft.FSharp.Core.FSharpOption<DateTimeOffset[]>.Some(timestamps.ToArray()),
+            frequency is null ? null : Microsoft.FSharp.Core.FSharpOption<TimeSpan>.Some(frequency.Value));
+        return new AnomalyResult(detector.Anomaly(x, y, input));
+    }
+
+    /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X).</summary>
+    public AnomalyResult Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var names = columns.Keys.ToArray();
+        var x = MatrixModule.ofColumns(names.Select(n => columns[n]).ToArray());
+        return Anomaly(x, x, names, names, timestamps, frequency);
+    }
+
+    private static GordoModel Wrap(LoadedModel loaded) =>
+        new(loaded.Model, Encoding.UTF8.GetString(Json.toBytes(loaded.Metadata)));
+}

@@ -1,0 +1,65 @@
+namespace Gordo.Models
+
+open System
+
+/// Bad input to a model (NaN/inf where not allowed, wrong feature count, too few rows, ...):
+/// the message says what is wrong, where, and how to fix it.
+type ModelInputException(message: string) =
+    inherit ArgumentException(message)
+
+/// A model was used before `fit`.
+type NotFittedException(message: string) =
+    inherit InvalidOperationException(message)
+
+/// A model definition the back end cannot build (the front end should have diagnosed it:
+/// at this stage it is an internal error).
+type ModelDefinitionException(message: string) =
+    inherit InvalidOperationException(message)
+
+/// Input checks shared by the estimators (scikit-learn's `check_array` rules).
+[<RequireQualifiedAccess>]
+module Check =
+    /// Rejects NaN and ±inf (`allowNan` lets NaN through, as scikit-learn's scalers do).
+    let finite (owner: string) (allowNan: bool) (x: Matrix) : unit =
+        let mutable bad = None
+
+        x
+        |> Array2D.iteri (fun i j v ->
+            if bad.IsNone && (Double.IsInfinity v || (not allowNan && Double.IsNaN v)) then
+                bad <- Some(i, j, v))
+
+        match bad with
+        | Some(i, j, v) ->
+            let what = if Double.IsNaN v then "NaN" else "infinity"
+
+            raise (
+                ModelInputException(
+                    $"%s{owner}: input contains %s{what} at row %d{i}, column %d{j}; "
+                    + "clean the data (e.g. an InfImputer/SimpleImputer step or a dataset filter) before this step"
+                )
+            )
+        | None -> ()
+
+    /// Requires at least `minimum` rows.
+    let rowsAtLeast (owner: string) (minimum: int) (x: Matrix) : unit =
+        if Matrix.rows x < minimum then
+            raise (
+                ModelInputException(
+                    $"%s{owner}: needs at least %d{minimum} row(s) but got %d{Matrix.rows x}; use a longer training period"
+                )
+            )
+
+    /// Requires the feature count seen at fit time.
+    let features (owner: string) (expected: int) (x: Matrix) : unit =
+        if Matrix.cols x <> expected then
+            raise (
+                ModelInputException(
+                    $"%s{owner}: X has %d{Matrix.cols x} features, but the model was fitted with %d{expected}; "
+                    + "send the same tags (columns) the model was trained on"
+                )
+            )
+
+    /// Raises NotFittedException unless `fitted`.
+    let fitted (owner: string) (isFitted: bool) : unit =
+        if not isFitted then
+            raise (NotFittedException($"%s{owner} is not fitted yet; call fit before using it"))

@@ -1,0 +1,89 @@
+namespace Gordo.Models
+
+/// A dense float64 matrix, rows × columns (`double[,]` from C#).
+type Matrix = float[,]
+
+/// Small operations on matrices (row-major `float[,]`).
+[<RequireQualifiedAccess>]
+module Matrix =
+    /// Number of rows.
+    let rows (m: Matrix) : int = Array2D.length1 m
+
+    /// Number of columns.
+    let cols (m: Matrix) : int = Array2D.length2 m
+
+    /// Column `j` as a new array.
+    let column (j: int) (m: Matrix) : float[] = Array.init (rows m) (fun i -> m.[i, j])
+
+    /// Row `i` as a new array.
+    let row (i: int) (m: Matrix) : float[] = Array.init (cols m) (fun j -> m.[i, j])
+
+    /// A matrix from column arrays (all of the same length).
+    let ofColumns (columns: float[][]) : Matrix =
+        let n = if columns.Length = 0 then 0 else columns.[0].Length
+        Array2D.init n columns.Length (fun i j -> columns.[j].[i])
+
+    /// A matrix from row arrays (all of the same length).
+    let ofRows (rowArrays: float[][]) : Matrix =
+        let c = if rowArrays.Length = 0 then 0 else rowArrays.[0].Length
+        Array2D.init rowArrays.Length c (fun i j -> rowArrays.[i].[j])
+
+    /// Every column as an array.
+    let columns (m: Matrix) : float[][] =
+        Array.init (cols m) (fun j -> column j m)
+
+    /// A one-column matrix.
+    let ofVector (v: float[]) : Matrix =
+        Array2D.init v.Length 1 (fun i _ -> v.[i])
+
+    /// Rows selected by index, in the given order.
+    let takeRows (indices: int[]) (m: Matrix) : Matrix =
+        Array2D.init indices.Length (cols m) (fun i j -> m.[indices.[i], j])
+
+    /// Columns selected by index, in the given order.
+    let takeColumns (indices: int[]) (m: Matrix) : Matrix =
+        Array2D.init (rows m) indices.Length (fun i j -> m.[i, indices.[j]])
+
+    /// The last `n` rows.
+    let lastRows (n: int) (m: Matrix) : Matrix =
+        let start = rows m - n
+        Array2D.init n (cols m) (fun i j -> m.[start + i, j])
+
+    /// Side-by-side concatenation.
+    let hstack (parts: Matrix list) : Matrix =
+        match parts with
+        | [] -> Array2D.zeroCreate 0 0
+        | first :: _ ->
+            let n = rows first
+            let all = parts |> List.collect (columns >> List.ofArray) |> Array.ofList
+
+            if all.Length = 0 then
+                Array2D.zeroCreate n 0
+            else
+                ofColumns all
+
+    /// Applies `f` to every element.
+    let map (f: float -> float) (m: Matrix) : Matrix = Array2D.map f m
+
+    /// Applies `f` to every element with its column index.
+    let mapColumns (f: int -> float -> float) (m: Matrix) : Matrix = Array2D.mapi (fun _ j x -> f j x) m
+
+    /// Element-wise combination of two matrices of equal shape.
+    let map2 (f: float -> float -> float) (a: Matrix) (b: Matrix) : Matrix =
+        Array2D.init (rows a) (cols a) (fun i j -> f a.[i, j] b.[i, j])
+
+    /// The product `a · bᵀ` (b given row-wise, as scikit-learn stores `components_`).
+    let timesTransposed (a: Matrix) (b: Matrix) : Matrix =
+        let n, k, m = rows a, cols a, rows b
+        let result = Array2D.zeroCreate n m
+
+        for i in 0 .. n - 1 do
+            for j in 0 .. m - 1 do
+                let mutable s = 0.0
+
+                for t in 0 .. k - 1 do
+                    s <- s + a.[i, t] * b.[j, t]
+
+                result.[i, j] <- s
+
+        result

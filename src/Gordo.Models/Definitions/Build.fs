@@ -1,0 +1,138 @@
+namespace Gordo.Models.Definitions
+
+open Gordo.Core
+open Gordo.Core.Specs
+open Gordo.Models
+open Gordo.Models.Preprocessing
+open Gordo.Models.Decomposition
+open Gordo.Models.Linear
+open Gordo.Models.Composition
+open Gordo.Models.Selection
+
+/// A catalog class kept as configuration only (Keras layers, optimizers, callbacks,
+/// regularisers): the network that owns it reads its arguments.
+type ConfigPart(classPath: string, args: (string * Arg) list) =
+    inherit Estimator(classPath, args)
+    override _.IsFitted = true
+    override _.Fit(_, _) = ()
+
+    override this.Clone() =
+        ConfigPart(classPath, Args.clone this.Args)
+
+    override _.SaveState() = State.Empty
+    override _.LoadState _ = ()
+
+/// `from_definition` (spec §2.1) and `into_definition` (spec §2.2) over the model catalog.
+[<RequireQualifiedAccess>]
+module Definition =
+    type private Constructor = (string * Arg) list -> Estimator
+
+    let private sklearn: (string * Constructor) list = [
+        "sklearn.preprocessing.MinMaxScaler", (fun a -> MinMaxScaler a)
+        "sklearn.preprocessing.StandardScaler", (fun a -> StandardScaler a)
+        "sklearn.preprocessing.RobustScaler", (fun a -> RobustScaler a)
+        "sklearn.preprocessing.FunctionTransformer", (fun a -> FunctionTransformer a)
+        "sklearn.decomposition.PCA", (fun a -> Pca a)
+        "sklearn.decomposition.TruncatedSVD", (fun a -> TruncatedSvd a)
+        "sklearn.impute.SimpleImputer", (fun a -> SimpleImputer a)
+        "gordo.machine.model.transformers.imputer.InfImputer", (fun a -> InfImputer a)
+        "sklearn.linear_model.LinearRegression", (fun a -> LinearRegression a)
+        "sklearn.multioutput.MultiOutputRegressor", (fun a -> MultiOutputRegressor a)
+        "sklearn.compose.TransformedTargetRegressor", (fun a -> TransformedTargetRegressor a)
+        "sklearn.pipeline.Pipeline", (fun a -> Pipeline a)
+        "sklearn.pipeline.FeatureUnion", (fun a -> FeatureUnion a)
+        "sklearn.compose.ColumnTransformer", (fun a -> ColumnTransformer a)
+        "sklearn.model_selection.TimeSeriesSplit", (fun a -> TimeSeriesSplit a)
+        "sklearn.model_selection.KFold", (fun a -> KFold a)
+        "sklearn.model_selection.ShuffleSplit", (fun a -> ShuffleSplit a)
+        "gordo.machine.model.models.KerasAutoEncoder", (fun a -> Networks.KerasAutoEncoder a)
+        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector", (fun a -> Anomaly.DiffBasedAnomalyDetector a)
+        "gordo.machine.model.anomaly.diff.DiffBasedKFCVAnomalyDetector",
+        (fun a -> Anomaly.DiffBasedKFCVAnomalyDetector a)
+    ]
+
+    let private constructors = dict sklearn
+
+    let private entryOf (path: string) =
+        match Catalog.tryFind path with
+        | Some e -> e
+        | None ->
+            raise (
+                ModelDefinitionException(
+                    $"internal error: '%s{path}' is not in the model catalog (gordo validate should have caught it)"
+                )
+            )
+
+    let private stepsKey (path: string) =
+        match path with
+        | "sklearn.pipeline.FeatureUnion" -> "transformer_list"
+        | "tensorflow.keras.models.Sequential" -> "layers"
+        | _ -> "steps"
+
+    /// Builds the model a definition describes (spec §2.1).
+    let rec fromSpec (spec: ModelSpec) : Estimator =
+        match spec with
+        | ModelSpec.Literal text -> LiteralStep text
+        | ModelSpec.Steps(path, steps) ->
+            fromSpec (ModelSpec.Class(path, [ stepsKey path, Parameter.Items(steps |> List.map Parameter.Model) ]))
+        | ModelSpec.Class(path, parameters) ->
+            let entry = entryOf path
+
+            if entry.Kind = ClassKind.Function then
+                FunctionReference entry.Path
+            else
+                let given = parameters |> List.map (fun (k, p) -> k, argOf p)
+                // Keras wrappers and parts keep only the given kwargs (their into_definition hook
+                // writes those back, as Gordo does); everything else is fully expanded.
+                let expanded =
+                    match entry.Kind with
+                    | ClassKind.Network
+                    | ClassKind.KerasPart -> given
+                    | _ -> Args.withDefaults entry.Path given
+
+                let args = expanded |> List.map (buildDefault entry)
+
+                match constructors.TryGetValue entry.Path with
+                | true, make -> make args
+                | _ when entry.Kind = ClassKind.KerasPart -> ConfigPart(entry.Path, args)
+                | _ ->
+                    raise (
+                        ModelDefinitionException(
+                            $"'%s{entry.Path}' is in the catalog but has no .NET implementation yet"
+                        )
+                    )
+
+    and private argOf (parameter: Parameter) : Arg =
+        match parameter with
+        | Parameter.Plain v -> Arg.Plain v
+        | Parameter.Model m -> Arg.Model(fromSpec m)
+        | Parameter.Items items -> Arg.Items(items |> List.map argOf)
+
+    /// Catalog defaults that name estimators (`scaler: sklearn...MinMaxScaler`) are built too.
+    and private buildDefault (entry: CatalogEntry) (name: string, arg: Arg) : string * Arg =
+        let isEstimator =
+            match Catalog.tryParameter entry name with
+            | Some p ->
+                match p.Type with
+                | ParameterType.Estimator
+                | ParameterType.Nullable ParameterType.Estimator -> true
+                | _ -> false
+            | None -> false
+
+        match arg with
+        | Arg.Plain(Value.String _ as v)
+        | Arg.Plain(Value.Map [ _ ] as v) when isEstimator -> name, Arg.Model(fromSpec (SpecValue.toSpec v))
+        | _ -> name, arg
+
+    /// Builds a model from its value form (`{class: params}`).
+    let fromValue (definition: Value) : Estimator = fromSpec (SpecValue.toSpec definition)
+
+    /// The fully expanded definition of a model (spec §2.2).
+    let into (model: Estimator) : ModelSpec = model.Definition
+
+    /// The fully expanded definition as a value.
+    let intoValue (model: Estimator) : Value = SpecValue.ofSpec model.Definition
+
+    /// A default-constructed catalog class (e.g. `Definition.create "sklearn.preprocessing.MinMaxScaler" []`).
+    let create (classPath: string) (parameters: (string * Value) list) : Estimator =
+        fromSpec (ModelSpec.Class(classPath, parameters |> List.map (fun (k, v) -> k, Parameter.Plain v)))

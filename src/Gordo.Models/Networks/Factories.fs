@@ -1,0 +1,155 @@
+namespace Gordo.Models.Networks
+
+open System
+open Gordo.Core
+open Gordo.Models
+
+/// Gordo's network factories (spec §2.4): layer sizes, activations, regularisers, compile.
+[<RequireQualifiedAccess>]
+module Factories =
+    /// `hourglass_calc_dims(compression_factor, encoding_layers, n_features)` (round half to even).
+    let hourglassDims (compression: float) (layers: int) (features: int) : int list =
+        if compression < 0.0 || compression > 1.0 then
+            raise (ModelDefinitionException "compression_factor must be 0 <= compression_factor <= 1")
+
+        if layers < 1 then
+            raise (ModelDefinitionException "encoding_layers must be >= 1")
+
+        let smallest = max (min (int (ceil (compression * float features))) features) 1
+        let slope = float (features - smallest) / float layers
+
+        [
+            for i in 1..layers -> int (Math.Round(float features - float i * slope, MidpointRounding.ToEven))
+        ]
+
+    /// The Keras `tanh`-style activity regulariser factor Gordo uses (`10e-5`).
+    let activityL1 = 1e-4
+
+    let private optimizerOf (classPath: string) (args: (string * Arg) list) =
+        let kwargs =
+            match Args.orDefault classPath "optimizer_kwargs" args with
+            | Arg.Plain(Value.Map entries) -> entries |> List.map (fun (k, v) -> k, Arg.Plain v)
+            | _ -> []
+
+        let name, settings =
+            match Args.orDefault classPath "optimizer" args with
+            | Arg.Plain(Value.String s) -> s, kwargs
+            | Arg.Model m -> m.ClassPath.Substring(m.ClassPath.LastIndexOf '.' + 1), m.Args
+            | other -> raise (ModelDefinitionException($"optimizer: unsupported value %A{other}"))
+
+        let number (keys: string list) fallback =
+            keys
+            |> List.tryPick (fun k -> settings |> List.tryFind (fst >> (=) k))
+            |> Option.map (fun (k, _) -> Args.float k settings)
+            |> Option.defaultValue fallback
+
+        match name.ToLowerInvariant() with
+        | "adam" ->
+            Optimizer.Adam(
+                number [ "learning_rate"; "lr" ] 0.001,
+                number [ "beta_1" ] 0.9,
+                number [ "beta_2" ] 0.999,
+                number [ "epsilon" ] 1e-7
+            )
+        | "sgd" -> Optimizer.Sgd(number [ "learning_rate"; "lr" ] 0.01, number [ "momentum" ] 0.0)
+        | other -> raise (ModelDefinitionException($"optimizer '%s{other}' is not supported; use Adam or SGD"))
+
+    let private compileOf (classPath: string) (args: (string * Arg) list) (defaultMetrics: string list) =
+        let kwargs =
+            match Args.orDefault classPath "compile_kwargs" args with
+            | Arg.Plain(Value.Map entries) -> entries
+            | _ -> []
+
+        let loss =
+            match kwargs |> List.tryFind (fst >> (=) "loss") with
+            | Some(_, Value.String s) -> s
+            | _ -> "mean_squared_error"
+
+        let metrics =
+            match kwargs |> List.tryFind (fst >> (=) "metrics") with
+            | Some(_, Value.List items) ->
+                items
+                |> List.choose (function
+                    | Value.String s -> Some s
+                    | _ -> None)
+            | _ -> defaultMetrics
+
+        loss, metrics
+
+    let private checkLengths (dims: int list) (funcs: string list) (what: string) =
+        if dims.Length <> funcs.Length then
+            raise (
+                ModelDefinitionException(
+                    $"The length (i.e. the number of network layers) of %s{what}_dim (%d{dims.Length}) and %s{what}_func (%d{funcs.Length}) must be equal."
+                )
+            )
+
+    /// `feedforward_model` with explicit encoding/decoding layers.
+    let feedforwardModel classPath args features featuresOut (encDims, encFuncs) (decDims, decFuncs) : NetworkSpec =
+        checkLengths encDims encFuncs "encoding"
+        checkLengths decDims decFuncs "decoding"
+
+        let outFunc =
+            Args.string "out_func" [ "out_func", Args.orDefault classPath "out_func" args ]
+
+        List.iter Activation.check (outFunc :: encFuncs @ decFuncs)
+
+        let encoding =
+            List.zip encDims encFuncs
+            |> List.mapi (fun i (d, f) -> Layer.Dense(d, f, (if i = 0 then 0.0 else activityL1)))
+
+        let decoding =
+            List.zip decDims decFuncs |> List.map (fun (d, f) -> Layer.Dense(d, f, 0.0))
+
+        let loss, metrics = compileOf classPath args [ "accuracy" ]
+
+        {
+            Inputs = features
+            Layers = encoding @ decoding @ [ Layer.Dense(featuresOut, outFunc, 0.0) ]
+            Loss = loss
+            Optimizer = optimizerOf classPath args
+            Metrics = metrics
+        }
+
+    let private ints classPath name args =
+        Args.floats name [ name, Args.orDefault classPath name args ] |> List.map int
+
+    let private strings classPath name args =
+        Args.strings name [ name, Args.orDefault classPath name args ]
+
+    /// Builds the network of a feed-forward `kind` for the given input/output widths.
+    let feedforward
+        (classPath: string)
+        (kind: string)
+        (args: (string * Arg) list)
+        (features: int)
+        (featuresOut: int)
+        : NetworkSpec =
+        let get name = [ name, Args.orDefault classPath name args ]
+
+        let symmetric (dims: int list) (funcs: string list) =
+            if dims.IsEmpty then
+                raise (ModelDefinitionException "Parameter dims must have len > 0")
+
+            feedforwardModel classPath args features featuresOut (dims, funcs) (List.rev dims, List.rev funcs)
+
+        match kind with
+        | "feedforward_model" ->
+            feedforwardModel
+                classPath
+                args
+                features
+                featuresOut
+                (ints classPath "encoding_dim" args, strings classPath "encoding_func" args)
+                (ints classPath "decoding_dim" args, strings classPath "decoding_func" args)
+        | "feedforward_symmetric" -> symmetric (ints classPath "dims" args) (strings classPath "funcs" args)
+        | "feedforward_hourglass" ->
+            let dims =
+                hourglassDims
+                    (Args.float "compression_factor" (get "compression_factor"))
+                    (Args.int "encoding_layers" (get "encoding_layers"))
+                    features
+
+            symmetric dims (dims |> List.map (fun _ -> Args.string "func" (get "func")))
+        | other ->
+            raise (ModelDefinitionException($"kind: %s{other} is not an available model for type: KerasAutoEncoder!"))

@@ -1,0 +1,60 @@
+module Gordo.Tests.Models.AutoEncoderParityTests
+
+open Expecto
+open TorchSharp
+open Gordo.Models
+open Gordo.Models.Networks
+
+let private reference = lazy (Reference.load "autoencoder.json")
+
+let private vector (name: string) =
+    reference.Value.GetProperty(name).EnumerateArray()
+    |> Seq.map Reference.number
+    |> Array.ofSeq
+
+[<Tests>]
+let tests =
+    testList "Models.Networks parity with PyTorch" [
+        test "feedforward_hourglass training (Keras Adam, L1 activity, validation split) matches the PyTorch loop" {
+            let x = Reference.matrix (reference.Value.GetProperty "X")
+
+            let spec =
+                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
+
+            let parameters =
+                (Tensors.ofArray (vector "initial" |> Array.map float32)).requires_grad_ ()
+
+            use xt = Tensors.ofMatrix x
+
+            let options = {
+                Epochs = 4
+                BatchSize = 32
+                ValidationSplit = 0.2
+                Shuffle = false
+                Seed = 0
+                EarlyStopping = None
+            }
+
+            let history, steps = Training.fit spec parameters options xt xt
+            Expect.equal steps 5 "steps per epoch"
+
+            for key, values in history do
+                let expected =
+                    reference.Value.GetProperty("history").GetProperty(key).EnumerateArray()
+                    |> Seq.map Reference.number
+                    |> Array.ofSeq
+
+                Reference.close 1e-5 (Matrix.ofVector (Array.ofList values)) (Matrix.ofVector expected) key
+
+            let final = parameters.data<float32>().ToArray() |> Array.map float
+            Reference.closeToScale 1e-5 (Matrix.ofVector final) (Matrix.ofVector (vector "final")) "final weights"
+            use _ = torch.no_grad ()
+            let output, _ = Forward.run spec parameters false xt
+
+            Reference.closeToScale
+                1e-5
+                (Tensors.toMatrix output)
+                (Reference.matrix (reference.Value.GetProperty "prediction"))
+                "prediction"
+        }
+    ]
