@@ -62,12 +62,9 @@ type ConfigArgs =
 type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Validate of ParseResults<ValidateArgs>
     | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
-<<<<<<< HEAD
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
-=======
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
->>>>>>> data
     | Version
 
     interface IArgParserTemplate with
@@ -75,10 +72,7 @@ type GordoArgs =
             match this with
             | Validate _ -> "check configs and print every problem, compiler style."
             | Config _ -> "config tools (normalize)."
-<<<<<<< HEAD
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
-=======
             | Data _ -> "sample data tools (generate)."
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
->>>>>>> data
             | Version -> "print the version."

@@ -14,16 +14,13 @@ let private run (results: ParseResults<GordoArgs>) =
     | Config args ->
         match args.GetSubCommand() with
         | Normalize normalize -> ConfigCommands.normalize normalize
-<<<<<<< HEAD
     | Workflow args ->
         match args.GetSubCommand() with
-        | Generate generate -> WorkflowCommands.generate generate
-=======
+        | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
     | Data args ->
         match args.GetSubCommand() with
-        | Generate generate -> DataCommands.generate generate
+        | DataArgs.Generate generate -> DataCommands.generate generate
     | Dataset args -> DataCommands.dataset args
->>>>>>> data
     | Version -> version ()
 
 [<EntryPoint>]
