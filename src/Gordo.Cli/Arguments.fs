@@ -65,6 +65,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
+    | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -75,4 +76,5 @@ type GordoArgs =
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Data _ -> "sample data tools (generate)."
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
+            | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
             | Version -> "print the version."

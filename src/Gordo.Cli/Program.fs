@@ -21,6 +21,7 @@ let private run (results: ParseResults<GordoArgs>) =
         match args.GetSubCommand() with
         | DataArgs.Generate generate -> DataCommands.generate generate
     | Dataset args -> DataCommands.dataset args
+    | Run_Server args -> ServerCommands.runServer args
     | Version -> version ()
 
 [<EntryPoint>]
