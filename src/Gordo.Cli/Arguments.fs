@@ -66,6 +66,8 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
     | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
+    | [<CliPrefix(CliPrefix.None)>] Build of ParseResults<BuildArgs>
+    | [<CliPrefix(CliPrefix.None)>] Local_Build of ParseResults<LocalBuildArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -77,4 +79,6 @@ type GordoArgs =
             | Data _ -> "sample data tools (generate)."
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
             | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
+            | Build _ -> "build one machine (Gordo's builder: cross-validate, fit, write the model)."
+            | Local_Build _ -> "check a config and build every machine into a local directory."
             | Version -> "print the version."

@@ -22,6 +22,8 @@ let private run (results: ParseResults<GordoArgs>) =
         | DataArgs.Generate generate -> DataCommands.generate generate
     | Dataset args -> DataCommands.dataset args
     | Run_Server args -> ServerCommands.runServer args
+    | Build args -> BuildCommands.build args
+    | Local_Build args -> LocalBuild.run args
     | Version -> version ()
 
 [<EntryPoint>]
