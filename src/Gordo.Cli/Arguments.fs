@@ -67,6 +67,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Build of ParseResults<BuildArgs>
     | [<CliPrefix(CliPrefix.None)>] Local_Build of ParseResults<LocalBuildArgs>
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -79,4 +80,5 @@ type GordoArgs =
             | Build _ -> "build one machine (Gordo's builder: cross-validate, fit, write the model)."
             | Local_Build _ -> "check a config and build every machine into a local directory."
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
+            | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
             | Version -> "print the version."

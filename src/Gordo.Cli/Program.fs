@@ -23,6 +23,7 @@ let private run (results: ParseResults<GordoArgs>) =
     | Workflow args ->
         match args.GetSubCommand() with
         | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
+    | Run_Server args -> ServerCommands.runServer args
     | Version -> version ()
 
 [<EntryPoint>]

@@ -20,6 +20,7 @@ type KerasAutoEncoder(args: (string * Arg) list) =
 
     let mutable spec: NetworkSpec option = None
     let mutable parameters: torch.Tensor = null
+    let mutable weights: float32[] = null
     let mutable history: History = []
     let mutable steps = 0
 
@@ -93,12 +94,22 @@ type KerasAutoEncoder(args: (string * Arg) list) =
         let h, s = Training.fit network parameters (fitOptions this.Seed) xt yt
         history <- h
         steps <- s
+        weights <- parameters.data<float32>().ToArray()
         spec <- Some network
 
     override this.Predict x =
         Check.fitted "KerasAutoEncoder" this.IsFitted
         let network = spec.Value
         Check.features "KerasAutoEncoder" network.Inputs x
+
+        if ManagedForward.supports network then
+            ManagedForward.run network weights x
+        else
+            this.PredictWithTorch x
+
+    /// Prediction through TorchSharp (the training forward pass).
+    member _.PredictWithTorch(x: Matrix) : Matrix =
+        let network = spec.Value
         use _ = torch.no_grad ()
         use scope = torch.NewDisposeScope()
         use xt = Tensors.ofMatrix x
@@ -182,7 +193,8 @@ type KerasAutoEncoder(args: (string * Arg) list) =
                 raise (System.IO.InvalidDataException "KerasAutoEncoder: saved weights do not match the network shape")
 
             Native.ensure ()
-            parameters <- Tensors.ofArray (values |> Array.map float32)
+            weights <- values |> Array.map float32
+            parameters <- Tensors.ofArray weights
             spec <- Some network
             steps <- int (State.number "steps" state)
 

@@ -1,0 +1,264 @@
+namespace Gordo.Server
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open Gordo.Core
+open Gordo.Core.Language
+open Gordo.Models
+open Gordo.Models.Anomaly
+open Gordo.Models.Artifacts
+
+/// What a handler sees of a request.
+type RequestContext = {
+    /// Server settings.
+    Config: ServerConfig
+    /// The model store.
+    Store: ModelStore
+    /// The effective revision.
+    Revision: RequestRevision
+    /// The model name of model routes ("" otherwise), already validated.
+    Model: string
+    /// A query parameter, if present.
+    Query: string -> string option
+    /// The JSON request body, if any.
+    Body: JsonElement option
+}
+
+/// The route handlers of spec §5.3: small functions from a request context to a reply.
+[<RequireQualifiedAccess>]
+module Handlers =
+    let private listDir (dir: string) =
+        if Directory.Exists dir then
+            Directory.GetFileSystemEntries dir
+            |> Array.map Path.GetFileName
+            |> Array.filter (fun n -> not (n.StartsWith "."))
+            |> Array.sort
+            |> Array.map Value.String
+            |> List.ofArray
+        else
+            []
+
+    let private collectionDir (ctx: RequestContext) =
+        ctx.Config.ModelCollectionDir
+        |> Option.defaultWith (fun () -> invalidOp "MODEL_COLLECTION_DIR is not set")
+
+    /// `GET /server-version`.
+    let serverVersion (ctx: RequestContext) : Reply =
+        Reply.ok [ "version", Value.String ctx.Config.Version ]
+
+    /// `GET /gordo/v0/{project}/models`.
+    let models (ctx: RequestContext) : Reply =
+        Reply.ok [ "models", Value.List(listDir ctx.Revision.Directory) ]
+
+    /// `GET /gordo/v0/{project}/revisions`.
+    let revisions (ctx: RequestContext) : Reply =
+        let dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(collectionDir ctx))
+        let latest = Revision.current dir
+
+        let available =
+            try
+                Directory.GetDirectories(Path.GetDirectoryName dir)
+                |> Array.map Path.GetFileName
+                |> Array.filter (fun n -> not (n.StartsWith "."))
+                |> Array.sort
+                |> Array.map Value.String
+                |> List.ofArray
+            with
+            | :? IOException
+            | :? UnauthorizedAccessException -> [ Value.String latest ]
+
+        Reply.ok [ "available-revisions", Value.List available; "latest", Value.String latest ]
+
+    /// `GET /gordo/v0/{project}/expected-models`.
+    let expectedModels (ctx: RequestContext) : Reply =
+        Reply.ok [
+            "expected-models", Value.List(ctx.Config.ExpectedModels |> List.map Value.String)
+        ]
+
+    /// `GET /gordo/v0/{project}/{model}/metadata` (and `/healthcheck`).
+    let metadata (ctx: RequestContext) : Reply =
+        let meta = ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model)
+
+        let checksum =
+            ctx.Store.Info(ctx.Revision.Directory, ctx.Model)
+            |> Option.bind (Value.tryGet "checksum")
+            |> Option.map (fun c -> "checksum", c)
+            |> Option.toList
+
+        Reply.ok (
+            checksum
+            @ [
+                "env", Value.Map [ "MODEL_COLLECTION_DIR", Value.String(collectionDir ctx) ]
+                "gordo-server-version", Value.String ctx.Config.Version
+                "metadata", Reply.sortKeys meta
+            ]
+        )
+
+    /// `GET /gordo/v0/{project}/{model}/download-model`: the artifact as one tar stream.
+    let downloadModel (ctx: RequestContext) : Reply =
+        let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
+
+        {
+            Status = 200
+            Body = Body.Bytes(Artifact.dumps loaded.Model loaded.Metadata, "application/octet-stream")
+        }
+
+    /// `DELETE /gordo/v0/{project}/{model}/revision/{revision}`.
+    let deleteRevision (revision: string) (ctx: RequestContext) : Reply =
+        let current = Revision.current (collectionDir ctx)
+
+        if not (Revision.isValid revision) then
+            Reply.jsonError 422 "error" "Revision should only contains numbers."
+        elif revision = current then
+            Reply.jsonError 409 "error" "Unable to delete current revision."
+        else
+            let revisionDir =
+                Path.Combine(Path.GetDirectoryName ctx.Revision.Directory, revision)
+
+            let modelDir = Path.Combine(revisionDir, ctx.Model)
+
+            if not (File.Exists(Path.Combine(modelDir, "metadata.json"))) then
+                Reply.html 404 "Not Found" $"No such model found: '%s{ctx.Model}'"
+            else
+                Directory.Delete(modelDir, true)
+                ctx.Store.Forget modelDir
+
+                if Directory.GetFileSystemEntries(revisionDir).Length = 0 then
+                    Directory.Delete revisionDir
+
+                Reply.ok [ "ok", Value.Bool true ]
+
+    let private names (key: string) (meta: Value) : string[] =
+        let dataset = Value.tryGet "dataset" meta
+
+        let name (v: Value) =
+            match v with
+            | Value.String s -> s
+            | Value.Map _ ->
+                match Value.tryGet "name" v with
+                | Some(Value.String s) -> s
+                | _ -> invalidOp "a tag of the model's metadata.json has no name"
+            | other -> invalidOp $"unexpected tag %A{other} in the model's metadata.json"
+
+        match dataset |> Option.bind (Value.tryGet key) with
+        | Some(Value.List tags) when not tags.IsEmpty -> tags |> List.map name |> Array.ofList
+        | _ -> [||]
+
+    /// Tag and target tag names of a model's metadata (targets default to tags).
+    let tagNames (meta: Value) : string[] * string[] =
+        let tags = names "tag_list" meta
+
+        if tags.Length = 0 then
+            invalidOp "Unable to find tags information in the model's metadata.json (dataset.tag_list)"
+
+        let targets = names "target_tag_list" meta
+        tags, (if targets.Length = 0 then tags else targets)
+
+    let private table (ctx: RequestContext) (key: string) : InputTable option =
+        match ctx.Body with
+        | Some body when body.ValueKind = JsonValueKind.Object ->
+            match body.TryGetProperty key with
+            | true, v when v.ValueKind <> JsonValueKind.Null -> Some(InputFrame.parse key v)
+            | _ -> None
+        | _ -> None
+
+    let private requireX (ctx: RequestContext) (tags: string[]) =
+        match table ctx "X" with
+        | Some x -> InputFrame.verify tags x
+        | None -> Reply.fail (Reply.jsonError 400 "message" "Cannot predict without \"X\"")
+
+    let private output (model: Estimator) (x: Matrix) =
+        try
+            model.Output x
+        with
+        | :? HttpErrorException -> reraise ()
+        | :? ArgumentException
+        | :? InvalidOperationException as e -> Reply.fail (Reply.jsonError 400 "error" $"ValueError: %s{e.Message}")
+        | _ -> Reply.fail (Reply.jsonError 400 "error" "Something unexpected happened; check your input data")
+
+    /// `POST /gordo/v0/{project}/{model}/prediction`.
+    let prediction (ctx: RequestContext) : Reply =
+        let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
+        let tags, targets = tagNames (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
+        let x = requireX ctx tags
+        let out = output loaded.Model x.Values
+        let n = Matrix.rows out
+        let keys, start, finish = OutputFrame.rows x.Rows None n
+
+        let columns =
+            Frame.block "model-input" tags (Matrix.lastRows n x.Values)
+            @ Frame.block "model-output" (Frame.outputNames targets (Matrix.cols out)) out
+
+        Reply.ok [ "data", OutputFrame.toValue keys start finish columns ]
+
+    let private frequency (meta: Value) =
+        match Value.tryGet "dataset" meta |> Option.bind (Value.tryGet "resolution") with
+        | Some(Value.String r) -> Resolution.tryParseOffset r |> Result.toOption
+        | _ -> None
+
+    let private detector (loaded: LoadedModel) : DiffDetector =
+        match loaded.Model with
+        | :? DiffDetector as d -> d
+        | other ->
+            Reply.fail (
+                Reply.jsonError
+                    422
+                    "message"
+                    $"Model is not an AnomalyDetector, it is of type: <class '%s{other.ClassPath}'>"
+            )
+
+    /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
+    let anomaly (ctx: RequestContext) : Reply =
+        let watch = Stopwatch.StartNew()
+        let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
+        let meta = ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model)
+        let tags, targets = tagNames meta
+        let x = requireX ctx tags
+
+        let y =
+            match table ctx "y" with
+            | Some y -> InputFrame.verify targets y
+            | None ->
+                Reply.fail (Reply.jsonError 400 "message" "Cannot perform anomaly without 'y' to compare against.")
+
+        if Matrix.rows y.Values <> Matrix.rows x.Values then
+            Reply.fail (
+                Reply.jsonError
+                    400
+                    "message"
+                    $"\"y\" has %d{Matrix.rows y.Values} rows but \"X\" has %d{Matrix.rows x.Values}"
+            )
+
+        let model = detector loaded
+
+        let input = {
+            InputNames = tags
+            TargetNames = targets
+            Index = None
+            Frequency = None
+        }
+
+        let frame =
+            try
+                model.Anomaly(x.Values, y.Values, input)
+            with :? ThresholdsMissingException ->
+                Reply.fail (
+                    Reply.jsonError
+                        422
+                        "message"
+                        $"Model is not an AnomalyDetector, it is of type: <class '%s{model.ClassPath}'>"
+                )
+
+        let keep ((top: string, _), _) =
+            (ctx.Query "all_columns").IsSome || not (top.StartsWith "smooth-")
+
+        let n = frame.Start.Length
+        let keys, start, finish = OutputFrame.rows x.Rows (frequency meta) n
+        let data = OutputFrame.toValue keys start finish (frame.Columns |> List.filter keep)
+
+        let seconds =
+            watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
+
+        Reply.ok [ "data", data; "time-seconds", Value.String seconds ]

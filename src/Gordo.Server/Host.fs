@@ -1,0 +1,77 @@
+namespace Gordo.Server
+
+open System
+open System.Net
+open Microsoft.AspNetCore.Builder
+open Microsoft.AspNetCore.Hosting
+open Microsoft.Extensions.Logging
+
+/// `gordo run-server` options (spec §6.3).
+type HostOptions = {
+    /// `--host`: an IP address to bind.
+    Host: string
+    /// `--port`: 1..65535.
+    Port: int
+    /// `--workers`: 1..4; Kestrel serves all cores from one process, so this only bounds the
+    /// thread pool's minimum worker count (workers × threads).
+    Workers: int
+    /// `--threads`: threads per worker.
+    Threads: int
+    /// `--log-level`: critical, error, warning, info or debug.
+    LogLevel: string
+    /// Largest accepted request body in bytes (default 50 MB).
+    MaxBodyBytes: int64
+}
+
+/// Running the server with Kestrel.
+[<RequireQualifiedAccess>]
+module Host =
+    /// Defaults of spec §6.3.
+    let defaults: HostOptions = {
+        Host = "0.0.0.0"
+        Port = 5555
+        Workers = 2
+        Threads = 8
+        LogLevel = "debug"
+        MaxBodyBytes = 50L * 1024L * 1024L
+    }
+
+    let private level (name: string) =
+        match name.ToLowerInvariant() with
+        | "critical" -> Ok LogLevel.Critical
+        | "error" -> Ok LogLevel.Error
+        | "warning" -> Ok LogLevel.Warning
+        | "info" -> Ok LogLevel.Information
+        | "debug" -> Ok LogLevel.Debug
+        | other -> Error $"--log-level: '%s{other}' is not one of critical, error, warning, info, debug"
+
+    /// Checks the options; the error says which option is wrong and what is allowed.
+    let validate (o: HostOptions) : Result<LogLevel, string> =
+        match IPAddress.TryParse o.Host with
+        | false, _ -> Error $"--host: '%s{o.Host}' is not an IP address (e.g. 0.0.0.0 or 127.0.0.1)"
+        | _ when o.Port < 1 || o.Port > 65535 -> Error $"--port: %d{o.Port} is not in 1..65535"
+        | _ when o.Workers < 1 || o.Workers > 4 -> Error $"--workers: %d{o.Workers} is not in 1..4"
+        | _ when o.Threads < 1 -> Error $"--threads: %d{o.Threads} must be positive"
+        | _ -> level o.LogLevel
+
+    let private setup (o: HostOptions) (logLevel: LogLevel) (builder: WebApplicationBuilder) =
+        builder.WebHost.UseUrls($"http://%s{o.Host}:%d{o.Port}") |> ignore
+
+        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable o.MaxBodyBytes)
+        |> ignore
+
+        builder.Logging.SetMinimumLevel logLevel |> ignore
+        let workers = o.Workers * o.Threads
+        let current, io = Threading.ThreadPool.GetMinThreads()
+        Threading.ThreadPool.SetMinThreads(max current workers, io) |> ignore
+
+    /// Runs until SIGTERM/Ctrl-C (graceful shutdown); returns the exit code.
+    let run (config: ServerConfig) (o: HostOptions) : int =
+        match validate o with
+        | Error e ->
+            eprintfn "gordo run-server: %s" e
+            2
+        | Ok logLevel ->
+            let app = App.create config (setup o logLevel)
+            app.Run()
+            0

@@ -1,0 +1,114 @@
+namespace Gordo.Server
+
+open System
+open System.IO
+open System.Text.Json
+open Gordo.Core
+
+/// The body of a response.
+[<RequireQualifiedAccess>]
+type Body =
+    /// A JSON document (top-level objects get a `revision` key appended).
+    | Json of Value
+    /// An HTML page (Flask-style error pages).
+    | Html of string
+    /// Binary content with its content type.
+    | Bytes of byte[] * contentType: string
+    /// No body.
+    | Empty
+
+/// What a handler answers: a status code and a body.
+type Reply = {
+    /// HTTP status code.
+    Status: int
+    /// The body.
+    Body: Body
+}
+
+/// An expected failure that ends a request with a specific reply (mapped at the edge).
+type HttpErrorException(reply: Reply) =
+    inherit Exception(sprintf "HTTP %d" reply.Status)
+    /// The reply to send.
+    member _.Reply = reply
+
+/// Building replies.
+[<RequireQualifiedAccess>]
+module Reply =
+    /// 200 with a JSON object of the given entries.
+    let ok (entries: (string * Value) list) : Reply = {
+        Status = 200
+        Body = Body.Json(Value.Map entries)
+    }
+
+    /// A JSON error reply `{key: message}`.
+    let jsonError (status: int) (key: string) (message: string) : Reply = {
+        Status = status
+        Body = Body.Json(Value.Map [ key, Value.String message ])
+    }
+
+    /// A Flask-style HTML error page.
+    let html (status: int) (title: string) (message: string) : Reply =
+        let encode (s: string) = Net.WebUtility.HtmlEncode s
+
+        {
+            Status = status
+            Body =
+                Body.Html(
+                    $"<!doctype html>\n<html lang=en>\n<title>%d{status} %s{encode title}</title>\n<h1>%s{encode title}</h1>\n<p>%s{encode message}</p>\n"
+                )
+        }
+
+    /// Raises an `HttpErrorException` with the reply.
+    let fail (reply: Reply) : 'T = raise (HttpErrorException reply)
+
+    /// Sorts the keys of every object, recursively (Flask's `sort_keys`).
+    let rec sortKeys (value: Value) : Value =
+        match value with
+        | Value.Map entries ->
+            entries
+            |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b))
+            |> List.map (fun (k, v) -> k, sortKeys v)
+            |> Value.Map
+        | Value.List items -> Value.List(items |> List.map sortKeys)
+        | other -> other
+
+    let rec private write (w: Utf8JsonWriter) (value: Value) =
+        match value with
+        | Value.Null -> w.WriteNullValue()
+        | Value.Bool b -> w.WriteBooleanValue b
+        | Value.Int i -> w.WriteNumberValue i
+        | Value.Float f when Double.IsFinite f -> w.WriteNumberValue f
+        | Value.Float _ -> w.WriteNullValue()
+        | Value.String s -> w.WriteStringValue s
+        | Value.List items ->
+            w.WriteStartArray()
+            items |> List.iter (write w)
+            w.WriteEndArray()
+        | Value.Map entries ->
+            w.WriteStartObject()
+
+            for k, v in entries do
+                w.WritePropertyName k
+                write w v
+
+            w.WriteEndObject()
+
+    /// Compact UTF-8 JSON of a value; a top-level object gets `"revision": revision` appended.
+    let toJson (revision: string) (value: Value) : byte[] =
+        use stream = new MemoryStream()
+
+        using (new Utf8JsonWriter(stream)) (fun w ->
+            match value with
+            | Value.Map entries ->
+                write
+                    w
+                    (Value.Map(
+                        entries
+                        |> List.filter (fst >> (<>) "revision")
+                        |> fun e -> e @ [ "revision", Value.String revision ]
+                    ))
+            | other -> write w other
+
+            w.Flush())
+
+        stream.ToArray()
