@@ -3,7 +3,7 @@
 //   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts;
 //           ends with the line "N passed, N failed" and exits non-zero on any failure
 //   bench   run the benchmarks in bench/ (Release)
-//   pack    NuGet package of Gordo.Interop into artifacts/
+//   pack    NuGet packages of Gordo.Core and Gordo.Interop (the C# face) into artifacts/
 //   format  format every F# source with Fantomas
 
 open System
@@ -155,7 +155,9 @@ let bench () =
         runOrFail "dotnet" [ "run"; "-c"; "Release"; "--project"; project ]
 
 let pack () =
-    runOrFail "dotnet" [ "pack"; "src/Gordo.Interop"; "-c"; "Release"; "-o"; "artifacts" ]
+    // Gordo.Interop depends on the Gordo.Core package (its ProjectReference becomes a package dependency).
+    for project in [ "src/Gordo.Core"; "src/Gordo.Interop" ] do
+        runOrFail "dotnet" [ "pack"; project; "-c"; "Release"; "-o"; "artifacts" ]
 
 match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | []

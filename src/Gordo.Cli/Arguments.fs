@@ -62,6 +62,9 @@ type ConfigArgs =
 type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Validate of ParseResults<ValidateArgs>
     | [<CliPrefix(CliPrefix.None)>] Config of ParseResults<ConfigArgs>
+    | [<CliPrefix(CliPrefix.None)>] Data of ParseResults<DataArgs>
+    | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
+    | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -69,4 +72,7 @@ type GordoArgs =
             match this with
             | Validate _ -> "check configs and print every problem, compiler style."
             | Config _ -> "config tools (normalize)."
+            | Data _ -> "sample data tools (generate)."
+            | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
+            | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Version -> "print the version."

@@ -14,11 +14,21 @@ let private run (results: ParseResults<GordoArgs>) =
     | Config args ->
         match args.GetSubCommand() with
         | Normalize normalize -> ConfigCommands.normalize normalize
+    | Data args ->
+        match args.GetSubCommand() with
+        | DataArgs.Generate generate -> DataCommands.generate generate
+    | Dataset args -> DataCommands.dataset args
+    | Workflow args ->
+        match args.GetSubCommand() with
+        | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
     | Version -> version ()
 
 [<EntryPoint>]
 let main argv =
-    let parser = ArgumentParser.Create<GordoArgs>(programName = "gordo")
+    // checkStructure = false: Argu's reflection check of the argument types costs ~150-200 ms of
+    // start-up on every run; the structure is checked once by a test instead.
+    let parser =
+        ArgumentParser.Create<GordoArgs>(programName = "gordo", checkStructure = false)
 
     try
         run (parser.ParseCommandLine(argv, raiseOnUsage = true))

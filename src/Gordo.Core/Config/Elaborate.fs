@@ -3,9 +3,45 @@ namespace Gordo.Core.Config
 open Gordo.Core
 open Gordo.Core.Yaml
 
+/// Section elaborators shared by the machines of one project.
+type internal SectionReaders = {
+    Model: Node option -> Checked<Specs.ModelSpec option>
+    Evaluation: Node option -> Checked<Evaluation>
+    Runtime: Node option -> Checked<Runtime>
+}
+
 /// Normalized trees → typed, checked `Project` (every problem reported at once).
 [<RequireQualifiedAccess>]
 module Elaborate =
+    /// Caches a section elaborator by node identity: machines without their own section share
+    /// the globals' node, which is then elaborated once instead of once per machine.
+    let private memo (elaborate: Node option -> 'T) : Node option -> 'T =
+        let cache = System.Collections.Generic.Dictionary<Node, 'T>(HashIdentity.Reference)
+
+        fun node ->
+            match node with
+            | None -> elaborate None
+            | Some n ->
+                match cache.TryGetValue n with
+                | true, value -> value
+                | _ ->
+                    let value = elaborate node
+                    cache.[n] <- value
+                    value
+
+    let private modelOf (node: Node option) : Checked<Specs.ModelSpec option> =
+        match node with
+        | Some n ->
+            let spec, problems = Gordo.Core.Specs.Elaborate.model n
+            Some spec, problems
+        | None -> None, []
+
+    let private readers () : SectionReaders = {
+        Model = memo modelOf
+        Evaluation = memo ElaborateSections.evaluation
+        Runtime = memo ElaborateSections.runtime
+    }
+
     let private machineName (project: string) (machine: MachineTree) : Checked<string option> =
         match machine.Raw.Name with
         | None -> None, [ Problem.at machine.Raw.Node (Problem.MissingKey "name") ]
@@ -15,20 +51,17 @@ module Elaborate =
             | Ok name -> Some name, Check.machineName project node name
             | Error d -> None, [ d ]
 
-    /// Elaborates one normalized machine.
-    let machine (project: string) (globalMetadata: Value) (tree: MachineTree) : Checked<Machine option> =
+    let private machineWith
+        (readers: SectionReaders)
+        (project: string)
+        (globalMetadata: Value)
+        (tree: MachineTree)
+        : Checked<Machine option> =
         let name, p1 = machineName project tree
-
-        let model, p2 =
-            match tree.Model with
-            | Some node ->
-                let spec, problems = Gordo.Core.Specs.Elaborate.model node
-                Some spec, problems
-            | None -> None, []
-
+        let model, p2 = readers.Model tree.Model
         let dataset, p3 = ElaborateDataset.elaborate tree.Raw.Node tree.Dataset
-        let evaluation, p4 = ElaborateSections.evaluation tree.Evaluation
-        let runtime, p5 = ElaborateSections.runtime tree.Runtime
+        let evaluation, p4 = readers.Evaluation tree.Evaluation
+        let runtime, p5 = readers.Runtime tree.Runtime
         let problems = List.concat [ p1; p2; p3; p4; p5 ]
 
         match name, model, dataset with
@@ -48,13 +81,18 @@ module Elaborate =
             problems
         | _ -> None, problems
 
+    /// Elaborates one normalized machine.
+    let machine (project: string) (globalMetadata: Value) (tree: MachineTree) : Checked<Machine option> =
+        machineWith (readers ()) project globalMetadata tree
+
     /// Elaborates a normalized project.
     let project (name: string) (tree: ProjectTree) : Checked<Project option> =
         let globalMetadata =
             ElaborateSections.metadata (Node.tryGet "metadata" tree.Globals)
 
         let machines, problems =
-            tree.Machines |> List.map (machine name globalMetadata) |> List.unzip
+            let shared = readers ()
+            tree.Machines |> List.map (machineWith shared name globalMetadata) |> List.unzip
 
         let named =
             tree.Machines

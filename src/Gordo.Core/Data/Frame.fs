@@ -175,8 +175,18 @@ module Frame =
 
     /// The rows where `keep` is true.
     let filterRows (keep: bool[]) (f: Frame) : Frame =
-        let rows = Array.init f.Index.Length id |> Array.filter (fun i -> keep.[i])
-        let pick (a: 'T[]) = rows |> Array.map (fun i -> a.[i])
+        let count = keep |> Array.sumBy (fun k -> if k then 1 else 0)
+
+        let pick (a: 'T[]) =
+            let out = Array.zeroCreate count
+            let mutable j = 0
+
+            for i in 0 .. a.Length - 1 do
+                if keep.[i] then
+                    out.[j] <- a.[i]
+                    j <- j + 1
+
+            out
 
         {
             f with
@@ -187,7 +197,33 @@ module Frame =
     /// Rows with `start <= t <= finish` (both inclusive, as pandas label slicing).
     let slice (start: DateTimeOffset) (finish: DateTimeOffset) (f: Frame) : Frame =
         let a, b = start.UtcTicks, finish.UtcTicks
-        filterRows (f.Index |> Array.map (fun t -> t >= a && t <= b)) f
+        // The index is sorted: the rows form one contiguous range.
+        let lower (x: int64) (strict: bool) =
+            let mutable lo, hi = 0, f.Index.Length
+
+            while lo < hi do
+                let mid = (lo + hi) / 2
+                let t = f.Index.[mid]
+
+                if t < x || (strict && t = x) then
+                    lo <- mid + 1
+                else
+                    hi <- mid
+
+            lo
+
+        let i, j = lower a false, lower b true
+
+        if i = 0 && j = f.Index.Length then
+            f
+        else
+            let n = max 0 (j - i)
+
+            {
+                f with
+                    Index = Array.sub f.Index i n
+                    Data = f.Data |> Array.map (fun c -> Array.sub c i n)
+            }
 
     /// Which rows have a NaN in some column.
     let naRows (f: Frame) : bool[] =

@@ -30,30 +30,31 @@ module ParquetIO =
         finally
             resource.DisposeAsync().AsTask() |> awaitUnit
 
-    let private readPlain<'T when 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T)>
+    /// Reads a column converting each value with `conv`; nulls become `missing`.
+    let private readAs<'T, 'U when 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T)>
+        (conv: 'T -> 'U)
+        (missing: 'U)
         (rg: ParquetRowGroupReader)
         (field: DataField)
         (n: int)
-        : 'T option[] =
+        : 'U[] =
         if field.IsNullable then
             let buf = Array.zeroCreate<Nullable<'T>> n
 
             rg.ReadAsync<'T>(field, Memory<Nullable<'T>>(buf), Nullable(), CancellationToken.None).AsTask()
             |> awaitUnit
 
-            buf |> Array.map Option.ofNullable
+            buf |> Array.map (fun v -> if v.HasValue then conv v.Value else missing)
         else
             let buf = Array.zeroCreate<'T> n
 
             rg.ReadAsync<'T>(field, Memory<'T>(buf), Nullable(), CancellationToken.None).AsTask()
             |> awaitUnit
 
-            buf |> Array.map Some
+            Array.map conv buf
 
-    let private numbers (conv: 'T -> float) (values: 'T option[]) : ColumnData =
-        values
-        |> Array.map (Option.map conv >> Option.defaultValue nan)
-        |> ColumnData.Numbers
+    let private numbers (conv: 'T -> float) rg field n : ColumnData =
+        ColumnData.Numbers(readAs conv nan rg field n)
 
     let private utcTicks (d: DateTime) : int64 =
         if d.Kind = DateTimeKind.Local then
@@ -65,27 +66,21 @@ module ParquetIO =
         let t = field.ClrType
 
         if t = typeof<double> then
-            Some(numbers id (readPlain<double> rg field n))
+            Some(numbers (fun (x: double) -> x) rg field n)
         elif t = typeof<float32> then
-            Some(numbers float (readPlain<float32> rg field n))
+            Some(numbers (fun (x: float32) -> float x) rg field n)
         elif t = typeof<int> then
-            Some(numbers float (readPlain<int> rg field n))
+            Some(numbers (fun (x: int) -> float x) rg field n)
         elif t = typeof<int64> then
-            Some(numbers float (readPlain<int64> rg field n))
+            Some(numbers (fun (x: int64) -> float x) rg field n)
         elif t = typeof<int16> then
-            Some(numbers float (readPlain<int16> rg field n))
+            Some(numbers (fun (x: int16) -> float x) rg field n)
         elif t = typeof<bool> then
-            Some(numbers (fun b -> if b then 1.0 else 0.0) (readPlain<bool> rg field n))
+            Some(numbers (fun (b: bool) -> if b then 1.0 else 0.0) rg field n)
         elif t = typeof<DateTime> then
-            readPlain<DateTime> rg field n
-            |> Array.map (Option.map utcTicks >> Option.defaultValue Int64.MinValue)
-            |> ColumnData.Times
-            |> Some
+            Some(ColumnData.Times(readAs utcTicks Int64.MinValue rg field n))
         elif t = typeof<DateTimeOffset> then
-            readPlain<DateTimeOffset> rg field n
-            |> Array.map (Option.map (fun d -> d.UtcTicks) >> Option.defaultValue Int64.MinValue)
-            |> ColumnData.Times
-            |> Some
+            Some(ColumnData.Times(readAs (fun (d: DateTimeOffset) -> d.UtcTicks) Int64.MinValue rg field n))
         elif t = typeof<string> then
             let buf = Array.zeroCreate<string> n
 
@@ -120,9 +115,15 @@ module ParquetIO =
             |> Array.concat
             |> ColumnData.Numbers
 
-    let private readAll (path: string) : (string * ColumnData) list =
+    let private isTimeField (f: DataField) =
+        f.ClrType = typeof<DateTime> || f.ClrType = typeof<DateTimeOffset>
+
+    let private readAll (keep: string -> bool) (path: string) : (string * ColumnData) list =
         let reader = ParquetReader.CreateAsync(path, null, CancellationToken.None) |> await
-        let fields = reader.Schema.GetDataFields() |> Array.filter (fun f -> not f.IsArray)
+
+        let fields =
+            reader.Schema.GetDataFields()
+            |> Array.filter (fun f -> not f.IsArray && (keep f.Name || isTimeField f))
 
         let readGroup (g: int) =
             use rg = reader.OpenRowGroupReader g
@@ -136,19 +137,33 @@ module ParquetIO =
         |> Array.map (fun (name, parts) -> name, concat parts)
         |> List.ofArray
 
-    /// Reads every flat column of a Parquet file (columns of unsupported types are skipped).
-    let readColumns (path: string) : Result<(string * ColumnData) list, FileError> =
+    let private guarded (path: string) (body: unit -> 'T) : Result<'T, FileError> =
         if not (File.Exists path) then
             Error(FileError.NotFound path)
         else
             try
-                Ok(readAll path)
+                Ok(body ())
             with
             | :? IOException
             | :? InvalidDataException
             | :? NotSupportedException
             | :? ArgumentException
             | :? InvalidOperationException as e -> Error(FileError.Unreadable(path, e.Message))
+
+    /// Reads the flat columns of a Parquet file that `keep` accepts, plus every timestamp-typed
+    /// column (columns of unsupported types are skipped).
+    let readColumnsWhere (keep: string -> bool) (path: string) : Result<(string * ColumnData) list, FileError> =
+        guarded path (fun () -> readAll keep path)
+
+    /// Reads every flat column of a Parquet file (columns of unsupported types are skipped).
+    let readColumns (path: string) : Result<(string * ColumnData) list, FileError> =
+        readColumnsWhere (fun _ -> true) path
+
+    /// The column names of a Parquet file (its schema only).
+    let columnNames (path: string) : Result<string list, FileError> =
+        guarded path (fun () ->
+            let schema = ParquetReader.ReadSchemaAsync(path) |> await
+            schema.GetDataFields() |> Array.map (fun f -> f.Name) |> List.ofArray)
 
     let private toFrame (path: string) (timestampColumn: string option) (columns: (string * ColumnData) list) =
         let isTime (_, c) =
@@ -189,6 +204,11 @@ module ParquetIO =
     /// column, e.g. pandas' index) plus numeric columns.
     let read (path: string) (timestampColumn: string option) : Result<Frame, FileError> =
         readColumns path |> Result.bind (toFrame path timestampColumn)
+
+    /// Like `read`, keeping only the value columns `keep` accepts.
+    let readWhere (keep: string -> bool) (path: string) (timestampColumn: string option) : Result<Frame, FileError> =
+        readColumnsWhere (fun n -> keep n || Some n = timestampColumn) path
+        |> Result.bind (toFrame path timestampColumn)
 
     /// Writes a frame as Parquet: a UTC `timestamp` column (microseconds), then one double column
     /// per frame column (NaN kept as NaN).

@@ -1,15 +1,7 @@
 namespace Gordo.Core.Data
 
 open System
-
-/// How gaps left after resampling are filled (`interpolation_method`).
-[<RequireQualifiedAccess>]
-type Interpolation =
-    /// pandas `interpolate(limit=...)`: linear by position inside gaps, trailing NaNs take the
-    /// last value, leading NaNs stay.
-    | Linear
-    /// pandas `fillna(method='ffill', limit=...)`.
-    | ForwardFill
+open Gordo.Core.Config
 
 /// Why a series could not be resampled.
 [<RequireQualifiedAccess>]

@@ -24,13 +24,14 @@ type Scalar =
 /// Scalar resolution.
 [<RequireQualifiedAccess>]
 module Scalar =
-    let private nulls = set [ ""; "~"; "null"; "Null"; "NULL" ]
+    let private nulls =
+        System.Collections.Generic.HashSet [ ""; "~"; "null"; "Null"; "NULL" ]
 
     let private trues =
-        set [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
+        System.Collections.Generic.HashSet [ "yes"; "Yes"; "YES"; "true"; "True"; "TRUE"; "on"; "On"; "ON" ]
 
     let private falses =
-        set [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
+        System.Collections.Generic.HashSet [ "no"; "No"; "NO"; "false"; "False"; "FALSE"; "off"; "Off"; "OFF" ]
 
     let private intPattern = Regex(@"^[-+]?(0|[1-9][0-9_]*)$", RegexOptions.Compiled)
     let private hexPattern = Regex(@"^[-+]?0x[0-9a-fA-F_]+$", RegexOptions.Compiled)
@@ -69,8 +70,11 @@ module Scalar =
         | "+.inf" -> Some(Scalar.Float Double.PositiveInfinity)
         | "-.inf" -> Some(Scalar.Float Double.NegativeInfinity)
         | ".nan" -> Some(Scalar.Float Double.NaN)
-        | _ when floatPattern.IsMatch text && text <> "." ->
-            Some(Scalar.Float(Double.Parse(text.Replace("_", ""), CultureInfo.InvariantCulture)))
+        | _ when floatPattern.IsMatch text ->
+            // TryParse: the pattern also admits digit-less texts such as `-.` and `._`, which are strings.
+            match Double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture) with
+            | true, value -> Some(Scalar.Float value)
+            | _ -> None
         | _ -> None
 
     let private tryTimestamp (text: string) =
@@ -81,6 +85,11 @@ module Scalar =
         else
             None
 
+    /// Numbers and timestamps start with a digit, a sign or a dot; anything else is a string
+    /// (a cheap test that keeps the regular expressions off tag names and class paths).
+    let private mayBeNumberOrDate (c: char) =
+        Char.IsDigit c || c = '-' || c = '+' || c = '.'
+
     /// Resolves a scalar's text and style to its typed value.
     let resolve (text: string) (style: ScalarStyle) : Scalar =
         match style with
@@ -88,10 +97,11 @@ module Scalar =
         | ScalarStyle.Plain when nulls.Contains text -> Scalar.Null
         | ScalarStyle.Plain when trues.Contains text -> Scalar.Bool true
         | ScalarStyle.Plain when falses.Contains text -> Scalar.Bool false
+        | ScalarStyle.Plain when not (mayBeNumberOrDate text.[0]) -> Scalar.String text
         | ScalarStyle.Plain ->
             tryInt text
-            |> Option.orElse (tryFloat text)
-            |> Option.orElse (tryTimestamp text)
+            |> Option.orElseWith (fun () -> tryFloat text)
+            |> Option.orElseWith (fun () -> tryTimestamp text)
             |> Option.defaultValue (Scalar.String text)
 
     /// True when the text looks like a date or date-time (quoted or not).

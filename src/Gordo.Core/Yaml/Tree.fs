@@ -57,7 +57,7 @@ module Node =
         if parent = "" then key else parent + "." + key
 
     /// The path of a sequence item below `parent`.
-    let itemPath (parent: string) (index: int) : string = sprintf "%s[%d]" parent index
+    let itemPath (parent: string) (index: int) : string = parent + "[" + string index + "]"
 
     /// A synthetic node (not from a file), e.g. a default value.
     let synthetic (path: string) (value: NodeValue) : Node = {

@@ -69,7 +69,7 @@ public sealed class GordoModel
     }
 
     /// <summary>The fully expanded model definition as JSON.</summary>
-    public string DefinitionJson => Encoding.UTF8.GetString(Json.toBytes(Definition.intoValue(_model)));
+    public string DefinitionJson => Encoding.UTF8.GetString(Gordo.Models.Artifacts.Json.toBytes(Definition.intoValue(_model)));
 
     /// <summary>The build metadata stored with the artifact (JSON).</summary>
     public string MetadataJson { get; }
@@ -89,7 +89,7 @@ public sealed class GordoModel
         ArgumentNullException.ThrowIfNull(targetNames);
         return Task.Run(() =>
         {
-            var model = Definition.fromValue(Json.ofBytes(Encoding.UTF8.GetBytes(definitionJson)));
+            var model = Definition.fromValue(Gordo.Models.Artifacts.Json.ofBytes(Encoding.UTF8.GetBytes(definitionJson)));
             if (model is DiffDetector detector)
             {
                 detector.TargetNames = targetNames.ToArray();
@@ -119,11 +119,11 @@ public sealed class GordoModel
     public Task SaveAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Task.Run(() => Artifact.save(directory, _model, Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson))), cancellationToken);
+        return Task.Run(() => Artifact.save(directory, _model, Gordo.Models.Artifacts.Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson))), cancellationToken);
     }
 
     /// <summary>The artifact as one byte stream.</summary>
-    public byte[] ToBytes() => Artifact.dumps(_model, Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+    public byte[] ToBytes() => Artifact.dumps(_model, Gordo.Models.Artifacts.Json.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
 
     /// <summary>Model output for X (rows × tags); fewer rows than X for models with an offset.</summary>
     public double[,] Predict(double[,] x)
@@ -170,5 +170,5 @@ public sealed class GordoModel
     }
 
     private static GordoModel Wrap(LoadedModel loaded) =>
-        new(loaded.Model, Encoding.UTF8.GetString(Json.toBytes(loaded.Metadata)));
+        new(loaded.Model, Encoding.UTF8.GetString(Gordo.Models.Artifacts.Json.toBytes(loaded.Metadata)));
 }

@@ -3,6 +3,7 @@ module Gordo.Tests.Data.ResampleTests
 open System
 open System.Text.Json
 open Expecto
+open Gordo.Core.Config
 open Gordo.Core.Data
 open Gordo.Core.Language
 

@@ -1,0 +1,147 @@
+/// Data-layer benchmark (issue 3): one year of irregular 1-minute data for 100 tags, read from
+/// Parquet (one file per tag), resampled to 10T with mean, interpolated, joined, row-filtered.
+/// The same pipeline runs in pandas (bench/peers/data_pipeline.py) in the same run; each side runs
+/// in its own process so peak memory is its own.
+///   dotnet run -c Release --project bench/Gordo.Bench.Data [-- DIR]
+module Gordo.Bench.Data.Program
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Threading
+open Gordo.Core.Config
+open Gordo.Core.Data
+open Gordo.Core.Language
+
+let tags = 100
+let start = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)
+let finish = start.AddYears 1
+let filter = "`TAG-000` > -0.5"
+
+let tagName (k: int) = sprintf "TAG-%03d" k
+
+/// Irregular minute samples: +-20 s jitter, 2% missing, 0.5% NaN.
+let series (k: int) : int64[] * float[] =
+    let rng = Random(k)
+    let minutes = int (finish - start).TotalMinutes
+
+    let keep = [|
+        for i in 0 .. minutes - 1 do
+            if rng.NextDouble() > 0.02 then
+                yield i
+    |]
+
+    let ticks =
+        keep
+        |> Array.map (fun i ->
+            start.UtcTicks
+            + int64 i * TimeSpan.TicksPerMinute
+            + int64 ((rng.NextDouble() - 0.5) * 40.0 * float TimeSpan.TicksPerSecond))
+
+    let values =
+        keep
+        |> Array.map (fun i ->
+            if rng.NextDouble() < 0.005 then
+                nan
+            else
+                sin (float i / 1440.0 * 2.0 * Math.PI + float k) + 0.1 * rng.NextDouble())
+
+    ticks, values
+
+let generate (dir: string) =
+    let pq, raw = Path.Combine(dir, "parquet"), Path.Combine(dir, "raw")
+    Directory.CreateDirectory pq |> ignore
+    Directory.CreateDirectory raw |> ignore
+
+    for k in 0 .. tags - 1 do
+        let ticks, values = series k
+
+        let frame = {
+            Index = ticks
+            Offset = TimeSpan.Zero
+            Columns = [| tagName k |]
+            Data = [| values |]
+        }
+
+        ParquetIO.write (Path.Combine(pq, tagName k + ".parquet")) frame
+        let ns = ticks |> Array.map (fun t -> (t - DateTime.UnixEpoch.Ticks) * 100L)
+
+        File.WriteAllBytes(
+            Path.Combine(raw, tagName k + ".ts"),
+            Runtime.InteropServices.MemoryMarshal.AsBytes(ReadOnlySpan ns).ToArray()
+        )
+
+        File.WriteAllBytes(
+            Path.Combine(raw, tagName k + ".val"),
+            Runtime.InteropServices.MemoryMarshal.AsBytes(ReadOnlySpan values).ToArray()
+        )
+
+    File.WriteAllText(Path.Combine(dir, "done"), "")
+
+/// The .NET pipeline: FileDataProvider over the Parquet directory + Dataset.getDataAsync.
+let pipeline (dir: string) =
+    let clock = Stopwatch.StartNew()
+
+    let provider =
+        FileDataProvider(Path.Combine(dir, "parquet"), FileLayout.Wide, None, "tag", "value") :> IDataProvider
+
+    let expr =
+        Expression.parse filter |> Result.defaultWith (fun e -> invalidOp e.Message)
+
+    let request = {
+        DatasetRequest.create start finish [ for k in 0 .. tags - 1 -> tagName k ] with
+            InterpolationLimit = Some(TimeSpan.FromHours 48.0)
+            RowFilter = [ filter, expr ]
+    }
+
+    let result =
+        (Dataset.getDataAsync provider request CancellationToken.None).GetAwaiter().GetResult()
+        |> Result.defaultWith (fun e -> invalidOp e.Message)
+
+    let peak = Process.GetCurrentProcess().PeakWorkingSet64
+
+    printfn
+        "{\"impl\": \"gordo-dotnet\", \"seconds\": %.3f, \"peak_mb\": %.1f, \"rows\": %d, \"columns\": %d}"
+        clock.Elapsed.TotalSeconds
+        (float peak / 1048576.0)
+        (Frame.length result.X)
+        result.X.Columns.Length
+
+let child (args: string list) =
+    let psi =
+        ProcessStartInfo(List.head args, List.tail args, RedirectStandardOutput = true)
+
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEnd()
+    p.WaitForExit()
+    out.Trim()
+
+[<EntryPoint>]
+let main argv =
+    match List.ofArray argv with
+    | [ "run"; dir ] ->
+        pipeline dir
+        0
+    | rest ->
+        let dir =
+            match rest with
+            | [ d ] -> d
+            | _ -> Path.Combine(Path.GetTempPath(), "gordo-bench-data")
+
+        if not (File.Exists(Path.Combine(dir, "done"))) then
+            printfn "generating %d tags x 1 year of irregular minute data in %s ..." tags dir
+            generate dir
+
+        let dll = Reflection.Assembly.GetExecutingAssembly().Location
+        let root = Path.GetFullPath(Path.Combine(__SOURCE_DIRECTORY__, "..", ".."))
+        printfn "%s" (child [ "dotnet"; "exec"; dll; "run"; dir ])
+
+        printfn
+            "%s"
+            (child [
+                "/usr/bin/python3"
+                Path.Combine(root, "bench", "peers", "data_pipeline.py")
+                dir
+            ])
+
+        0

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Benchmark of `gordo workflow generate` (issue 7): a 10,000-machine config, generated and
+# validated against the embedded schemas. Prints wall time and peak memory (GNU time).
+# Usage: bench/workflow/run.sh [machines]   (target: <= 10 s and <= 2 GB for 10,000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n="${1:-10000}"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+python3 - "$n" > "$dir/config.yaml" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("machines:")
+for i in range(n):
+    print(f"  - name: machine-{i:05d}")
+    print("    dataset:")
+    print(f"      tags: [TAG-{i}-A, TAG-{i}-B, TAG-{i}-C]")
+print("globals:")
+print("  dataset:")
+print("    data_provider: {type: RandomDataProvider}")
+print("    train_start_date: 2020-01-01T00:00:00+00:00")
+print("    train_end_date: 2020-02-01T00:00:00+00:00")
+print("    resolution: 10T")
+print("  model:")
+print("    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:")
+print("      base_estimator:")
+print("        sklearn.pipeline.Pipeline:")
+print("          steps: [sklearn.preprocessing.MinMaxScaler, sklearn.decomposition.PCA]")
+PY
+dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
+gordo=src/Gordo.Cli/bin/Release/net10.0/gordo
+/usr/bin/time -f "machines=$n wall=%es cpu=%Us+%Ss peak_rss=%MKB exit=%x" \
+  "$gordo" workflow generate --machine-config "$dir/config.yaml" --project-name bench \
+  --project-revision 1700000000000 --output-file "$dir/workflows.yaml"
+echo "output: $(wc -c < "$dir/workflows.yaml") bytes, $(grep -c '^kind: Workflow' "$dir/workflows.yaml") workflows"

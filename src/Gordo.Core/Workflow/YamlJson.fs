@@ -1,0 +1,127 @@
+namespace Gordo.Core.Workflow
+
+open System
+open System.Globalization
+open System.IO
+open System.Text.Json.Nodes
+open System.Text.RegularExpressions
+open YamlDotNet.Core
+
+/// Reads YAML text into `System.Text.Json` nodes, typing plain scalars as the YAML 1.2 core
+/// schema does (what the Kubernetes API server and Argo read): quoted and block scalars stay strings.
+/// Works on YamlDotNet's event stream (no intermediate YAML tree).
+[<RequireQualifiedAccess>]
+module YamlJson =
+
+    exception private ShapeError of line: int64 * column: int64 * message: string
+
+    let private intPattern = Regex(@"^[-+]?[0-9]+$", RegexOptions.Compiled)
+
+    let private floatPattern =
+        Regex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.Compiled)
+
+    let private number (text: string) : JsonNode =
+        match Int64.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) with
+        | true, l -> JsonValue.Create l
+        | _ -> JsonValue.Create(Double.Parse(text, CultureInfo.InvariantCulture))
+
+    /// The JSON value of a plain (unquoted) scalar.
+    let plainScalar (text: string) : JsonNode =
+        match text with
+        | ""
+        | "~"
+        | "null"
+        | "Null"
+        | "NULL" -> null
+        | "true"
+        | "True"
+        | "TRUE" -> JsonValue.Create true
+        | "false"
+        | "False"
+        | "FALSE" -> JsonValue.Create false
+        | t when t.Length > 0 && (Char.IsDigit t[0] || t[0] = '-' || t[0] = '+' || t[0] = '.') ->
+            if intPattern.IsMatch t || floatPattern.IsMatch t then
+                number t
+            elif t.StartsWith "0x" then
+                JsonValue.Create(Convert.ToInt64(t.Substring 2, 16))
+            elif t.StartsWith "0o" then
+                JsonValue.Create(Convert.ToInt64(t.Substring 2, 8))
+            else
+                JsonValue.Create t
+        | t -> JsonValue.Create t
+
+    let private scalarValue (s: Events.Scalar) : JsonNode =
+        match s.Style, s.Tag.IsEmpty with
+        | ScalarStyle.Plain, true -> plainScalar s.Value
+        | _ -> JsonValue.Create(if isNull s.Value then "" else s.Value)
+
+    let private fail (e: Events.ParsingEvent) (message: string) : 'T =
+        raise (ShapeError(e.Start.Line, e.Start.Column, message))
+
+    let private next (parser: IParser) : Events.ParsingEvent =
+        if parser.MoveNext() then
+            parser.Current
+        else
+            raise (ShapeError(0L, 0L, "unexpected end of the YAML stream"))
+
+    /// Reads one node whose first event is `first` (its events are consumed up to its end).
+    let rec private node (parser: IParser) (first: Events.ParsingEvent) : JsonNode =
+        match first with
+        | :? Events.Scalar as s -> scalarValue s
+        | :? Events.SequenceStart ->
+            let a = JsonArray()
+            let mutable e = next parser
+
+            while not (e :? Events.SequenceEnd) do
+                a.Add(node parser e)
+                e <- next parser
+
+            a
+        | :? Events.MappingStart ->
+            let o = JsonObject()
+            let mutable e = next parser
+
+            while not (e :? Events.MappingEnd) do
+                let key =
+                    match e with
+                    | :? Events.Scalar as k -> k.Value
+                    | other -> fail other "only scalar mapping keys are supported"
+
+                if o.ContainsKey key then
+                    fail e $"duplicate key '%s{key}'"
+
+                o[key] <- node parser (next parser)
+                e <- next parser
+
+            o
+        | :? Events.AnchorAlias as a -> fail a "YAML aliases are not supported here"
+        | other -> fail other $"unexpected YAML event %s{other.GetType().Name}"
+
+    let private documents (parser: IParser) : JsonNode list =
+        let docs = ResizeArray<JsonNode>()
+        next parser |> ignore // StreamStart
+        let mutable e = next parser
+
+        while not (e :? Events.StreamEnd) do
+            match e with
+            | :? Events.DocumentStart ->
+                let first = next parser
+
+                if first :? Events.DocumentEnd then
+                    docs.Add null
+                else
+                    docs.Add(node parser first)
+                    next parser |> ignore // DocumentEnd
+            | other -> fail other "expected a YAML document"
+
+            e <- next parser
+
+        List.ofSeq docs
+
+    /// Parses a YAML stream into one JSON node per document, or a message with line and column.
+    let parseDocuments (yaml: string) : Result<JsonNode list, string> =
+        try
+            Ok(documents (Parser(new StringReader(yaml))))
+        with
+        | :? YamlException as e -> Error $"line %d{e.Start.Line}, column %d{e.Start.Column}: %s{e.Message}"
+        | ShapeError(line, column, message) -> Error $"line %d{line}, column %d{column}: %s{message}"
