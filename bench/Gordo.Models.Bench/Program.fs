@@ -22,7 +22,7 @@ let private peer (name: string) =
 
     if File.Exists "/usr/bin/python3" then
         let psi =
-            ProcessStartInfo("/usr/bin/python3", [ script; name ], RedirectStandardOutput = true)
+            ProcessStartInfo("/usr/bin/python3", script :: List.ofArray (name.Split ' '), RedirectStandardOutput = true)
 
         use p = Process.Start psi
         let out = p.StandardOutput.ReadToEnd().Trim()
@@ -42,16 +42,22 @@ let private autoEncoder epochs =
     ]
     :?> KerasAutoEncoder
 
+/// Epochs of the training benchmark (GORDO_BENCH_EPOCHS, default 10 as in the issue).
+let private epochs =
+    match Environment.GetEnvironmentVariable "GORDO_BENCH_EPOCHS" with
+    | null -> 10
+    | text -> int text
+
 let private train () =
     Torch.Native.setThreads 2
     let x = data 52560 20
-    let model = autoEncoder 10L
+    let model = autoEncoder (int64 epochs)
     let watch = Stopwatch.StartNew()
     model.Fit(x, x)
     let ours = watch.Elapsed.TotalSeconds
-    printfn "train  hourglass AE 52,560x20, 10 epochs, batch 32, 2 threads"
+    printfn "train  hourglass AE 52,560x20, %d epochs, batch 32, 2 threads" epochs
     printfn "       gordo-dotnet-train-seconds %.2f" ours
-    printfn "       %s" (peer "train")
+    printfn "       %s" (peer $"train {epochs}")
 
 let private predict () =
     Torch.Native.setThreads 2

@@ -44,7 +44,7 @@ def train():
     regularised = [model[2], model[4]]  # 2nd and 3rd encoding Dense layers
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
     start = time.perf_counter()
-    for epoch in range(10):
+    for epoch in range(int(sys.argv[2]) if len(sys.argv) > 2 else 10):
         order = torch.randperm(x.shape[0])
         xs = x[order]
         for s in range(0, x.shape[0], 32):

@@ -17,9 +17,9 @@ type ThinSvd = {
 module Linalg =
     let private dense (m: Matrix) = Matrix<float>.Build.DenseOfArray m
 
-    /// Thin SVD. Tall matrices are first reduced by a thin QR (X = Q·R, SVD of R), so memory
-    /// stays O(rows × cols) as in LAPACK's economy SVD.
-    let svd (x: Matrix) : ThinSvd =
+    /// Thin SVD in managed code (MathNet). Tall matrices are first reduced by a thin QR
+    /// (X = Q·R, SVD of R), so memory stays O(rows × cols) as in LAPACK's economy SVD.
+    let svdManaged (x: Matrix) : ThinSvd =
         let m = dense x
 
         if m.RowCount >= m.ColumnCount then
@@ -63,10 +63,44 @@ module Linalg =
 
         { decomposition with U = u; Vt = vt }
 
+    let private toTensor (x: Matrix) =
+        let rows, cols = Array2D.length1 x, Array2D.length2 x
+        let flat = Array.zeroCreate (rows * cols)
+
+        for i in 0 .. rows - 1 do
+            for j in 0 .. cols - 1 do
+                flat.[i * cols + j] <- x.[i, j]
+
+        use view =
+            TorchSharp.torch.tensor (flat, System.ReadOnlySpan<int64>([| int64 rows; int64 cols |]))
+
+        view.clone ()
+
+    let private ofTensor (t: TorchSharp.torch.Tensor) : Matrix =
+        let rows, cols = int t.shape.[0], int t.shape.[1]
+        let flat = t.contiguous().data<float>().ToArray()
+        Array2D.init rows cols (fun i j -> flat.[i * cols + j])
+
+    /// Thin SVD with LAPACK (`torch.linalg.svd`, float64, gesdd as scipy/scikit-learn use):
+    /// the fast path for PCA/TruncatedSVD on large data.
+    let svd (x: Matrix) : ThinSvd =
+        Gordo.Models.Torch.Native.ensure ()
+        use t = toTensor x
+        let struct (u, s, vt) = TorchSharp.torch.linalg.svd (t, false)
+        use u = u
+        use s = s
+        use vt = vt
+
+        {
+            U = ofTensor u
+            S = s.data<float>().ToArray()
+            Vt = ofTensor vt
+        }
+
     /// Minimum-norm least squares `argmin ‖A·X − B‖` (LAPACK gelsd semantics: singular values
     /// below `max(rows, cols) · eps · s_max` are treated as zero). Returns X (cols(A) × cols(B)).
     let lstsq (a: Matrix) (b: Matrix) : Matrix =
-        let d = svd a
+        let d = svdManaged a
         let smax = if d.S.Length = 0 then 0.0 else d.S.[0]
 
         let cutoff =
