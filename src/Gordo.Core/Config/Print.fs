@@ -75,7 +75,8 @@ module Print =
         emitter.Emit(StreamEnd())
         writer.ToString()
 
-    let rec private writeJson (writer: Utf8JsonWriter) (value: Value) =
+    /// Writes a value as JSON (non-finite floats become null). Shared by every JSON writer of values.
+    let rec writeJson (writer: Utf8JsonWriter) (value: Value) =
         match value with
         | Value.Null -> writer.WriteNullValue()
         | Value.Bool b -> writer.WriteBooleanValue b

@@ -7,13 +7,15 @@ open Gordo.Core.Yaml
 /// (spec §2.1): unknown classes and parameters, wrong parameter types, legacy paths.
 [<RequireQualifiedAccess>]
 module Elaborate =
-    let private literals = set [ "drop"; "passthrough" ]
+    /// Bare strings that are steps but not classes (scikit-learn's `drop` and `passthrough`).
+    let literals: Set<string> = set [ "drop"; "passthrough" ]
 
     /// Parameters whose list value is a list of steps.
-    let private stepListKeys =
+    let stepListKeys: Set<string> =
         set [ "steps"; "transformer_list"; "layers"; "callbacks" ]
 
-    let private isClassLike (text: string) =
+    /// True when a string names a class: a catalog path, or a dotted path ending in a capitalised name.
+    let isClassLike (text: string) : bool =
         Catalog.isKnown text
         || (text.Contains '.'
             && not (text.Contains ' ')

@@ -9,26 +9,8 @@ open Gordo.Core
 /// Plain values as JSON (NaN and ±inf are written as null, as the DESIGN decides).
 [<RequireQualifiedAccess>]
 module Json =
-    let rec private write (w: Utf8JsonWriter) (value: Value) =
-        match value with
-        | Value.Null -> w.WriteNullValue()
-        | Value.Bool b -> w.WriteBooleanValue b
-        | Value.Int i -> w.WriteNumberValue i
-        | Value.Float f when Double.IsFinite f -> w.WriteNumberValue f
-        | Value.Float _ -> w.WriteNullValue()
-        | Value.String s -> w.WriteStringValue s
-        | Value.List items ->
-            w.WriteStartArray()
-            items |> List.iter (write w)
-            w.WriteEndArray()
-        | Value.Map entries ->
-            w.WriteStartObject()
-
-            for k, v in entries do
-                w.WritePropertyName k
-                write w v
-
-            w.WriteEndObject()
+    let private write (w: Utf8JsonWriter) (value: Value) =
+        Gordo.Core.Config.Print.writeJson w value
 
     /// Indented UTF-8 JSON of a value.
     let toBytes (value: Value) : byte[] =

@@ -6,17 +6,9 @@ open Gordo.Core.Specs
 /// Model definitions as plain values (the YAML/JSON shape of spec §2.1) and back.
 [<RequireQualifiedAccess>]
 module SpecValue =
-    let private literals = set [ "drop"; "passthrough" ]
-
-    let private stepListKeys =
-        set [ "steps"; "transformer_list"; "layers"; "callbacks" ]
-
-    let private isClassLike (text: string) =
-        Catalog.isKnown text
-        || (text.Contains '.'
-            && not (text.Contains ' ')
-            && (let last = text.Substring(text.LastIndexOf '.' + 1)
-                last <> "" && System.Char.IsUpper last.[0]))
+    let private literals = Gordo.Core.Specs.Elaborate.literals
+    let private stepListKeys = Gordo.Core.Specs.Elaborate.stepListKeys
+    let private isClassLike = Gordo.Core.Specs.Elaborate.isClassLike
 
     let private canonical (path: string) =
         Catalog.tryFind path |> Option.map _.Path |> Option.defaultValue path
