@@ -114,20 +114,7 @@ type DiffDetector(classPath: string, args: (string * Arg) list) =
 
     /// Fits a clone on every split and collects its held-out predictions.
     member this.Folds(x: Matrix, y: Matrix, splitter: Splitter) : FoldResult list =
-        splitter.Split(Matrix.rows x)
-        |> List.map (fun split ->
-            let model = this.Clone()
-            model.Fit(Matrix.takeRows split.Train x, Matrix.takeRows split.Train y)
-            let prediction = model.Output(Matrix.takeRows split.Test x)
-            let rows = split.Test.[split.Test.Length - Matrix.rows prediction ..]
-
-            {
-                Split = split
-                Model = model
-                Rows = rows
-                Prediction = prediction
-                Truth = Matrix.takeRows rows y
-            })
+        FoldResult.ofSplits this x y splitter
 
     /// The anomaly frame of spec §3.3.
     member this.Anomaly(x: Matrix, y: Matrix, input: AnomalyInput) : AnomalyFrame =

@@ -36,6 +36,27 @@ type FoldResult = {
     Truth: Matrix
 }
 
+/// Cross-validation folds.
+[<RequireQualifiedAccess>]
+module FoldResult =
+    /// Fits a clone of `model` on every split and predicts its held-out rows (scikit-learn's
+    /// `cross_validate`; a model with an offset predicts only the last test rows).
+    let ofSplits (model: Estimator) (x: Matrix) (y: Matrix) (splitter: Selection.Splitter) : FoldResult list =
+        splitter.Split(Matrix.rows x)
+        |> List.map (fun split ->
+            let clone = model.Clone()
+            clone.Fit(Matrix.takeRows split.Train x, Matrix.takeRows split.Train y)
+            let prediction = clone.Output(Matrix.takeRows split.Test x)
+            let rows = split.Test.[split.Test.Length - Matrix.rows prediction ..]
+
+            {
+                Split = split
+                Model = clone
+                Rows = rows
+                Prediction = prediction
+                Truth = Matrix.takeRows rows y
+            })
+
 /// Threshold formulas.
 [<RequireQualifiedAccess>]
 module ThresholdMath =

@@ -20,23 +20,6 @@ type CrossValidationResult = {
 [<RequireQualifiedAccess>]
 module CrossValidation =
 
-    /// Fits a clone per split and predicts the held-out rows (scikit-learn `cross_validate`).
-    let folds (model: Estimator) (x: Matrix) (y: Matrix) (splitter: Splitter) : FoldResult list =
-        splitter.Split(Matrix.rows x)
-        |> List.map (fun split ->
-            let clone = model.Clone()
-            clone.Fit(Matrix.takeRows split.Train x, Matrix.takeRows split.Train y)
-            let prediction = clone.Output(Matrix.takeRows split.Test x)
-            let rows = split.Test.[split.Test.Length - Matrix.rows prediction ..]
-
-            {
-                Split = split
-                Model = clone
-                Rows = rows
-                Prediction = prediction
-                Truth = Matrix.takeRows rows y
-            })
-
     /// Gordo's metric key part: `_` and spaces become `-`.
     let keyOf (text: string) : string =
         text.Replace('_', '-').Replace(' ', '-')

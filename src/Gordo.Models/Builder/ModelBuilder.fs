@@ -99,7 +99,7 @@ module ModelBuilder =
             let folds =
                 match model with
                 | :? DiffDetector as d -> d.CrossValidate(x, y, Some s)
-                | _ -> CrossValidation.folds model x y s
+                | _ -> FoldResult.ofSplits model x y s
 
             {
                 Scores = CrossValidation.scores (CrossValidation.scorers metrics data.Y.Columns) scaler folds
