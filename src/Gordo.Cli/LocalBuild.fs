@@ -7,6 +7,7 @@ open System.Threading.Tasks
 open Argu
 open Gordo.Core
 open Gordo.Core.Config
+open Gordo.Models
 open Gordo.Models.Builder
 
 /// One machine's outcome in `gordo local-build`.
@@ -32,14 +33,22 @@ module LocalBuild =
         | BuildEvent.CrossValidating folds -> $"cross-validating (%d{folds} folds)"
         | BuildEvent.Fitting -> "fitting the final model"
         | BuildEvent.Saving path -> $"saving to %s{path}"
+        | BuildEvent.Training(TrainingSignal.Fold(k, n)) -> $"fold %d{k}/%d{n}"
+        | BuildEvent.Training(TrainingSignal.Epoch(k, n, loss)) -> $"epoch %d{k}/%d{n} loss %.4g{loss}"
+        | BuildEvent.CacheHit path -> $"cache hit: copying %s{path}"
+        | BuildEvent.StaleCacheEntry path -> $"stale cache entry ignored: %s{path}"
 
-    let private buildOne (output: string) (cancel: CancellationToken) (input: BuildInput) : LocalBuildOutcome =
+    let private buildOne (output: string) (options: BuildOptions) cancel (input: BuildInput) : LocalBuildOutcome =
         let name = input.Machine.Name
-        let dir = Path.Combine(output, name)
+
+        let options = {
+            options with
+                OutputDirectory = Some(Path.Combine(output, name))
+        }
 
         let result =
             try
-                ModelBuilder.build input (Some dir) (describe >> say name) cancel
+                CachedBuilder.build input options (describe >> say name) cancel
             with e ->
                 Error(BuildError.Model e)
 
@@ -108,7 +117,7 @@ module LocalBuild =
             let known = inputs |> List.map _.Machine.Name |> String.concat ", "
             Error $"""no machine %s{String.concat ", " unknown} in the config (machines: %s{known})"""
 
-    let private buildAll (output: string) (degree: int) (inputs: BuildInput list) : LocalBuildOutcome list =
+    let private buildAll (output: string) options (degree: int) (inputs: BuildInput list) : LocalBuildOutcome list =
         use cancel = new CancellationTokenSource()
 
         use _ =
@@ -117,9 +126,14 @@ module LocalBuild =
                 cancel.Cancel())
 
         let results = Array.zeroCreate inputs.Length
-        let options = ParallelOptions(MaxDegreeOfParallelism = max 1 degree)
+        let degreeOptions = ParallelOptions(MaxDegreeOfParallelism = max 1 degree)
 
-        Parallel.For(0, inputs.Length, options, fun i -> results.[i] <- buildOne output cancel.Token inputs.[i])
+        Parallel.For(
+            0,
+            inputs.Length,
+            degreeOptions,
+            fun i -> results.[i] <- buildOne output options cancel.Token inputs.[i]
+        )
         |> ignore
 
         List.ofArray results
@@ -152,7 +166,16 @@ module LocalBuild =
             | Ok inputs ->
                 let output = Path.GetFullPath(args.GetResult(LocalBuildArgs.Output, "models"))
                 printfn "building %d machine(s) of project %s into %s" inputs.Length project.Name output
-                let outcomes = buildAll output (args.GetResult(LocalBuildArgs.Parallel, 1)) inputs
+
+                let options = {
+                    OutputDirectory = None
+                    RegisterDirectory = args.TryGetResult LocalBuildArgs.Model_Register_Dir
+                    ReplaceCache = args.Contains LocalBuildArgs.Replace_Cache
+                }
+
+                let outcomes =
+                    buildAll output options (args.GetResult(LocalBuildArgs.Parallel, 1)) inputs
+
                 printTable (summaryRows outcomes)
 
                 let failed =
