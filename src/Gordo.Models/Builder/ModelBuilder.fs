@@ -59,10 +59,17 @@ type BuiltModel = {
 module ModelBuilder =
     let private seconds (sw: Stopwatch) = sw.Elapsed.TotalSeconds
 
-    let rec private seed (value: int) (model: Estimator) =
+    /// Kept out of `seed`: naming the network type loads TorchSharp, which models without a
+    /// network (and scripts that reference no TorchSharp) must not need.
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
+    let private seedNetwork (value: int) (model: Estimator) =
         match model with
         | :? Networks.KerasAutoEncoder as k -> k.Seed <- value
         | _ -> ()
+
+    let rec private seed (value: int) (model: Estimator) =
+        if model.ClassPath.StartsWith "gordo.machine.model.models." then
+            seedNetwork value model
 
         model.Children |> List.iter (seed value)
 
