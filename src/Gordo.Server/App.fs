@@ -153,6 +153,16 @@ module App =
         |> ignore
 
         routes.MapGet("/server-version", h Handlers.serverVersion) |> ignore
+
+        routes.MapGet(
+            prefix,
+            RequestDelegate(fun ctx ->
+                let project = string ctx.Request.RouteValues.["project"]
+                let here = (ctx.Request.PathBase + ctx.Request.Path).Value.TrimEnd '/'
+                (h (IndexPage.handler project here)).Invoke ctx)
+        )
+        |> ignore
+
         routes.MapGet(prefix + "/models", h Handlers.models) |> ignore
         routes.MapGet(prefix + "/revisions", h Handlers.revisions) |> ignore
         routes.MapGet(prefix + "/expected-models", h Handlers.expectedModels) |> ignore
