@@ -185,14 +185,34 @@ module App =
         )
         |> ignore
 
+    let private logger (services: IServiceProvider) : ILogger =
+        (services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory).CreateLogger "Gordo.Server"
+
     /// Adds the Gordo middleware and routes to an application.
     let configure (config: ServerConfig) (app: WebApplication) : unit =
         let store = ModelStore(config.CachedModels, config.CachedMetadata)
-        let logger = app.Services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory
-        let log = logger.CreateLogger "Gordo.Server"
-        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config log)) |> ignore
+
+        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config (logger app.Services)))
+        |> ignore
+
         app.UseRouting() |> ignore
         mapRoutes config store app
+
+    /// Maps the Gordo routes under `prefix` into an existing application (hosting from C#): the
+    /// edge logic (revision selection, headers, error replies) wraps each Gordo endpoint, so the
+    /// application's other endpoints are untouched.
+    let mapHosted (config: ServerConfig) (routes: IEndpointRouteBuilder) (prefix: string) : IEndpointConventionBuilder =
+        let store = ModelStore(config.CachedModels, config.CachedMetadata)
+        let log = logger routes.ServiceProvider
+        let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
+
+        (group :> IEndpointConventionBuilder)
+            .Add(fun endpoint ->
+                let inner = endpoint.RequestDelegate
+                endpoint.RequestDelegate <- RequestDelegate(fun ctx -> edge config log ctx inner))
+
+        mapRoutes config store group
+        group
 
     /// Builds the application; `setup` adjusts the builder (URLs, test server, logging).
     let create (config: ServerConfig) (setup: WebApplicationBuilder -> unit) : WebApplication =
