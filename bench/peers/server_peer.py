@@ -12,8 +12,8 @@ DiffBasedAnomalyDetector columns (tag/total anomaly scaled and unscaled, anomaly
 The model is fitted at start-up on synthetic data with the tags in env PEER_TAGS
 (comma-separated; 10 tags by default): the work per request is what matters here.
 """
+import math
 import os
-import time
 import timeit
 
 import dateutil.parser
@@ -23,7 +23,25 @@ import torch
 from flask import Flask, jsonify, request
 from sklearn.preprocessing import MinMaxScaler
 
-from models_peer import data, network
+
+def data(rows, cols):
+    """The synthetic signal of bench/peers/models_peer.py."""
+    i = np.arange(rows)[:, None]
+    j = np.arange(cols)[None, :]
+    return (np.sin(i / 37.0 + j) * 0.7 + 0.1 * np.cos(i / 5.0 * (j + 1))).astype(np.float64)
+
+
+def network(n, compression=0.5, layers=3):
+    """Gordo's feedforward_hourglass (hourglass_calc_dims, tanh) as a torch Sequential."""
+    smallest = max(min(math.ceil(compression * n), n), 1)
+    slope = (n - smallest) / layers
+    dims = [round(n - i * slope) for i in range(1, layers + 1)]
+    modules, width = [], n
+    for d in dims + dims[::-1]:
+        modules += [torch.nn.Linear(width, d), torch.nn.Tanh()]
+        width = d
+    modules.append(torch.nn.Linear(width, n))
+    return torch.nn.Sequential(*modules)
 
 torch.set_num_threads(1)
 TAGS = os.environ.get("PEER_TAGS", ",".join(f"tag-{i}" for i in range(10))).split(",")
@@ -35,7 +53,7 @@ def fit():
     torch.manual_seed(0)
     x = data(2000, len(TAGS))
     scaler = MinMaxScaler().fit(x)
-    net = network(torch, len(TAGS))
+    net = network(len(TAGS))
     xs = torch.tensor(scaler.transform(x), dtype=torch.float32)
     optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
     for _ in range(3):

@@ -27,8 +27,9 @@ for tool in wrk gunicorn; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk gunicorn python3-flask"; exit 1; }
 done
 
-dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
-gordo="$repo/src/Gordo.Cli/bin/Release/net10.0/gordo"
+# GORDO_BENCH_GORDO: an already built `gordo` to use instead of building src/Gordo.Cli.
+gordo="${GORDO_BENCH_GORDO:-$repo/src/Gordo.Cli/bin/Release/net10.0/gordo}"
+[ -n "${GORDO_BENCH_GORDO:-}" ] || dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
 
 # The model: 10 of the sample plant's 12 tags, one week of 10-minute data.
 "$gordo" data generate --output "$dir/data" --days 8 > /dev/null
@@ -62,22 +63,25 @@ json.dump({"X": frame, "y": frame}, open(sys.argv[1], "w"))
 PY
 export BODY_FILE="$dir/body.json"
 
-MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 --port "$ours_port" --log-level warning \
+DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 --port "$ours_port" --log-level warning \
   > "$dir/ours.log" 2>&1 &
-pids+=($!)
+ours_pid=$!
+pids+=("$ours_pid")
 (cd bench/peers && PEER_TAGS="${tags// /,}" exec gunicorn --workers 2 --threads 8 --worker-class gthread \
   --bind "127.0.0.1:$peer_port" --log-level warning server_peer:app) > "$dir/peer.log" 2>&1 &
-pids+=($!)
+peer_pid=$!
+pids+=("$peer_pid")
 
-wait_for() {
+wait_for() { # port pid
   for _ in $(seq 1 240); do
+    kill -0 "$2" 2>/dev/null || { echo "server on port $1 exited"; cat "$dir"/*.log; exit 1; }
     curl -sf -o /dev/null "http://127.0.0.1:$1/healthcheck" && return 0
     sleep 0.5
   done
   echo "server on port $1 did not start"; cat "$dir"/*.log; exit 1
 }
-wait_for "$ours_port"
-wait_for "$peer_port"
+wait_for "$ours_port" "$ours_pid"
+wait_for "$peer_port" "$peer_pid"
 
 # Check both answer 200 with the same column set before measuring.
 route="gordo/v0/bench/bench-model/anomaly/prediction"
@@ -94,26 +98,41 @@ print(f"replies agree in shape: {len(ours)} top-level columns, "
       f"{len(next(iter(ours['model-output'].values())))} rows")
 PY
 
-measure() { # name port connections
+cpu_ticks() { # pid: user+system clock ticks of the process and its children (gunicorn workers)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+
+measure() { # name port connections pid
   local threads=$(( $3 < 2 ? 1 : 2 ))
-  local out
-  out="$(wrk -t "$threads" -c "$3" -d "${seconds}s" --latency -s bench/server/post.lua "http://127.0.0.1:$2/$route")"
-  local rps p50 p99 bad
+  local out before after
+  before="$(cpu_ticks "$4")"
+  out="$(wrk -t "$threads" -c "$3" -d "${seconds}s" --timeout 10s --latency -s bench/server/post.lua "http://127.0.0.1:$2/$route")"
+  after="$(cpu_ticks "$4")"
+  local rps p50 p99 bad requests cpu
   rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")"
+  requests="$(awk '/requests in/ {print $1}' <<< "$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<< "$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<< "$out")"
   bad="$(grep -o 'non2xx=[0-9]* errors=[0-9]*' <<< "$out")"
-  printf '| %s | %d | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "$bad"
+  # CPU milliseconds the server spent per request: independent of what else loads the machine.
+  cpu="$(awk -v t=$(( after - before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "-" }')"
+  printf '| %s | %d | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "$cpu" "$bad"
 }
 
 echo
-echo "| server | connections | requests/s | p50 | p99 | failures |"
-echo "|---|---|---|---|---|---|"
+echo "| server | connections | requests/s | p50 | p99 | server CPU ms/request | failures |"
+echo "|---|---|---|---|---|---|---|"
 for c in 1 8 64; do
   # Warm-up (JIT, pools), then the measurement.
   wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$ours_port/$route" > /dev/null
-  measure "gordo-dotnet" "$ours_port" "$c"
-  measure "gordo-python (Flask+gunicorn)" "$peer_port" "$c"
+  measure "gordo-dotnet" "$ours_port" "$c" "$ours_pid"
+  measure "gordo-python (Flask+gunicorn)" "$peer_port" "$c" "$peer_pid"
 done
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "reply size: ours $(stat -c %s "$dir/reply-$ours_port.json") bytes, peer $(stat -c %s "$dir/reply-$peer_port.json") bytes"

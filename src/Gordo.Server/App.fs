@@ -24,6 +24,16 @@ module App =
         | Body.Json value ->
             ctx.Response.ContentType <- "application/json"
             ctx.Response.Body.WriteAsync(ReadOnlyMemory(Reply.toJson revision value)).AsTask()
+        | Body.JsonEntries entries ->
+            ctx.Response.ContentType <- "application/json"
+
+            using (new Utf8JsonWriter(ctx.Response.BodyWriter)) (fun w ->
+                w.WriteStartObject()
+                entries w
+                w.WriteString("revision", revision)
+                w.WriteEndObject())
+
+            ctx.Response.BodyWriter.FlushAsync().AsTask()
         | Body.Html text ->
             ctx.Response.ContentType <- "text/html; charset=utf-8"
             ctx.Response.WriteAsync text
@@ -96,6 +106,7 @@ module App =
             if HttpMethods.IsPost ctx.Request.Method && contentType.Contains "json" then
                 try
                     let! doc = JsonDocument.ParseAsync ctx.Request.Body
+                    ctx.Response.RegisterForDispose doc
                     return Some doc.RootElement
                 with :? JsonException as e ->
                     return Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")

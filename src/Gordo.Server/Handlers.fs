@@ -191,7 +191,9 @@ module Handlers =
             Frame.block "model-input" tags (Matrix.lastRows n x.Values)
             @ Frame.block "model-output" (Frame.outputNames targets (Matrix.cols out)) out
 
-        Reply.ok [ "data", OutputFrame.toValue keys start finish columns ]
+        Reply.okStreamed (fun w ->
+            w.WritePropertyName "data"
+            OutputFrame.write w keys start finish columns)
 
     let private frequency (meta: Value) =
         match Value.tryGet "dataset" meta |> Option.bind (Value.tryGet "resolution") with
@@ -256,9 +258,11 @@ module Handlers =
 
         let n = frame.Start.Length
         let keys, start, finish = OutputFrame.rows x.Rows (frequency meta) n
-        let data = OutputFrame.toValue keys start finish (frame.Columns |> List.filter keep)
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
 
-        Reply.ok [ "data", data; "time-seconds", Value.String seconds ]
+        Reply.okStreamed (fun w ->
+            w.WritePropertyName "data"
+            OutputFrame.write w keys start finish (frame.Columns |> List.filter keep)
+            w.WriteString("time-seconds", seconds))
