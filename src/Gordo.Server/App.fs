@@ -24,6 +24,16 @@ module App =
         | Body.Json value ->
             ctx.Response.ContentType <- "application/json"
             ctx.Response.Body.WriteAsync(ReadOnlyMemory(Reply.toJson revision value)).AsTask()
+        | Body.JsonEntries entries ->
+            ctx.Response.ContentType <- "application/json"
+
+            using (new Utf8JsonWriter(ctx.Response.BodyWriter)) (fun w ->
+                w.WriteStartObject()
+                entries w
+                w.WriteString("revision", revision)
+                w.WriteEndObject())
+
+            ctx.Response.BodyWriter.FlushAsync().AsTask()
         | Body.Html text ->
             ctx.Response.ContentType <- "text/html; charset=utf-8"
             ctx.Response.WriteAsync text
@@ -96,6 +106,7 @@ module App =
             if HttpMethods.IsPost ctx.Request.Method && contentType.Contains "json" then
                 try
                     let! doc = JsonDocument.ParseAsync ctx.Request.Body
+                    ctx.Response.RegisterForDispose doc
                     return Some doc.RootElement
                 with :? JsonException as e ->
                     return Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
@@ -153,6 +164,16 @@ module App =
         |> ignore
 
         routes.MapGet("/server-version", h Handlers.serverVersion) |> ignore
+
+        routes.MapGet(
+            prefix,
+            RequestDelegate(fun ctx ->
+                let project = string ctx.Request.RouteValues.["project"]
+                let here = (ctx.Request.PathBase + ctx.Request.Path).Value.TrimEnd '/'
+                (h (IndexPage.handler project here)).Invoke ctx)
+        )
+        |> ignore
+
         routes.MapGet(prefix + "/models", h Handlers.models) |> ignore
         routes.MapGet(prefix + "/revisions", h Handlers.revisions) |> ignore
         routes.MapGet(prefix + "/expected-models", h Handlers.expectedModels) |> ignore
@@ -175,14 +196,34 @@ module App =
         )
         |> ignore
 
+    let private logger (services: IServiceProvider) : ILogger =
+        (services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory).CreateLogger "Gordo.Server"
+
     /// Adds the Gordo middleware and routes to an application.
     let configure (config: ServerConfig) (app: WebApplication) : unit =
         let store = ModelStore(config.CachedModels, config.CachedMetadata)
-        let logger = app.Services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory
-        let log = logger.CreateLogger "Gordo.Server"
-        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config log)) |> ignore
+
+        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config (logger app.Services)))
+        |> ignore
+
         app.UseRouting() |> ignore
         mapRoutes config store app
+
+    /// Maps the Gordo routes under `prefix` into an existing application (hosting from C#): the
+    /// edge logic (revision selection, headers, error replies) wraps each Gordo endpoint, so the
+    /// application's other endpoints are untouched.
+    let mapHosted (config: ServerConfig) (routes: IEndpointRouteBuilder) (prefix: string) : IEndpointConventionBuilder =
+        let store = ModelStore(config.CachedModels, config.CachedMetadata)
+        let log = logger routes.ServiceProvider
+        let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
+
+        (group :> IEndpointConventionBuilder)
+            .Add(fun endpoint ->
+                let inner = endpoint.RequestDelegate
+                endpoint.RequestDelegate <- RequestDelegate(fun ctx -> edge config log ctx inner))
+
+        mapRoutes config store group
+        group
 
     /// Builds the application; `setup` adjusts the builder (URLs, test server, logging).
     let create (config: ServerConfig) (setup: WebApplicationBuilder -> unit) : WebApplication =

@@ -166,7 +166,9 @@ module Handlers =
         let keys, start, finish = OutputFrame.rows x.Rows None n
         let columns = ModelOutput.prediction tags targets x.Values out
 
-        Reply.ok [ "data", OutputFrame.toValue keys start finish columns ]
+        Reply.okStreamed (fun w ->
+            w.WritePropertyName "data"
+            OutputFrame.write w keys start finish columns)
 
     let private detector (loaded: LoadedModel) : DiffDetector =
         match loaded.Model with
@@ -223,11 +225,12 @@ module Handlers =
 
         let n = frame.Start.Length
         let keys, start, finish = OutputFrame.rows x.Rows (ModelOutput.frequency meta) n
-
-        let data =
-            OutputFrame.toValue keys start finish (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame)
+        let columns = ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
 
-        Reply.ok [ "data", data; "time-seconds", Value.String seconds ]
+        Reply.okStreamed (fun w ->
+            w.WritePropertyName "data"
+            OutputFrame.write w keys start finish columns
+            w.WriteString("time-seconds", seconds))

@@ -31,7 +31,7 @@ module InputFrame =
     let private bad (message: string) : 'T =
         Reply.fail (Reply.jsonError 400 "message" message)
 
-    let private number (where: string) (e: JsonElement) : float =
+    let private number (where: unit -> string) (e: JsonElement) : float =
         match e.ValueKind with
         | JsonValueKind.Number -> e.GetDouble()
         | JsonValueKind.Null -> nan
@@ -40,8 +40,8 @@ module InputFrame =
         | JsonValueKind.String ->
             match Double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture) with
             | true, v -> v
-            | _ -> bad $"%s{where}: '%s{e.GetString()}' is not a number"
-        | _ -> bad $"%s{where}: expected a number, got %A{e.ValueKind}"
+            | _ -> bad $"%s{where ()}: '%s{e.GetString()}' is not a number"
+        | _ -> bad $"%s{where ()}: expected a number, got %A{e.ValueKind}"
 
     let private timestamp (text: string) : (DateTimeOffset * bool) option =
         if text.Length < 10 || text.[4] <> '-' then
@@ -99,7 +99,7 @@ module InputFrame =
                 if row.ValueKind <> JsonValueKind.Array || row.GetArrayLength() <> width then
                     bad $"%s{name}: row %d{i} is not a list of %d{width} values like row 0"
 
-                [| for v in row.EnumerateArray() -> number $"%s{name}[%d{i}]" v |])
+                [| for v in row.EnumerateArray() -> number (fun () -> $"%s{name}[%d{i}]") v |])
 
         sorted (Array.init width string) false (RowLabels.Ints(Array.init rows.Length int64)) rows
 
@@ -120,7 +120,7 @@ module InputFrame =
                 columns
                 |> Array.map (fun c ->
                     match r.TryGetProperty c with
-                    | true, v -> number $"%s{name}[%d{i}].%s{c}" v
+                    | true, v -> number (fun () -> $"%s{name}[%d{i}].%s{c}") v
                     | _ -> nan))
 
         sorted columns false (RowLabels.Ints(Array.init rows.Length int64)) rows
@@ -134,7 +134,9 @@ module InputFrame =
                 if p.Value.ValueKind <> JsonValueKind.Array || p.Value.GetArrayLength() <> length then
                     bad $"%s{name}: column '%s{p.Name}' must be a list of %d{length} values like the first column"
 
-                [| for v in p.Value.EnumerateArray() -> number $"%s{name}.%s{p.Name}" v |])
+                [|
+                    for v in p.Value.EnumerateArray() -> number (fun () -> $"%s{name}.%s{p.Name}") v
+                |])
 
         let rows = Array.init length (fun i -> columns |> Array.map (fun c -> c.[i]))
         sorted (props |> Array.map _.Name) false (RowLabels.Ints(Array.init length int64)) rows
@@ -159,20 +161,37 @@ module InputFrame =
                 Values = Array2D.zeroCreate 0 names.Length
             }
         else
+            let cells =
+                props |> Array.map (fun p -> [| for r in p.Value.EnumerateObject() -> r |])
+
+            let first = cells.[0] |> Array.map _.Name
+
+            let aligned =
+                cells
+                |> Array.forall (fun c ->
+                    c.Length = first.Length
+                    && Array.forall2 (fun (a: JsonProperty) (n: string) -> a.NameEquals n) c first)
+
             let keys =
-                props
-                |> Seq.collect (fun p -> p.Value.EnumerateObject() |> Seq.map _.Name)
-                |> Seq.distinct
-                |> Array.ofSeq
+                if aligned then
+                    first
+                else
+                    cells |> Seq.concat |> Seq.map _.Name |> Seq.distinct |> Array.ofSeq
+
+            let at (j: int) (i: int) : JsonElement option =
+                if aligned then
+                    Some cells.[j].[i].Value
+                else
+                    match props.[j].Value.TryGetProperty keys.[i] with
+                    | true, v -> Some v
+                    | _ -> None
 
             let rows =
-                keys
-                |> Array.map (fun k ->
-                    props
-                    |> Array.map (fun p ->
-                        match p.Value.TryGetProperty k with
-                        | true, v -> number $"%s{name}.%s{p.Name}.%s{k}" v
-                        | _ -> nan))
+                Array.init keys.Length (fun i ->
+                    Array.init props.Length (fun j ->
+                        match at j i with
+                        | Some v -> number (fun () -> $"%s{name}.%s{props.[j].Name}.%s{keys.[i]}") v
+                        | None -> nan))
 
             sorted (props |> Array.map _.Name) false (labels keys) rows
 

@@ -50,5 +50,9 @@ type ModelStore(cachedModels: int, cachedMetadata: int) =
         metadata.Remove(Path.Combine(full, "metadata.json"))
         info.Remove(Path.Combine(full, "info.json"))
 
+    /// True when the model is in the LRU (loaded).
+    member _.IsLoaded(dir: string, name: string) : bool =
+        models.Keys |> List.contains (Path.GetFullPath(Path.Combine(dir, name)))
+
     /// How many models are loaded.
     member _.LoadedCount: int = models.Count

@@ -12,6 +12,9 @@ type Body =
     | Json of Value
     /// An HTML page (Flask-style error pages).
     | Html of string
+    /// The entries of a top-level JSON object, written straight to the response (the `revision`
+    /// key is appended after them).
+    | JsonEntries of (Utf8JsonWriter -> unit)
     /// Binary content with its content type.
     | Bytes of byte[] * contentType: string
     /// No body.
@@ -38,6 +41,12 @@ module Reply =
     let ok (entries: (string * Value) list) : Reply = {
         Status = 200
         Body = Body.Json(Value.Map entries)
+    }
+
+    /// 200 with a JSON object whose entries `write` writes straight to the response.
+    let okStreamed (write: Utf8JsonWriter -> unit) : Reply = {
+        Status = 200
+        Body = Body.JsonEntries write
     }
 
     /// A JSON error reply `{key: message}`.

@@ -123,6 +123,17 @@ public sealed class GordoModel
         return Task.Run(() => Artifact.save(directory, _model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson))), cancellationToken);
     }
 
+    /// <summary>
+    /// The same fitted model with other build metadata (JSON), e.g. <c>{"dataset": {"tag_list": [...]}}</c>
+    /// so that a Gordo server can serve it.
+    /// </summary>
+    public GordoModel WithMetadataJson(string metadataJson)
+    {
+        ArgumentNullException.ThrowIfNull(metadataJson);
+        using var _ = System.Text.Json.JsonDocument.Parse(metadataJson);
+        return new GordoModel(_model, metadataJson);
+    }
+
     /// <summary>The artifact as one byte stream.</summary>
     public byte[] ToBytes() => Artifact.dumps(_model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Load benchmark of POST /gordo/v0/<project>/<model>/anomaly/prediction (issue 6): our server
+# (`gordo run-server`) and Gordo's Python serving stack (bench/peers/server_peer.py under
+# gunicorn) side by side in the same run, loopback only. The body is 100 rows x 10 tags in
+# pandas dict form (what Gordo's client sends); the model is a DiffBasedAnomalyDetector around
+# MinMaxScaler + feedforward_hourglass built by `gordo local-build` from `gordo data generate`.
+# Prints requests/s, p50 and p99 at 1, 8 and 64 connections (wrk --latency), then stops both
+# servers. Needs Debian wrk, gunicorn, python3-flask, python3-pandas, python3-sklearn,
+# python3-torch.
+# Usage: bench/server/run.sh [seconds per measurement, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo="$PWD"
+seconds="${1:-10}"
+ours_port="${GORDO_BENCH_PORT:-15555}"
+peer_port="$((ours_port + 1))"
+dir="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+for tool in wrk gunicorn; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk gunicorn python3-flask"; exit 1; }
+done
+
+# GORDO_BENCH_GORDO: an already built `gordo` to use instead of building src/Gordo.Cli.
+gordo="${GORDO_BENCH_GORDO:-$repo/src/Gordo.Cli/bin/Release/net10.0/gordo}"
+[ -n "${GORDO_BENCH_GORDO:-}" ] || dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
+
+# The model: 10 of the sample plant's 12 tags, one week of 10-minute data.
+"$gordo" data generate --output "$dir/data" --days 8 > /dev/null
+tags="PLANT-FT-011.PV PLANT-PT-011.PV PLANT-TT-011.PV PLANT-VT-011.PV PLANT-FT-021.PV PLANT-PT-021.PV PLANT-TT-021.PV PLANT-VT-021.PV PLANT-FT-031.PV PLANT-PT-031.PV"
+{
+  echo "machines:"
+  echo "  - name: bench-model"
+  echo "    dataset:"
+  echo "      tags: [${tags// /, }]"
+  echo "      train_start_date: 2020-01-01T00:00:00+00:00"
+  echo "      train_end_date: 2020-01-08T00:00:00+00:00"
+  echo "      resolution: 10T"
+  echo "      data_provider: {type: FileDataProvider, path: $dir/data/data.parquet}"
+  echo "    model:"
+  echo "      gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:"
+  echo "        base_estimator:"
+  echo "          sklearn.pipeline.Pipeline:"
+  echo "            steps:"
+  echo "              - sklearn.preprocessing.MinMaxScaler"
+  echo "              - gordo.machine.model.models.KerasAutoEncoder: {kind: feedforward_hourglass, epochs: 5}"
+} > "$dir/config.yaml"
+"$gordo" local-build "$dir/config.yaml" --output "$dir/models/1" > "$dir/build.log"
+
+# The request body: 100 rows x 10 tags, {tag: {"2020-01-05 00:00:00+00:00": value}} for X and y.
+/usr/bin/python3 - "$dir/body.json" $tags <<'PY'
+import json, math, sys
+tags = sys.argv[2:]
+rows = [f"2020-01-05 {h:02d}:{m:02d}:00+00:00" for h in range(24) for m in range(0, 60, 10)][:100]
+frame = {t: {r: 50 + 10 * math.sin(i / 7 + j) + (i % 5) for i, r in enumerate(rows)} for j, t in enumerate(tags)}
+json.dump({"X": frame, "y": frame}, open(sys.argv[1], "w"))
+PY
+export BODY_FILE="$dir/body.json"
+
+DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 --port "$ours_port" --log-level warning \
+  > "$dir/ours.log" 2>&1 &
+ours_pid=$!
+pids+=("$ours_pid")
+(cd bench/peers && PEER_TAGS="${tags// /,}" exec gunicorn --workers 2 --threads 8 --worker-class gthread \
+  --bind "127.0.0.1:$peer_port" --log-level warning server_peer:app) > "$dir/peer.log" 2>&1 &
+peer_pid=$!
+pids+=("$peer_pid")
+
+wait_for() { # port pid
+  for _ in $(seq 1 240); do
+    kill -0 "$2" 2>/dev/null || { echo "server on port $1 exited"; cat "$dir"/*.log; exit 1; }
+    curl -sf -o /dev/null "http://127.0.0.1:$1/healthcheck" && return 0
+    sleep 0.5
+  done
+  echo "server on port $1 did not start"; cat "$dir"/*.log; exit 1
+}
+wait_for "$ours_port" "$ours_pid"
+wait_for "$peer_port" "$peer_pid"
+
+# Check both answer 200 with the same column set before measuring.
+route="gordo/v0/bench/bench-model/anomaly/prediction"
+for port in "$ours_port" "$peer_port"; do
+  curl -sf -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" "http://127.0.0.1:$port/$route" \
+    > "$dir/reply-$port.json" || { echo "POST to port $port failed"; cat "$dir"/*.log; exit 1; }
+done
+/usr/bin/python3 - "$dir/reply-$ours_port.json" "$dir/reply-$peer_port.json" <<'PY'
+import json, sys
+ours, peer = (json.load(open(p))["data"] for p in sys.argv[1:3])
+assert sorted(ours) == sorted(peer), (sorted(ours), sorted(peer))
+assert all(len(ours[k]) == len(peer[k]) for k in ours if k not in ("start", "end"))
+print(f"replies agree in shape: {len(ours)} top-level columns, "
+      f"{len(next(iter(ours['model-output'].values())))} rows")
+PY
+
+cpu_ticks() { # pid: user+system clock ticks of the process and its children (gunicorn workers)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+
+measure() { # name port connections pid
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  local out before after
+  before="$(cpu_ticks "$4")"
+  out="$(wrk -t "$threads" -c "$3" -d "${seconds}s" --timeout 10s --latency -s bench/server/post.lua "http://127.0.0.1:$2/$route")"
+  after="$(cpu_ticks "$4")"
+  local rps p50 p99 bad requests cpu
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")"
+  requests="$(awk '/requests in/ {print $1}' <<< "$out")"
+  p50="$(awk '$1 == "50%" {print $2}' <<< "$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<< "$out")"
+  bad="$(grep -o 'non2xx=[0-9]* errors=[0-9]*' <<< "$out")"
+  # CPU milliseconds the server spent per request: independent of what else loads the machine.
+  cpu="$(awk -v t=$(( after - before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "-" }')"
+  printf '| %s | %d | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "$cpu" "$bad"
+}
+
+echo
+echo "| server | connections | requests/s | p50 | p99 | server CPU ms/request | failures |"
+echo "|---|---|---|---|---|---|---|"
+for c in 1 8 64; do
+  # Warm-up (JIT, pools), then the measurement.
+  wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$ours_port/$route" > /dev/null
+  measure "gordo-dotnet" "$ours_port" "$c" "$ours_pid"
+  measure "gordo-python (Flask+gunicorn)" "$peer_port" "$c" "$peer_pid"
+done
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "reply size: ours $(stat -c %s "$dir/reply-$ours_port.json") bytes, peer $(stat -c %s "$dir/reply-$peer_port.json") bytes"

@@ -1,0 +1,164 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Gordo.Interop;
+
+/// <summary>
+/// A typed client for a Gordo ML server's API (spec §5.3) of one project. The
+/// <see cref="HttpClient"/>'s <c>BaseAddress</c> is the server root (ending in <c>/</c>, e.g.
+/// <c>http://gordo-server:5555/</c> or, for endpoints mapped under a prefix, <c>http://host/ml/</c>).
+/// Error replies raise <see cref="GordoApiException"/>. Every method takes an optional revision.
+/// </summary>
+public sealed class GordoClient
+{
+    private readonly HttpClient _http;
+    private readonly string _project;
+
+    /// <summary>Creates a client for <paramref name="project"/> over <paramref name="httpClient"/>.</summary>
+    public GordoClient(HttpClient httpClient, string project)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentException.ThrowIfNullOrWhiteSpace(project);
+        _http = httpClient;
+        _project = project;
+    }
+
+    /// <summary>The model names of the revision.</summary>
+    public async Task<IReadOnlyList<string>> GetModelsAsync(string? revision = null, CancellationToken cancellationToken = default)
+    {
+        using var body = await GetJsonAsync(Url("models", revision), cancellationToken).ConfigureAwait(false);
+        return Strings(body.RootElement.GetProperty("models"));
+    }
+
+    /// <summary>The latest and the available revisions.</summary>
+    public async Task<GordoRevisions> GetRevisionsAsync(CancellationToken cancellationToken = default)
+    {
+        using var body = await GetJsonAsync(Url("revisions", null), cancellationToken).ConfigureAwait(false);
+        var root = body.RootElement;
+        return new GordoRevisions(root.GetProperty("latest").GetString() ?? "", Strings(root.GetProperty("available-revisions")));
+    }
+
+    /// <summary>The model names the deployment expects.</summary>
+    public async Task<IReadOnlyList<string>> GetExpectedModelsAsync(CancellationToken cancellationToken = default)
+    {
+        using var body = await GetJsonAsync(Url("expected-models", null), cancellationToken).ConfigureAwait(false);
+        return Strings(body.RootElement.GetProperty("expected-models"));
+    }
+
+    /// <summary>A model's metadata (tags, targets and the whole document).</summary>
+    public async Task<GordoModelMetadata> GetMetadataAsync(string model, string? revision = null, CancellationToken cancellationToken = default)
+    {
+        using var body = await GetJsonAsync(Url($"{Name(model)}/metadata", revision), cancellationToken).ConfigureAwait(false);
+        var metadata = body.RootElement.GetProperty("metadata");
+        var dataset = metadata.TryGetProperty("dataset", out var d) ? d : default;
+        var tags = TagNames(dataset, "tag_list");
+        var targets = TagNames(dataset, "target_tag_list");
+        return new GordoModelMetadata(body.RootElement.GetProperty("revision").GetString() ?? "", tags,
+            targets.Count == 0 ? tags : targets, metadata.GetRawText());
+    }
+
+    /// <summary>The model's output for X (<c>POST .../prediction</c>).</summary>
+    public Task<GordoPrediction> PredictAsync(string model, GordoFrame x, string? revision = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return PostAsync(Url($"{Name(model)}/prediction", revision), x, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The anomaly table for X and y (<c>POST .../anomaly/prediction</c>); <paramref name="allColumns"/>
+    /// also returns the smoothed columns.
+    /// </summary>
+    public Task<GordoPrediction> PredictAnomalyAsync(string model, GordoFrame x, GordoFrame y, bool allColumns = false,
+        string? revision = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var url = Url($"{Name(model)}/anomaly/prediction", revision);
+        if (allColumns)
+            url += (url.Contains('?') ? "&" : "?") + "all_columns=true";
+        return PostAsync(url, x, y, cancellationToken);
+    }
+
+    /// <summary>The model artifact as one byte stream (load it with <see cref="GordoModel.LoadFromBytesAsync"/>).</summary>
+    public async Task<byte[]> DownloadModelAsync(string model, string? revision = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Url($"{Name(model)}/download-model", revision), cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Name(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        return Uri.EscapeDataString(model);
+    }
+
+    private string Url(string route, string? revision) =>
+        $"gordo/v0/{Uri.EscapeDataString(_project)}/{route}" + (revision is null ? "" : $"?revision={Uri.EscapeDataString(revision)}");
+
+    private static IReadOnlyList<string> Strings(JsonElement array) =>
+        array.EnumerateArray().Select(e => e.GetString() ?? "").ToArray();
+
+    private static IReadOnlyList<string> TagNames(JsonElement dataset, string key) =>
+        dataset.ValueKind == JsonValueKind.Object && dataset.TryGetProperty(key, out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Object ? t.GetProperty("name").GetString() ?? "" : t.GetString() ?? "").ToArray()
+            : Array.Empty<string>();
+
+    private async Task<JsonDocument> GetJsonAsync(string url, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<GordoPrediction> PostAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("X");
+            x.WriteTo(writer);
+            if (y is not null)
+            {
+                writer.WritePropertyName("y");
+                y.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        using var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
+        using var body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        return GordoPrediction.Parse(body.RootElement);
+    }
+
+    private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        throw new GordoApiException(response.StatusCode, ErrorText(text));
+    }
+
+    private static string ErrorText(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            foreach (var key in new[] { "message", "error" })
+                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(key, out var m))
+                    return m.ToString();
+        }
+        catch (JsonException)
+        {
+        }
+        return text.Trim();
+    }
+}

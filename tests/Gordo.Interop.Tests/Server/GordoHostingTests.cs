@@ -1,0 +1,154 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+
+namespace Gordo.Interop.Tests.Server;
+
+public class GordoHostingTests
+{
+    private const string Definition = """
+        {"gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector": {
+            "base_estimator": {"sklearn.pipeline.Pipeline": {"steps": [
+                "sklearn.preprocessing.MinMaxScaler",
+                {"gordo.machine.model.models.KerasAutoEncoder": {"kind": "feedforward_hourglass", "epochs": 2}}]}}}}
+        """;
+
+    private const string Metadata = """
+        {"name": "detector", "project_name": "proj",
+         "dataset": {"tag_list": ["tag-1", "tag-2", "tag-3"], "target_tag_list": [], "resolution": "10T"}}
+        """;
+
+    private static readonly string[] Tags = ["tag-1", "tag-2", "tag-3"];
+    private static readonly DateTimeOffset Start = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static double[,] Data(int rows)
+    {
+        var x = new double[rows, 3];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < 3; j++)
+                x[i, j] = Math.Sin(i / 6.0 + j) + 0.1 * j;
+        return x;
+    }
+
+    /// <summary>A project directory with revision 100 holding one fitted detector.</summary>
+    private static async Task<(string Directory, GordoModel Model)> CollectionAsync()
+    {
+        var data = Data(120);
+        var model = (await GordoModel.FitAsync(Definition, data, data, Tags)).WithMetadataJson(Metadata);
+        var revision = Path.Combine(Path.GetTempPath(), "gordo-interop-hosting", Guid.NewGuid().ToString("N"), "100");
+        await model.SaveAsync(Path.Combine(revision, "detector"));
+        return (revision, model);
+    }
+
+    private static async Task<(WebApplication App, GordoClient Client, HttpClient Http)> HostAsync(string directory)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGordo(options =>
+        {
+            options.ModelCollectionDirectory = directory;
+            options.ExpectedModels = ["detector", "other"];
+        });
+        var app = builder.Build();
+        app.MapGet("/hello", () => "hello from the host");
+        app.MapGordo("/ml");
+        await app.StartAsync();
+        var http = app.GetTestClient();
+        var api = app.GetTestClient();
+        api.BaseAddress = new Uri(api.BaseAddress!, "/ml/");
+        return (app, new GordoClient(api, "proj"), http);
+    }
+
+    private static GordoFrame Frame(double[,] values) =>
+        new(Enumerable.Range(0, values.GetLength(0)).Select(i => Start.AddMinutes(10 * i)).ToArray(), Tags, values);
+
+    [Fact]
+    public async Task Hosted_endpoints_answer_the_typed_client_beside_the_hosts_own_routes()
+    {
+        var (directory, model) = await CollectionAsync();
+        var (app, client, http) = await HostAsync(directory);
+        await using var _ = app;
+
+        Assert.Equal(["detector"], await client.GetModelsAsync());
+        var revisions = await client.GetRevisionsAsync();
+        Assert.Equal("100", revisions.Latest);
+        Assert.Equal(["100"], revisions.Available);
+        Assert.Equal(["detector", "other"], await client.GetExpectedModelsAsync());
+
+        var metadata = await client.GetMetadataAsync("detector");
+        Assert.Equal("100", metadata.Revision);
+        Assert.Equal(Tags, metadata.Tags);
+        Assert.Equal(Tags, metadata.TargetTags);
+        Assert.Contains("\"resolution\":\"10T\"", metadata.MetadataJson);
+
+        var hello = await http.GetAsync("/hello");
+        Assert.Equal("hello from the host", await hello.Content.ReadAsStringAsync());
+        Assert.False(hello.Headers.Contains("revision"), "the host's own endpoints get no Gordo headers");
+        var healthcheck = await http.GetAsync("/ml/healthcheck");
+        Assert.Equal(HttpStatusCode.OK, healthcheck.StatusCode);
+        Assert.Equal("100", healthcheck.Headers.GetValues("revision").Single());
+    }
+
+    [Fact]
+    public async Task Predictions_through_the_client_equal_the_local_model()
+    {
+        var (directory, model) = await CollectionAsync();
+        var (app, client, _) = await HostAsync(directory);
+        await using var __ = app;
+        var x = Data(30);
+
+        var prediction = await client.PredictAsync("detector", Frame(x));
+        var expected = model.Predict(x);
+        Assert.Equal(30, prediction.RowKeys.Count);
+        Assert.Equal("2024-01-01 00:00:00+00:00", prediction.RowKeys[0]);
+        Assert.Equal(Start, prediction.Index[0]);
+        Assert.True(prediction.TryGetColumn("model-output", "tag-2", out var output));
+        for (var i = 0; i < 30; i++)
+            Assert.Equal(expected[i, 1], output[i], 12);
+
+        var anomaly = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
+        var local = model.Anomaly(x, x, Tags, Tags);
+        Assert.True(local.TryGetColumn("total-anomaly-scaled", "", out var total));
+        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "total-anomaly-scaled", out var served));
+        for (var i = 0; i < 30; i++)
+            Assert.Equal(total[i], served[i], 12);
+        Assert.Equal("2024-01-01T00:10:00+00:00", anomaly.End[0]);
+        Assert.NotNull(anomaly.TimeSeconds);
+        Assert.DoesNotContain(anomaly.Columns, c => c.Name.StartsWith("smooth-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Downloaded_models_load_and_errors_raise_GordoApiException()
+    {
+        var (directory, model) = await CollectionAsync();
+        var (app, client, _) = await HostAsync(directory);
+        await using var __ = app;
+
+        var bytes = await client.DownloadModelAsync("detector");
+        var downloaded = await GordoModel.LoadFromBytesAsync(bytes);
+        Assert.Equal(model.Predict(Data(10)), downloaded.Predict(Data(10)));
+
+        var missing = await Assert.ThrowsAsync<GordoApiException>(() => client.GetMetadataAsync("missing"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var revision = await Assert.ThrowsAsync<GordoApiException>(() => client.GetModelsAsync("999"));
+        Assert.Equal(HttpStatusCode.Gone, revision.StatusCode);
+        Assert.Equal("Revision '999' not found.", revision.ServerMessage);
+        var features = await Assert.ThrowsAsync<GordoApiException>(() =>
+            client.PredictAsync("detector", new GordoFrame([Start], ["a"], new double[1, 1]), null));
+        Assert.Equal(HttpStatusCode.BadRequest, features.StatusCode);
+        Assert.Contains("Unexpected features", features.ServerMessage);
+    }
+
+    [Fact]
+    public void MapGordo_without_AddGordo_says_what_to_do()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        var app = builder.Build();
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapGordo());
+        Assert.Contains("AddGordo", error.Message);
+    }
+}
