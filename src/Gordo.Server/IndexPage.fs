@@ -56,7 +56,7 @@ module IndexPage =
         | _ -> []
 
     let private ofMetadata (name: string) (status: string) (meta: Value) : ModelSummary =
-        let tags, targets = Handlers.tagNames meta
+        let tags, targets = Gordo.Models.Scoring.ModelOutput.tagNames meta
 
         let date =
             match buildModel meta "model_creation_date" with

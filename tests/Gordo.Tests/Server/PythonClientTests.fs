@@ -108,7 +108,7 @@ let tests =
             | Some py ->
                 let dir = Path.Combine(builtModels.Value, "pump-1")
                 let loaded = Artifact.load dir
-                let tags, targets = Handlers.tagNames loaded.Metadata
+                let tags, targets = Gordo.Models.Scoring.ModelOutput.tagNames loaded.Metadata
                 let times, x = input tags
                 let work = Directory.CreateTempSubdirectory "gordo-python-client"
                 let csv = Path.Combine(work.FullName, "x.csv")
