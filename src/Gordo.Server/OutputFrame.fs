@@ -3,6 +3,17 @@ namespace Gordo.Server
 open System
 open Gordo.Core
 
+/// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
+/// value columns (sub-name "" for single columns such as `total-anomaly-scaled`).
+type OutputTable = {
+    /// The labels of the table's rows.
+    Rows: RowLabels
+    /// The model's resolution (`end = start + frequency`), if known.
+    Frequency: TimeSpan option
+    /// `(top, sub)` columns, one value per row.
+    Columns: ((string * string) * float[]) list
+}
+
 /// Output tables as Gordo's two-level JSON (`dataframe_to_dict`, spec §5.5).
 [<RequireQualifiedAccess>]
 module OutputFrame =
@@ -24,22 +35,30 @@ module OutputFrame =
         + fraction t
         + (if naive then "" else t.ToString("zzz"))
 
-    /// The row keys and start/end values of the last `n` rows.
-    let rows (labels: RowLabels) (frequency: TimeSpan option) (n: int) : string[] * Value[] * Value[] =
-        match labels with
-        | RowLabels.Ints ints ->
-            let keys = ints.[ints.Length - n ..] |> Array.map string
-            keys, Array.create n Value.Null, Array.create n Value.Null
-        | RowLabels.Times(ts, naive) ->
-            let last = ts.[ts.Length - n ..]
-            let start = last |> Array.map (isoformat naive >> Value.String)
+    /// The table of the last `n` input rows (the model output may be shorter than its input).
+    let create (labels: RowLabels) (frequency: TimeSpan option) (n: int) (columns) : OutputTable =
+        let rows =
+            match labels with
+            | RowLabels.Ints ints -> RowLabels.Ints ints.[ints.Length - n ..]
+            | RowLabels.Times(ts, naive) -> RowLabels.Times(ts.[ts.Length - n ..], naive)
 
-            let finish =
-                match frequency with
-                | Some f -> last |> Array.map (fun t -> Value.String(isoformat naive (t + f)))
-                | None -> Array.create n Value.Null
+        {
+            Rows = rows
+            Frequency = frequency
+            Columns = columns
+        }
 
-            last |> Array.map (rowKey naive), start, finish
+    /// The start and end times of each row (None for integer labels or an unknown frequency).
+    let startEnd (table: OutputTable) : DateTimeOffset option[] * DateTimeOffset option[] =
+        match table.Rows, table.Frequency with
+        | RowLabels.Ints ints, _ -> Array.create ints.Length None, Array.create ints.Length None
+        | RowLabels.Times(ts, _), Some f -> Array.map Some ts, ts |> Array.map (fun t -> Some(t + f))
+        | RowLabels.Times(ts, _), None -> Array.map Some ts, Array.create ts.Length None
+
+    let private keys (table: OutputTable) =
+        match table.Rows with
+        | RowLabels.Ints ints -> ints |> Array.map string, isoformat true
+        | RowLabels.Times(ts, naive) -> ts |> Array.map (rowKey naive), isoformat naive
 
     let private series (keys: string[]) (values: Value[]) : Value =
         Value.Map [ for i in 0 .. keys.Length - 1 -> keys.[i], values.[i] ]
@@ -48,15 +67,19 @@ module OutputFrame =
 
     /// The `data` object: `{top: {sub: {row: value}}}`, keys sorted at the two column levels,
     /// rows in label order; single columns (sub-name "") use the top name twice.
-    let toValue
-        (keys: string[])
-        (start: Value[])
-        (finish: Value[])
-        (columns: ((string * string) * float[]) list)
-        : Value =
+    let toValue (table: OutputTable) : Value =
+        let keys, iso = keys table
+        let start, finish = startEnd table
+
+        let text =
+            Array.map (Option.map (iso >> Value.String) >> Option.defaultValue Value.Null)
+
         let cols =
-            [ ("start", "start"), series keys start; ("end", "end"), series keys finish ]
-            @ (columns
+            [
+                ("start", "start"), series keys (text start)
+                ("end", "end"), series keys (text finish)
+            ]
+            @ (table.Columns
                |> List.map (fun ((top, sub), values) ->
                    (top, (if sub = "" then top else sub)), series keys (floats values)))
 
