@@ -3,12 +3,15 @@ namespace Gordo.Server
 open System
 open System.Diagnostics
 open System.Globalization
+open System.IO
 open System.Text.Json
 open System.Text.RegularExpressions
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
+open Microsoft.Extensions.DependencyInjection
+open Microsoft.Extensions.DependencyInjection.Extensions
 open Microsoft.Extensions.Logging
 
 /// The Gordo ML server as an ASP.NET Core application (spec §5).
@@ -83,32 +86,94 @@ module App =
                         do! next.Invoke ctx
                     with
                     | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
+                    | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
+                        do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
                     | e when not ctx.Response.HasStarted ->
                         logger.LogError(e, "request {Path} failed", path)
                         do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
         }
         :> Task
 
-    let private readBody (ctx: HttpContext) : Task<JsonElement option> =
+    /// The request body, at most `limit` bytes (else a 413 reply).
+    let private buffer (limit: int64) (ctx: HttpContext) : Task<MemoryStream> =
+        task {
+            let tooLarge () =
+                Reply.fail (
+                    Reply.jsonError
+                        413
+                        "message"
+                        $"The request body is larger than the limit of %d{limit} bytes; send fewer rows per request or raise MAX_REQUEST_BODY_MB"
+                )
+
+            if ctx.Request.ContentLength.HasValue && ctx.Request.ContentLength.Value > limit then
+                tooLarge ()
+
+            let memory = new MemoryStream()
+            let chunk = Array.zeroCreate<byte> 81920
+            let mutable reading = true
+
+            while reading do
+                let! n = ctx.Request.Body.ReadAsync(chunk, 0, chunk.Length)
+
+                if n = 0 then reading <- false
+                elif memory.Length + int64 n > limit then tooLarge ()
+                else memory.Write(chunk, 0, n)
+
+            memory.Position <- 0L
+            return memory
+        }
+
+    let private jsonInput (body: MemoryStream) : string -> InputTable option =
+        let root =
+            try
+                JsonDocument.Parse(ReadOnlyMemory(body.GetBuffer(), 0, int body.Length)).RootElement
+            with :? JsonException as e ->
+                match PythonJson.quoteNonFinite (body.ToArray()) with
+                | Some fixedUp -> JsonDocument.Parse(ReadOnlyMemory fixedUp).RootElement
+                | None -> Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
+
+        fun key ->
+            match root.ValueKind, root.TryGetProperty key with
+            | JsonValueKind.Object, (true, v) when v.ValueKind <> JsonValueKind.Null -> Some(InputFrame.parse key v)
+            | _ -> None
+
+    let private parquetInput (ctx: HttpContext) (body: MemoryStream) : Task<string -> InputTable option> =
+        task {
+            ctx.Request.Body <- body
+            let! form = ctx.Request.ReadFormAsync()
+
+            return
+                fun key ->
+                    match form.Files.GetFile key with
+                    | null -> None
+                    | file ->
+                        use stream = new MemoryStream()
+                        file.CopyTo stream
+                        Some(InputParquet.parse key (stream.ToArray()))
+        }
+
+    /// The input tables of a POST body: JSON (`X`/`y` keys) or multipart Parquet files `X`/`y`.
+    let private readBody (config: ServerConfig) (ctx: HttpContext) : Task<string -> InputTable option> =
         task {
             let contentType = string ctx.Request.ContentType
 
-            if HttpMethods.IsPost ctx.Request.Method && contentType.Contains "json" then
-                try
-                    let! doc = JsonDocument.ParseAsync ctx.Request.Body
-                    return Some doc.RootElement
-                with :? JsonException as e ->
-                    return Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
-            elif HttpMethods.IsPost ctx.Request.Method && contentType.StartsWith "multipart/" then
-                return
-                    Reply.fail (
-                        Reply.jsonError
-                            400
-                            "message"
-                            "Parquet (multipart) input is not supported by this server yet; send JSON"
-                    )
+            if not (HttpMethods.IsPost ctx.Request.Method) then
+                return fun _ -> None
             else
-                return None
+                let! body = buffer config.MaxBodyBytes ctx
+
+                if contentType.Contains "json" then
+                    return jsonInput body
+                elif contentType.StartsWith "multipart/form-data" then
+                    return! parquetInput ctx body
+                else
+                    return
+                        Reply.fail (
+                            Reply.jsonError
+                                400
+                                "message"
+                                $"Cannot predict without \"X\": content type '%s{contentType}' is neither application/json (X and y as JSON) nor multipart/form-data (X and y as Parquet files)"
+                        )
         }
 
     let private handle (config: ServerConfig) (store: ModelStore) (handler: RequestContext -> Reply) : RequestDelegate =
@@ -125,7 +190,7 @@ module App =
                             revision.Name
                             (Reply.html 422 "Unprocessable Entity" "gordo_name field has wrong format")
                 | _ ->
-                    let! body = readBody ctx
+                    let! input = readBody config ctx
 
                     let request = {
                         Config = config
@@ -137,7 +202,7 @@ module App =
                                 match ctx.Request.Query.TryGetValue key with
                                 | true, v -> Some(string v)
                                 | _ -> None
-                        Body = body
+                        Input = input
                     }
 
                     do! write ctx revision.Name (handler request)
@@ -175,11 +240,35 @@ module App =
         )
         |> ignore
 
-    /// Adds the Gordo middleware and routes to an application.
+    /// Registers the Gordo services (the model store) unless the host already registered them.
+    let addServices (config: ServerConfig) (services: IServiceCollection) : unit =
+        services.TryAddSingleton<ModelStore>(fun _ -> ModelStore config)
+
+    let private preload (config: ServerConfig) (store: ModelStore) (log: ILogger) () =
+        match config.ModelCollectionDir with
+        | Some dir when config.PreloadExpectedModels ->
+            let watch = Stopwatch.StartNew()
+
+            for name, reason in store.Preload(dir, config.ExpectedModels) do
+                log.LogWarning("preloading {Model} failed: {Reason}", name, reason)
+
+            log.LogInformation("preloaded {Count} models in {Seconds} s", store.LoadedCount, watch.Elapsed.TotalSeconds)
+        | _ -> ()
+
+    /// Adds the Gordo middleware and routes to an application; with `PreloadExpectedModels` the
+    /// expected models load in the background once the server has started.
     let configure (config: ServerConfig) (app: WebApplication) : unit =
-        let store = ModelStore(config.CachedModels, config.CachedMetadata)
+        let store =
+            match app.Services.GetService(typeof<ModelStore>) with
+            | :? ModelStore as s -> s
+            | _ -> ModelStore config
+
         let logger = app.Services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory
         let log = logger.CreateLogger "Gordo.Server"
+
+        app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
+        |> ignore
+
         app.Use(Func<HttpContext, RequestDelegate, Task>(edge config log)) |> ignore
         app.UseRouting() |> ignore
         mapRoutes config store app
@@ -187,6 +276,7 @@ module App =
     /// Builds the application; `setup` adjusts the builder (URLs, test server, logging).
     let create (config: ServerConfig) (setup: WebApplicationBuilder -> unit) : WebApplication =
         let builder = WebApplication.CreateBuilder()
+        addServices config builder.Services
         setup builder
         let app = builder.Build()
         configure config app

@@ -22,8 +22,8 @@ type RequestContext = {
     Model: string
     /// A query parameter, if present.
     Query: string -> string option
-    /// The JSON request body, if any.
-    Body: JsonElement option
+    /// The input table `X` or `y` of the request body (JSON or multipart Parquet), if sent.
+    Input: string -> InputTable option
 }
 
 /// The route handlers of spec §5.3: small functions from a request context to a reply.
@@ -156,18 +156,22 @@ module Handlers =
         let targets = names "target_tag_list" meta
         tags, (if targets.Length = 0 then tags else targets)
 
-    let private table (ctx: RequestContext) (key: string) : InputTable option =
-        match ctx.Body with
-        | Some body when body.ValueKind = JsonValueKind.Object ->
-            match body.TryGetProperty key with
-            | true, v when v.ValueKind <> JsonValueKind.Null -> Some(InputFrame.parse key v)
-            | _ -> None
-        | _ -> None
-
     let private requireX (ctx: RequestContext) (tags: string[]) =
-        match table ctx "X" with
-        | Some x -> InputFrame.verify tags x
+        match ctx.Input "X" with
+        | Some x -> InputFrame.verify tags x |> InputFrame.requireFinite "X"
         | None -> Reply.fail (Reply.jsonError 400 "message" "Cannot predict without \"X\"")
+
+    /// The output table as `{"data": ...}` JSON plus `extra` entries, or as Parquet bytes with
+    /// `?format=parquet`.
+    let private table (ctx: RequestContext) (extra: (string * Value) list) (output: OutputTable) : Reply =
+        match ctx.Query "format" with
+        | Some "parquet" -> {
+            Status = 200
+            Body = Body.Bytes(OutputParquet.toBytes output, "application/octet-stream")
+          }
+        | Some other when other <> "json" ->
+            Reply.jsonError 400 "message" $"Unknown format '%s{other}'; use format=json or format=parquet"
+        | _ -> Reply.ok (("data", OutputFrame.toValue output) :: extra)
 
     let private output (model: Estimator) (x: Matrix) =
         try
@@ -185,13 +189,12 @@ module Handlers =
         let x = requireX ctx tags
         let out = output loaded.Model x.Values
         let n = Matrix.rows out
-        let keys, start, finish = OutputFrame.rows x.Rows None n
 
         let columns =
             Frame.block "model-input" tags (Matrix.lastRows n x.Values)
             @ Frame.block "model-output" (Frame.outputNames targets (Matrix.cols out)) out
 
-        Reply.ok [ "data", OutputFrame.toValue keys start finish columns ]
+        table ctx [] (OutputFrame.create x.Rows None n columns)
 
     let private frequency (meta: Value) =
         match Value.tryGet "dataset" meta |> Option.bind (Value.tryGet "resolution") with
@@ -218,8 +221,8 @@ module Handlers =
         let x = requireX ctx tags
 
         let y =
-            match table ctx "y" with
-            | Some y -> InputFrame.verify targets y
+            match ctx.Input "y" with
+            | Some y -> InputFrame.verify targets y |> InputFrame.requireFinite "y"
             | None ->
                 Reply.fail (Reply.jsonError 400 "message" "Cannot perform anomaly without 'y' to compare against.")
 
@@ -254,11 +257,10 @@ module Handlers =
         let keep ((top: string, _), _) =
             (ctx.Query "all_columns").IsSome || not (top.StartsWith "smooth-")
 
-        let n = frame.Start.Length
-        let keys, start, finish = OutputFrame.rows x.Rows (frequency meta) n
-        let data = OutputFrame.toValue keys start finish (frame.Columns |> List.filter keep)
+        let output =
+            OutputFrame.create x.Rows (frequency meta) frame.Start.Length (frame.Columns |> List.filter keep)
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
 
-        Reply.ok [ "data", data; "time-seconds", Value.String seconds ]
+        table ctx [ "time-seconds", Value.String seconds ] output
