@@ -50,6 +50,12 @@ module App =
             ctx.Response.Headers.["revision"] <- revision ()
             Task.CompletedTask)
 
+    /// The documentation and metrics paths, which need no revision.
+    let private isOutsideApi (path: PathString) : bool =
+        path.StartsWithSegments(PathString OpenApiDocs.DocumentPath.[..7])
+        || path.StartsWithSegments(PathString OpenApiDocs.UiPath)
+        || path.Value = "/metrics"
+
     /// The edge middleware: trailing slashes, revision selection, timing and revision headers,
     /// and the one place where exceptions become replies.
     let private edge (config: ServerConfig) (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
@@ -60,37 +66,40 @@ module App =
             if path.Length > 1 && path.EndsWith "/" then
                 ctx.Request.Path <- PathString(path.TrimEnd '/')
 
-            let mutable revision = ""
-            timing ctx watch (fun () -> revision)
+            if isOutsideApi ctx.Request.Path then
+                do! next.Invoke ctx
+            else
+                let mutable revision = ""
+                timing ctx watch (fun () -> revision)
 
-            match config.ModelCollectionDir with
-            | None ->
-                do!
-                    write
-                        ctx
-                        revision
-                        (Reply.jsonError
-                            500
-                            "error"
-                            "MODEL_COLLECTION_DIR is not set; point it at the revision directory")
-            | Some dir ->
-                match Revision.resolve dir (requested ctx) with
-                | Error(reply, r) ->
-                    revision <- r
-                    do! write ctx r reply
-                | Ok r ->
-                    revision <- r.Name
-                    ctx.Items.[revisionKey] <- r
+                match config.ModelCollectionDir with
+                | None ->
+                    do!
+                        write
+                            ctx
+                            revision
+                            (Reply.jsonError
+                                500
+                                "error"
+                                "MODEL_COLLECTION_DIR is not set; point it at the revision directory")
+                | Some dir ->
+                    match Revision.resolve dir (requested ctx) with
+                    | Error(reply, r) ->
+                        revision <- r
+                        do! write ctx r reply
+                    | Ok r ->
+                        revision <- r.Name
+                        ctx.Items.[revisionKey] <- r
 
-                    try
-                        do! next.Invoke ctx
-                    with
-                    | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
-                    | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
-                        do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
-                    | e when not ctx.Response.HasStarted ->
-                        logger.LogError(e, "request {Path} failed", path)
-                        do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
+                        try
+                            do! next.Invoke ctx
+                        with
+                        | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
+                        | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
+                            do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
+                        | e when not ctx.Response.HasStarted ->
+                            logger.LogError(e, "request {Path} failed", path)
+                            do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
         }
         :> Task
 
@@ -133,9 +142,16 @@ module App =
                 | None -> Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
 
         fun key ->
-            match root.ValueKind, root.TryGetProperty key with
-            | JsonValueKind.Object, (true, v) when v.ValueKind <> JsonValueKind.Null -> Some(InputFrame.parse key v)
-            | _ -> None
+            let mutable v = JsonElement()
+
+            if
+                root.ValueKind = JsonValueKind.Object
+                && root.TryGetProperty(key, &v)
+                && v.ValueKind <> JsonValueKind.Null
+            then
+                Some(InputFrame.parse key v)
+            else
+                None
 
     let private parquetInput (ctx: HttpContext) (body: MemoryStream) : Task<string -> InputTable option> =
         task {
@@ -203,46 +219,35 @@ module App =
                                 | true, v -> Some(string v)
                                 | _ -> None
                         Input = input
+                        Route =
+                            fun key ->
+                                match ctx.Request.RouteValues.TryGetValue key with
+                                | true, v when not (isNull v) -> Some(string v)
+                                | _ -> None
                     }
 
                     do! write ctx revision.Name (handler request)
             }
             :> Task)
 
-    /// Maps every route of spec §5.3 onto an endpoint builder.
+    /// Maps every route of the route table (spec §5.3) onto an endpoint builder, each with its
+    /// OpenAPI description.
     let mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
-        let h = handle config store
-        let prefix = "/gordo/v0/{project}"
+        for spec in Routes.all do
+            let handler = handle config store spec.Handler
 
-        routes.MapGet("/healthcheck", h (fun _ -> { Status = 200; Body = Body.Empty }))
-        |> ignore
-
-        routes.MapGet("/server-version", h Handlers.serverVersion) |> ignore
-        routes.MapGet(prefix + "/models", h Handlers.models) |> ignore
-        routes.MapGet(prefix + "/revisions", h Handlers.revisions) |> ignore
-        routes.MapGet(prefix + "/expected-models", h Handlers.expectedModels) |> ignore
-        routes.MapGet(prefix + "/{model}/metadata", h Handlers.metadata) |> ignore
-        routes.MapGet(prefix + "/{model}/healthcheck", h Handlers.metadata) |> ignore
-
-        routes.MapGet(prefix + "/{model}/download-model", h Handlers.downloadModel)
-        |> ignore
-
-        routes.MapPost(prefix + "/{model}/prediction", h Handlers.prediction) |> ignore
-
-        routes.MapPost(prefix + "/{model}/anomaly/prediction", h Handlers.anomaly)
-        |> ignore
-
-        routes.MapDelete(
-            prefix + "/{model}/revision/{revision}",
-            RequestDelegate(fun ctx ->
-                let target = string ctx.Request.RouteValues.["revision"]
-                (h (Handlers.deleteRevision target)).Invoke ctx)
-        )
-        |> ignore
+            routes
+                .MapMethods(spec.Template, [ spec.Method ], Func<HttpContext, Task>(fun ctx -> handler.Invoke ctx))
+                .WithSummary(spec.Summary)
+                .WithTags("Gordo")
+                .WithMetadata(spec)
+            |> ignore
 
     /// Registers the Gordo services (the model store) unless the host already registered them.
     let addServices (config: ServerConfig) (services: IServiceCollection) : unit =
         services.TryAddSingleton<ModelStore>(fun _ -> ModelStore config)
+        services.TryAddSingleton<ServerMetrics>(fun _ -> ServerMetrics config)
+        OpenApiDocs.addServices services
 
     let private preload (config: ServerConfig) (store: ModelStore) (log: ILogger) () =
         match config.ModelCollectionDir with
@@ -269,6 +274,12 @@ module App =
         app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
         |> ignore
 
+        if config.EnablePrometheus then
+            let metrics = app.Services.GetRequiredService<ServerMetrics>()
+            app.Use(Func<HttpContext, RequestDelegate, Task>(metrics.Middleware)) |> ignore
+            app.MapGet("/metrics", RequestDelegate metrics.Export) |> ignore
+
+        OpenApiDocs.map app
         app.Use(Func<HttpContext, RequestDelegate, Task>(edge config log)) |> ignore
         app.UseRouting() |> ignore
         mapRoutes config store app

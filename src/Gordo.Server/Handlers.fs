@@ -24,6 +24,8 @@ type RequestContext = {
     Query: string -> string option
     /// The input table `X` or `y` of the request body (JSON or multipart Parquet), if sent.
     Input: string -> InputTable option
+    /// A route value (e.g. `revision` of the DELETE route), if present.
+    Route: string -> string option
 }
 
 /// The route handlers of spec §5.3: small functions from a request context to a reply.
@@ -106,7 +108,8 @@ module Handlers =
         }
 
     /// `DELETE /gordo/v0/{project}/{model}/revision/{revision}`.
-    let deleteRevision (revision: string) (ctx: RequestContext) : Reply =
+    let deleteRevision (ctx: RequestContext) : Reply =
+        let revision = ctx.Route "revision" |> Option.defaultValue ""
         let current = Revision.current (collectionDir ctx)
 
         if not (Revision.isValid revision) then
