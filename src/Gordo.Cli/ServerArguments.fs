@@ -25,4 +25,5 @@ type RunServerArgs =
             | Worker_Class _ -> "accepted for compatibility; ignored (Kestrel)."
             | Log_Level _ -> "critical, error, warning, info or debug (default debug)."
             | Server_App _ -> "accepted for compatibility; ignored."
-            | With_Prometheus_Config -> "accepted for compatibility; ignored (no /metrics yet)."
+            | With_Prometheus_Config ->
+                "accepted for compatibility; ignored (with ENABLE_PROMETHEUS=true this process serves /metrics)."

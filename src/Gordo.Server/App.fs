@@ -3,12 +3,15 @@ namespace Gordo.Server
 open System
 open System.Diagnostics
 open System.Globalization
+open System.IO
 open System.Text.Json
 open System.Text.RegularExpressions
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
+open Microsoft.Extensions.DependencyInjection
+open Microsoft.Extensions.DependencyInjection.Extensions
 open Microsoft.Extensions.Logging
 
 /// The Gordo ML server as an ASP.NET Core application (spec §5).
@@ -57,6 +60,12 @@ module App =
             ctx.Response.Headers.["revision"] <- revision ()
             Task.CompletedTask)
 
+    /// The documentation and metrics paths, which need no revision.
+    let private isOutsideApi (path: PathString) : bool =
+        path.StartsWithSegments(PathString OpenApiDocs.DocumentPath.[..7])
+        || path.StartsWithSegments(PathString OpenApiDocs.UiPath)
+        || path.Value = "/metrics"
+
     /// The edge middleware: trailing slashes, revision selection, timing and revision headers,
     /// and the one place where exceptions become replies.
     let private edge (config: ServerConfig) (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
@@ -67,59 +76,130 @@ module App =
             if path.Length > 1 && path.EndsWith "/" then
                 ctx.Request.Path <- PathString(path.TrimEnd '/')
 
-            let mutable revision = ""
-            timing ctx watch (fun () -> revision)
+            if isOutsideApi ctx.Request.Path then
+                do! next.Invoke ctx
+            else
+                let mutable revision = ""
+                timing ctx watch (fun () -> revision)
 
-            match config.ModelCollectionDir with
-            | None ->
-                do!
-                    write
-                        ctx
-                        revision
-                        (Reply.jsonError
-                            500
-                            "error"
-                            "MODEL_COLLECTION_DIR is not set; point it at the revision directory")
-            | Some dir ->
-                match Revision.resolve dir (requested ctx) with
-                | Error(reply, r) ->
-                    revision <- r
-                    do! write ctx r reply
-                | Ok r ->
-                    revision <- r.Name
-                    ctx.Items.[revisionKey] <- r
+                match config.ModelCollectionDir with
+                | None ->
+                    do!
+                        write
+                            ctx
+                            revision
+                            (Reply.jsonError
+                                500
+                                "error"
+                                "MODEL_COLLECTION_DIR is not set; point it at the revision directory")
+                | Some dir ->
+                    match Revision.resolve dir (requested ctx) with
+                    | Error(reply, r) ->
+                        revision <- r
+                        do! write ctx r reply
+                    | Ok r ->
+                        revision <- r.Name
+                        ctx.Items.[revisionKey] <- r
 
-                    try
-                        do! next.Invoke ctx
-                    with
-                    | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
-                    | e when not ctx.Response.HasStarted ->
-                        logger.LogError(e, "request {Path} failed", path)
-                        do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
+                        try
+                            do! next.Invoke ctx
+                        with
+                        | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
+                        | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
+                            do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
+                        | e when not ctx.Response.HasStarted ->
+                            logger.LogError(e, "request {Path} failed", path)
+                            do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
         }
         :> Task
 
-    let private readBody (ctx: HttpContext) : Task<JsonElement option> =
+    /// The request body, at most `limit` bytes (else a 413 reply).
+    let private buffer (limit: int64) (ctx: HttpContext) : Task<MemoryStream> =
+        task {
+            let tooLarge () =
+                Reply.fail (
+                    Reply.jsonError
+                        413
+                        "message"
+                        $"The request body is larger than the limit of %d{limit} bytes; send fewer rows per request or raise MAX_REQUEST_BODY_MB"
+                )
+
+            if ctx.Request.ContentLength.HasValue && ctx.Request.ContentLength.Value > limit then
+                tooLarge ()
+
+            let memory = new MemoryStream()
+            let chunk = Array.zeroCreate<byte> 81920
+            let mutable reading = true
+
+            while reading do
+                let! n = ctx.Request.Body.ReadAsync(chunk, 0, chunk.Length)
+
+                if n = 0 then reading <- false
+                elif memory.Length + int64 n > limit then tooLarge ()
+                else memory.Write(chunk, 0, n)
+
+            memory.Position <- 0L
+            return memory
+        }
+
+    let private jsonInput (body: MemoryStream) : string -> InputTable option =
+        let root =
+            try
+                JsonDocument.Parse(ReadOnlyMemory(body.GetBuffer(), 0, int body.Length)).RootElement
+            with :? JsonException as e ->
+                match PythonJson.quoteNonFinite (body.ToArray()) with
+                | Some fixedUp -> JsonDocument.Parse(ReadOnlyMemory fixedUp).RootElement
+                | None -> Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
+
+        fun key ->
+            let mutable v = JsonElement()
+
+            if
+                root.ValueKind = JsonValueKind.Object
+                && root.TryGetProperty(key, &v)
+                && v.ValueKind <> JsonValueKind.Null
+            then
+                Some(InputFrame.parse key v)
+            else
+                None
+
+    let private parquetInput (ctx: HttpContext) (body: MemoryStream) : Task<string -> InputTable option> =
+        task {
+            ctx.Request.Body <- body
+            let! form = ctx.Request.ReadFormAsync()
+
+            return
+                fun key ->
+                    match form.Files.GetFile key with
+                    | null -> None
+                    | file ->
+                        use stream = new MemoryStream()
+                        file.CopyTo stream
+                        Some(InputParquet.parse key (stream.ToArray()))
+        }
+
+    /// The input tables of a POST body: JSON (`X`/`y` keys) or multipart Parquet files `X`/`y`.
+    let private readBody (config: ServerConfig) (ctx: HttpContext) : Task<string -> InputTable option> =
         task {
             let contentType = string ctx.Request.ContentType
 
-            if HttpMethods.IsPost ctx.Request.Method && contentType.Contains "json" then
-                try
-                    let! doc = JsonDocument.ParseAsync ctx.Request.Body
-                    ctx.Response.RegisterForDispose doc
-                    return Some doc.RootElement
-                with :? JsonException as e ->
-                    return Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
-            elif HttpMethods.IsPost ctx.Request.Method && contentType.StartsWith "multipart/" then
-                return
-                    Reply.fail (
-                        Reply.jsonError
-                            400
-                            "message"
-                            "Parquet (multipart) input is not supported by this server yet; send JSON"
-                    )
+            if not (HttpMethods.IsPost ctx.Request.Method) then
+                return fun _ -> None
             else
-                return None
+                let! body = buffer config.MaxBodyBytes ctx
+
+                if contentType.Contains "json" then
+                    return jsonInput body
+                elif contentType.StartsWith "multipart/form-data" then
+                    return! parquetInput ctx body
+                else
+                    return
+                        Reply.fail (
+                            Reply.jsonError
+                                400
+                                "message"
+                                $"Cannot predict without \"X\": content type '%s{contentType}' is neither application/json (X and y as JSON) nor multipart/form-data (X and y as Parquet files)"
+                        )
         }
 
     let private handle (config: ServerConfig) (store: ModelStore) (handler: RequestContext -> Reply) : RequestDelegate =
@@ -136,9 +216,10 @@ module App =
                             revision.Name
                             (Reply.html 422 "Unprocessable Entity" "gordo_name field has wrong format")
                 | _ ->
-                    let! body = readBody ctx
+                    let! input = readBody config ctx
 
                     let request = {
+                        Path = (ctx.Request.PathBase + ctx.Request.Path).Value
                         Config = config
                         Store = store
                         Revision = revision
@@ -148,64 +229,72 @@ module App =
                                 match ctx.Request.Query.TryGetValue key with
                                 | true, v -> Some(string v)
                                 | _ -> None
-                        Body = body
+                        Input = input
+                        Route =
+                            fun key ->
+                                match ctx.Request.RouteValues.TryGetValue key with
+                                | true, v when not (isNull v) -> Some(string v)
+                                | _ -> None
                     }
 
                     do! write ctx revision.Name (handler request)
             }
             :> Task)
 
-    /// Maps every route of spec §5.3 onto an endpoint builder.
+    /// Maps every route of the route table (spec §5.3) onto an endpoint builder, each with its
+    /// OpenAPI description.
     let mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
-        let h = handle config store
-        let prefix = "/gordo/v0/{project}"
+        for spec in Routes.all do
+            let handler = handle config store spec.Handler
 
-        routes.MapGet("/healthcheck", h (fun _ -> { Status = 200; Body = Body.Empty }))
-        |> ignore
+            routes
+                .MapMethods(spec.Template, [ spec.Method ], Func<HttpContext, Task>(fun ctx -> handler.Invoke ctx))
+                .WithSummary(spec.Summary)
+                .WithTags("Gordo")
+                .WithMetadata(spec)
+            |> ignore
 
-        routes.MapGet("/server-version", h Handlers.serverVersion) |> ignore
+    /// Registers the Gordo services (the model store) unless the host already registered them.
+    let addServices (config: ServerConfig) (services: IServiceCollection) : unit =
+        services.TryAddSingleton<ModelStore>(fun _ -> ModelStore config)
+        services.TryAddSingleton<ServerMetrics>(fun _ -> ServerMetrics config)
+        OpenApiDocs.addServices services
 
-        routes.MapGet(
-            prefix,
-            RequestDelegate(fun ctx ->
-                let project = string ctx.Request.RouteValues.["project"]
-                let here = (ctx.Request.PathBase + ctx.Request.Path).Value.TrimEnd '/'
-                (h (IndexPage.handler project here)).Invoke ctx)
-        )
-        |> ignore
+    let private preload (config: ServerConfig) (store: ModelStore) (log: ILogger) () =
+        match config.ModelCollectionDir with
+        | Some dir when config.PreloadExpectedModels ->
+            let watch = Stopwatch.StartNew()
 
-        routes.MapGet(prefix + "/models", h Handlers.models) |> ignore
-        routes.MapGet(prefix + "/revisions", h Handlers.revisions) |> ignore
-        routes.MapGet(prefix + "/expected-models", h Handlers.expectedModels) |> ignore
-        routes.MapGet(prefix + "/{model}/metadata", h Handlers.metadata) |> ignore
-        routes.MapGet(prefix + "/{model}/healthcheck", h Handlers.metadata) |> ignore
+            for name, reason in store.Preload(dir, config.ExpectedModels) do
+                log.LogWarning("preloading {Model} failed: {Reason}", name, reason)
 
-        routes.MapGet(prefix + "/{model}/download-model", h Handlers.downloadModel)
-        |> ignore
-
-        routes.MapPost(prefix + "/{model}/prediction", h Handlers.prediction) |> ignore
-
-        routes.MapPost(prefix + "/{model}/anomaly/prediction", h Handlers.anomaly)
-        |> ignore
-
-        routes.MapDelete(
-            prefix + "/{model}/revision/{revision}",
-            RequestDelegate(fun ctx ->
-                let target = string ctx.Request.RouteValues.["revision"]
-                (h (Handlers.deleteRevision target)).Invoke ctx)
-        )
-        |> ignore
+            log.LogInformation("preloaded {Count} models in {Seconds} s", store.LoadedCount, watch.Elapsed.TotalSeconds)
+        | _ -> ()
 
     let private logger (services: IServiceProvider) : ILogger =
         (services.GetService(typeof<ILoggerFactory>) :?> ILoggerFactory).CreateLogger "Gordo.Server"
 
-    /// Adds the Gordo middleware and routes to an application.
-    let configure (config: ServerConfig) (app: WebApplication) : unit =
-        let store = ModelStore(config.CachedModels, config.CachedMetadata)
+    let private storeOf (config: ServerConfig) (services: IServiceProvider) : ModelStore =
+        match services.GetService(typeof<ModelStore>) with
+        | :? ModelStore as s -> s
+        | _ -> ModelStore config
 
-        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config (logger app.Services)))
+    /// Adds the Gordo middleware and routes to an application; with `PreloadExpectedModels` the
+    /// expected models load in the background once the server has started.
+    let configure (config: ServerConfig) (app: WebApplication) : unit =
+        let store = storeOf config app.Services
+        let log = logger app.Services
+
+        app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
         |> ignore
 
+        if config.EnablePrometheus then
+            let metrics = app.Services.GetRequiredService<ServerMetrics>()
+            app.Use(Func<HttpContext, RequestDelegate, Task>(metrics.Middleware)) |> ignore
+            app.MapGet("/metrics", RequestDelegate metrics.Export) |> ignore
+
+        OpenApiDocs.map app
+        app.Use(Func<HttpContext, RequestDelegate, Task>(edge config log)) |> ignore
         app.UseRouting() |> ignore
         mapRoutes config store app
 
@@ -213,7 +302,7 @@ module App =
     /// edge logic (revision selection, headers, error replies) wraps each Gordo endpoint, so the
     /// application's other endpoints are untouched.
     let mapHosted (config: ServerConfig) (routes: IEndpointRouteBuilder) (prefix: string) : IEndpointConventionBuilder =
-        let store = ModelStore(config.CachedModels, config.CachedMetadata)
+        let store = storeOf config routes.ServiceProvider
         let log = logger routes.ServiceProvider
         let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
 
@@ -228,6 +317,7 @@ module App =
     /// Builds the application; `setup` adjusts the builder (URLs, test server, logging).
     let create (config: ServerConfig) (setup: WebApplicationBuilder -> unit) : WebApplication =
         let builder = WebApplication.CreateBuilder()
+        addServices config builder.Services
         setup builder
         let app = builder.Build()
         configure config app

@@ -9,10 +9,19 @@ type ServerConfig = {
     ModelCollectionDir: string option
     /// `EXPECTED_MODELS`: model names the deployment expects.
     ExpectedModels: string list
-    /// `N_CACHED_MODELS`: how many loaded models the LRU keeps.
+    /// `N_CACHED_MODELS`: how many loaded models the LRU keeps (default 1000; Gordo's is 2).
     CachedModels: int
+    /// `CACHED_MODELS_MB` (in MB): the estimated memory the loaded models may hold (default half
+    /// the memory available to the process, e.g. 1 GB in a 2 GB pod).
+    CachedModelBytes: int64
     /// `N_CACHED_METADATA`: how many metadata documents the LRU keeps.
     CachedMetadata: int
+    /// `PRELOAD_EXPECTED_MODELS`: load every expected model at start-up.
+    PreloadExpectedModels: bool
+    /// `ENABLE_PROMETHEUS`: serve `/metrics` and record request metrics (spec §5.8).
+    EnablePrometheus: bool
+    /// `MAX_REQUEST_BODY_MB` (in MB): larger request bodies get a 413 reply (default 50 MB).
+    MaxBodyBytes: int64
     /// `PROJECT`: the project name, if set.
     Project: string option
     /// The version reported by `/server-version` and the metadata document.
@@ -22,10 +31,31 @@ type ServerConfig = {
 /// Reading the configuration from the environment.
 [<RequireQualifiedAccess>]
 module ServerConfig =
+    let private megabyte = 1024L * 1024L
+
     /// The server version (the assembly's informational version).
     let version: string =
         let v = typeof<ServerConfig>.Assembly.GetName().Version
         $"%d{v.Major}.%d{v.Minor}.%d{v.Build}"
+
+    /// Half the memory available to the process (the container limit when there is one), in
+    /// whole megabytes.
+    let defaultModelBytes () : int64 =
+        GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2L / megabyte * megabyte
+
+    /// The settings without any environment (no model directory).
+    let defaults: ServerConfig = {
+        ModelCollectionDir = None
+        ExpectedModels = []
+        CachedModels = 1000
+        CachedModelBytes = defaultModelBytes ()
+        CachedMetadata = 250
+        PreloadExpectedModels = false
+        EnablePrometheus = false
+        MaxBodyBytes = 50L * megabyte
+        Project = None
+        Version = version
+    }
 
     /// Parses `EXPECTED_MODELS` (a JSON/YAML flow list, trailing comma allowed).
     let parseExpectedModels (text: string) : Result<string list, string> =
@@ -42,34 +72,75 @@ module ServerConfig =
         with :? JsonException as e ->
             Error $"EXPECTED_MODELS is not a list of names (%s{e.Message}); write e.g. [\"model-a\", \"model-b\"]"
 
-    let private positive (name: string) (fallback: int) (get: string -> string) =
+    /// Parses a boolean variable: true/1/yes/on or false/0/no/off (any case); unset is `fallback`.
+    let parseBool (name: string) (fallback: bool) (text: string) : Result<bool, string> =
+        match (if isNull text then "" else text.Trim().ToLowerInvariant()) with
+        | "" -> Ok fallback
+        | "true"
+        | "1"
+        | "yes"
+        | "on" -> Ok true
+        | "false"
+        | "0"
+        | "no"
+        | "off" -> Ok false
+        | _ -> Error $"%s{name} must be a boolean (true or false), got '%s{text}'"
+
+    let private positive (name: string) (fallback: int64) (get: string -> string) =
         match get name with
         | null
         | "" -> Ok fallback
         | text ->
-            match Int32.TryParse text with
-            | true, n when n > 0 -> Ok n
+            match Int64.TryParse text with
+            | true, n when n > 0L -> Ok n
             | _ -> Error $"%s{name} must be a positive integer, got '%s{text}'"
 
-    /// Reads the configuration from variables looked up by `get` (null when unset).
+    let private text (name: string) (get: string -> string) =
+        Option.ofObj (get name) |> Option.filter ((<>) "")
+
+    /// Reads the configuration from variables looked up by `get` (null when unset); the error
+    /// names the variable and what it must be.
     let ofLookup (get: string -> string) : Result<ServerConfig, string> =
+        let d = defaults
+
+        let numbers =
+            [
+                "N_CACHED_MODELS", int64 d.CachedModels, 1L
+                "CACHED_MODELS_MB", d.CachedModelBytes / megabyte, megabyte
+                "N_CACHED_METADATA", int64 d.CachedMetadata, 1L
+                "MAX_REQUEST_BODY_MB", d.MaxBodyBytes / megabyte, megabyte
+            ]
+            |> List.map (fun (name, fallback, unit) -> positive name fallback get |> Result.map ((*) unit))
+
         match
             parseExpectedModels (get "EXPECTED_MODELS"),
-            positive "N_CACHED_MODELS" 2 get,
-            positive "N_CACHED_METADATA" 250 get
+            parseBool "PRELOAD_EXPECTED_MODELS" false (get "PRELOAD_EXPECTED_MODELS"),
+            parseBool "ENABLE_PROMETHEUS" false (get "ENABLE_PROMETHEUS"),
+            numbers
         with
-        | Ok expected, Ok models, Ok metadata ->
+        | Ok expected, Ok preload, Ok prometheus, [ Ok models; Ok bytes; Ok metadata; Ok body ] ->
             Ok {
-                ModelCollectionDir = Option.ofObj (get "MODEL_COLLECTION_DIR") |> Option.filter ((<>) "")
-                ExpectedModels = expected
-                CachedModels = models
-                CachedMetadata = metadata
-                Project = Option.ofObj (get "PROJECT") |> Option.filter ((<>) "")
-                Version = version
+                d with
+                    ModelCollectionDir = text "MODEL_COLLECTION_DIR" get
+                    ExpectedModels = expected
+                    CachedModels = int (min models (int64 Int32.MaxValue))
+                    CachedModelBytes = bytes
+                    CachedMetadata = int (min metadata (int64 Int32.MaxValue))
+                    PreloadExpectedModels = preload
+                    EnablePrometheus = prometheus
+                    MaxBodyBytes = body
+                    Project = text "PROJECT" get
             }
-        | Error e, _, _
-        | _, Error e, _
-        | _, _, Error e -> Error e
+        | Error e, _, _, _
+        | _, Error e, _, _
+        | _, _, Error e, _ -> Error e
+        | _, _, _, errors ->
+            errors
+            |> List.tryPick (function
+                | Error e -> Some e
+                | Ok _ -> None)
+            |> Option.defaultValue "unexpected configuration"
+            |> Error
 
     /// Reads the configuration from the process environment.
     let ofEnvironment () : Result<ServerConfig, string> =

@@ -13,6 +13,8 @@ open Gordo.Models.Scoring
 
 /// What a handler sees of a request.
 type RequestContext = {
+    /// The request path, with the application's path base (links of the index page).
+    Path: string
     /// Server settings.
     Config: ServerConfig
     /// The model store.
@@ -23,8 +25,10 @@ type RequestContext = {
     Model: string
     /// A query parameter, if present.
     Query: string -> string option
-    /// The JSON request body, if any.
-    Body: JsonElement option
+    /// The input table `X` or `y` of the request body (JSON or multipart Parquet), if sent.
+    Input: string -> InputTable option
+    /// A route value (e.g. `revision` of the DELETE route), if present.
+    Route: string -> string option
 }
 
 /// The route handlers of spec §5.3: small functions from a request context to a reply.
@@ -107,7 +111,8 @@ module Handlers =
         }
 
     /// `DELETE /gordo/v0/{project}/{model}/revision/{revision}`.
-    let deleteRevision (revision: string) (ctx: RequestContext) : Reply =
+    let deleteRevision (ctx: RequestContext) : Reply =
+        let revision = ctx.Route "revision" |> Option.defaultValue ""
         let current = Revision.current (collectionDir ctx)
 
         if not (Revision.isValid revision) then
@@ -131,18 +136,30 @@ module Handlers =
 
                 Reply.ok [ "ok", Value.Bool true ]
 
-    let private table (ctx: RequestContext) (key: string) : InputTable option =
-        match ctx.Body with
-        | Some body when body.ValueKind = JsonValueKind.Object ->
-            match body.TryGetProperty key with
-            | true, v when v.ValueKind <> JsonValueKind.Null -> Some(InputFrame.parse key v)
-            | _ -> None
-        | _ -> None
 
     let private requireX (ctx: RequestContext) (tags: string[]) =
-        match table ctx "X" with
-        | Some x -> InputFrame.verify tags x
+        match ctx.Input "X" with
+        | Some x -> InputFrame.verify tags x |> InputFrame.requireFinite "X"
         | None -> Reply.fail (Reply.jsonError 400 "message" "Cannot predict without \"X\"")
+
+    /// The output table as `{"data": ...}` JSON plus `extra` entries, or as Parquet bytes with
+    /// `?format=parquet`.
+    let private table (ctx: RequestContext) (extra: (string * Value) list) (output: OutputTable) : Reply =
+        match ctx.Query "format" with
+        | Some "parquet" -> {
+            Status = 200
+            Body = Body.Bytes(OutputParquet.toBytes output, "application/octet-stream")
+          }
+        | Some other when other <> "json" ->
+            Reply.jsonError 400 "message" $"Unknown format '%s{other}'; use format=json or format=parquet"
+        | _ ->
+            Reply.okStreamed (fun w ->
+                w.WritePropertyName "data"
+                OutputFrame.write w output
+
+                for key, value in extra do
+                    w.WritePropertyName key
+                    Gordo.Core.Config.Print.writeJson w value)
 
     let private output (model: Estimator) (x: Matrix) =
         try
@@ -163,12 +180,8 @@ module Handlers =
         let x = requireX ctx tags
         let out = output loaded.Model x.Values
         let n = Matrix.rows out
-        let keys, start, finish = OutputFrame.rows x.Rows None n
         let columns = ModelOutput.prediction tags targets x.Values out
-
-        Reply.okStreamed (fun w ->
-            w.WritePropertyName "data"
-            OutputFrame.write w keys start finish columns)
+        table ctx [] (OutputFrame.create x.Rows None n columns)
 
     let private detector (loaded: LoadedModel) : DiffDetector =
         match loaded.Model with
@@ -190,8 +203,8 @@ module Handlers =
         let x = requireX ctx tags
 
         let y =
-            match table ctx "y" with
-            | Some y -> InputFrame.verify targets y
+            match ctx.Input "y" with
+            | Some y -> InputFrame.verify targets y |> InputFrame.requireFinite "y"
             | None ->
                 Reply.fail (Reply.jsonError 400 "message" "Cannot perform anomaly without 'y' to compare against.")
 
@@ -223,14 +236,14 @@ module Handlers =
                         $"Model is not an AnomalyDetector, it is of type: <class '%s{model.ClassPath}'>"
                 )
 
-        let n = frame.Start.Length
-        let keys, start, finish = OutputFrame.rows x.Rows (ModelOutput.frequency meta) n
-        let columns = ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame
+        let output =
+            OutputFrame.create
+                x.Rows
+                (ModelOutput.frequency meta)
+                frame.Start.Length
+                (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame)
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
 
-        Reply.okStreamed (fun w ->
-            w.WritePropertyName "data"
-            OutputFrame.write w keys start finish columns
-            w.WriteString("time-seconds", seconds))
+        table ctx [ "time-seconds", Value.String seconds ] output

@@ -19,8 +19,6 @@ type HostOptions = {
     Threads: int
     /// `--log-level`: critical, error, warning, info or debug.
     LogLevel: string
-    /// Largest accepted request body in bytes (default 50 MB).
-    MaxBodyBytes: int64
 }
 
 /// Running the server with Kestrel.
@@ -33,7 +31,6 @@ module Host =
         Workers = 2
         Threads = 8
         LogLevel = "debug"
-        MaxBodyBytes = 50L * 1024L * 1024L
     }
 
     let private level (name: string) =
@@ -54,10 +51,10 @@ module Host =
         | _ when o.Threads < 1 -> Error $"--threads: %d{o.Threads} must be positive"
         | _ -> level o.LogLevel
 
-    let private setup (o: HostOptions) (logLevel: LogLevel) (builder: WebApplicationBuilder) =
+    let private setup (config: ServerConfig) (o: HostOptions) (logLevel: LogLevel) (builder: WebApplicationBuilder) =
         builder.WebHost.UseUrls($"http://%s{o.Host}:%d{o.Port}") |> ignore
 
-        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable o.MaxBodyBytes)
+        builder.WebHost.ConfigureKestrel(fun k -> k.Limits.MaxRequestBodySize <- Nullable config.MaxBodyBytes)
         |> ignore
 
         builder.Logging.SetMinimumLevel logLevel |> ignore
@@ -72,6 +69,6 @@ module Host =
             eprintfn "gordo run-server: %s" e
             2
         | Ok logLevel ->
-            let app = App.create config (setup o logLevel)
+            let app = App.create config (setup config o logLevel)
             app.Run()
             0

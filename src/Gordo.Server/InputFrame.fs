@@ -28,7 +28,8 @@ type InputTable = {
 /// Parsing request JSON into tables and checking their columns.
 [<RequireQualifiedAccess>]
 module InputFrame =
-    let private bad (message: string) : 'T =
+    /// Ends the request with a 400 `{"message": ...}` reply.
+    let bad (message: string) : 'T =
         Reply.fail (Reply.jsonError 400 "message" message)
 
     let private number (where: unit -> string) (e: JsonElement) : float =
@@ -70,7 +71,8 @@ module InputFrame =
                 | _ -> bad $"row label '%s{t}' is neither an ISO-8601 timestamp nor an integer")
             |> RowLabels.Ints
 
-    let private sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
+    /// A table of rows (each one value per column), sorted by row label.
+    let sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
         let order =
             match labels with
             | RowLabels.Ints ints -> Array.sortWith (fun a b -> compare ints.[a] ints.[b]) [| 0 .. ints.Length - 1 |]
@@ -245,3 +247,19 @@ module InputFrame =
                 $"Unexpected features: was expecting %s{pyList expected} length of %d{expected.Length}, "
                 + $"but got %s{pyList table.Columns} length of %d{table.Columns.Length}"
             )
+
+    /// A 400 reply (scikit-learn's ValueError) naming the first NaN or infinite value.
+    let requireFinite (name: string) (table: InputTable) : InputTable =
+        let values = table.Values
+
+        for i in 0 .. Array2D.length1 values - 1 do
+            for j in 0 .. Array2D.length2 values - 1 do
+                if not (Double.IsFinite values.[i, j]) then
+                    Reply.fail (
+                        Reply.jsonError
+                            400
+                            "error"
+                            $"ValueError: Input contains NaN, infinity or a value too large for dtype('float64'): \"%s{name}\" row %d{i}, column '%s{table.Columns.[j]}' is %g{values.[i, j]}; send finite numbers"
+                    )
+
+        table

@@ -1,17 +1,45 @@
 namespace Gordo.Server
 
+open System
 open System.IO
 open Gordo.Core
 open Gordo.Models.Artifacts
 
-/// Models of a revision directory, loaded on demand into an LRU bounded by count (spec §5.6).
-/// The existence of `metadata.json` is checked on every request, so deleted models answer 404.
-type ModelStore(cachedModels: int, cachedMetadata: int) =
-    let models = Lru<string, LoadedModel>(cachedModels)
+/// Models of a revision directory, loaded on demand into an LRU bounded by count and by
+/// estimated memory (spec §5.6). The existence of `metadata.json` is checked on every request,
+/// so deleted models answer 404.
+type ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetadata: int) =
+    let mutable loads = 0
+
+    let load (dir: string) : LoadedModel =
+        Threading.Interlocked.Increment &loads |> ignore
+        Artifact.load dir
+
+    let models =
+        Lru<string, LoadedModel>(cachedModels, cachedModelBytes, (fun dir _ -> ModelStore.EstimatedBytes dir))
+
     let metadata = Lru<string, Value>(cachedMetadata)
     let info = Lru<string, Value option>(cachedMetadata)
 
     let readJson (path: string) = Json.ofBytes (File.ReadAllBytes path)
+
+    /// The store a configuration describes.
+    new(config: ServerConfig) = ModelStore(config.CachedModels, config.CachedModelBytes, config.CachedMetadata)
+
+    /// Memory a loaded model holds, estimated from its artifact: the file sizes (weights are
+    /// stored as they are held) plus a fixed overhead per model for objects and tensor handles.
+    static member EstimatedBytes(modelDir: string) : int64 =
+        let files =
+            if Directory.Exists modelDir then
+                Directory.EnumerateFiles(modelDir, "*", SearchOption.AllDirectories)
+                |> Seq.sumBy (fun f -> FileInfo(f).Length)
+            else
+                0L
+
+        files + ModelStore.OverheadBytes
+
+    /// The fixed per-model overhead of `EstimatedBytes` (measured by bench/Gordo.Server.Bench).
+    static member OverheadBytes: int64 = 256L * 1024L
 
     /// The `metadata.json` of a model (in `<dir>/<name>` or `<dir>`), if present.
     static member MetadataFile(dir: string, name: string) : string option =
@@ -27,7 +55,7 @@ type ModelStore(cachedModels: int, cachedMetadata: int) =
         if not (this.Exists(dir, name)) then
             Reply.fail (Reply.html 404 "Not Found" $"No such model found: '%s{name}'")
 
-        models.GetOrAdd(Path.GetFullPath(Path.Combine(dir, name)), Artifact.load)
+        models.GetOrAdd(Path.GetFullPath(Path.Combine(dir, name)), load)
 
     /// The model's `metadata.json` (404 reply when absent); cached.
     member _.Metadata(dir: string, name: string) : Value =
@@ -56,3 +84,21 @@ type ModelStore(cachedModels: int, cachedMetadata: int) =
 
     /// How many models are loaded.
     member _.LoadedCount: int = models.Count
+
+    /// The estimated memory of the loaded models (bytes).
+    member _.LoadedBytes: int64 = models.Weight
+
+    /// How many times a model was loaded from disk (concurrent first requests load once).
+    member _.LoadCount: int = loads
+
+    /// Loads the named models of a revision directory (start-up preloading); returns the names
+    /// that failed with the reason.
+    member this.Preload(dir: string, names: string list) : (string * string) list =
+        names
+        |> List.choose (fun name ->
+            try
+                this.Model(dir, name) |> ignore
+                None
+            with
+            | :? HttpErrorException -> Some(name, "no metadata.json")
+            | e -> Some(name, e.Message))

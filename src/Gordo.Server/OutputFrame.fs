@@ -4,6 +4,17 @@ open System
 open System.Text.Json
 open Gordo.Core
 
+/// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
+/// value columns (sub-name "" for single columns such as `total-anomaly-scaled`).
+type OutputTable = {
+    /// The labels of the table's rows.
+    Rows: RowLabels
+    /// The model's resolution (`end = start + frequency`), if known.
+    Frequency: TimeSpan option
+    /// `(top, sub)` columns, one value per row.
+    Columns: ((string * string) * float[]) list
+}
+
 /// Output tables as Gordo's two-level JSON (`dataframe_to_dict`, spec §5.5).
 [<RequireQualifiedAccess>]
 module OutputFrame =
@@ -25,22 +36,30 @@ module OutputFrame =
         + fraction t
         + (if naive then "" else t.ToString("zzz"))
 
-    /// The row keys and start/end values of the last `n` rows.
-    let rows (labels: RowLabels) (frequency: TimeSpan option) (n: int) : string[] * Value[] * Value[] =
-        match labels with
-        | RowLabels.Ints ints ->
-            let keys = ints.[ints.Length - n ..] |> Array.map string
-            keys, Array.create n Value.Null, Array.create n Value.Null
-        | RowLabels.Times(ts, naive) ->
-            let last = ts.[ts.Length - n ..]
-            let start = last |> Array.map (isoformat naive >> Value.String)
+    /// The table of the last `n` input rows (the model output may be shorter than its input).
+    let create (labels: RowLabels) (frequency: TimeSpan option) (n: int) (columns) : OutputTable =
+        let rows =
+            match labels with
+            | RowLabels.Ints ints -> RowLabels.Ints ints.[ints.Length - n ..]
+            | RowLabels.Times(ts, naive) -> RowLabels.Times(ts.[ts.Length - n ..], naive)
 
-            let finish =
-                match frequency with
-                | Some f -> last |> Array.map (fun t -> Value.String(isoformat naive (t + f)))
-                | None -> Array.create n Value.Null
+        {
+            Rows = rows
+            Frequency = frequency
+            Columns = columns
+        }
 
-            last |> Array.map (rowKey naive), start, finish
+    /// The start and end times of each row (None for integer labels or an unknown frequency).
+    let startEnd (table: OutputTable) : DateTimeOffset option[] * DateTimeOffset option[] =
+        match table.Rows, table.Frequency with
+        | RowLabels.Ints ints, _ -> Array.create ints.Length None, Array.create ints.Length None
+        | RowLabels.Times(ts, _), Some f -> Array.map Some ts, ts |> Array.map (fun t -> Some(t + f))
+        | RowLabels.Times(ts, _), None -> Array.map Some ts, Array.create ts.Length None
+
+    let private keys (table: OutputTable) =
+        match table.Rows with
+        | RowLabels.Ints ints -> ints |> Array.map string, isoformat true
+        | RowLabels.Times(ts, naive) -> ts |> Array.map (rowKey naive), isoformat naive
 
     let private series (keys: string[]) (values: Value[]) : Value =
         Value.Map [ for i in 0 .. keys.Length - 1 -> keys.[i], values.[i] ]
@@ -62,33 +81,34 @@ module OutputFrame =
 
     /// The `data` object: `{top: {sub: {row: value}}}`, keys sorted at the two column levels,
     /// rows in label order.
-    let toValue
-        (keys: string[])
-        (start: Value[])
-        (finish: Value[])
-        (columns: ((string * string) * float[]) list)
-        : Value =
-        [ ("start", "start"), series keys start; ("end", "end"), series keys finish ]
-        @ (columns |> List.map (fun (name, values) -> name, series keys (floats values)))
+    let toValue (table: OutputTable) : Value =
+        let keys, iso = keys table
+        let start, finish = startEnd table
+
+        let text =
+            Array.map (Option.map (iso >> Value.String) >> Option.defaultValue Value.Null)
+
+        [
+            ("start", ""), series keys (text start)
+            ("end", ""), series keys (text finish)
+        ]
+        @ (table.Columns
+           |> List.map (fun (name, values) -> name, series keys (floats values)))
         |> grouped
         |> List.map (fun (top, subs) -> top, Value.Map subs)
         |> Value.Map
 
     /// Writes the same `data` object as `toValue` straight to a JSON writer: the row keys are
     /// encoded once and reused by every column, and no value tree is built.
-    let write
-        (w: Utf8JsonWriter)
-        (keys: string[])
-        (start: Value[])
-        (finish: Value[])
-        (columns: ((string * string) * float[]) list)
-        : unit =
+    let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
+        let keys, iso = keys table
         let encoded = keys |> Array.map JsonEncodedText.Encode
+        let start, finish = startEnd table
 
-        let text (values: Value[]) (i: int) =
+        let text (values: DateTimeOffset option[]) (i: int) =
             match values.[i] with
-            | Value.String s -> w.WriteStringValue s
-            | _ -> w.WriteNullValue()
+            | Some t -> w.WriteStringValue(iso t)
+            | None -> w.WriteNullValue()
 
         let number (values: float[]) (i: int) =
             if Double.IsFinite values.[i] then
@@ -99,8 +119,8 @@ module OutputFrame =
         w.WriteStartObject()
 
         for top, subs in
-            [ ("start", "start"), text start; ("end", "end"), text finish ]
-            @ (columns |> List.map (fun (name, values) -> name, number values))
+            [ ("start", ""), text start; ("end", ""), text finish ]
+            @ (table.Columns |> List.map (fun (name, values) -> name, number values))
             |> grouped do
             w.WriteStartObject top
 

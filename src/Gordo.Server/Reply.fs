@@ -84,11 +84,13 @@ module Reply =
     let private write (w: Utf8JsonWriter) (value: Value) =
         Gordo.Core.Config.Print.writeJson w value
 
+    let private relaxed = Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+
     /// Compact UTF-8 JSON of a value; a top-level object gets `"revision": revision` appended.
     let toJson (revision: string) (value: Value) : byte[] =
         use stream = new MemoryStream()
 
-        using (new Utf8JsonWriter(stream)) (fun w ->
+        using (new Utf8JsonWriter(stream, JsonWriterOptions(Encoder = relaxed))) (fun w ->
             match value with
             | Value.Map entries ->
                 write

@@ -16,6 +16,25 @@ type ColumnData =
     /// Text (nulls stay null).
     | Texts of string[]
 
+/// The values of one column to write.
+[<RequireQualifiedAccess>]
+type WriteColumn =
+    /// Timestamps (UTC instants, or wall-clock times when `adjustedToUtc` is false); null = missing.
+    | Times of values: Nullable<DateTime>[] * adjustedToUtc: bool
+    /// 64-bit integers.
+    | Integers of int64[]
+    /// Doubles (NaN kept as NaN).
+    | Numbers of float[]
+
+/// A Parquet table read from a stream: its flat columns and its key-value metadata (e.g. the
+/// `pandas` document pyarrow writes).
+type ParquetTable = {
+    /// Flat columns of supported types, in file order.
+    Columns: (string * ColumnData) list
+    /// The file's key-value metadata.
+    Metadata: Map<string, string>
+}
+
 /// Parquet reading and writing of frames via Parquet.Net (no native code).
 [<RequireQualifiedAccess>]
 module ParquetIO =
@@ -91,6 +110,13 @@ module ParquetIO =
         else
             None
 
+    /// The number of values of a column.
+    let length (column: ColumnData) : int =
+        match column with
+        | ColumnData.Times a -> a.Length
+        | ColumnData.Numbers a -> a.Length
+        | ColumnData.Texts a -> a.Length
+
     let private concat (parts: ColumnData list) : ColumnData =
         match parts with
         | ColumnData.Times _ :: _ ->
@@ -118,9 +144,7 @@ module ParquetIO =
     let private isTimeField (f: DataField) =
         f.ClrType = typeof<DateTime> || f.ClrType = typeof<DateTimeOffset>
 
-    let private readAll (keep: string -> bool) (path: string) : (string * ColumnData) list =
-        let reader = ParquetReader.CreateAsync(path, null, CancellationToken.None) |> await
-
+    let private readFrom (keep: string -> bool) (reader: ParquetReader) : (string * ColumnData) list =
         let fields =
             reader.Schema.GetDataFields()
             |> Array.filter (fun f -> not f.IsArray && (keep f.Name || isTimeField f))
@@ -136,6 +160,11 @@ module ParquetIO =
         |> Array.filter (fun (_, parts) -> not parts.IsEmpty)
         |> Array.map (fun (name, parts) -> name, concat parts)
         |> List.ofArray
+
+    let private readAll (keep: string -> bool) (path: string) : (string * ColumnData) list =
+        ParquetReader.CreateAsync(path, null, CancellationToken.None)
+        |> await
+        |> readFrom keep
 
     let private guarded (path: string) (body: unit -> 'T) : Result<'T, FileError> =
         if not (File.Exists path) then
@@ -154,6 +183,27 @@ module ParquetIO =
     /// column (columns of unsupported types are skipped).
     let readColumnsWhere (keep: string -> bool) (path: string) : Result<(string * ColumnData) list, FileError> =
         guarded path (fun () -> readAll keep path)
+
+    /// Reads a whole Parquet file from a seekable stream (e.g. an uploaded file); the error is
+    /// the reader's reason.
+    let readStream (stream: Stream) : Result<ParquetTable, string> =
+        try
+            let reader =
+                ParquetReader.CreateAsync(stream, null, true, CancellationToken.None) |> await
+
+            let metadata =
+                reader.CustomMetadata |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+
+            Ok {
+                Columns = readFrom (fun _ -> true) reader
+                Metadata = metadata
+            }
+        with
+        | :? IOException
+        | :? InvalidDataException
+        | :? NotSupportedException
+        | :? ArgumentException
+        | :? InvalidOperationException as e -> Error e.Message
 
     /// Reads every flat column of a Parquet file (columns of unsupported types are skipped).
     let readColumns (path: string) : Result<(string * ColumnData) list, FileError> =
@@ -210,39 +260,54 @@ module ParquetIO =
         readColumnsWhere (fun n -> keep n || Some n = timestampColumn) path
         |> Result.bind (toFrame path timestampColumn)
 
-    /// Writes a frame as Parquet: a UTC `timestamp` column (microseconds), then one double column
-    /// per frame column (NaN kept as NaN).
-    let write (path: string) (f: Frame) : unit =
-        let tsField =
-            DateTimeDataField(
-                "timestamp",
-                DateTimeFormat.Timestamp,
-                true,
-                Nullable DateTimeTimeUnit.Micros,
-                Nullable false
-            )
+    let private field (name: string) (column: WriteColumn) : Field =
+        match column with
+        | WriteColumn.Times(values, utc) ->
+            let nullable = values |> Array.exists (fun v -> not v.HasValue)
+            DateTimeDataField(name, DateTimeFormat.Timestamp, utc, Nullable DateTimeTimeUnit.Micros, nullable)
+        | WriteColumn.Integers _ -> DataField<int64>(name, Nullable false)
+        | WriteColumn.Numbers _ -> DataField<double>(name, Nullable false)
 
-        let valueFields =
-            f.Columns |> Array.map (fun c -> DataField<double>(c, Nullable false) :> Field)
+    let private writeColumn (rg: ParquetRowGroupWriter) (f: DataField) (column: WriteColumn) : unit =
+        let none = Nullable<ReadOnlyMemory<int>>()
+        let ct = CancellationToken.None
 
-        let schema = ParquetSchema(Array.append [| tsField :> Field |] valueFields)
-        use stream = File.Create path
+        match column with
+        | WriteColumn.Times(values, _) when f.IsNullable ->
+            rg.WriteAsync<DateTime>(f, ReadOnlyMemory<Nullable<DateTime>>(values), none, null, ct)
+        | WriteColumn.Times(values, _) ->
+            let plain = values |> Array.map (fun v -> v.Value)
+            rg.WriteAsync<DateTime>(f, ReadOnlyMemory<DateTime>(plain), none, null, ct)
+        | WriteColumn.Integers values -> rg.WriteAsync<int64>(f, ReadOnlyMemory<int64>(values), none, null, ct)
+        | WriteColumn.Numbers values -> rg.WriteAsync<double>(f, ReadOnlyMemory<double>(values), none, null, ct)
+        |> awaitUnit
+
+    /// Writes named columns of equal length as one row group, with key-value metadata.
+    let writeColumns (stream: Stream) (metadata: (string * string) list) (columns: (string * WriteColumn) list) : unit =
+        let schema =
+            ParquetSchema(columns |> List.map (fun (n, c) -> field n c) |> Array.ofList)
 
         let writer =
             ParquetWriter.CreateAsync(schema, stream, null, false, CancellationToken.None)
             |> await
 
+        if not metadata.IsEmpty then
+            writer.CustomMetadata <- dict metadata |> Collections.Generic.Dictionary
+
         disposing writer (fun () ->
             use rg = writer.CreateRowGroup()
-            let stamps = f.Index |> Array.map (fun t -> DateTime(t, DateTimeKind.Utc))
-            let dataFields = schema.GetDataFields()
-            let none = Nullable<ReadOnlyMemory<int>>()
-            let ct = CancellationToken.None
+            let fields = schema.GetDataFields()
+            columns |> List.iteri (fun k (_, c) -> writeColumn rg fields.[k] c))
 
-            rg.WriteAsync<DateTime>(dataFields.[0], ReadOnlyMemory<DateTime>(stamps), none, null, ct)
-            |> awaitUnit
+    /// Writes a frame as Parquet: a UTC `timestamp` column (microseconds), then one double column
+    /// per frame column (NaN kept as NaN).
+    let write (path: string) (f: Frame) : unit =
+        let stamps = f.Index |> Array.map (fun t -> Nullable(DateTime(t, DateTimeKind.Utc)))
 
-            f.Data
-            |> Array.iteri (fun k c ->
-                rg.WriteAsync<double>(dataFields.[k + 1], ReadOnlyMemory<double>(c), none, null, ct)
-                |> awaitUnit))
+        let values =
+            Array.zip f.Columns f.Data
+            |> Array.map (fun (c, d) -> c, WriteColumn.Numbers d)
+            |> List.ofArray
+
+        use stream = File.Create path
+        writeColumns stream [] (("timestamp", WriteColumn.Times(stamps, true)) :: values)

@@ -78,23 +78,32 @@ let private modelDir = lazy (createModels ())
 
 /// The server configuration of the shared test models.
 let config (dir: string) : ServerConfig = {
-    ModelCollectionDir = Some dir
-    ExpectedModels = [ "detector"; "scaler" ]
-    CachedModels = 2
-    CachedMetadata = 10
-    Project = None
-    Version = ServerConfig.version
+    ServerConfig.defaults with
+        ModelCollectionDir = Some dir
+        ExpectedModels = [ "detector"; "scaler" ]
+        CachedModels = 2
+        CachedMetadata = 10
 }
 
-/// A test server over a model collection directory.
-let serve (dir: string) : HttpClient =
+/// A started test server application with a configuration.
+let serveApp (config: ServerConfig) : WebApplication =
     let app =
-        App.create (config dir) (fun b ->
+        App.create config (fun b ->
             b.WebHost.UseTestServer() |> ignore
             b.Logging.ClearProviders() |> ignore)
 
     app.StartAsync().Wait()
-    app.GetTestClient()
+    app
+
+/// A test server with a configuration.
+let serveWith (config: ServerConfig) : HttpClient = (serveApp config).GetTestClient()
+
+/// The model store of a test server application.
+let storeOf (app: WebApplication) : ModelStore =
+    app.Services.GetService(typeof<ModelStore>) :?> ModelStore
+
+/// A test server over a model collection directory.
+let serve (dir: string) : HttpClient = serveWith (config dir)
 
 let private shared = lazy (serve modelDir.Value)
 

@@ -1,0 +1,93 @@
+module Gordo.Tests.Cli.RunServerCliTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Net
+open System.Net.Http
+open System.Net.Sockets
+open System.Threading
+open Expecto
+open Gordo.Tests.Support
+
+let private start (env: (string * string) list) (args: string list) =
+    let dll =
+        Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo.dll")
+
+    let psi =
+        ProcessStartInfo(
+            "dotnet",
+            "exec" :: dll :: "run-server" :: args,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        )
+
+    for k, v in env do
+        psi.Environment.[k] <- v
+
+    let proc = Process.Start psi
+    proc, proc.StandardOutput.ReadToEndAsync(), proc.StandardError.ReadToEndAsync()
+
+let private freePort () =
+    let l = new TcpListener(IPAddress.Loopback, 0)
+    l.Start()
+    let port = (l.LocalEndpoint :?> IPEndPoint).Port
+    l.Stop()
+    port
+
+let private waitHealthy (port: int) =
+    use http = new HttpClient(Timeout = TimeSpan.FromSeconds 2.0)
+    let watch = Stopwatch.StartNew()
+    let mutable ok = false
+
+    while not ok && watch.Elapsed < TimeSpan.FromSeconds 60.0 do
+        try
+            ok <- http.GetAsync($"http://127.0.0.1:%d{port}/healthcheck").Result.IsSuccessStatusCode
+        with _ ->
+            Thread.Sleep 200
+
+    ok
+
+let private fails (env: (string * string) list) (args: string list) (message: string) =
+    let proc, out, err = start env args
+    proc.WaitForExit()
+    Expect.equal proc.ExitCode 2 $"exit code (%s{out.Result})"
+    Expect.stringContains err.Result message "message"
+
+[<Tests>]
+let tests =
+    testSequenced
+    <| testList "Cli.run-server" [
+        test "options and GORDO_SERVER_* variables bind the server; SIGTERM shuts it down gracefully (exit 0)" {
+            let port = freePort ()
+            let dir = Gordo.Tests.Server.ServerFixture.collectionDir ()
+
+            let proc, out, err =
+                start [
+                    "GORDO_SERVER_PORT", string port
+                    "MODEL_COLLECTION_DIR", dir
+                    "ENABLE_PROMETHEUS", "true"
+                ] [ "--host"; "127.0.0.1"; "--log-level"; "info"; "--workers"; "2" ]
+
+            Expect.isTrue (waitHealthy port) "healthy"
+            use http = new HttpClient()
+
+            let models =
+                http.GetStringAsync($"http://127.0.0.1:%d{port}/gordo/v0/p/models").Result
+
+            Expect.stringContains models "\"detector\"" "models served"
+            let metrics = http.GetStringAsync($"http://127.0.0.1:%d{port}/metrics").Result
+            Expect.stringContains metrics "gordo_server_requests_total" "metrics"
+            Process.Start("kill", $"-TERM %d{proc.Id}").WaitForExit()
+            Expect.isTrue (proc.WaitForExit 30000) "stopped"
+            Expect.equal proc.ExitCode 0 "exit code"
+            Expect.stringContains (out.Result + err.Result) "Application is shutting down" "graceful shutdown logged"
+        }
+        test "invalid options and variables: exit 2 with the option named" {
+            fails [] [ "--port"; "70000" ] "--port: 70000 is not in 1..65535"
+            fails [ "GORDO_SERVER_WORKERS", "9" ] [] "--workers: 9 is not in 1..4"
+            fails [] [ "--host"; "localhost:1" ] "--host: 'localhost:1' is not an IP address"
+            fails [] [ "--log-level"; "loud" ] "--log-level: 'loud' is not one of"
+            fails [ "ENABLE_PROMETHEUS", "maybe" ] [] "ENABLE_PROMETHEUS must be a boolean"
+        }
+    ]
