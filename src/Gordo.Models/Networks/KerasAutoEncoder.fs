@@ -135,6 +135,10 @@ type KerasAutoEncoder(args: (string * Arg) list) =
 
     override this.Transform x = this.Predict x
 
+    /// Gordo's `score`: the explained variance score of y against the prediction (uniform average).
+    override this.Score(x, y) =
+        Stats.explainedVariance y (this.Predict x)
+
     override _.Metadata() =
         if history.IsEmpty then
             []
