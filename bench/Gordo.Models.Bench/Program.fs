@@ -80,30 +80,24 @@ let private compare (title: string) (unit: string) (ours: unit -> Sample) (peerA
     printfn "%s" title
     let results = ResizeArray()
 
+    let show (s: Sample) =
+        if Double.IsNaN s.Cpu then
+            $"%.3f{s.Wall} %s{unit}"
+        else
+            $"%.3f{s.Wall} %s{unit} (cpu %.3f{s.Cpu})"
+
     for round in 1..rounds do
         let o = ours ()
         let p = peer peerArgs
         results.Add(o, p)
 
         match p with
-        | Some p ->
-            printfn
-                "  round %d: gordo-dotnet %.3f %s (cpu %.3f)   %s %.3f %s (cpu %.3f)"
-                round
-                o.Wall
-                unit
-                o.Cpu
-                peerName
-                p.Wall
-                unit
-                p.Cpu
+        | Some p -> printfn "  round %d: gordo-dotnet %s   %s %s" round (show o) peerName (show p)
         | None ->
             printfn
-                "  round %d: gordo-dotnet %.3f %s (cpu %.3f)   %s unavailable (python3-torch / python3-sklearn?)"
+                "  round %d: gordo-dotnet %s   %s unavailable (python3-torch / python3-sklearn?)"
                 round
-                o.Wall
-                unit
-                o.Cpu
+                (show o)
                 peerName
 
     let ow, oc =
@@ -123,8 +117,10 @@ let private compare (title: string) (unit: string) (ours: unit -> Sample) (peerA
                     p.Value.Cpu
         ]
 
-    printfn "  median: gordo-dotnet %.3f %s (cpu %.3f), %s %.3f %s (cpu %.3f)" ow unit oc peerName pw unit pc
-    printfn "  ratio gordo-dotnet / %s: wall %.3f, cpu %.3f" peerName (ow / pw) (oc / pc)
+    printfn "  median: gordo-dotnet %s, %s %s" (show { Wall = ow; Cpu = oc }) peerName (show { Wall = pw; Cpu = pc })
+    let cpuRatio = if Double.IsNaN(oc / pc) then "" else $", cpu %.3f{oc / pc}"
+
+    printfn "  ratio gordo-dotnet / %s: wall %.3f%s" peerName (ow / pw) cpuRatio
 
 let private autoEncoder epochs =
     Definition.create "gordo.machine.model.models.KerasAutoEncoder" [
