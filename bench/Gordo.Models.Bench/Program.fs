@@ -1,7 +1,10 @@
 module Gordo.Models.Bench.Program
 
-// Benchmarks of issue 4, each side by side with its peer in bench/peers/models_peer.py:
-//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|predict|pca]...
+// Benchmarks of issue 4, each side by side with its peer in bench/peers/models_peer.py, in the
+// same invocation: every round runs ours, then the peer (alternating, so both see the same load);
+// the report gives each round, the medians and the ratio ours / peer (≤ 1.0 means no slower).
+//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|predict|pca|train-torchsharp]...
+//   GORDO_BENCH_ROUNDS (default 3), GORDO_BENCH_EPOCHS (default 10)
 
 open System
 open System.Diagnostics
@@ -15,25 +18,109 @@ open Gordo.Models.Networks
 let private data rows cols =
     Array2D.init rows cols (fun i j -> sin (float i / 37.0 + float j) * 0.7 + 0.1 * cos (float i / 5.0 * float (j + 1)))
 
-let private peer (name: string) =
+let private setting (name: string) (fallback: int) =
+    match Environment.GetEnvironmentVariable name with
+    | null
+    | "" -> fallback
+    | text -> int text
+
+let private rounds = setting "GORDO_BENCH_ROUNDS" 3
+let private epochs = setting "GORDO_BENCH_EPOCHS" 10
+
+/// One measurement: wall and CPU (NaN when not measured) in the benchmark's unit.
+type private Sample = { Wall: float; Cpu: float }
+
+/// Runs the peer; its last line is `<name> <wall> [cpu <cpu>]`.
+let private peer (args: string) : Sample option =
     let script =
         Path.Combine(__SOURCE_DIRECTORY__, "..", "peers", "models_peer.py")
         |> Path.GetFullPath
 
-    if File.Exists "/usr/bin/python3" then
+    if not (File.Exists "/usr/bin/python3") then
+        None
+    else
         let psi =
-            ProcessStartInfo("/usr/bin/python3", script :: List.ofArray (name.Split ' '), RedirectStandardOutput = true)
+            ProcessStartInfo("/usr/bin/python3", script :: List.ofArray (args.Split ' '), RedirectStandardOutput = true)
 
         use p = Process.Start psi
         let out = p.StandardOutput.ReadToEnd().Trim()
         p.WaitForExit()
+        let words = out.Split([| ' '; '\n' |], StringSplitOptions.RemoveEmptyEntries)
 
-        if p.ExitCode = 0 then
-            out
+        match p.ExitCode, Array.tryFindIndex ((=) "cpu") words with
+        | 0, Some i ->
+            Some {
+                Wall = float words.[1]
+                Cpu = float words.[i + 1]
+            }
+        | 0, None when words.Length >= 2 -> Some { Wall = float words.[1]; Cpu = nan }
+        | _ -> None
+
+/// Wall and process CPU seconds of `f`.
+let private timed (f: unit -> unit) : Sample =
+    let proc = Process.GetCurrentProcess()
+    let cpu = proc.TotalProcessorTime
+    let watch = Stopwatch.StartNew()
+    f ()
+    let wall = watch.Elapsed.TotalSeconds
+    proc.Refresh()
+
+    {
+        Wall = wall
+        Cpu = (proc.TotalProcessorTime - cpu).TotalSeconds
+    }
+
+let private median (xs: float list) =
+    let sorted = xs |> List.filter (Double.IsNaN >> not) |> List.sort
+
+    if sorted.IsEmpty then nan else sorted.[sorted.Length / 2]
+
+/// Alternates ours and the peer for `rounds` rounds and prints rounds, medians and ratios.
+let private compare (title: string) (unit: string) (ours: unit -> Sample) (peerArgs: string) (peerName: string) =
+    printfn "%s" title
+    let results = ResizeArray()
+
+    let show (s: Sample) =
+        if Double.IsNaN s.Cpu then
+            $"%.3f{s.Wall} %s{unit}"
         else
-            "peer failed (python3-torch / python3-sklearn installed?)"
-    else
-        "peer skipped (no /usr/bin/python3)"
+            $"%.3f{s.Wall} %s{unit} (cpu %.3f{s.Cpu})"
+
+    for round in 1..rounds do
+        let o = ours ()
+        let p = peer peerArgs
+        results.Add(o, p)
+
+        match p with
+        | Some p -> printfn "  round %d: gordo-dotnet %s   %s %s" round (show o) peerName (show p)
+        | None ->
+            printfn
+                "  round %d: gordo-dotnet %s   %s unavailable (python3-torch / python3-sklearn?)"
+                round
+                (show o)
+                peerName
+
+    let ow, oc =
+        median [ for o, _ in results -> o.Wall ], median [ for o, _ in results -> o.Cpu ]
+
+    let pw =
+        median [
+            for _, p in results do
+                if p.IsSome then
+                    p.Value.Wall
+        ]
+
+    let pc =
+        median [
+            for _, p in results do
+                if p.IsSome then
+                    p.Value.Cpu
+        ]
+
+    printfn "  median: gordo-dotnet %s, %s %s" (show { Wall = ow; Cpu = oc }) peerName (show { Wall = pw; Cpu = pc })
+    let cpuRatio = if Double.IsNaN(oc / pc) then "" else $", cpu %.3f{oc / pc}"
+
+    printfn "  ratio gordo-dotnet / %s: wall %.3f%s" peerName (ow / pw) cpuRatio
 
 let private autoEncoder epochs =
     Definition.create "gordo.machine.model.models.KerasAutoEncoder" [
@@ -42,46 +129,81 @@ let private autoEncoder epochs =
     ]
     :?> KerasAutoEncoder
 
-/// Epochs of the training benchmark (GORDO_BENCH_EPOCHS, default 10 as in the issue).
-let private epochs =
-    match Environment.GetEnvironmentVariable "GORDO_BENCH_EPOCHS" with
-    | null -> 10
-    | text -> int text
-
 let private train () =
     Torch.Native.setThreads 2
     let x = data 52560 20
-    let model = autoEncoder (int64 epochs)
-    let watch = Stopwatch.StartNew()
-    model.Fit(x, x)
-    let ours = watch.Elapsed.TotalSeconds
-    printfn "train  hourglass AE 52,560x20, %d epochs, batch 32, 2 threads" epochs
-    printfn "       gordo-dotnet-train-seconds %.2f" ours
-    printfn "       %s" (peer $"train {epochs}")
+
+    compare
+        $"train  hourglass AE 52,560x20, %d{epochs} epochs, batch 32, 2 threads (seconds)"
+        "s"
+        (fun () -> timed (fun () -> (autoEncoder (int64 epochs)).Fit(x, x)))
+        $"train {epochs}"
+        "pytorch"
+
+/// The TorchSharp trainer on the same network (networks with dropout/softmax train this way).
+let private trainTorchSharp () =
+    Torch.Native.setThreads 2
+    let x = data 52560 20
+
+    let spec =
+        Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 20 20
+
+    let options = {
+        Epochs = epochs
+        BatchSize = 32
+        ValidationSplit = 0.0
+        Shuffle = true
+        Seed = 0
+        EarlyStopping = None
+    }
+
+    let fit () =
+        use parameters = (Tensors.ofArray (Layout.glorotUniform spec 0)).requires_grad_ ()
+        use xt = Tensors.ofMatrix x
+        Training.fit spec parameters options xt xt |> ignore
+
+    compare
+        $"train-torchsharp  the TorchSharp trainer, same network and data, %d{epochs} epochs (seconds)"
+        "s"
+        (fun () -> timed fit)
+        $"train {epochs}"
+        "pytorch"
 
 let private predict () =
     Torch.Native.setThreads 2
     let train = data 1000 20
     let model = autoEncoder 1L
     model.Fit(train, train)
-    let dir = Path.Combine(Path.GetTempPath(), "gordo-bench-model")
+
+    let dir =
+        Path.Combine(Path.GetTempPath(), $"gordo-bench-model-%d{Environment.ProcessId}")
+
     Artifact.save dir model Value.Null
     let loaded = (Artifact.load dir).Model
+    Directory.Delete(dir, true)
     let x = data 100 20
 
-    for _ in 1..200 do
+    for _ in 1..500 do
         loaded.Predict x |> ignore
 
-    let times =
-        Array.init 2000 (fun _ ->
-            let start = Stopwatch.GetTimestamp()
-            loaded.Predict x |> ignore
-            Stopwatch.GetElapsedTime(start).TotalMicroseconds)
-        |> Array.sort
+    let once () =
+        let times =
+            Array.init 2000 (fun _ ->
+                let start = Stopwatch.GetTimestamp()
+                loaded.Predict x |> ignore
+                Stopwatch.GetElapsedTime(start).TotalMicroseconds)
 
-    printfn "predict 100x20 through a loaded hourglass AE (median of 2000)"
-    printfn "       gordo-dotnet-predict-median-us %.1f" times.[times.Length / 2]
-    printfn "       %s" (peer "predict")
+        {
+            Wall = median (List.ofArray times)
+            Cpu = nan
+        }
+
+    compare
+        "predict 100x20 through a loaded hourglass AE (median of 2000 calls, microseconds)"
+        "us"
+        once
+        "predict"
+        "pytorch"
 
 let private pca () =
     let x = data 52560 100
@@ -98,14 +220,10 @@ let private pca () =
                 ]
             )
 
-        let watch = Stopwatch.StartNew()
-        pipeline.Fit(x, x)
-        watch.Elapsed.TotalSeconds
+        timed (fun () -> pipeline.Fit(x, x))
 
-    let best = List.init 3 (fun _ -> fit ()) |> List.min
-    printfn "pca    Pipeline(MinMaxScaler, PCA) fit on 52,560x100 (best of 3)"
-    printfn "       gordo-dotnet-pca-pipeline-seconds %.3f" best
-    printfn "       %s" (peer "pca")
+    fit () |> ignore // warm-up (JIT, libtorch load)
+    compare "pca    Pipeline(MinMaxScaler, PCA) fit on 52,560x100 (seconds)" "s" fit "pca" "sklearn"
 
 [<EntryPoint>]
 let main argv =
@@ -115,11 +233,17 @@ let main argv =
         else
             argv
 
+    printfn
+        "Gordo.Models.Bench: %d rounds, ours then the peer in each round; %d cores"
+        rounds
+        Environment.ProcessorCount
+
     for name in chosen do
         match name with
         | "train" -> train ()
+        | "train-torchsharp" -> trainTorchSharp ()
         | "predict" -> predict ()
         | "pca" -> pca ()
-        | other -> eprintfn "unknown benchmark %s (train|predict|pca)" other
+        | other -> eprintfn "unknown benchmark %s (train|predict|pca|train-torchsharp)" other
 
     0

@@ -3,7 +3,7 @@
     /usr/bin/python3 bench/peers/models_peer.py train     # hourglass AE, 52,560 x 20, 10 epochs, batch 32, 2 threads
     /usr/bin/python3 bench/peers/models_peer.py predict   # 100 x 20 through the trained hourglass, median microseconds
     /usr/bin/python3 bench/peers/models_peer.py pca       # Pipeline(MinMaxScaler, PCA) fit on 52,560 x 100
-Prints one line: `<name> <seconds or microseconds>`.
+Prints one line: `<name> <wall seconds or median microseconds> [cpu <process CPU seconds>]`.
 """
 import math
 import sys
@@ -43,7 +43,7 @@ def train():
     model = network(torch, 20)
     regularised = [model[2], model[4]]  # 2nd and 3rd encoding Dense layers
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for epoch in range(int(sys.argv[2]) if len(sys.argv) > 2 else 10):
         order = torch.randperm(x.shape[0])
         xs = x[order]
@@ -58,7 +58,7 @@ def train():
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-    print("pytorch-train-seconds", time.perf_counter() - start)
+    print("pytorch-train-seconds", time.perf_counter() - start, "cpu", time.process_time() - cpu)
 
 
 def predict():
@@ -68,6 +68,8 @@ def predict():
     x = data(100, 20)
     times = []
     with torch.no_grad():
+        for _ in range(500):  # warm-up, as the .NET side
+            model(torch.tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
         for _ in range(2000):
             start = time.perf_counter()
             model(torch.tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
@@ -80,12 +82,10 @@ def pca():
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import MinMaxScaler
     x = data(52560, 100)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        Pipeline([("s", MinMaxScaler()), ("p", PCA())]).fit(x)
-        best = min(best, time.perf_counter() - start)
-    print("sklearn-pca-pipeline-seconds", best)
+    Pipeline([("s", MinMaxScaler()), ("p", PCA())]).fit(x)  # warm-up, as the .NET side
+    start, cpu = time.perf_counter(), time.process_time()
+    Pipeline([("s", MinMaxScaler()), ("p", PCA())]).fit(x)
+    print("sklearn-pca-pipeline-seconds", time.perf_counter() - start, "cpu", time.process_time() - cpu)
 
 
 {"train": train, "predict": predict, "pca": pca}[sys.argv[1]]()

@@ -102,6 +102,8 @@ type DiffDetector(classPath: string, args: (string * Arg) list) =
     override _.Predict x = baseEstimator.Predict x
     override _.Transform x = baseEstimator.Transform x
     override _.Offset = baseEstimator.Offset
+    override _.Score(x, y) = baseEstimator.Score(x, y)
+    override _.BindColumnNames names = baseEstimator.BindColumnNames names
 
     override _.Fit(x, y) =
         if shuffle then

@@ -23,26 +23,12 @@ module Metrics =
     let private meanAbsolute (t: float[]) (p: float[]) =
         Array.map2 (fun a b -> abs (a - b)) t p |> Array.average
 
-    /// scikit-learn `r2_score` of one column (force_finite: constant truth gives 1 or 0).
-    let private r2 (t: float[]) (p: float[]) =
-        let mean = Array.average t
-        let residual = Array.map2 (fun a b -> (a - b) * (a - b)) t p |> Array.sum
-        let total = t |> Array.sumBy (fun a -> (a - mean) * (a - mean))
-
-        if total = 0.0 then
-            (if residual = 0.0 then 1.0 else 0.0)
-        else
-            1.0 - residual / total
-
     let private known: Metric list = [
         {
             Name = "explained_variance_score"
             Score = Stats.explainedVariance
         }
-        {
-            Name = "r2_score"
-            Score = perColumn r2
-        }
+        { Name = "r2_score"; Score = Stats.r2 }
         {
             Name = "mean_squared_error"
             Score = perColumn meanSquared

@@ -244,6 +244,8 @@ module ModelBuilder =
                 | :? DiffDetector as d -> d.TargetNames <- data.Y.Columns
                 | _ -> ()
 
+                model.BindColumnNames data.X.Columns
+
                 if cancel.IsCancellationRequested then
                     Error BuildError.Cancelled
                 else

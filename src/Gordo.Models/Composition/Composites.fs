@@ -40,6 +40,8 @@ type Pipeline(args: (string * Arg) list) =
 
     override _.Transform x = last().Transform(throughPrefix x)
     override _.Predict x = last().Predict(throughPrefix x)
+    override _.Score(x, y) = last().Score(throughPrefix x, y)
+    override _.BindColumnNames names = steps.Head.BindColumnNames names
 
     override _.InverseTransform x =
         steps
@@ -79,6 +81,9 @@ type FeatureUnion(args: (string * Arg) list) =
     override _.Fit(x, y) =
         parts |> List.iter (fun p -> p.Fit(x, y))
 
+    override _.BindColumnNames names =
+        parts |> List.iter (fun p -> p.BindColumnNames names)
+
     override _.Transform x =
         parts
         |> List.mapi (fun i p ->
@@ -95,77 +100,3 @@ type FeatureUnion(args: (string * Arg) list) =
 
     override _.LoadState state =
         List.iter2 (fun (s: Estimator) st -> s.LoadState st) parts (State.items state)
-
-/// scikit-learn ColumnTransformer over column indices: each `[name, transformer, columns]`
-/// entry transforms its columns; the remaining columns are dropped or passed through
-/// (`remainder`: `drop`, `passthrough` or a transformer).
-type ColumnTransformer(args: (string * Arg) list) =
-    inherit Estimator("sklearn.compose._column_transformer.ColumnTransformer", args)
-    let mutable remainderColumns: int[] = null
-
-    let columnsOf (value: Value) =
-        match value with
-        | Value.Int i -> [| int i |]
-        | Value.List items ->
-            items
-            |> List.map (function
-                | Value.Int i -> int i
-                | other ->
-                    raise (
-                        ModelDefinitionException($"ColumnTransformer: columns must be integer indices, got %A{other}")
-                    ))
-            |> Array.ofList
-        | other -> raise (ModelDefinitionException($"ColumnTransformer: columns must be indices, got %A{other}"))
-
-    let entries =
-        match Args.get "transformers" args with
-        | Arg.Items items ->
-            items
-            |> List.map (function
-                | Arg.Items [ Arg.Plain _; Arg.Model e; Arg.Plain cols ] -> e, columnsOf cols
-                | other ->
-                    raise (
-                        ModelDefinitionException(
-                            $"ColumnTransformer: expected [name, transformer, columns], got %A{other}"
-                        )
-                    ))
-        | Arg.Plain(Value.List []) -> []
-        | other -> raise (ModelDefinitionException($"ColumnTransformer: invalid transformers %A{other}"))
-
-    let remainder =
-        match Args.get "remainder" args with
-        | Arg.Model e -> e
-        | Arg.Plain(Value.String s) -> LiteralStep s :> Estimator
-        | _ -> LiteralStep "drop" :> Estimator
-
-    override _.IsFitted = not (isNull remainderColumns)
-    override _.CanTransform = true
-
-    override _.Fit(x, y) =
-        let used = entries |> List.collect (snd >> List.ofArray) |> set
-        remainderColumns <- [| 0 .. Matrix.cols x - 1 |] |> Array.filter (used.Contains >> not)
-
-        for e, cols in entries do
-            e.Fit(Matrix.takeColumns cols x, y)
-
-        remainder.Fit(Matrix.takeColumns remainderColumns x, y)
-
-    override this.Transform x =
-        Check.fitted "ColumnTransformer" this.IsFitted
-
-        (entries |> List.map (fun (e, cols) -> e.Transform(Matrix.takeColumns cols x)))
-        @ [ remainder.Transform(Matrix.takeColumns remainderColumns x) ]
-        |> Matrix.hstack
-
-    override this.Clone() = ColumnTransformer(Args.clone this.Args)
-
-    override _.SaveState() =
-        State.Record [
-            "remainder_columns", State.Vector(remainderColumns |> Array.map float)
-            "parts", State.List((entries |> List.map (fst >> _.SaveState())) @ [ remainder.SaveState() ])
-        ]
-
-    override _.LoadState state =
-        remainderColumns <- State.vector "remainder_columns" state |> Array.map int
-        let states = State.items (State.field "parts" state)
-        List.iter2 (fun (e: Estimator) st -> e.LoadState st) ((entries |> List.map fst) @ [ remainder ]) states

@@ -24,6 +24,8 @@ type MultiOutputRegressor(args: (string * Arg) list) =
         Check.fitted "MultiOutputRegressor" this.IsFitted
         fitted |> List.map (fun e -> e.Predict x) |> Matrix.hstack
 
+    override _.BindColumnNames names = template.BindColumnNames names
+
     /// The fitted per-column estimators.
     member _.Estimators: Estimator list = fitted
 
@@ -78,6 +80,8 @@ type TransformedTargetRegressor(args: (string * Arg) list) =
         match transformer with
         | :? LiteralStep -> predicted
         | t -> t.InverseTransform predicted
+
+    override _.BindColumnNames names = regressor.BindColumnNames names
 
     /// The inner regressor.
     member _.Regressor: Estimator = regressor

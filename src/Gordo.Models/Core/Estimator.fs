@@ -58,6 +58,24 @@ and [<AbstractClass>] Estimator(classPath: string, args: (string * Arg) list) =
     default this.Predict _ =
         raise (NotSupportedException($"%s{this.ClassPath} has no predict"))
 
+    /// scikit-learn `score(X, y)`. The default is RegressorMixin's: the r2 score of y against
+    /// `Predict x`, averaged uniformly over outputs; models without a score raise
+    /// NotSupportedException (scikit-learn: no `score` attribute).
+    abstract Score: x: Matrix * y: Matrix -> float
+
+    default this.Score(x, y) =
+        if this.CanPredict then
+            Stats.r2 y (this.Predict x)
+        else
+            raise (NotSupportedException($"%s{this.ClassPath} has no score"))
+
+    /// Receives the names of X's columns before fitting (scikit-learn: the input is a DataFrame).
+    /// Models that select columns by name keep them; wrappers hand them to the model that sees X
+    /// first. The default ignores them.
+    abstract BindColumnNames: names: string[] -> unit
+
+    default _.BindColumnNames _ = ()
+
     /// How many leading input rows have no output row (LSTM models: lookback_window − 1 or more).
     abstract Offset: int
     default _.Offset = 0

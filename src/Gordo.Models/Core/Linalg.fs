@@ -42,44 +42,53 @@ module Linalg =
                 Vt = full.VT.SubMatrix(0, k, 0, m.ColumnCount).ToArray()
             }
 
+    /// The row of the first largest-magnitude entry of every column (one row-major pass).
+    let private largestRows (u: Matrix) : int[] =
+        let best = Array.zeroCreate (Matrix.cols u)
+        let magnitude = Array.init (Matrix.cols u) (fun k -> abs u.[0, k])
+
+        for i in 1 .. Matrix.rows u - 1 do
+            for k in 0 .. best.Length - 1 do
+                let a = abs u.[i, k]
+
+                if a > magnitude.[k] then
+                    magnitude.[k] <- a
+                    best.[k] <- i
+
+        best
+
     /// scikit-learn's `svd_flip(u, v, u_based_decision=True)`: makes the largest-magnitude
     /// entry of each column of U positive, flipping the matching row of Vt.
     let svdFlip (decomposition: ThinSvd) : ThinSvd =
         let u, vt = Array2D.copy decomposition.U, Array2D.copy decomposition.Vt
 
-        for k in 0 .. Matrix.cols u - 1 do
-            let mutable best = 0
+        if Matrix.rows u > 0 then
+            let best = largestRows u
+            let flip = Array.init best.Length (fun k -> u.[best.[k], k] < 0.0)
 
-            for i in 1 .. Matrix.rows u - 1 do
-                if abs u.[i, k] > abs u.[best, k] then
-                    best <- i
+            for i in 0 .. Matrix.rows u - 1 do
+                for k in 0 .. best.Length - 1 do
+                    if flip.[k] then
+                        u.[i, k] <- -u.[i, k]
 
-            if u.[best, k] < 0.0 then
-                for i in 0 .. Matrix.rows u - 1 do
-                    u.[i, k] <- -u.[i, k]
-
-                for j in 0 .. Matrix.cols vt - 1 do
-                    vt.[k, j] <- -vt.[k, j]
+            for k in 0 .. best.Length - 1 do
+                if flip.[k] then
+                    for j in 0 .. Matrix.cols vt - 1 do
+                        vt.[k, j] <- -vt.[k, j]
 
         { decomposition with U = u; Vt = vt }
 
     let private toTensor (x: Matrix) =
         let rows, cols = Array2D.length1 x, Array2D.length2 x
-        let flat = Array.zeroCreate (rows * cols)
-
-        for i in 0 .. rows - 1 do
-            for j in 0 .. cols - 1 do
-                flat.[i * cols + j] <- x.[i, j]
 
         use view =
-            TorchSharp.torch.tensor (flat, System.ReadOnlySpan<int64>([| int64 rows; int64 cols |]))
+            TorchSharp.torch.tensor (Matrix.toFlat x, System.ReadOnlySpan<int64>([| int64 rows; int64 cols |]))
 
         view.clone ()
 
     let private ofTensor (t: TorchSharp.torch.Tensor) : Matrix =
-        let rows, cols = int t.shape.[0], int t.shape.[1]
-        let flat = t.contiguous().data<float>().ToArray()
-        Array2D.init rows cols (fun i j -> flat.[i * cols + j])
+        use c = t.contiguous ()
+        Matrix.ofFlat (int t.shape.[0]) (int t.shape.[1]) (c.data<float>().ToArray())
 
     /// Thin SVD with LAPACK (`torch.linalg.svd`, float64, gesdd as scipy/scikit-learn use):
     /// the fast path for PCA/TruncatedSVD on large data.

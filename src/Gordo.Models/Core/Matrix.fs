@@ -23,14 +23,33 @@ module Matrix =
         let n = if columns.Length = 0 then 0 else columns.[0].Length
         Array2D.init n columns.Length (fun i j -> columns.[j].[i])
 
+    /// The elements in row-major order (a block copy).
+    let toFlat (m: Matrix) : float[] =
+        let flat = Array.zeroCreate (rows m * cols m)
+        System.Buffer.BlockCopy(m, 0, flat, 0, flat.Length * sizeof<float>)
+        flat
+
+    /// A rows × cols matrix of row-major elements (a block copy).
+    let ofFlat (rowCount: int) (colCount: int) (flat: float[]) : Matrix =
+        let m = Array2D.zeroCreate rowCount colCount
+        System.Buffer.BlockCopy(flat, 0, m, 0, rowCount * colCount * sizeof<float>)
+        m
+
     /// A matrix from row arrays (all of the same length).
     let ofRows (rowArrays: float[][]) : Matrix =
         let c = if rowArrays.Length = 0 then 0 else rowArrays.[0].Length
         Array2D.init rowArrays.Length c (fun i j -> rowArrays.[i].[j])
 
-    /// Every column as an array.
+    /// Every column as an array (one row-major pass over the matrix).
     let columns (m: Matrix) : float[][] =
-        Array.init (cols m) (fun j -> column j m)
+        let n, c = rows m, cols m
+        let result = Array.init c (fun _ -> Array.zeroCreate n)
+
+        for i in 0 .. n - 1 do
+            for j in 0 .. c - 1 do
+                result.[j].[i] <- m.[i, j]
+
+        result
 
     /// A one-column matrix.
     let ofVector (v: float[]) : Matrix =

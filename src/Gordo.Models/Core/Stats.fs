@@ -55,6 +55,23 @@ module Stats =
     let handleZeros (scale: float) : float =
         if scale < 10.0 * 2.220446049250313e-16 then 1.0 else scale
 
+    /// scikit-learn `r2_score` (force_finite: a constant true column scores 1 when predicted
+    /// exactly, else 0), averaged uniformly over outputs.
+    let r2 (yTrue: Matrix) (yPred: Matrix) : float =
+        let score j =
+            let t = Matrix.column j yTrue
+            let p = Matrix.column j yPred
+            let mean = Array.average t
+            let residual = Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 t p
+            let total = t |> Array.sumBy (fun a -> (a - mean) * (a - mean))
+
+            if total = 0.0 then
+                (if residual = 0.0 then 1.0 else 0.0)
+            else
+                1.0 - residual / total
+
+        Array.init (Matrix.cols yTrue) score |> Array.average
+
     /// scikit-learn's explained variance score, averaged uniformly over outputs.
     let explainedVariance (yTrue: Matrix) (yPred: Matrix) : float =
         let score j =

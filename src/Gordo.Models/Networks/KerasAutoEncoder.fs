@@ -82,20 +82,33 @@ type KerasAutoEncoder(args: (string * Arg) list) =
         Check.finite "KerasAutoEncoder" false x
         Check.finite "KerasAutoEncoder" false y
         Check.rowsAtLeast "KerasAutoEncoder" 1 x
-        Native.seed this.Seed
         let network = build (Matrix.cols x) (Matrix.cols y)
+        let initial = Layout.glorotUniform network this.Seed
 
         if not (isNull parameters) then
             parameters.Dispose()
+            parameters <- null
 
-        parameters <- (Tensors.ofArray (Layout.glorotUniform network this.Seed)).requires_grad_ ()
-        use xt = Tensors.ofMatrix x
-        use yt = Tensors.ofMatrix y
-        let h, s = Training.fit network parameters (fitOptions this.Seed) xt yt
+        let h, s =
+            if ManagedTraining.supports network then
+                ManagedTraining.fit network initial (fitOptions this.Seed) x y
+            else
+                this.FitWithTorch(network, initial, x, y)
+
         history <- h
         steps <- s
-        weights <- parameters.data<float32>().ToArray()
+        weights <- initial
         spec <- Some network
+
+    /// Trains through TorchSharp (networks with dropout or softmax); returns history and steps.
+    member private this.FitWithTorch(network: NetworkSpec, initial: float32[], x: Matrix, y: Matrix) =
+        Native.seed this.Seed
+        use trained = (Tensors.ofArray initial).requires_grad_ ()
+        use xt = Tensors.ofMatrix x
+        use yt = Tensors.ofMatrix y
+        let result = Training.fit network trained (fitOptions this.Seed) xt yt
+        Array.blit (trained.data<float32>().ToArray()) 0 initial 0 initial.Length
+        result
 
     override this.Predict x =
         Check.fitted "KerasAutoEncoder" this.IsFitted
@@ -110,6 +123,10 @@ type KerasAutoEncoder(args: (string * Arg) list) =
     /// Prediction through TorchSharp (the training forward pass).
     member _.PredictWithTorch(x: Matrix) : Matrix =
         let network = spec.Value
+
+        if isNull parameters then
+            parameters <- Tensors.ofArray weights
+
         use _ = torch.no_grad ()
         use scope = torch.NewDisposeScope()
         use xt = Tensors.ofMatrix x
@@ -117,6 +134,10 @@ type KerasAutoEncoder(args: (string * Arg) list) =
         Tensors.toMatrix output
 
     override this.Transform x = this.Predict x
+
+    /// Gordo's `score`: the explained variance score of y against the prediction (uniform average).
+    override this.Score(x, y) =
+        Stats.explainedVariance y (this.Predict x)
 
     override _.Metadata() =
         if history.IsEmpty then
@@ -175,7 +196,7 @@ type KerasAutoEncoder(args: (string * Arg) list) =
             State.Record [
                 "n_features", State.Number(float network.Inputs)
                 "n_features_out", State.Number(float outputs)
-                "parameters", State.Vector(parameters.data<float32>().ToArray() |> Array.map float)
+                "parameters", State.Vector(weights |> Array.map float)
                 "steps", State.Number(float steps)
                 "history", State.Record(history |> List.map (fun (k, vs) -> k, State.Vector(Array.ofList vs)))
             ]
@@ -192,9 +213,12 @@ type KerasAutoEncoder(args: (string * Arg) list) =
             if values.Length <> Layout.size network then
                 raise (System.IO.InvalidDataException "KerasAutoEncoder: saved weights do not match the network shape")
 
-            Native.ensure ()
             weights <- values |> Array.map float32
-            parameters <- Tensors.ofArray weights
+
+            if not (isNull parameters) then
+                parameters.Dispose()
+                parameters <- null
+
             spec <- Some network
             steps <- int (State.number "steps" state)
 

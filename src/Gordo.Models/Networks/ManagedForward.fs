@@ -1,78 +1,60 @@
 namespace Gordo.Models.Networks
 
-open System
-open System.Numerics.Tensors
 open Gordo.Models
 
 /// Prediction of a feed-forward network in managed code over its flat float32 weights (same
 /// layout as `Layout`). Small requests are dominated by per-call overhead in libtorch, so
-/// prediction runs here; training runs on TorchSharp.
+/// prediction runs here, on feature-major buffers (see `DenseKernels`): the input is transposed
+/// once, each layer is `fanOut × fanIn` vectorised multiply-adds over all rows, and the output is
+/// transposed back.
 [<RequireQualifiedAccess>]
 module ManagedForward =
-    /// Applies a Keras activation in place (vectorised where TensorPrimitives has it).
-    let private activate (name: string) (values: float32[]) : unit =
-        let each (f: float32 -> float32) =
-            for k in 0 .. values.Length - 1 do
-                values.[k] <- f values.[k]
-
-        match name with
-        | "tanh" -> TensorPrimitives.Tanh(ReadOnlySpan values, Span values)
-        | "sigmoid" -> TensorPrimitives.Sigmoid(ReadOnlySpan values, Span values)
-        | "exponential" -> TensorPrimitives.Exp(ReadOnlySpan values, Span values)
-        | "relu" -> TensorPrimitives.Max(ReadOnlySpan values, 0.0f, Span values)
-        | "elu" -> each (fun v -> if v > 0.0f then v else MathF.Exp v - 1.0f)
-        | "selu" -> each (fun v -> 1.050701f * (if v > 0.0f then v else 1.6732632f * (MathF.Exp v - 1.0f)))
-        | "softplus" -> each (fun v -> MathF.Log(1.0f + MathF.Exp v))
-        | "softsign" -> each (fun v -> v / (1.0f + abs v))
-        | _ -> ()
-
     /// True when every layer can run here (softmax needs the whole row; it stays on TorchSharp).
     let supports (spec: NetworkSpec) : bool =
         spec.Layers
         |> List.forall (function
-            | Layer.Dense(_, "softmax", _) -> false
-            | _ -> true)
+            | Layer.Dense(_, activation, _) -> DenseKernels.supported activation
+            | Layer.Dropout _ -> true)
 
-    let private dense
-        (weights: float32[])
-        (offset: int)
-        (fanIn: int)
-        (fanOut: int)
-        (activation: string)
-        (input: float32[])
-        (rows: int)
-        =
-        let output = Array.zeroCreate (rows * fanOut)
-        let biasAt = offset + fanIn * fanOut
+    /// X (rows × inputs) as a feature-major float32 buffer.
+    let private transposeIn (x: Matrix) : float32[] =
+        let rows, cols = Matrix.rows x, Matrix.cols x
+        let h = Array.zeroCreate (rows * cols)
 
-        for r in 0 .. rows - 1 do
-            let inputs = ReadOnlySpan<float32>(input, r * fanIn, fanIn)
+        for i in 0 .. rows - 1 do
+            for j in 0 .. cols - 1 do
+                h.[j * rows + i] <- float32 x.[i, j]
 
-            for o in 0 .. fanOut - 1 do
-                let row = ReadOnlySpan<float32>(weights, offset + o * fanIn, fanIn)
-                output.[r * fanOut + o] <- weights.[biasAt + o] + TensorPrimitives.Dot(row, inputs)
+        h
 
-        activate activation output
-        output
+    /// A feature-major buffer (width × rows) as a float64 matrix.
+    let private transposeOut (h: float32[]) (rows: int) (width: int) : Matrix =
+        let result = Array2D.zeroCreate rows width
+
+        for j in 0 .. width - 1 do
+            let start = j * rows
+
+            for i in 0 .. rows - 1 do
+                result.[i, j] <- float h.[start + i]
+
+        result
 
     /// The network output for X (dropout is identity at prediction time).
     let run (spec: NetworkSpec) (weights: float32[]) (x: Matrix) : Matrix =
         let rows = Matrix.rows x
-        let mutable h = Array.zeroCreate (rows * spec.Inputs)
-
-        for i in 0 .. rows - 1 do
-            for j in 0 .. spec.Inputs - 1 do
-                h.[i * spec.Inputs + j] <- float32 x.[i, j]
-
+        let mutable h = transposeIn x
         let mutable offset = 0
         let mutable width = spec.Inputs
 
         for layer in spec.Layers do
             match layer with
             | Layer.Dense(units, activation, _) ->
-                h <- dense weights offset width units activation h rows
+                let z = Array.zeroCreate (units * rows)
+                DenseKernels.forward weights offset width units h z rows rows
+                DenseKernels.activate activation z 0 z.Length
+                h <- z
                 offset <- offset + width * units + units
                 width <- units
             | Layer.Dropout _ -> ()
 
-        Array2D.init rows width (fun i j -> float h.[i * width + j])
+        transposeOut h rows width

@@ -39,6 +39,16 @@ type FitOptions = {
 /// Per-epoch metric values, in Keras' key order (`loss`, `accuracy`, `val_loss`, ...).
 type History = (string * float list) list
 
+/// Running sums over one epoch's batches (loss weighted by batch rows, argmax hits).
+type Totals = {
+    /// Σ batch loss × batch rows.
+    mutable Loss: float
+    /// Rows whose output argmax equals the target argmax (`accuracy`).
+    mutable Correct: int64
+    /// Rows seen.
+    mutable Rows: int
+}
+
 /// The Keras training loop on a flat parameter buffer (see `Layout`).
 [<RequireQualifiedAccess>]
 module Training =
@@ -76,11 +86,6 @@ module Training =
                 m.Dispose()
                 v.Dispose()
 
-    type private Totals = {
-        mutable Loss: float
-        mutable Correct: int64
-        mutable Rows: int
-    }
 
     let private record
         (spec: NetworkSpec)
@@ -180,6 +185,104 @@ module Training =
         else
             current + abs stop.MinDelta < reference
 
+    type private StopState = {
+        mutable Best: float option
+        mutable Wait: int
+    }
+
+    /// Keras EarlyStopping after one epoch: updates best/wait, snapshots the best weights when
+    /// asked to restore them, and returns true when training must stop (weights restored).
+    let private shouldStop
+        (es: EarlyStopping)
+        (metrics: (string * float) list)
+        (epoch: int)
+        (state: StopState)
+        (snapshot: unit -> unit)
+        (restore: unit -> unit)
+        =
+        match metrics |> List.tryFind (fst >> (=) es.Monitor) with
+        | None -> false
+        | Some(_, current) ->
+            state.Wait <- state.Wait + 1
+
+            let maximise = es.Mode = "max" || (es.Mode = "auto" && es.Monitor.Contains "acc")
+
+            let reference =
+                state.Best |> Option.defaultValue (if maximise then -infinity else infinity)
+
+            if improved es current reference then
+                state.Best <- Some current
+
+                if es.RestoreBestWeights then
+                    snapshot ()
+
+                if es.Baseline.IsNone || improved es current es.Baseline.Value then
+                    state.Wait <- 0
+
+            let stop = state.Wait >= es.Patience && epoch > 0
+
+            if stop && es.RestoreBestWeights && state.Best.IsSome then
+                restore ()
+
+            stop
+
+    /// The Keras epoch loop shared by the TorchSharp and the managed trainer: runs `trainEpoch`
+    /// (and `validate` when rows are held out) per epoch, records the history in Keras' key
+    /// order and applies EarlyStopping (`snapshot`/`restore` keep and bring back the best weights).
+    let loop
+        (spec: NetworkSpec)
+        (options: FitOptions)
+        (hasValidation: bool)
+        (trainEpoch: unit -> Totals)
+        (validate: unit -> Totals)
+        (snapshot: unit -> unit)
+        (restore: unit -> unit)
+        : History =
+        let history = Collections.Generic.List<(string * float) list>()
+        let state = { Best = None; Wait = 0 }
+        let mutable epoch = 0
+        let mutable stop = false
+
+        while epoch < options.Epochs && not stop do
+            let trained = trainEpoch ()
+
+            let metrics =
+                epochMetrics spec "" trained
+                @ (if hasValidation then
+                       epochMetrics spec "val_" (validate ())
+                   else
+                       [])
+
+            history.Add metrics
+            Progress.report (TrainingSignal.Epoch(epoch + 1, options.Epochs, snd metrics.Head))
+            Progress.throwIfCancelled ()
+
+            match options.EarlyStopping with
+            | Some es -> stop <- shouldStop es metrics epoch state snapshot restore
+            | None -> ()
+
+            epoch <- epoch + 1
+
+        let keys =
+            if history.Count = 0 then
+                []
+            else
+                history.[0] |> List.map fst
+
+        keys
+        |> List.map (fun k -> k, history |> Seq.map (List.find (fst >> (=) k) >> snd) |> List.ofSeq)
+
+    /// Rows used for training (the rest are the validation split, Keras' last rows).
+    let trainingRows (options: FitOptions) (n: int) : int =
+        if options.ValidationSplit > 0.0 then
+            int (floor (float n * (1.0 - options.ValidationSplit)))
+        else
+            n
+
+    /// Gradient steps per epoch.
+    let stepsPerEpoch (options: FitOptions) (rows: int) : int =
+        (rows + options.BatchSize - 1) / options.BatchSize
+
     /// Trains `parameters` in place and returns the history (and the number of steps per epoch).
     let fit
         (spec: NetworkSpec)
@@ -189,83 +292,35 @@ module Training =
         (y: torch.Tensor)
         : History * int =
         let n = int x.shape.[0]
-        let split = int (floor (float n * (1.0 - options.ValidationSplit)))
-        let split = if options.ValidationSplit > 0.0 then split else n
+        let split = trainingRows options n
         use xTrain = x.narrow (0L, 0L, int64 split)
         use yTrain = y.narrow (0L, 0L, int64 split)
         use xVal = x.narrow (0L, int64 split, int64 (n - split))
         use yVal = y.narrow (0L, int64 split, int64 (n - split))
         use stepper = new Stepper(spec.Optimizer, parameters)
         let rng = NumpyRandom(uint32 options.Seed)
-        let history = Collections.Generic.List<(string * float) list>()
-        let mutable best = None
         let mutable bestWeights: torch.Tensor = null
-        let mutable wait = 0
-        let mutable epoch = 0
-        let mutable stop = false
 
-        while epoch < options.Epochs && not stop do
-            let trained = trainEpoch spec parameters stepper options rng xTrain yTrain
+        let snapshot () =
+            if not (isNull bestWeights) then
+                bestWeights.Dispose()
 
-            let metrics =
-                epochMetrics spec "" trained
-                @ (if n - split > 0 then
-                       epochMetrics spec "val_" (evaluate spec parameters options.BatchSize xVal yVal)
-                   else
-                       [])
+            bestWeights <- parameters.detach().clone ()
 
-            history.Add metrics
-            Progress.report (TrainingSignal.Epoch(epoch + 1, options.Epochs, snd metrics.Head))
-            Progress.throwIfCancelled ()
+        let restore () =
+            using (torch.no_grad ()) (fun _ -> parameters.copy_ bestWeights |> ignore)
 
-            match options.EarlyStopping with
-            | Some es ->
-                match metrics |> List.tryFind (fst >> (=) es.Monitor) with
-                | Some(_, current) ->
-                    wait <- wait + 1
-
-                    let reference =
-                        best
-                        |> Option.defaultValue (
-                            if es.Mode = "max" || (es.Mode = "auto" && es.Monitor.Contains "acc") then
-                                -infinity
-                            else
-                                infinity
-                        )
-
-                    if improved es current reference then
-                        best <- Some current
-
-                        if es.RestoreBestWeights then
-                            if not (isNull bestWeights) then
-                                bestWeights.Dispose()
-
-                            bestWeights <- parameters.detach().clone ()
-
-                        if es.Baseline.IsNone || improved es current es.Baseline.Value then
-                            wait <- 0
-
-                    if wait >= es.Patience && epoch > 0 then
-                        stop <- true
-
-                        if es.RestoreBestWeights && not (isNull bestWeights) then
-                            using (torch.no_grad ()) (fun _ -> parameters.copy_ bestWeights |> ignore)
-                | None -> ()
-            | None -> ()
-
-            epoch <- epoch + 1
+        let history =
+            loop
+                spec
+                options
+                (n - split > 0)
+                (fun () -> trainEpoch spec parameters stepper options rng xTrain yTrain)
+                (fun () -> evaluate spec parameters options.BatchSize xVal yVal)
+                snapshot
+                restore
 
         if not (isNull bestWeights) then
             bestWeights.Dispose()
 
-        let keys =
-            if history.Count = 0 then
-                []
-            else
-                history.[0] |> List.map fst
-
-        let steps = (split + options.BatchSize - 1) / options.BatchSize
-
-        keys
-        |> List.map (fun k -> k, history |> Seq.map (List.find (fst >> (=) k) >> snd) |> List.ofSeq),
-        steps
+        history, stepsPerEpoch options split

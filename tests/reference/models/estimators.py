@@ -3,16 +3,20 @@
 Run with Debian's python3-sklearn (1.2) and python3-pandas:
     /usr/bin/python3 tests/reference/models/estimators.py
 Writes estimators.json: the inputs (NaN as null), and per case the definition, which input and
-target it is fitted on, and the output.
+target it is fitted on, the column names when it is fitted on a DataFrame, the output and
+scikit-learn's `score(X, Ynoisy)` (regressors and pipelines ending in one; null where the final
+estimator has no such score); plus regression metrics on a fixed pair of matrices.
 """
 import json
 import os
 
 import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression
+from sklearn.metrics import explained_variance_score, r2_score
 from sklearn.model_selection import KFold, ShuffleSplit, TimeSeriesSplit
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -31,6 +35,7 @@ data[:, 5] = 3.25  # a constant column
 
 X = data[:, :5]
 Y = data[:, 3:5] * 2.0 + data[:, :1]
+Ynoisy = Y + 0.3 * rng.normal(size=Y.shape)  # the y that `score` is given
 Xnan = X.copy()
 Xnan[::7, 1] = np.nan
 Xnan[3::11, 2] = np.nan
@@ -49,15 +54,26 @@ def rows(m):
 
 
 
-def case(name, definition, model, x="X", y=None, method="transform", xmat=None):
+def score_of(model, xs):
+    """scikit-learn's `score(X, Y)` where the final estimator has one that is not PCA's
+    log-likelihood (regressors: r2, uniform average over outputs); None otherwise."""
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not hasattr(final, "score") or isinstance(final, (PCA, TruncatedSVD)):
+        return None
+    return float(model.score(xs, Ynoisy))
+
+
+def case(name, definition, model, x="X", y=None, method="transform", names=None):
     xs = {"X": X, "Xnan": Xnan, "data": data}[x]
+    if names is not None:
+        xs = pd.DataFrame(xs, columns=names)
     if y is None:
         model.fit(xs)
     else:
         model.fit(xs, Y)
     out = getattr(model, method)(xs)
     cases.append({"name": name, "definition": definition, "x": x, "y": y, "method": method,
-                  "output": rows(out)})
+                  "names": names, "output": rows(out), "score": score_of(model, xs)})
 
 
 P = "sklearn.preprocessing."
@@ -94,6 +110,22 @@ case("column-transformer",
 case("column-transformer-drop",
      {"sklearn.compose.ColumnTransformer": {"transformers": [["a", P + "RobustScaler", [4, 2]]]}},
      ColumnTransformer([("a", RobustScaler(), [4, 2])]))
+TAGS = ["Tag 1", "Tag 2", "Tag 3", "Tag 4", "Tag 5"]
+case("column-transformer-names",
+     {"sklearn.compose.ColumnTransformer": {
+         "transformers": [["a", P + "MinMaxScaler", ["Tag 2", "Tag 1"]], ["b", P + "StandardScaler", ["Tag 4"]]],
+         "remainder": "passthrough"}},
+     ColumnTransformer([("a", MinMaxScaler(), ["Tag 2", "Tag 1"]), ("b", StandardScaler(), ["Tag 4"])],
+                       remainder="passthrough"),
+     names=TAGS)
+case("column-transformer-names-in-pipeline",
+     {"sklearn.pipeline.Pipeline": [
+         {"sklearn.compose.ColumnTransformer": {
+             "transformers": [["a", P + "RobustScaler", ["Tag 5", "Tag 3"]], ["b", P + "MinMaxScaler", [0]]]}},
+         "sklearn.linear_model.LinearRegression"]},
+     Pipeline([("ct", ColumnTransformer([("a", RobustScaler(), ["Tag 5", "Tag 3"]), ("b", MinMaxScaler(), [0])])),
+               ("lr", LinearRegression())]),
+     y="Y", method="predict", names=TAGS)
 case("linear-regression", "sklearn.linear_model.LinearRegression", LinearRegression(), y="Y", method="predict")
 case("linear-regression-no-intercept", {"sklearn.linear_model.LinearRegression": {"fit_intercept": False}},
      LinearRegression(fit_intercept=False), y="Y", method="predict")
@@ -134,8 +166,18 @@ split("kfold-shuffle-big", {M + "KFold": {"n_splits": 3, "shuffle": True, "rando
 split("shuffle-split", {M + "ShuffleSplit": {"n_splits": 3, "test_size": 0.25, "random_state": 1}},
       ShuffleSplit(n_splits=3, test_size=0.25, random_state=1), 20)
 
+# Regression metrics on multi-output y with constant columns (force_finite: a perfectly predicted
+# constant column scores 1, an imperfectly predicted one 0), uniform average over outputs.
+noisy = Y + 0.1 * rng.normal(size=Y.shape)
+metric_true = np.column_stack([Y, np.full(n, 2.0), np.full(n, -1.0)])
+metric_pred = np.column_stack([noisy, np.full(n, 2.0), np.linspace(-1.5, -0.5, n)])
+metrics = {"y_true": rows(metric_true), "y_pred": rows(metric_pred),
+           "explained_variance_score": float(explained_variance_score(metric_true, metric_pred)),
+           "r2_score": float(r2_score(metric_true, metric_pred))}
+
 shuffled = shuffle(np.arange(37), random_state=0).tolist()
 
 with open(os.path.join(HERE, "estimators.json"), "w") as f:
-    inputs = {"data": rows(data), "X": rows(X), "Xnan": rows(Xnan), "Y": rows(Y)}
-    json.dump({"inputs": inputs, "cases": cases, "splits": splits, "shuffle_37_seed_0": shuffled}, f, indent=1)
+    inputs = {"data": rows(data), "X": rows(X), "Xnan": rows(Xnan), "Y": rows(Y), "Ynoisy": rows(Ynoisy)}
+    json.dump({"inputs": inputs, "cases": cases, "splits": splits, "shuffle_37_seed_0": shuffled,
+               "metrics": metrics}, f, indent=1)
