@@ -26,11 +26,13 @@ module ManagedForward =
         | "softsign" -> each (fun v -> v / (1.0f + abs v))
         | _ -> ()
 
-    /// True when every layer can run here (softmax needs the whole row; it stays on TorchSharp).
+    /// True when every layer can run here (softmax needs the whole row and LSTM layers a
+    /// sequence: they stay on TorchSharp).
     let supports (spec: NetworkSpec) : bool =
         spec.Layers
         |> List.forall (function
-            | Layer.Dense(_, "softmax", _) -> false
+            | Layer.Dense(_, "softmax", _)
+            | Layer.Lstm _ -> false
             | _ -> true)
 
     let private dense
@@ -74,5 +76,6 @@ module ManagedForward =
                 offset <- offset + width * units + units
                 width <- units
             | Layer.Dropout _ -> ()
+            | Layer.Lstm _ -> invalidOp "ManagedForward.run: LSTM layers run on TorchSharp (check `supports` first)"
 
         Array2D.init rows width (fun i j -> float h.[i * width + j])

@@ -180,8 +180,10 @@ module Training =
         else
             current + abs stop.MinDelta < reference
 
-    /// Trains `parameters` in place and returns the history (and the number of steps per epoch).
-    let fit
+    /// Trains `parameters` in place with an existing optimizer state (Keras keeps a compiled
+    /// model's optimizer state across `fit` calls) and returns the history and steps per epoch.
+    let private fitWith
+        (stepper: Stepper)
         (spec: NetworkSpec)
         (parameters: torch.Tensor)
         (options: FitOptions)
@@ -195,7 +197,6 @@ module Training =
         use yTrain = y.narrow (0L, 0L, int64 split)
         use xVal = x.narrow (0L, int64 split, int64 (n - split))
         use yVal = y.narrow (0L, int64 split, int64 (n - split))
-        use stepper = new Stepper(spec.Optimizer, parameters)
         let rng = NumpyRandom(uint32 options.Seed)
         let history = Collections.Generic.List<(string * float) list>()
         let mutable best = None
@@ -267,3 +268,39 @@ module Training =
         keys
         |> List.map (fun k -> k, history |> Seq.map (List.find (fst >> (=) k) >> snd) |> List.ofSeq),
         steps
+
+    /// Trains `parameters` in place and returns the history (and the number of steps per epoch).
+    let fit
+        (spec: NetworkSpec)
+        (parameters: torch.Tensor)
+        (options: FitOptions)
+        (x: torch.Tensor)
+        (y: torch.Tensor)
+        : History * int =
+        use stepper = new Stepper(spec.Optimizer, parameters)
+        fitWith stepper spec parameters options x y
+
+    /// Gordo's LSTM training: Keras builds the model with one priming fit on the first sample
+    /// (1 epoch, batch 1), then fits every sample with `options`; the optimizer state carries over.
+    let fitPrimed
+        (spec: NetworkSpec)
+        (parameters: torch.Tensor)
+        (options: FitOptions)
+        (x: torch.Tensor)
+        (y: torch.Tensor)
+        : History * int =
+        use stepper = new Stepper(spec.Optimizer, parameters)
+
+        let priming = {
+            options with
+                Epochs = 1
+                BatchSize = 1
+                ValidationSplit = 0.0
+                Shuffle = false
+                EarlyStopping = None
+        }
+
+        use first = x.narrow (0L, 0L, 1L)
+        use firstTarget = y.narrow (0L, 0L, 1L)
+        fitWith stepper spec parameters priming first firstTarget |> ignore
+        fitWith stepper spec parameters options x y

@@ -19,7 +19,7 @@ let tests =
             let x = Reference.matrix (reference.Value.GetProperty "X")
 
             let spec =
-                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
+                Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
 
             let parameters =
                 (Tensors.ofArray (vector "initial" |> Array.map float32)).requires_grad_ ()
