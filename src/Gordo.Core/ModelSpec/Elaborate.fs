@@ -24,6 +24,9 @@ module Elaborate =
 
     let private rawModel = "gordo.machine.model.models.KerasRawModelRegressor"
 
+    let private valueOf (entries: Entry list) (key: string) : Node option =
+        entries |> List.tryFind (fun e -> e.Key = key) |> Option.map _.Value
+
     let private isNullNode (node: Node) =
         match node.Value with
         | NodeValue.Scalar(text, style) -> Scalar.resolve text style = Scalar.Null
@@ -159,10 +162,7 @@ module Elaborate =
 
         match node.Value with
         | NodeValue.Mapping entries ->
-            let find key =
-                entries |> List.tryFind (fun e -> e.Key = key) |> Option.map _.Value
-
-            match find "spec", find "compile" with
+            match valueOf entries "spec", valueOf entries "compile" with
             | Some spec, Some compile -> rawSpec spec @ rawCompile compile
             | _ ->
                 let keys = entries |> List.map _.Key |> String.concat ", "
@@ -199,16 +199,13 @@ module Elaborate =
 
         match node.Value with
         | NodeValue.Mapping entries ->
-            let find key =
-                entries |> List.tryFind (fun e -> e.Key = key) |> Option.map _.Value
-
             let loss =
-                match find "loss" |> Option.map _.Value with
+                match valueOf entries "loss" |> Option.map _.Value with
                 | Some(NodeValue.Scalar(("mse" | "mean_squared_error" | "mae" | "mean_absolute_error"), _)) -> []
                 | _ -> problem "needs 'loss: mse' or 'loss: mae' (the losses the .NET trainer implements)"
 
             let optimizer =
-                match find "optimizer" with
+                match valueOf entries "optimizer" with
                 | Some o ->
                     match o.Value with
                     | NodeValue.Mapping [ entry ] when isClassLike entry.Key -> snd (step o)

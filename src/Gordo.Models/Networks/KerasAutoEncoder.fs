@@ -22,17 +22,4 @@ type KerasAutoEncoder(args: (string * Arg) list) =
         use yt = Tensors.ofMatrix y
         Training.fit network parameters (KerasFit.options classPath args this.Seed) xt yt
 
-    override this.Predict x =
-        let network = this.Fitted x
-
-        if ManagedForward.supports network then
-            ManagedForward.run network this.Weights x
-        else
-            this.PredictWithTorch x
-
-    /// Prediction through TorchSharp (the training forward pass).
-    member this.PredictWithTorch(x: Matrix) : Matrix =
-        use xt = Tensors.ofMatrix x
-        this.RunTorch xt
-
     override _.Recreate args = KerasAutoEncoder args

@@ -137,6 +137,21 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
         let output, _ = Forward.run spec.Value parameters false input
         Tensors.toMatrix output
 
+    /// The network output for X: in managed code where every layer can run there, else through
+    /// TorchSharp (the LSTM wrappers override this to cut X into windows first).
+    override this.Predict x =
+        let network = this.Fitted x
+
+        if ManagedForward.supports network then
+            ManagedForward.run network weights x
+        else
+            this.PredictWithTorch x
+
+    /// Prediction of a 2-D X through TorchSharp (the training forward pass).
+    member this.PredictWithTorch(x: Matrix) : Matrix =
+        use xt = Tensors.ofMatrix x
+        this.RunTorch xt
+
     override this.Transform x = this.Predict x
 
     override _.Metadata() =

@@ -174,13 +174,4 @@ type KerasRawModelRegressor(args: (string * Arg) list) =
         use yt = Tensors.ofMatrix y
         Training.fit network parameters (KerasFit.options classPath args this.Seed) xt yt
 
-    override this.Predict x =
-        let network = this.Fitted x
-
-        if ManagedForward.supports network then
-            ManagedForward.run network this.Weights x
-        else
-            use xt = Tensors.ofMatrix x
-            this.RunTorch xt
-
     override _.Recreate args = KerasRawModelRegressor args
