@@ -51,6 +51,12 @@ module Suite =
 
         let text (f: float) = f.ToString CultureInfo.InvariantCulture
         printfn "%s %s %d %d %d" (text ms) (text cpu) (Measure.peakWorkingSet ()) errors machines
+
+        eprintfn
+            "jit: %.0f ms, %d methods"
+            (System.Runtime.JitInfo.GetCompilationTime(false).TotalMilliseconds)
+            (System.Runtime.JitInfo.GetCompiledMethodCount false)
+
         if errors = 0 then 0 else 1
 
     /// Compiles in this process after a warm-up: the sample and the bytes allocated by one compile.

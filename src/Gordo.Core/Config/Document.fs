@@ -52,9 +52,11 @@ module Document =
         }
 
     /// Parses a section given as a YAML string (`dataset: |`) with positions in the outer file.
-    let private section (file: string) (lines: string[]) (node: Node) : Node * Diagnostic list =
+    let private section (file: string) (lines: Lazy<string[]>) (node: Node) : Node * Diagnostic list =
         match node.Value with
         | NodeValue.Scalar(text, ScalarStyle.Quoted) ->
+            let lines = lines.Value
+
             let isBlock =
                 node.Position.Line > 0
                 && node.Position.Line <= lines.Length
@@ -75,14 +77,14 @@ module Document =
             | Error diagnostic -> node, [ { diagnostic with Path = node.Path } ]
         | _ -> node, []
 
-    let private sections (file: string) (lines: string[]) (mapping: Node) (keys: string list) =
+    let private sections (file: string) (lines: Lazy<string[]>) (mapping: Node) (keys: string list) =
         let parsed =
             keys
             |> List.choose (fun key -> Node.tryGet key mapping |> Option.map (fun n -> key, section file lines n))
 
         parsed |> List.map (fun (k, (n, _)) -> k, n) |> Map.ofList, parsed |> List.collect (snd >> snd)
 
-    let private machine (file: string) (lines: string[]) (index: int) (node: Node) =
+    let private machine (file: string) (lines: Lazy<string[]>) (index: int) (node: Node) =
         match node.Value with
         | NodeValue.Mapping _ ->
             let found, diagnostics = sections file lines node sectionKeys
@@ -101,7 +103,7 @@ module Document =
                 Problem.at node (Problem.WrongType("a machine mapping with 'name'", Node.describe node))
             ]
 
-    let private machines (file: string) (lines: string[]) (root: Node) =
+    let private machines (file: string) (lines: Lazy<string[]>) (root: Node) =
         match Node.tryGet "machines" root with
         | None -> [], [ Problem.at root (Problem.MissingKey "machines") ]
         | Some({ Value = NodeValue.Sequence items }) ->
@@ -127,7 +129,7 @@ module Document =
                 Problem.at config (Problem.WrongType("a mapping with 'machines'", Node.describe config))
             ]
 
-    let private globals (file: string) (lines: string[]) (config: Node) =
+    let private globals (file: string) (lines: Lazy<string[]>) (config: Node) =
         match Node.tryGet "globals" config with
         | None -> Map.empty, []
         | Some({ Value = NodeValue.Mapping _ } as node) ->
@@ -138,7 +140,7 @@ module Document =
 
     /// Splits a parsed document into globals and machines (block-string sections parsed).
     let ofNode (file: string) (text: string) (root: Node) : Result<RawProject, Diagnostic list> * Diagnostic list =
-        let lines = text.Split('\n') |> Array.map (fun l -> l.TrimEnd '\r')
+        let lines = lazy (text.Split('\n') |> Array.map (fun l -> l.TrimEnd '\r'))
 
         match configRoot root with
         | Error diagnostics -> Error diagnostics, []

@@ -128,7 +128,6 @@ module Parse =
     and private parseMapping (state: State) (path: string) (depth: int) (start: MappingStart) =
         enter state start.Start path depth
         let entries = List<Entry>()
-        let seen = Dictionary<string, int>()
         let mutable size = 1
 
         while not (state.Parser.Current :? MappingEnd) do
@@ -141,17 +140,16 @@ module Parse =
                 let value, valueSize = parseNode state (Node.childPath path key.Value) (depth + 1)
                 size <- size + valueSize
 
-                match seen.TryGetValue key.Value with
-                | true, line ->
-                    stop state key.Start (Node.childPath path key.Value) (Problem.DuplicateKey(key.Value, line))
-                | _ ->
-                    seen.[key.Value] <- keyPosition.Line
-
+                match entries.FindIndex(fun e -> e.Key = key.Value) with
+                | -1 ->
                     entries.Add {
                         Key = key.Value
                         KeyPosition = keyPosition
                         Value = value
                     }
+                | seen ->
+                    let line = entries.[seen].KeyPosition.Line
+                    stop state key.Start (Node.childPath path key.Value) (Problem.DuplicateKey(key.Value, line))
             | other -> stop state other.Start path Problem.ComplexKey
 
         state.Parser.MoveNext() |> ignore
@@ -168,6 +166,12 @@ module Parse =
 
     /// YAML merge keys (`<<: *base`): the merged mapping's entries fill keys not written here.
     and private mergeKeys (entries: List<Entry>) : Entry list =
+        if entries.Exists(fun e -> e.Key = "<<") then
+            withMergedKeys entries
+        else
+            List.ofSeq entries
+
+    and private withMergedKeys (entries: List<Entry>) : Entry list =
         let own = entries |> Seq.filter (fun e -> e.Key <> "<<") |> List.ofSeq
 
         let merged =

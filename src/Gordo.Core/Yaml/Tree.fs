@@ -45,11 +45,13 @@ and Entry = {
 module Node =
     /// The path of a mapping entry below `parent`.
     let childPath (parent: string) (key: string) : string =
+        let mutable simple = key <> ""
+
+        for c in key do
+            simple <- simple && (System.Char.IsLetterOrDigit c || c = '_' || c = '-')
+
         let key =
-            if
-                key <> ""
-                && key |> Seq.forall (fun c -> System.Char.IsLetterOrDigit c || c = '_' || c = '-')
-            then
+            if simple then
                 key
             else
                 sprintf "\"%s\"" (key.Replace("\"", "\\\""))
