@@ -238,7 +238,8 @@ module Frame =
 
     /// True when two indexes hold the same timestamps.
     let private sameIndex (a: int64[]) (b: int64[]) =
-        obj.ReferenceEquals(a, b) || System.MemoryExtensions.SequenceEqual(System.ReadOnlySpan a, System.ReadOnlySpan b)
+        obj.ReferenceEquals(a, b)
+        || System.MemoryExtensions.SequenceEqual(System.ReadOnlySpan a, System.ReadOnlySpan b)
 
     /// `f` indexed by `index` when both hold the same timestamps, so that frames on one grid
     /// share one index array (frames are never written to after they are built).
