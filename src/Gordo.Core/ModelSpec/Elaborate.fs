@@ -22,6 +22,11 @@ module Elaborate =
             && (let last = text.Substring(text.LastIndexOf '.' + 1)
                 last <> "" && System.Char.IsUpper last.[0]))
 
+    let private rawModel = "gordo.machine.model.models.KerasRawModelRegressor"
+
+    let private valueOf (entries: Entry list) (key: string) : Node option =
+        entries |> List.tryFind (fun e -> e.Key = key) |> Option.map _.Value
+
     let private isNullNode (node: Node) =
         match node.Value with
         | NodeValue.Scalar(text, style) -> Scalar.resolve text style = Scalar.Null
@@ -139,7 +144,76 @@ module Elaborate =
         let typeProblems =
             spec |> Option.map (checkType classPath e.Value value) |> Option.defaultValue []
 
-        (e.Key, value), unknown @ diagnostics @ typeProblems
+        let rawProblems =
+            if classPath = rawModel && e.Key = "kind" then
+                rawKind e.Value
+            else
+                []
+
+        (e.Key, value), unknown @ diagnostics @ typeProblems @ rawProblems
+
+    /// The `kind` of a `KerasRawModelRegressor` stays plain data (Gordo reads it at fit), but its
+    /// `spec` Sequential and `compile.optimizer` are checked like any definition, and the keys
+    /// Gordo requires must be there.
+    and private rawKind (node: Node) : Diagnostic list =
+        let problem message = [
+            Problem.at node (Problem.InvalidModelParameterValue(rawModel, "kind", message))
+        ]
+
+        match node.Value with
+        | NodeValue.Mapping entries ->
+            match valueOf entries "spec", valueOf entries "compile" with
+            | Some spec, Some compile -> rawSpec spec @ rawCompile compile
+            | _ ->
+                let keys = entries |> List.map _.Key |> String.concat ", "
+
+                problem (
+                    $"Expected spec to have keys: ('spec', 'compile'), but found [%s{keys}]; add "
+                    + "'spec: {tensorflow.keras.models.Sequential: {layers: [...]}}' and 'compile: {loss: mse, optimizer: adam}'"
+                )
+        | _ -> []
+
+    and private rawSpec (node: Node) : Diagnostic list =
+        let spec, diagnostics = step node
+
+        if
+            diagnostics.IsEmpty
+            && ModelSpec.classPath spec <> "tensorflow.keras.models.Sequential"
+        then
+            [
+                Problem.at
+                    node
+                    (Problem.InvalidModelParameterValue(
+                        rawModel,
+                        "kind.spec",
+                        "must be a tensorflow.keras.models.Sequential with 'layers' (Dense, LSTM, Dropout)"
+                    ))
+            ]
+        else
+            diagnostics
+
+    and private rawCompile (node: Node) : Diagnostic list =
+        let problem message = [
+            Problem.at node (Problem.InvalidModelParameterValue(rawModel, "kind.compile", message))
+        ]
+
+        match node.Value with
+        | NodeValue.Mapping entries ->
+            let loss =
+                match valueOf entries "loss" |> Option.map _.Value with
+                | Some(NodeValue.Scalar(("mse" | "mean_squared_error" | "mae" | "mean_absolute_error"), _)) -> []
+                | _ -> problem "needs 'loss: mse' or 'loss: mae' (the losses the .NET trainer implements)"
+
+            let optimizer =
+                match valueOf entries "optimizer" with
+                | Some o ->
+                    match o.Value with
+                    | NodeValue.Mapping [ entry ] when isClassLike entry.Key -> snd (step o)
+                    | _ -> []
+                | None -> problem "needs an 'optimizer' (adam or sgd; Keras' default rmsprop is not supported)"
+
+            loss @ optimizer
+        | _ -> problem "must be a mapping of compile arguments (loss, optimizer, metrics)"
 
     and private checkType (classPath: string) (node: Node) (value: Parameter) (spec: ParameterSpec) =
         match value with

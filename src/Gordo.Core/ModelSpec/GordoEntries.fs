@@ -44,23 +44,38 @@ module internal GordoEntries =
 
     let private lstmKinds = [ "lstm_model"; "lstm_symmetric"; "lstm_hourglass" ]
 
-    let private network path kinds extra =
-        entry
-            ClassKind.Network
-            ("gordo.machine.model.models." + path)
-            []
-            ((req "kind" (T.Either(T.OneOf kinds, T.String)) :: extra)
-             @ fitParameters
-             @ factoryParameters)
+    let private wrapper path (parameters: ParameterSpec list) =
+        entry ClassKind.Network ("gordo.machine.model.models." + path) [] parameters
         |> legacy [ "gordo_components.model.models." + path ]
         |> openParameters
 
+    let private network path kinds extra =
+        wrapper
+            path
+            ((req "kind" (T.Either(T.OneOf kinds, T.String)) :: extra)
+             @ fitParameters
+             @ factoryParameters)
+
+    /// The LSTM wrappers' own constructor arguments (they replace `fit`'s nullable batch size).
+    let private windowParameters = [ p "lookback_window" T.Int (int 1); p "batch_size" T.Int (int 32) ]
+
+    let private lstm path =
+        let fit =
+            fitParameters
+            |> List.filter (fun q -> q.Name <> "batch_size")
+            |> List.append [ p "steps_per_epoch" (nullable T.Int) nul ]
+
+        wrapper
+            path
+            ((req "kind" (T.Either(T.OneOf lstmKinds, T.String)) :: windowParameters)
+             @ fit
+             @ factoryParameters)
+
     let private networks = [
         network "KerasAutoEncoder" feedForwardKinds []
-        network "KerasLSTMAutoEncoder" lstmKinds [ p "lookback_window" T.Int (int 1) ]
-        network "KerasLSTMForecast" lstmKinds [ p "lookback_window" T.Int (int 1) ]
-        entry ClassKind.Network "gordo.machine.model.models.KerasRawModelRegressor" [] [ req "kind" T.Mapping ]
-        |> legacy [ "gordo_components.model.models.KerasRawModelRegressor" ]
+        lstm "KerasLSTMAutoEncoder"
+        lstm "KerasLSTMForecast"
+        wrapper "KerasRawModelRegressor" (req "kind" T.Mapping :: fitParameters)
     ]
 
     let private defaultBase =

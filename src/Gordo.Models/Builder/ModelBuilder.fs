@@ -64,7 +64,7 @@ module ModelBuilder =
     [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     let private seedNetwork (value: int) (model: Estimator) =
         match model with
-        | :? Networks.KerasAutoEncoder as k -> k.Seed <- value
+        | :? Networks.KerasNetwork as k -> k.Seed <- value
         | _ -> ()
 
     let rec private seed (value: int) (model: Estimator) =
@@ -145,10 +145,11 @@ module ModelBuilder =
         let x, y = Matrix.ofColumns data.X.Data, Matrix.ofColumns data.Y.Data
         let sw = Stopwatch.StartNew()
 
+        // model_offset (spec §4.2 step 6) is len(X) − len(predict(X)); every model declares it
+        // (LSTM wrappers: lookback_window − 1 + lookahead), so the training set is not predicted.
         attempt (fun () ->
             model.Fit(x, y)
-            let elapsed = seconds sw
-            elapsed, Matrix.rows x - Matrix.rows (model.Output x))
+            seconds sw, model.Offset)
 
     /// Removes what a failed atomic save may have left next to the target directory.
     let private cleanTemp (directory: string) =

@@ -46,6 +46,9 @@ module Definition =
         "sklearn.model_selection.KFold", (fun a -> KFold a)
         "sklearn.model_selection.ShuffleSplit", (fun a -> ShuffleSplit a)
         "gordo.machine.model.models.KerasAutoEncoder", (fun a -> Networks.KerasAutoEncoder a)
+        "gordo.machine.model.models.KerasLSTMAutoEncoder", (fun a -> Networks.KerasLSTMAutoEncoder a)
+        "gordo.machine.model.models.KerasLSTMForecast", (fun a -> Networks.KerasLSTMForecast a)
+        "gordo.machine.model.models.KerasRawModelRegressor", (fun a -> Networks.KerasRawModelRegressor a)
         "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector", (fun a -> Anomaly.DiffBasedAnomalyDetector a)
         "gordo.machine.model.anomaly.diff.DiffBasedKFCVAnomalyDetector",
         (fun a -> Anomaly.DiffBasedKFCVAnomalyDetector a)

@@ -25,7 +25,9 @@ module Factories =
     /// The Keras `tanh`-style activity regulariser factor Gordo uses (`10e-5`).
     let activityL1 = 1e-4
 
-    let private optimizerOf (classPath: string) (args: (string * Arg) list) =
+    /// The optimizer named by `optimizer` (a Keras class name, `{class: kwargs}` or a built
+    /// optimizer part) with `optimizer_kwargs` (Keras defaults otherwise).
+    let optimizerOf (classPath: string) (args: (string * Arg) list) =
         let kwargs =
             match Args.orDefault classPath "optimizer_kwargs" args with
             | Arg.Plain(Value.Map entries) -> entries |> List.map (fun (k, v) -> k, Arg.Plain v)
@@ -35,6 +37,8 @@ module Factories =
             match Args.orDefault classPath "optimizer" args with
             | Arg.Plain(Value.String s) -> s, kwargs
             | Arg.Model m -> m.ClassPath.Substring(m.ClassPath.LastIndexOf '.' + 1), m.Args
+            | Arg.Plain(Value.Map [ path, Value.Map settings ]) ->
+                path.Substring(path.LastIndexOf '.' + 1), settings |> List.map (fun (k, v) -> k, Arg.Plain v)
             | other -> raise (ModelDefinitionException($"optimizer: unsupported value %A{other}"))
 
         let number (keys: string list) fallback =
@@ -54,6 +58,20 @@ module Factories =
         | "sgd" -> Optimizer.Sgd(number [ "learning_rate"; "lr" ] 0.01, number [ "momentum" ] 0.0)
         | other -> raise (ModelDefinitionException($"optimizer '%s{other}' is not supported; use Adam or SGD"))
 
+    /// Accepts the losses the training loop implements (MSE and MAE, by Keras name).
+    let checkLoss (loss: string) : string =
+        match loss with
+        | "mse"
+        | "mean_squared_error"
+        | "mae"
+        | "mean_absolute_error" -> loss
+        | other ->
+            raise (
+                ModelDefinitionException(
+                    $"loss '%s{other}' is not supported; use mse (mean_squared_error) or mae (mean_absolute_error)"
+                )
+            )
+
     let private compileOf (classPath: string) (args: (string * Arg) list) (defaultMetrics: string list) =
         let kwargs =
             match Args.orDefault classPath "compile_kwargs" args with
@@ -62,7 +80,7 @@ module Factories =
 
         let loss =
             match kwargs |> List.tryFind (fst >> (=) "loss") with
-            | Some(_, Value.String s) -> s
+            | Some(_, Value.String s) -> checkLoss s
             | _ -> "mean_squared_error"
 
         let metrics =
@@ -84,8 +102,35 @@ module Factories =
                 )
             )
 
-    /// `feedforward_model` with explicit encoding/decoding layers.
-    let feedforwardModel classPath args features featuresOut (encDims, encFuncs) (decDims, decFuncs) : NetworkSpec =
+    /// The two factory families: `feedforward_*` (Dense layers, §2.4) and `lstm_*` (LSTM layers, §2.5).
+    [<RequireQualifiedAccess>]
+    type Family =
+        /// Dense encoding/decoding layers; L1 activity regulariser after the first; metric `accuracy`.
+        | FeedForward
+        /// LSTM layers (all return sequences but the last decoding one); loss `mse`, no metrics.
+        | Lstm
+
+    let private hidden (family: Family) (encoding: (int * string) list) (decoding: (int * string) list) =
+        match family with
+        | Family.FeedForward ->
+            (encoding
+             |> List.mapi (fun i (d, f) -> Layer.Dense(d, f, (if i = 0 then 0.0 else activityL1))))
+            @ (decoding |> List.map (fun (d, f) -> Layer.Dense(d, f, 0.0)))
+        | Family.Lstm ->
+            (encoding |> List.map (fun (d, f) -> Layer.Lstm(d, f, true)))
+            @ (decoding
+               |> List.mapi (fun i (d, f) -> Layer.Lstm(d, f, i <> decoding.Length - 1)))
+
+    /// `feedforward_model` / `lstm_model` with explicit encoding/decoding layers.
+    let model
+        (family: Family)
+        classPath
+        args
+        features
+        featuresOut
+        (encDims, encFuncs)
+        (decDims, decFuncs)
+        : NetworkSpec =
         checkLengths encDims encFuncs "encoding"
         checkLengths decDims decFuncs "decoding"
 
@@ -94,18 +139,16 @@ module Factories =
 
         List.iter Activation.check (outFunc :: encFuncs @ decFuncs)
 
-        let encoding =
-            List.zip encDims encFuncs
-            |> List.mapi (fun i (d, f) -> Layer.Dense(d, f, (if i = 0 then 0.0 else activityL1)))
-
-        let decoding =
-            List.zip decDims decFuncs |> List.map (fun (d, f) -> Layer.Dense(d, f, 0.0))
-
-        let loss, metrics = compileOf classPath args [ "accuracy" ]
+        let loss, metrics =
+            match family with
+            | Family.FeedForward -> compileOf classPath args [ "accuracy" ]
+            | Family.Lstm -> compileOf classPath args []
 
         {
             Inputs = features
-            Layers = encoding @ decoding @ [ Layer.Dense(featuresOut, outFunc, 0.0) ]
+            Layers =
+                hidden family (List.zip encDims encFuncs) (List.zip decDims decFuncs)
+                @ [ Layer.Dense(featuresOut, outFunc, 0.0) ]
             Loss = loss
             Optimizer = optimizerOf classPath args
             Metrics = metrics
@@ -117,8 +160,20 @@ module Factories =
     let private strings classPath name args =
         Args.strings name [ name, Args.orDefault classPath name args ]
 
-    /// Builds the network of a feed-forward `kind` for the given input/output widths.
-    let feedforward
+    /// The family of a factory `kind` (`feedforward_*` or `lstm_*`), if it is one.
+    let familyOf (kind: string) : Family option =
+        match kind with
+        | "feedforward_model"
+        | "feedforward_symmetric"
+        | "feedforward_hourglass" -> Some Family.FeedForward
+        | "lstm_model"
+        | "lstm_symmetric"
+        | "lstm_hourglass" -> Some Family.Lstm
+        | _ -> None
+
+    /// Builds the network of a factory `kind` (`<family>_model`, `_symmetric`, `_hourglass`) for
+    /// the given input/output widths.
+    let build
         (classPath: string)
         (kind: string)
         (args: (string * Arg) list)
@@ -126,24 +181,32 @@ module Factories =
         (featuresOut: int)
         : NetworkSpec =
         let get name = [ name, Args.orDefault classPath name args ]
+        let typeName = classPath.Substring(classPath.LastIndexOf '.' + 1)
+
+        let family =
+            match familyOf kind with
+            | Some f -> f
+            | None ->
+                raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: %s{typeName}!"))
 
         let symmetric (dims: int list) (funcs: string list) =
             if dims.IsEmpty then
                 raise (ModelDefinitionException "Parameter dims must have len > 0")
 
-            feedforwardModel classPath args features featuresOut (dims, funcs) (List.rev dims, List.rev funcs)
+            model family classPath args features featuresOut (dims, funcs) (List.rev dims, List.rev funcs)
 
-        match kind with
-        | "feedforward_model" ->
-            feedforwardModel
+        match kind.Substring(kind.IndexOf '_' + 1) with
+        | "model" ->
+            model
+                family
                 classPath
                 args
                 features
                 featuresOut
                 (ints classPath "encoding_dim" args, strings classPath "encoding_func" args)
                 (ints classPath "decoding_dim" args, strings classPath "decoding_func" args)
-        | "feedforward_symmetric" -> symmetric (ints classPath "dims" args) (strings classPath "funcs" args)
-        | "feedforward_hourglass" ->
+        | "symmetric" -> symmetric (ints classPath "dims" args) (strings classPath "funcs" args)
+        | _ ->
             let dims =
                 hourglassDims
                     (Args.float "compression_factor" (get "compression_factor"))
@@ -151,5 +214,3 @@ module Factories =
                     features
 
             symmetric dims (dims |> List.map (fun _ -> Args.string "func" (get "func")))
-        | other ->
-            raise (ModelDefinitionException($"kind: %s{other} is not an available model for type: KerasAutoEncoder!"))

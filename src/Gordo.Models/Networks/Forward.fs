@@ -3,11 +3,46 @@ namespace Gordo.Models.Networks
 open TorchSharp
 open Gordo.Models
 
-/// The forward pass of a feed-forward network over its flat parameter buffer.
+/// The forward pass of a network over its flat parameter buffer (see `Layout`).
 [<RequireQualifiedAccess>]
 module Forward =
-    /// Output of the network for `x` [batch × inputs] and the activity-regularisation loss
-    /// (Keras: factor · Σ|activation| / batch size, per regularised layer).
+    /// One Keras LSTM layer over `x` [batch × steps × in]: gates = x·Wᵢₕᵀ + h·Wₕₕᵀ + b split into
+    /// i, f, c, o; c' = σ(f)·c + σ(i)·act(c̃); h' = σ(o)·act(c'). Returns every step's h
+    /// [batch × steps × units] or the last one [batch × units].
+    let lstm
+        (parameters: torch.Tensor)
+        (offset: int64)
+        (fanIn: int64)
+        (units: int64)
+        (activation: string)
+        (returnSequences: bool)
+        (x: torch.Tensor)
+        : torch.Tensor =
+        let gates = 4L * units
+        let wIh = parameters.narrow(0L, offset, gates * fanIn).view (gates, fanIn)
+
+        let wHh =
+            parameters.narrow(0L, offset + gates * fanIn, gates * units).view (gates, units)
+
+        let bias = parameters.narrow (0L, offset + gates * (fanIn + units), gates)
+        let projected = torch.nn.functional.linear (x, wIh, bias)
+        let batch, steps = x.shape.[0], x.shape.[1]
+        let mutable h = torch.zeros (batch, units, dtype = x.dtype)
+        let mutable c = torch.zeros (batch, units, dtype = x.dtype)
+        let outputs = ResizeArray<torch.Tensor>()
+
+        for t in 0L .. steps - 1L do
+            let z = projected.select(1L, t).add (torch.nn.functional.linear (h, wHh))
+            let parts = z.chunk (4L, 1L)
+            c <- parts.[1].sigmoid().mul(c).add (parts.[0].sigmoid().mul (Activation.apply activation parts.[2]))
+            h <- parts.[3].sigmoid().mul (Activation.apply activation c)
+            outputs.Add h
+
+        if returnSequences then torch.stack (outputs, 1L) else h
+
+    /// Output of the network for `x` ([batch × inputs], or [batch × steps × inputs] for LSTM
+    /// networks) and the activity-regularisation loss (Keras: factor · Σ|activation| / batch
+    /// size, per regularised layer). A sequence output is reduced to its last step.
     let run
         (spec: NetworkSpec)
         (parameters: torch.Tensor)
@@ -39,8 +74,13 @@ module Forward =
                             | Some(r: torch.Tensor) -> r.add term
                             | None -> term
                         )
+            | Layer.Lstm(units, activation, sequences) ->
+                let input = if h.dim () = 2L then h.unsqueeze 1L else h
+                h <- lstm parameters offset width (int64 units) activation sequences input
+                offset <- offset + int64 (Layout.blockSize (int width, units, true))
+                width <- int64 units
             | Layer.Dropout rate ->
                 if training && rate > 0.0 then
                     h <- torch.nn.functional.dropout (h, rate, true)
 
-        h, regulariser
+        (if h.dim () = 3L then h.select (1L, -1L) else h), regulariser

@@ -9,12 +9,14 @@ open Gordo.Models
 /// transposed back.
 [<RequireQualifiedAccess>]
 module ManagedForward =
-    /// True when every layer can run here (softmax needs the whole row; it stays on TorchSharp).
+    /// True when every layer can run here (softmax needs the whole row and LSTM layers a
+    /// sequence: they stay on TorchSharp).
     let supports (spec: NetworkSpec) : bool =
         spec.Layers
         |> List.forall (function
             | Layer.Dense(_, activation, _) -> DenseKernels.supported activation
-            | Layer.Dropout _ -> true)
+            | Layer.Dropout _ -> true
+            | Layer.Lstm _ -> false)
 
     /// X (rows × inputs) as a feature-major float32 buffer.
     let private transposeIn (x: Matrix) : float32[] =
@@ -56,5 +58,6 @@ module ManagedForward =
                 offset <- offset + width * units + units
                 width <- units
             | Layer.Dropout _ -> ()
+            | Layer.Lstm _ -> invalidOp "ManagedForward.run: LSTM layers run on TorchSharp (check `supports` first)"
 
         transposeOut h rows width

@@ -17,7 +17,8 @@ module ManagedTraining =
         spec.Layers
         |> List.forall (function
             | Layer.Dense(_, activation, _) -> DenseKernels.supported activation
-            | Layer.Dropout _ -> false)
+            | Layer.Dropout _
+            | Layer.Lstm _ -> false)
         && (spec.Loss = "mse"
             || spec.Loss = "mean_squared_error"
             || spec.Loss = "mae"
@@ -29,7 +30,8 @@ module ManagedTraining =
             spec.Layers
             |> List.choose (function
                 | Layer.Dense(units, activation, l1) -> Some(units, activation, float32 l1)
-                | Layer.Dropout _ -> None)
+                | Layer.Dropout _
+                | Layer.Lstm _ -> None)
             |> Array.ofList
 
         let shapes = Layout.denseShapes spec |> Array.ofList

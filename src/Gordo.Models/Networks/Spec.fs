@@ -11,6 +11,9 @@ type Layer =
     | Dense of units: int * activation: string * activityL1: float
     /// Dropout(rate): identity at prediction time.
     | Dropout of rate: float
+    /// Keras LSTM(units, activation, return_sequences): gates i, f, c, o; recurrent activation
+    /// sigmoid. A 2-D input is read as sequences of one step.
+    | Lstm of units: int * activation: string * returnSequences: bool
 
 /// The optimizer of a compiled network (Keras semantics and defaults).
 [<RequireQualifiedAccess>]
@@ -20,7 +23,7 @@ type Optimizer =
     /// SGD(learning_rate, momentum).
     | Sgd of learningRate: float * momentum: float
 
-/// A compiled feed-forward network: input width, layers, loss, optimizer and metrics.
+/// A compiled network: input width, layers, loss, optimizer and metrics.
 type NetworkSpec = {
     /// Number of input features.
     Inputs: int
@@ -70,35 +73,75 @@ module Activation =
         use probe = torch.zeros (1L, 1L)
         apply name probe |> ignore
 
-/// Layout of a feed-forward network's parameters in one flat float32 buffer:
-/// for each Dense layer its weight [out × in] then its bias [out].
+/// Layout of a network's parameters in one flat float32 buffer: for each Dense layer its weight
+/// [out × in] then its bias [out]; for each LSTM layer its input weights [4u × in], recurrent
+/// weights [4u × u] and one bias [4u], gate blocks in Keras' (and PyTorch's) order i, f, c, o.
 [<RequireQualifiedAccess>]
 module Layout =
-    /// (input width, output width) of each Dense layer.
-    let denseShapes (spec: NetworkSpec) : (int * int) list =
+    /// (input width, units, is LSTM) of each parameterised layer.
+    let blocks (spec: NetworkSpec) : (int * int * bool) list =
         let folder (width, acc) layer =
             match layer with
-            | Layer.Dense(units, _, _) -> units, (width, units) :: acc
+            | Layer.Dense(units, _, _) -> units, (width, units, false) :: acc
+            | Layer.Lstm(units, _, _) -> units, (width, units, true) :: acc
             | Layer.Dropout _ -> width, acc
 
         spec.Layers |> List.fold folder (spec.Inputs, []) |> snd |> List.rev
 
-    /// Total parameter count.
-    let size (spec: NetworkSpec) : int =
-        denseShapes spec |> List.sumBy (fun (i, o) -> i * o + o)
+    /// (input width, output width) of each Dense layer (the layout of a Dense-only network).
+    let denseShapes (spec: NetworkSpec) : (int * int) list =
+        blocks spec
+        |> List.filter (fun (_, _, lstm) -> not lstm)
+        |> List.map (fun (fanIn, units, _) -> fanIn, units)
 
-    /// Keras' Glorot-uniform kernels and zero biases, from a seeded generator.
-    let glorotUniform (spec: NetworkSpec) (seed: int) : float32[] =
+    /// Parameter count of one block.
+    let blockSize (fanIn: int, units: int, lstm: bool) : int =
+        if lstm then
+            4 * units * (fanIn + units + 1)
+        else
+            fanIn * units + units
+
+    /// Total parameter count.
+    let size (spec: NetworkSpec) : int = blocks spec |> List.sumBy blockSize
+
+    let private uniform (rng: Random) (buffer: float32[]) (offset: int) (count: int) (limit: float) =
+        for k in 0 .. count - 1 do
+            buffer.[offset + k] <- float32 ((rng.NextDouble() * 2.0 - 1.0) * limit)
+
+    /// Keras' `Orthogonal` initializer for a [units × 4·units] recurrent kernel, written
+    /// transposed ([4u × u], orthonormal columns): QR of a standard normal matrix, signs fixed by
+    /// the diagonal of R.
+    let private orthogonal (rng: Random) (buffer: float32[]) (offset: int) (units: int) =
+        let normal () =
+            let u1 = 1.0 - rng.NextDouble()
+            sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * rng.NextDouble())
+
+        let a =
+            MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(4 * units, units, (fun _ _ -> normal ()))
+
+        let qr = a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin)
+
+        for i in 0 .. 4 * units - 1 do
+            for j in 0 .. units - 1 do
+                let sign = if qr.R.[j, j] < 0.0 then -1.0 else 1.0
+                buffer.[offset + i * units + j] <- float32 (qr.Q.[i, j] * sign)
+
+    /// Keras' default initialisation from a seeded generator: Glorot-uniform kernels, zero biases;
+    /// LSTM recurrent kernels orthogonal and forget-gate biases 1 (`unit_forget_bias`).
+    let initialize (spec: NetworkSpec) (seed: int) : float32[] =
         let rng = Random(seed)
         let buffer = Array.zeroCreate (size spec)
         let mutable offset = 0
 
-        for fanIn, fanOut in denseShapes spec do
-            let limit = sqrt (6.0 / float (fanIn + fanOut))
+        for fanIn, units, lstm in blocks spec do
+            if lstm then
+                uniform rng buffer offset (4 * units * fanIn) (sqrt (6.0 / float (fanIn + 4 * units)))
+                orthogonal rng buffer (offset + 4 * units * fanIn) units
+                let bias = offset + 4 * units * (fanIn + units)
+                Array.fill buffer (bias + units) units 1.0f
+            else
+                uniform rng buffer offset (fanIn * units) (sqrt (6.0 / float (fanIn + units)))
 
-            for k in 0 .. fanIn * fanOut - 1 do
-                buffer.[offset + k] <- float32 ((rng.NextDouble() * 2.0 - 1.0) * limit)
-
-            offset <- offset + fanIn * fanOut + fanOut
+            offset <- offset + blockSize (fanIn, units, lstm)
 
         buffer

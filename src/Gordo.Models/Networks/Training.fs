@@ -283,8 +283,10 @@ module Training =
     let stepsPerEpoch (options: FitOptions) (rows: int) : int =
         (rows + options.BatchSize - 1) / options.BatchSize
 
-    /// Trains `parameters` in place and returns the history (and the number of steps per epoch).
-    let fit
+    /// Trains `parameters` in place with an existing optimizer state (Keras keeps a compiled
+    /// model's optimizer state across `fit` calls) and returns the history and steps per epoch.
+    let private fitWith
+        (stepper: Stepper)
         (spec: NetworkSpec)
         (parameters: torch.Tensor)
         (options: FitOptions)
@@ -297,7 +299,6 @@ module Training =
         use yTrain = y.narrow (0L, 0L, int64 split)
         use xVal = x.narrow (0L, int64 split, int64 (n - split))
         use yVal = y.narrow (0L, int64 split, int64 (n - split))
-        use stepper = new Stepper(spec.Optimizer, parameters)
         let rng = NumpyRandom(uint32 options.Seed)
         let mutable bestWeights: torch.Tensor = null
 
@@ -324,3 +325,39 @@ module Training =
             bestWeights.Dispose()
 
         history, stepsPerEpoch options split
+
+    /// Trains `parameters` in place and returns the history (and the number of steps per epoch).
+    let fit
+        (spec: NetworkSpec)
+        (parameters: torch.Tensor)
+        (options: FitOptions)
+        (x: torch.Tensor)
+        (y: torch.Tensor)
+        : History * int =
+        use stepper = new Stepper(spec.Optimizer, parameters)
+        fitWith stepper spec parameters options x y
+
+    /// Gordo's LSTM training: Keras builds the model with one priming fit on the first sample
+    /// (1 epoch, batch 1), then fits every sample with `options`; the optimizer state carries over.
+    let fitPrimed
+        (spec: NetworkSpec)
+        (parameters: torch.Tensor)
+        (options: FitOptions)
+        (x: torch.Tensor)
+        (y: torch.Tensor)
+        : History * int =
+        use stepper = new Stepper(spec.Optimizer, parameters)
+
+        let priming = {
+            options with
+                Epochs = 1
+                BatchSize = 1
+                ValidationSplit = 0.0
+                Shuffle = false
+                EarlyStopping = None
+        }
+
+        use first = x.narrow (0L, 0L, 1L)
+        use firstTarget = y.narrow (0L, 0L, 1L)
+        fitWith stepper spec parameters priming first firstTarget |> ignore
+        fitWith stepper spec parameters options x y

@@ -195,6 +195,30 @@ let tests =
             Expect.isSome (meta |> Option.bind (Value.tryGet "history")) "Keras history in model_meta"
             Expect.equal (scores b).Count 20 "4 metrics x (4 tags + aggregate)"
         }
+        test "LSTM forecast detector: model_offset, scores on the trimmed truth, aligned thresholds" {
+            let model =
+                """
+      gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+        base_estimator:
+          sklearn.pipeline.Pipeline:
+            steps:
+              - sklearn.preprocessing.MinMaxScaler
+              - gordo.machine.model.models.KerasLSTMForecast:
+                  kind: lstm_hourglass
+                  lookback_window: 6"""
+
+            let b = build model "" None |> ok
+
+            let offset =
+                path [ "metadata"; "build_metadata"; "model"; "model_offset" ] b.Metadata
+
+            Expect.equal (number offset) 6.0 "lookback_window rows have no prediction"
+            Expect.equal (scores b).Count 20 "4 metrics x (4 tags + aggregate)"
+            let detector = b.Model :?> DiffBasedAnomalyDetector
+            Expect.all detector.Thresholds.Value.Feature (fun v -> v > 0.0) "feature thresholds"
+            let meta = path [ "metadata"; "build_metadata"; "model"; "model_meta" ] b.Metadata
+            Expect.equal (meta |> Option.bind (Value.tryGet "forecast_steps")) (Some(Value.Int 1L)) "forecast_steps"
+        }
         test "cross_val_only writes nothing and has no creation date" {
             let out = tempDir "builder-cvonly"
 

@@ -37,7 +37,7 @@ let tests =
             let x = Reference.matrix (reference.Value.GetProperty "X")
 
             let spec =
-                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
+                Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
 
             Expect.isTrue (ManagedTraining.supports spec) "the hourglass trains in managed code"
             let weights = vector "initial" |> Array.map float32
@@ -58,7 +58,7 @@ let tests =
             let x = Reference.matrix (reference.Value.GetProperty "X")
 
             let spec =
-                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
+                Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 6 6
 
             let parameters =
                 (Tensors.ofArray (vector "initial" |> Array.map float32)).requires_grad_ ()

@@ -37,12 +37,12 @@ let tests =
         ]
         test "hourglass layer list for n=10 and n=5, with activations and regularisers" {
             let spec10 =
-                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 10 10
+                Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 10 10
 
             Expect.equal (layerSizes spec10) [ 8; 7; 5; 5; 7; 8; 10 ] "n=10"
 
             let spec5 =
-                Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 5 5
+                Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 5 5
 
             Expect.equal (layerSizes spec5) [ 4; 4; 3; 3; 4; 4; 5 ] "n=5"
 
@@ -68,7 +68,7 @@ let tests =
         test "mismatched encoding_dim/encoding_func is an error" {
             Expect.throwsT<ModelDefinitionException>
                 (fun () ->
-                    Factories.feedforward
+                    Factories.build
                         "gordo.machine.model.models.KerasAutoEncoder"
                         "feedforward_model"
                         [ "encoding_dim", Arg.Plain(Value.List [ Value.Int 3L ]) ]

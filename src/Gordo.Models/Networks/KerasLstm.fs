@@ -1,0 +1,127 @@
+namespace Gordo.Models.Networks
+
+open TorchSharp
+open Gordo.Core
+open Gordo.Models
+
+/// Sliding windows over rows, as Gordo's `create_keras_timeseriesgenerator`: window k holds rows
+/// k .. k+lookback−1 and its target is row k+lookback−1+lookahead.
+[<RequireQualifiedAccess>]
+module Windows =
+    /// Number of windows over `rows` rows.
+    let count (rows: int) (lookback: int) (lookahead: int) : int = rows - lookback + 1 - lookahead
+
+    /// The windows of X [rows × features] as [count × lookback × features] (a view of X).
+    let inputs (x: torch.Tensor) (lookback: int) (lookahead: int) : torch.Tensor =
+        let n = count (int x.shape.[0]) lookback lookahead
+        x.unfold(0L, int64 lookback, 1L).permute(0L, 2L, 1L).narrow (0L, 0L, int64 n)
+
+    /// The target row of every window [count × targets].
+    let targets (y: torch.Tensor) (lookback: int) (lookahead: int) : torch.Tensor =
+        let n = count (int y.shape.[0]) lookback lookahead
+        y.narrow (0L, int64 (lookback - 1 + lookahead), int64 n)
+
+/// The kwargs of Gordo's LSTM wrappers.
+[<RequireQualifiedAccess>]
+module LstmArgs =
+    /// Gordo's constructor: `lookback_window` (default 1) and `batch_size` (default 32) always
+    /// join the kwargs (appended when not given; given ones keep their place, so a definition
+    /// read back from `into_definition` is a fixpoint).
+    let withWindow (args: (string * Arg) list) : (string * Arg) list =
+        let missing key (fallback: int64) =
+            if List.exists (fst >> (=) key) args then
+                []
+            else
+                [ key, Arg.Plain(Value.Int fallback) ]
+
+        args @ missing "lookback_window" 1L @ missing "batch_size" 32L
+
+/// Gordo's LSTM wrappers (spec §2.3, §2.5): `kind` is `lstm_model`, `lstm_symmetric` or
+/// `lstm_hourglass`; X is cut into windows of `lookback_window` rows; the target of a window is
+/// its last row (`lookahead` 0, auto-encoder) or the row after it (`lookahead` 1, forecast). The
+/// output has one row per window, aligned with the last rows of X (model offset
+/// `lookback_window − 1 + lookahead`).
+[<AbstractClass>]
+type KerasLstmNetwork(classPath: string, lookahead: int, args: (string * Arg) list) =
+    inherit KerasNetwork(classPath, LstmArgs.withWindow args)
+    let args = LstmArgs.withWindow args
+    let kind = Args.string "kind" args
+    let lookback = Args.int "lookback_window" args
+    let name = classPath.Substring(classPath.LastIndexOf '.' + 1)
+
+    do
+        if Factories.familyOf kind <> Some Factories.Family.Lstm then
+            raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: %s{name}!"))
+
+        if lookback < 1 then
+            raise (ModelDefinitionException($"%s{name}: lookback_window must be >= 1, got %d{lookback}"))
+
+    /// Rows of history each output row needs.
+    member _.LookbackWindow: int = lookback
+
+    /// 0 for the auto-encoder, 1 for the forecast.
+    member _.Lookahead: int = lookahead
+
+    override _.Offset = lookback - 1 + lookahead
+
+    override _.CheckInput x =
+        let rows = Matrix.rows x
+
+        if lookback >= rows then
+            raise (
+                ModelInputException(
+                    $"%s{name}: lookback_window (%d{lookback}) must be < the number of rows of X (%d{rows}): every "
+                    + $"output row needs the %d{lookback} rows before it (the first %d{lookback - 1 + lookahead} rows "
+                    + $"only give history); send at least %d{lookback + 1} rows or lower lookback_window"
+                )
+            )
+
+    override _.Build(features, featuresOut) =
+        Factories.build classPath kind args features featuresOut
+
+    /// Keras' two fits: one priming step on the first window (batch 1), then every window in
+    /// order (`shuffle=False`, no validation split), the optimizer state carried over.
+    override this.Train(network, parameters, x, y) =
+        use xt = Tensors.ofMatrix x
+        use yt = Tensors.ofMatrix y
+        use windows = Windows.inputs xt lookback lookahead
+        use targets = Windows.targets yt lookback lookahead
+
+        let options = {
+            KerasFit.options classPath args this.Seed with
+                ValidationSplit = 0.0
+                Shuffle = false
+        }
+
+        Training.fitPrimed network parameters options windows targets
+
+    /// One output row per window, predicted in batches of 10000 windows (as Gordo).
+    override this.Predict x =
+        this.Fitted x |> ignore
+        this.CheckInput x
+        use xt = Tensors.ofMatrix x
+        use windows = Windows.inputs xt lookback lookahead
+        let n = windows.shape.[0]
+
+        [
+            for start in 0L .. 10000L .. n - 1L do
+                use batch = windows.narrow (0L, start, min 10000L (n - start))
+                let m = this.RunTorch batch
+                yield! Array.init (Matrix.rows m) (fun i -> Matrix.row i m)
+        ]
+        |> Array.ofList
+        |> Matrix.ofRows
+
+    override _.Metadata() =
+        base.Metadata() @ [ "forecast_steps", Value.Int(int64 lookahead) ]
+
+/// Gordo's `KerasLSTMAutoEncoder`: reconstructs the last row of each window (offset
+/// `lookback_window − 1`).
+type KerasLSTMAutoEncoder(args: (string * Arg) list) =
+    inherit KerasLstmNetwork("gordo.machine.model.models.KerasLSTMAutoEncoder", 0, args)
+    override _.Recreate args = KerasLSTMAutoEncoder args
+
+/// Gordo's `KerasLSTMForecast`: predicts the row after each window (offset `lookback_window`).
+type KerasLSTMForecast(args: (string * Arg) list) =
+    inherit KerasLstmNetwork("gordo.machine.model.models.KerasLSTMForecast", 1, args)
+    override _.Recreate args = KerasLSTMForecast args
