@@ -159,4 +159,14 @@ module LocalBuild =
                     outcomes |> List.filter (fun o -> Result.isError o.Result) |> List.length
 
                 printfn "%d built, %d failed; models in %s" (outcomes.Length - failed) failed output
+
+                match
+                    Report.BuildReport.write
+                        output
+                        project.Name
+                        (List.map2 (fun i o -> i.Machine, o.Result) inputs outcomes)
+                with
+                | Ok report -> printfn "report: %s" report
+                | Error message -> eprintfn "gordo local-build: report not written: %s" message
+
                 if failed > 0 then 1 else 0

@@ -51,7 +51,10 @@ module Scalar =
         i
 
     let private afterSign (text: string) =
-        if text.Length > 0 && (text.[0] = '-' || text.[0] = '+') then 1 else 0
+        if text.Length > 0 && (text.[0] = '-' || text.[0] = '+') then
+            1
+        else
+            0
 
     /// `[-+]?(0|[1-9][0-9_]*)`: YAML 1.1 decimal integers.
     let private isDecimal (text: string) =
@@ -61,7 +64,8 @@ module Scalar =
         && (if text.[i] = '0' then
                 i + 1 = text.Length
             else
-                isDigit text.[i] && skip (fun c -> isDigit c || c = '_') text (i + 1) = text.Length)
+                isDigit text.[i]
+                && skip (fun c -> isDigit c || c = '_') text (i + 1) = text.Length)
 
     /// `[-+]?0x[0-9a-fA-F_]+` with at least one digit: YAML 1.1 hexadecimal integers (`0x_`,
     /// which PyYAML fails to convert, is a string here).
@@ -97,7 +101,11 @@ module Scalar =
             let count = stop - start - 1
 
             (stop = text.Length && count >= 1 && count <= 4)
-            || (count >= 1 && count <= 2 && stop < text.Length && text.[stop] = ':' && digits 2 text (stop + 1) = text.Length)
+            || (count >= 1
+                && count <= 2
+                && stop < text.Length
+                && text.[stop] = ':'
+                && digits 2 text (stop + 1) = text.Length)
         else
             false
 
@@ -109,22 +117,31 @@ module Scalar =
             else
                 skip (fun c -> c = ' ' || c = '\t') text start
 
-        let hour = if separator = start then -1 else oneOrTwoDigits text separator
+        let hour =
+            if separator = start then
+                -1
+            else
+                oneOrTwoDigits text separator
 
         let seconds =
-            if hour < 0 || hour >= text.Length || text.[hour] <> ':' then -1
+            if hour < 0 || hour >= text.Length || text.[hour] <> ':' then
+                -1
             else
                 let minute = digits 2 text (hour + 1)
 
-                if minute < 0 || minute >= text.Length || text.[minute] <> ':' then -1
-                else digits 2 text (minute + 1)
+                if minute < 0 || minute >= text.Length || text.[minute] <> ':' then
+                    -1
+                else
+                    digits 2 text (minute + 1)
 
         if seconds < 0 then
             None
         else
             let fraction =
-                if seconds < text.Length && text.[seconds] = '.' then skip isDigit text (seconds + 1)
-                else seconds
+                if seconds < text.Length && text.[seconds] = '.' then
+                    skip isDigit text (seconds + 1)
+                else
+                    seconds
 
             let zone = skip (fun c -> c = ' ' || c = '\t') text fraction
 
@@ -137,10 +154,16 @@ module Scalar =
         let year = digits 4 text 0
 
         let month =
-            if year > 0 && year < text.Length && text.[year] = '-' then oneOrTwoDigits text (year + 1) else -1
+            if year > 0 && year < text.Length && text.[year] = '-' then
+                oneOrTwoDigits text (year + 1)
+            else
+                -1
 
         let day =
-            if month > 0 && month < text.Length && text.[month] = '-' then oneOrTwoDigits text (month + 1) else -1
+            if month > 0 && month < text.Length && text.[month] = '-' then
+                oneOrTwoDigits text (month + 1)
+            else
+                -1
 
         if day < 0 then None
         elif day = text.Length then Some false
@@ -203,4 +226,5 @@ module Scalar =
     let looksLikeTimestamp (text: string) : bool = (timestampShape (text.Trim())).IsSome
 
     /// True when a date-time text carries a timezone offset (`Z`, `+01:00`, ...).
-    let hasZone (text: string) : bool = timestampShape (text.Trim()) = Some true
+    let hasZone (text: string) : bool =
+        timestampShape (text.Trim()) = Some true
