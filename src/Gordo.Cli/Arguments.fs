@@ -66,6 +66,8 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Dataset of ParseResults<DatasetArgs>
     | [<CliPrefix(CliPrefix.None)>] Build of ParseResults<BuildArgs>
     | [<CliPrefix(CliPrefix.None)>] Local_Build of ParseResults<LocalBuildArgs>
+    | [<CliPrefix(CliPrefix.None)>] Predict of ParseResults<PredictArgs>
+    | [<CliPrefix(CliPrefix.None)>] Anomaly of ParseResults<AnomalyArgs>
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
     | Version
@@ -79,6 +81,8 @@ type GordoArgs =
             | Dataset _ -> "fetch a machine's training data (X, y) and print a summary."
             | Build _ -> "build one machine (Gordo's builder: cross-validate, fit, write the model)."
             | Local_Build _ -> "check a config and build every machine into a local directory."
+            | Predict _ -> "score a Parquet/CSV file with a saved model (the HTTP API's prediction columns)."
+            | Anomaly _ -> "anomaly scores of a Parquet/CSV file with a saved anomaly detector (offline batch)."
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
             | Version -> "print the version."

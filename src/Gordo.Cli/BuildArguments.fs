@@ -20,6 +20,9 @@ type BuildArgs =
     | [<AltCommandLine("-m")>] Machine of name: string
     | Project_Name of name: string
     | Model_Register_Dir of dir: string
+    | Replace_Cache
+    | Model_Builder_Class of class_path: string
+    | Model_Parameter of key_value: string
     | Print_Cv_Scores
     | Exceptions_Reporter_File of file: string
     | Exceptions_Report_Level of ReportLevel
@@ -33,7 +36,11 @@ type BuildArgs =
             | Machine _ -> "the machine of --config to build (default: the only machine)."
             | Project_Name _ -> "project name for --config (default: the resource's metadata.name, else 'project')."
             | Model_Register_Dir _ ->
-                "model registry directory (env MODEL_REGISTER_DIR); caching is not implemented yet."
+                "model registry directory (env MODEL_REGISTER_DIR): enables the build cache; a cached model is copied, not rebuilt."
+            | Replace_Cache -> "ignore and replace this machine's cached model (with --model-register-dir)."
+            | Model_Builder_Class _ ->
+                "model builder class (env MODEL_BUILDER_CLASS); only gordo.builder.build_model.ModelBuilder exists."
+            | Model_Parameter _ -> "KEY,VALUE for a payload whose model is a Jinja template string (repeatable)."
             | Print_Cv_Scores -> "print cross-validation scores as <metric>_<stat>=<value> lines."
             | Exceptions_Reporter_File _ -> "write a JSON failure report here (env EXCEPTIONS_REPORTER_FILE)."
             | Exceptions_Report_Level _ ->
@@ -47,6 +54,8 @@ type LocalBuildArgs =
     | Parallel of builds: int
     | Project_Name of name: string
     | Default_Data_Provider of provider: string
+    | Model_Register_Dir of dir: string
+    | Replace_Cache
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -57,3 +66,34 @@ type LocalBuildArgs =
             | Parallel _ -> "machines built at once (default 1: TorchSharp seeds are process-wide)."
             | Project_Name _ -> "project name (default: the resource's metadata.name, else 'project')."
             | Default_Data_Provider _ -> "data provider type for datasets that name none (e.g. RandomDataProvider)."
+            | Model_Register_Dir _ ->
+                "model registry directory: enables the build cache (unchanged machines are copied)."
+            | Replace_Cache -> "rebuild every selected machine and replace its cache entry."
+
+/// `gordo predict MODEL_DIR --data FILE [--output FILE]`
+type PredictArgs =
+    | [<MainCommand; Mandatory>] Model_Dir of dir: string
+    | [<Mandatory; AltCommandLine("-d")>] Data of file: string
+    | [<AltCommandLine("-o")>] Output of file: string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Model_Dir _ -> "a model directory written by gordo build / local-build."
+            | Data _ -> "input data: Parquet or CSV (a timestamp column plus one column per tag)."
+            | Output _ -> "write the result here (.parquet or .csv; default: CSV on standard output)."
+
+/// `gordo anomaly MODEL_DIR --data FILE [--output FILE]`
+type AnomalyArgs =
+    | [<MainCommand; Mandatory>] Model_Dir of dir: string
+    | [<Mandatory; AltCommandLine("-d")>] Data of file: string
+    | [<AltCommandLine("-o")>] Output of file: string
+    | All_Columns
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Model_Dir _ -> "a model directory of an anomaly detector (DiffBasedAnomalyDetector, ...)."
+            | Data _ -> "input data: Parquet or CSV with the model's tags and target tags."
+            | Output _ -> "write the result here (.parquet or .csv; default: CSV on standard output)."
+            | All_Columns -> "include the smooth-* columns (as the HTTP API's ?all_columns)."

@@ -94,8 +94,35 @@ module BuildCommands =
             Ok(project, Print.yaml config)
         | _ -> Error(setupError "the machine payload needs 'name' and 'project_name'")
 
-    let private fromPayload (text: string) : Result<BuildInput, BuildSetupError> =
+    let private env (name: string) =
+        match Environment.GetEnvironmentVariable name with
+        | null
+        | "" -> None
+        | v -> Some v
+
+    let private valueError (message: string) = {
+        Type = "ValueError"
+        Message = message
+        ExitCode = 2
+    }
+
+    let private parameters (args: ParseResults<BuildArgs>) =
+        args.GetResults BuildArgs.Model_Parameter
+        |> List.fold
+            (fun acc text ->
+                acc
+                |> Result.bind (fun ps -> ModelParameters.parse text |> Result.map (fun p -> ps @ [ p ])))
+            (Ok [])
+        |> Result.mapError (fun message -> {
+            valueError message with
+                Type = "UsageError"
+        })
+
+    let private fromPayload (args: ParseResults<BuildArgs>) (text: string) : Result<BuildInput, BuildSetupError> =
         parsePayload text
+        |> Result.bind (fun payload ->
+            parameters args
+            |> Result.bind (fun ps -> ModelParameters.expand ps payload |> Result.mapError valueError))
         |> Result.bind payloadConfig
         |> Result.bind (fun (project, config) ->
             let options = {
@@ -105,11 +132,26 @@ module BuildCommands =
 
             pick (Compiler.compileText options "MACHINE" config) None)
 
-    let private env (name: string) =
-        match Environment.GetEnvironmentVariable name with
-        | null
-        | "" -> None
-        | v -> Some v
+    let private builderClasses =
+        set [
+            "ModelBuilder"
+            "gordo.builder.ModelBuilder"
+            "gordo.builder.build_model.ModelBuilder"
+        ]
+
+    let private checkBuilderClass (args: ParseResults<BuildArgs>) : Result<unit, BuildSetupError> =
+        match
+            args.TryGetResult BuildArgs.Model_Builder_Class
+            |> Option.orElse (env "MODEL_BUILDER_CLASS")
+        with
+        | Some c when not (builderClasses.Contains c) ->
+            Error {
+                Type = "ImportError"
+                Message =
+                    $"model builder class '%s{c}' is not available: Gordo for .NET has only gordo.builder.build_model.ModelBuilder"
+                ExitCode = 85
+            }
+        | _ -> Ok()
 
     let private input (args: ParseResults<BuildArgs>) : Result<BuildInput, BuildSetupError> =
         let positional = args.GetResult(BuildArgs.Positional, [])
@@ -124,7 +166,7 @@ module BuildCommands =
             pick (Compiler.compileFile options file) (args.TryGetResult BuildArgs.Machine)
         | None ->
             match List.tryHead positional |> Option.orElse (env "MACHINE") with
-            | Some text -> fromPayload text
+            | Some text -> fromPayload args text
             | None ->
                 Error {
                     Type = "UsageError"
@@ -165,7 +207,7 @@ module BuildCommands =
 
     /// Builds one machine; exit 0 or the exit code of spec §6.5.
     let build (args: ParseResults<BuildArgs>) : int =
-        match input args with
+        match checkBuilderClass args |> Result.bind (fun () -> input args) with
         | Error e -> fail args e.Type e.Message e.ExitCode
         | Ok buildInput ->
             let dir = Path.Combine(outputDir args)
@@ -176,10 +218,20 @@ module BuildCommands =
                     e.Cancel <- true
                     cancel.Cancel())
 
-            match ModelBuilder.build buildInput (Some dir) ignore cancel.Token with
+            let options = {
+                OutputDirectory = Some dir
+                RegisterDirectory =
+                    args.TryGetResult BuildArgs.Model_Register_Dir
+                    |> Option.orElse (env "MODEL_REGISTER_DIR")
+                ReplaceCache = args.Contains BuildArgs.Replace_Cache
+            }
+
+            match CachedBuilder.build buildInput options ignore cancel.Token with
             | Error e -> fail args e.TypeName e.Message e.ExitCode
             | Ok built ->
                 match built.OutputDirectory with
+                | Some path when built.FromCache ->
+                    printfn "copied %s from the build cache in %.2f s: %s" built.Machine.Name built.DurationSeconds path
                 | Some path -> printfn "built %s in %.1f s: %s" built.Machine.Name built.DurationSeconds path
                 | None ->
                     printfn

@@ -3,52 +3,27 @@ namespace Gordo.Cli
 open System
 open System.IO
 open System.Threading
-open System.Threading.Tasks
 open Argu
-open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Models.Builder
 
-/// One machine's outcome in `gordo local-build`.
-type LocalBuildOutcome = {
-    /// Machine name.
-    Name: string
-    /// The build result.
-    Result: Result<BuiltModel, BuildError>
+/// One machine's outcome in `gordo local-build` (name; built model with its `OutputDirectory`,
+/// `Metadata`, `CrossValidation`, `FromCache`, or the failure).
+type LocalBuildOutcome = MachineOutcome
+
+/// What `gordo local-build` built.
+type LocalBuildResult = {
+    /// The project name.
+    ProjectName: string
+    /// The models directory (one sub-directory per machine).
+    OutputDirectory: string
+    /// Every selected machine, in config order.
+    Outcomes: LocalBuildOutcome list
 }
 
 /// `gordo local-build`: check the config, build every machine, print a summary table.
 [<RequireQualifiedAccess>]
 module LocalBuild =
-    let private gate = obj ()
-
-    let private say (machine: string) (text: string) =
-        lock gate (fun () -> printfn "[%s] %s" machine text)
-
-    let private describe (event: BuildEvent) : string =
-        match event with
-        | BuildEvent.FetchingData -> "fetching data"
-        | BuildEvent.DataReady(rows, s) -> $"data ready: %d{rows} rows in %.2f{s} s"
-        | BuildEvent.CrossValidating folds -> $"cross-validating (%d{folds} folds)"
-        | BuildEvent.Fitting -> "fitting the final model"
-        | BuildEvent.Saving path -> $"saving to %s{path}"
-
-    let private buildOne (output: string) (cancel: CancellationToken) (input: BuildInput) : LocalBuildOutcome =
-        let name = input.Machine.Name
-        let dir = Path.Combine(output, name)
-
-        let result =
-            try
-                ModelBuilder.build input (Some dir) (describe >> say name) cancel
-            with e ->
-                Error(BuildError.Model e)
-
-        match result with
-        | Ok b -> say name $"done in %.1f{b.DurationSeconds} s"
-        | Error e -> say name $"FAILED (%s{e.TypeName}, exit %d{e.ExitCode}): %s{e.Message}"
-
-        { Name = name; Result = result }
-
     /// The fold-mean of a score key, if present.
     let private score (key: string) (b: BuiltModel) : string =
         b.CrossValidation
@@ -64,7 +39,7 @@ module LocalBuild =
             match o.Result with
             | Ok b -> [
                 o.Name
-                "ok"
+                (if b.FromCache then "cached" else "ok")
                 $"%.1f{b.DurationSeconds}"
                 score "r2-score" b
                 score "explained-variance-score" b
@@ -108,7 +83,7 @@ module LocalBuild =
             let known = inputs |> List.map _.Machine.Name |> String.concat ", "
             Error $"""no machine %s{String.concat ", " unknown} in the config (machines: %s{known})"""
 
-    let private buildAll (output: string) (degree: int) (inputs: BuildInput list) : LocalBuildOutcome list =
+    let private buildAll (settings: ProjectBuildSettings) (inputs: BuildInput list) : LocalBuildOutcome list =
         use cancel = new CancellationTokenSource()
 
         use _ =
@@ -116,17 +91,29 @@ module LocalBuild =
                 e.Cancel <- true
                 cancel.Cancel())
 
-        let results = Array.zeroCreate inputs.Length
-        let options = ParallelOptions(MaxDegreeOfParallelism = max 1 degree)
+        let display =
+            BuildDisplay(inputs |> List.map _.Machine.Name, BuildDisplay.IsTerminal)
 
-        Parallel.For(0, inputs.Length, options, fun i -> results.[i] <- buildOne output cancel.Token inputs.[i])
-        |> ignore
+        let outcomes = ProjectBuilder.build settings inputs display.Show cancel.Token
+        display.Close()
+        outcomes
 
-        List.ofArray results
+    /// Writes `report.html` next to the models (a failure to write it is reported, not fatal).
+    let private writeReport (output: string) (project: string) (inputs: BuildInput list) outcomes =
+        let pairs =
+            inputs
+            |> List.choose (fun i ->
+                outcomes
+                |> List.tryFind (fun (o: LocalBuildOutcome) -> o.Name = i.Machine.Name)
+                |> Option.map (fun o -> i.Machine, o.Result))
 
-    /// Checks the config, builds the selected machines, prints progress and a summary table;
-    /// exit 0 when every machine built, 1 when any failed or the config has errors.
-    let run (args: ParseResults<LocalBuildArgs>) : int =
+        match Report.BuildReport.write output project pairs with
+        | Ok _ -> ()
+        | Error message -> eprintfn "gordo local-build: report not written: %s" message
+
+    /// Checks the config (printing every diagnostic) and builds the selected machines with a live
+    /// progress display; Error carries the exit code when nothing could be built.
+    let execute (args: ParseResults<LocalBuildArgs>) : Result<LocalBuildResult, int> =
         let options = {
             ProjectName = args.TryGetResult LocalBuildArgs.Project_Name
             DefaultDataProvider = args.TryGetResult LocalBuildArgs.Default_Data_Provider
@@ -143,30 +130,50 @@ module LocalBuild =
         match compilation.Project with
         | None ->
             eprintfn "%s" (DiagnosticPrinter.summary compilation.Diagnostics)
-            1
+            Error 1
         | Some project ->
             match select (args.GetResults LocalBuildArgs.Machine) (BuildInput.ofCompilation compilation) with
             | Error message ->
                 eprintfn "gordo local-build: %s" message
-                1
+                Error 1
             | Ok inputs ->
                 let output = Path.GetFullPath(args.GetResult(LocalBuildArgs.Output, "models"))
                 printfn "building %d machine(s) of project %s into %s" inputs.Length project.Name output
-                let outcomes = buildAll output (args.GetResult(LocalBuildArgs.Parallel, 1)) inputs
-                printTable (summaryRows outcomes)
 
-                let failed =
-                    outcomes |> List.filter (fun o -> Result.isError o.Result) |> List.length
+                let settings = {
+                    OutputDirectory = output
+                    RegisterDirectory = args.TryGetResult LocalBuildArgs.Model_Register_Dir
+                    ReplaceCache = args.Contains LocalBuildArgs.Replace_Cache
+                    Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
+                }
 
-                printfn "%d built, %d failed; models in %s" (outcomes.Length - failed) failed output
+                let outcomes = buildAll settings inputs
+                writeReport output project.Name inputs outcomes
 
-                match
-                    Report.BuildReport.write
-                        output
-                        project.Name
-                        (List.map2 (fun i o -> i.Machine, o.Result) inputs outcomes)
-                with
-                | Ok report -> printfn "report: %s" report
-                | Error message -> eprintfn "gordo local-build: report not written: %s" message
+                Ok {
+                    ProjectName = project.Name
+                    OutputDirectory = output
+                    Outcomes = outcomes
+                }
 
-                if failed > 0 then 1 else 0
+    /// Prints the summary table; exit 0 when every machine built, 1 when any failed.
+    let summarize (result: LocalBuildResult) : int =
+        printTable (summaryRows result.Outcomes)
+
+        let failed =
+            result.Outcomes |> List.filter (fun o -> Result.isError o.Result) |> List.length
+
+        printfn "%d built, %d failed; models in %s" (result.Outcomes.Length - failed) failed result.OutputDirectory
+        let report = Path.Combine(result.OutputDirectory, "report.html")
+
+        if File.Exists report then
+            printfn "report: %s" report
+
+        if failed > 0 then 1 else 0
+
+    /// `gordo local-build`: execute, then the summary; exit 1 when the config has errors or any
+    /// machine failed.
+    let run (args: ParseResults<LocalBuildArgs>) : int =
+        match execute args with
+        | Error code -> code
+        | Ok result -> summarize result

@@ -20,6 +20,8 @@ let private run (results: ParseResults<GordoArgs>) =
     | Dataset args -> DataCommands.dataset args
     | Build args -> BuildCommands.build args
     | Local_Build args -> LocalBuild.run args
+    | Predict args -> ScoreCommands.runPredict args
+    | Anomaly args -> ScoreCommands.runAnomaly args
     | Workflow args ->
         match args.GetSubCommand() with
         | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate

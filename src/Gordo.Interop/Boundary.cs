@@ -18,7 +18,7 @@ internal static class Boundary
     internal static Config.CompileOptions Options(ConfigLoadOptions? options) =>
         new(Some(options?.ProjectName), Some(options?.DefaultDataProvider));
 
-    private static Microsoft.FSharp.Core.FSharpOption<string>? Some(string? value) =>
+    internal static Microsoft.FSharp.Core.FSharpOption<string>? Some(string? value) =>
         value is null ? null : Microsoft.FSharp.Core.FSharpOption<string>.Some(value);
 
     internal static GordoConfigResult Result(Config.Compilation compilation)

@@ -9,6 +9,7 @@ open Gordo.Core.Language
 open Gordo.Models
 open Gordo.Models.Anomaly
 open Gordo.Models.Artifacts
+open Gordo.Models.Scoring
 
 /// What a handler sees of a request.
 type RequestContext = {
@@ -130,32 +131,6 @@ module Handlers =
 
                 Reply.ok [ "ok", Value.Bool true ]
 
-    let private names (key: string) (meta: Value) : string[] =
-        let dataset = Value.tryGet "dataset" meta
-
-        let name (v: Value) =
-            match v with
-            | Value.String s -> s
-            | Value.Map _ ->
-                match Value.tryGet "name" v with
-                | Some(Value.String s) -> s
-                | _ -> invalidOp "a tag of the model's metadata.json has no name"
-            | other -> invalidOp $"unexpected tag %A{other} in the model's metadata.json"
-
-        match dataset |> Option.bind (Value.tryGet key) with
-        | Some(Value.List tags) when not tags.IsEmpty -> tags |> List.map name |> Array.ofList
-        | _ -> [||]
-
-    /// Tag and target tag names of a model's metadata (targets default to tags).
-    let tagNames (meta: Value) : string[] * string[] =
-        let tags = names "tag_list" meta
-
-        if tags.Length = 0 then
-            invalidOp "Unable to find tags information in the model's metadata.json (dataset.tag_list)"
-
-        let targets = names "target_tag_list" meta
-        tags, (if targets.Length = 0 then tags else targets)
-
     let private table (ctx: RequestContext) (key: string) : InputTable option =
         match ctx.Body with
         | Some body when body.ValueKind = JsonValueKind.Object ->
@@ -181,22 +156,17 @@ module Handlers =
     /// `POST /gordo/v0/{project}/{model}/prediction`.
     let prediction (ctx: RequestContext) : Reply =
         let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
-        let tags, targets = tagNames (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
+
+        let tags, targets =
+            ModelOutput.tagNames (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
+
         let x = requireX ctx tags
         let out = output loaded.Model x.Values
         let n = Matrix.rows out
         let keys, start, finish = OutputFrame.rows x.Rows None n
-
-        let columns =
-            Frame.block "model-input" tags (Matrix.lastRows n x.Values)
-            @ Frame.block "model-output" (Frame.outputNames targets (Matrix.cols out)) out
+        let columns = ModelOutput.prediction tags targets x.Values out
 
         Reply.ok [ "data", OutputFrame.toValue keys start finish columns ]
-
-    let private frequency (meta: Value) =
-        match Value.tryGet "dataset" meta |> Option.bind (Value.tryGet "resolution") with
-        | Some(Value.String r) -> Resolution.tryParseOffset r |> Result.toOption
-        | _ -> None
 
     let private detector (loaded: LoadedModel) : DiffDetector =
         match loaded.Model with
@@ -214,7 +184,7 @@ module Handlers =
         let watch = Stopwatch.StartNew()
         let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
         let meta = ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model)
-        let tags, targets = tagNames meta
+        let tags, targets = ModelOutput.tagNames meta
         let x = requireX ctx tags
 
         let y =
@@ -251,12 +221,11 @@ module Handlers =
                         $"Model is not an AnomalyDetector, it is of type: <class '%s{model.ClassPath}'>"
                 )
 
-        let keep ((top: string, _), _) =
-            (ctx.Query "all_columns").IsSome || not (top.StartsWith "smooth-")
-
         let n = frame.Start.Length
-        let keys, start, finish = OutputFrame.rows x.Rows (frequency meta) n
-        let data = OutputFrame.toValue keys start finish (frame.Columns |> List.filter keep)
+        let keys, start, finish = OutputFrame.rows x.Rows (ModelOutput.frequency meta) n
+
+        let data =
+            OutputFrame.toValue keys start finish (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame)
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)

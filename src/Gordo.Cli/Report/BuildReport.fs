@@ -170,4 +170,10 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
             Ok path
         with
         | :? IOException
-        | :? UnauthorizedAccessException as e -> Error $"cannot write %s{path}: %s{e.Message}"
+        | :? UnauthorizedAccessException as e ->
+            try
+                File.Delete path // never leave an older report that looks current
+            with _ ->
+                ()
+
+            Error $"cannot write %s{path}: %s{e.Message}"

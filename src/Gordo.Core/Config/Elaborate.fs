@@ -15,19 +15,16 @@ type internal SectionReaders = {
 module Elaborate =
     /// Caches a section elaborator by node identity: machines without their own section share
     /// the globals' node, which is then elaborated once instead of once per machine.
+    /// Safe to share between threads (two threads may both elaborate a node once; the
+    /// elaborators are pure, so either result is the same).
     let private memo (elaborate: Node option -> 'T) : Node option -> 'T =
-        let cache = System.Collections.Generic.Dictionary<Node, 'T>(HashIdentity.Reference)
+        let cache =
+            System.Collections.Concurrent.ConcurrentDictionary<Node, 'T>(HashIdentity.Reference)
 
         fun node ->
             match node with
             | None -> elaborate None
-            | Some n ->
-                match cache.TryGetValue n with
-                | true, value -> value
-                | _ ->
-                    let value = elaborate node
-                    cache.[n] <- value
-                    value
+            | Some n -> cache.GetOrAdd(n, fun _ -> elaborate node)
 
     let private modelOf (node: Node option) : Checked<Specs.ModelSpec option> =
         match node with
@@ -90,9 +87,15 @@ module Elaborate =
         let globalMetadata =
             ElaborateSections.metadata (Node.tryGet "metadata" tree.Globals)
 
+        // Machines are independent: elaborate them on every core (order is kept).
         let machines, problems =
             let shared = readers ()
-            tree.Machines |> List.map (machineWith shared name globalMetadata) |> List.unzip
+
+            tree.Machines
+            |> Array.ofList
+            |> Array.Parallel.map (machineWith shared name globalMetadata)
+            |> List.ofArray
+            |> List.unzip
 
         let named =
             tree.Machines

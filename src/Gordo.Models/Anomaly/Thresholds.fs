@@ -42,8 +42,12 @@ module FoldResult =
     /// Fits a clone of `model` on every split and predicts its held-out rows (scikit-learn's
     /// `cross_validate`; a model with an offset predicts only the last test rows).
     let ofSplits (model: Estimator) (x: Matrix) (y: Matrix) (splitter: Selection.Splitter) : FoldResult list =
-        splitter.Split(Matrix.rows x)
-        |> List.map (fun split ->
+        let splits = splitter.Split(Matrix.rows x)
+
+        splits
+        |> List.mapi (fun i split ->
+            Progress.throwIfCancelled ()
+            Progress.report (TrainingSignal.Fold(i + 1, splits.Length))
             let clone = model.Clone()
             clone.Fit(Matrix.takeRows split.Train x, Matrix.takeRows split.Train y)
             let prediction = clone.Output(Matrix.takeRows split.Test x)

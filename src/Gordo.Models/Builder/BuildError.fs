@@ -22,6 +22,8 @@ type BuildError =
     | Output of path: string * exn
     /// The build was cancelled.
     | Cancelled
+    /// A reporter of `runtime.reporters` failed (Gordo's `ReporterException` family).
+    | Reporter of typeName: string * message: string
 
     /// A one-line description (what failed and why).
     member this.Message: string =
@@ -35,6 +37,7 @@ type BuildError =
         | Model e -> $"model: %s{e.Message}"
         | Output(path, e) -> $"cannot write the model to '%s{path}': %s{e.Message}"
         | Cancelled -> "the build was cancelled"
+        | Reporter(_, message) -> message
 
     /// The Gordo exception type name this failure corresponds to (exception report `type`).
     member this.TypeName: string =
@@ -58,6 +61,7 @@ type BuildError =
         | Output(_, (:? UnauthorizedAccessException)) -> "PermissionError"
         | Output(_, e) -> e.GetType().Name
         | Cancelled -> "KeyboardInterrupt"
+        | Reporter(typeName, _) -> typeName
 
     /// The process exit code of spec §6.5 for this failure.
     member this.ExitCode: int =
@@ -71,6 +75,9 @@ type BuildError =
         | "RowFilterEmptyDataError"
         | "NuisanceEmptyDataError" -> 80
         | "ImportError" -> 85
+        | "ReporterException"
+        | "PostgresReporterException"
+        | "MlflowLoggingError" -> 90
         | "ConfigException" -> 100
         | "ValueError" -> 2
         | "KeyboardInterrupt" -> 130

@@ -58,7 +58,8 @@ module BuildMetadata =
                 "splits", Value.Map r.Splits
             ]
 
-    let private userDefined (m: Gordo.Core.Config.Metadata) =
+    /// `metadata.user_defined` of a machine (`global-metadata` and `machine-metadata`).
+    let userDefined (m: Gordo.Core.Config.Metadata) : Value =
         let orEmpty v =
             if v = Value.Null then Value.Map [] else v
 
@@ -122,3 +123,45 @@ module BuildMetadata =
 
     /// `dataset_meta` of a dataset result.
     let datasetMeta (data: DatasetResult) : Value = MetadataValue.ofMetadata data.Metadata
+
+    let private replace (key: string) (value: Value) (map: Value) : Value =
+        match map with
+        | Value.Map entries when entries |> List.exists (fst >> (=) key) ->
+            Value.Map(entries |> List.map (fun (k, v) -> k, (if k = key then value else v)))
+        | Value.Map entries -> Value.Map(entries @ [ key, value ])
+        | other -> other
+
+    /// A cached model's metadata with the current machine's user metadata and runtime (spec §4.1:
+    /// everything else, creation date included, is the cached build's).
+    let refresh (input: BuildInput) (metadata: Value) : Value =
+        let meta =
+            Value.tryGet "metadata" metadata
+            |> Option.defaultValue (Value.Map [])
+            |> replace "user_defined" (userDefined input.Machine.Metadata)
+
+        metadata |> replace "metadata" meta |> replace "runtime" input.Runtime
+
+    /// The cross-validation results recorded in a metadata.json value (None for `build_only`).
+    let crossValidationOf (metadata: Value) : CrossValidationResult option =
+        let cv =
+            [ "metadata"; "build_metadata"; "model"; "cross_validation" ]
+            |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some metadata)
+
+        let duration =
+            match cv |> Option.bind (Value.tryGet "cv_duration_sec") with
+            | Some(Value.Float f) -> Some f
+            | Some(Value.Int i) -> Some(float i)
+            | _ -> None
+
+        duration
+        |> Option.map (fun seconds -> {
+            Scores =
+                scoresOf metadata
+                |> List.groupBy (fun (k, _, _) -> k)
+                |> List.map (fun (k, stats) -> k, stats |> List.map (fun (_, s, v) -> s, v))
+            Splits =
+                match cv |> Option.bind (Value.tryGet "splits") with
+                | Some(Value.Map entries) -> entries
+                | _ -> []
+            DurationSeconds = seconds
+        })

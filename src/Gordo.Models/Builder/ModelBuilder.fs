@@ -27,6 +27,12 @@ type BuildEvent =
     | Fitting
     /// Writing the model directory.
     | Saving of path: string
+    /// A fold started or an epoch finished.
+    | Training of TrainingSignal
+    /// The build cache has this model: it is copied, not rebuilt.
+    | CacheHit of path: string
+    /// The registry pointed at a directory that is missing or not a loadable model (ignored).
+    | StaleCacheEntry of path: string
 
 /// A built (or cross-validated) machine.
 type BuiltModel = {
@@ -42,6 +48,10 @@ type BuiltModel = {
     OutputDirectory: string option
     /// Total build seconds.
     DurationSeconds: float
+    /// The build cache key (spec §4.6), when caching was used.
+    CacheKey: string option
+    /// True when the model came from the build cache (no data fetched, nothing trained).
+    FromCache: bool
 }
 
 /// Gordo's ModelBuilder (spec §4.1, §4.2): data, model, cross-validation, fit, metadata, save.
@@ -49,10 +59,17 @@ type BuiltModel = {
 module ModelBuilder =
     let private seconds (sw: Stopwatch) = sw.Elapsed.TotalSeconds
 
-    let rec private seed (value: int) (model: Estimator) =
+    /// Kept out of `seed`: naming the network type loads TorchSharp, which models without a
+    /// network (and scripts that reference no TorchSharp) must not need.
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
+    let private seedNetwork (value: int) (model: Estimator) =
         match model with
         | :? Networks.KerasAutoEncoder as k -> k.Seed <- value
         | _ -> ()
+
+    let rec private seed (value: int) (model: Estimator) =
+        if model.ClassPath.StartsWith "gordo.machine.model.models." then
+            seedNetwork value model
 
         model.Children |> List.iter (seed value)
 
@@ -145,7 +162,8 @@ module ModelBuilder =
                 with _ ->
                     ()
 
-    let private save (directory: string) (model: Estimator) (metadata: Value) : Result<string, BuildError> =
+    /// Writes a model directory atomically; on failure removes the temporary directory.
+    let save (directory: string) (model: Estimator) (metadata: Value) : Result<string, BuildError> =
         try
             Artifact.save directory model metadata
             Ok(Path.GetFullPath directory)
@@ -190,9 +208,12 @@ module ModelBuilder =
             CrossValidation = baseFacts.CrossValidation
             OutputDirectory = path
             DurationSeconds = seconds start
+            CacheKey = None
+            FromCache = false
         })
 
-    let private compile (machine: Machine) : Result<Estimator, BuildError> =
+    /// Compiles a machine's model definition into an unfitted, seeded estimator.
+    let compile (machine: Machine) : Result<Estimator, BuildError> =
         attempt (fun () ->
             let model = Definition.fromSpec machine.Model
             seed machine.Evaluation.Seed model
@@ -209,6 +230,7 @@ module ModelBuilder =
         : Result<BuiltModel, BuildError> =
         let start = Stopwatch.StartNew()
         let machine = input.Machine
+        use _ = Progress.scope (BuildEvent.Training >> progress) cancel
         progress BuildEvent.FetchingData
 
         fetch machine cancel
@@ -238,6 +260,8 @@ module ModelBuilder =
                     CrossValidation = baseFacts.CrossValidation
                     OutputDirectory = None
                     DurationSeconds = seconds start
+                    CacheKey = None
+                    FromCache = false
                 }
             else
                 finish input model data outputDirectory progress start baseFacts)

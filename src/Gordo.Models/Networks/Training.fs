@@ -215,6 +215,8 @@ module Training =
                        [])
 
             history.Add metrics
+            Progress.report (TrainingSignal.Epoch(epoch + 1, options.Epochs, snd metrics.Head))
+            Progress.throwIfCancelled ()
 
             match options.EarlyStopping with
             | Some es ->

@@ -1,0 +1,162 @@
+namespace Gordo.Cli
+
+open System
+open System.IO
+open Gordo.Models.Anomaly
+open Gordo.Core
+open Gordo.Core.Data
+open Gordo.Models
+open Gordo.Models.Artifacts
+open Gordo.Models.Scoring
+
+/// A scoring failure: message and exit code (spec §6.5 classes).
+type ScoreError = {
+    /// What went wrong, where, how to fix it.
+    Message: string
+    /// Exit code: 30 missing file, 2 bad input, 1 otherwise.
+    ExitCode: int
+}
+
+/// `gordo predict` and `gordo anomaly`: offline batch scoring with a saved model, with the
+/// columns of the HTTP API (flattened as `top|sub`).
+[<RequireQualifiedAccess>]
+module ScoreCommands =
+    let private fail code message : Result<'T, ScoreError> =
+        Error { Message = message; ExitCode = code }
+
+    let private load (dir: string) =
+        try
+            Ok(Artifact.load dir)
+        with :? ArtifactException as e ->
+            fail (if Directory.Exists dir then 1 else 30) e.Message
+
+    /// Reads a Parquet or CSV file (by extension).
+    let readData (path: string) : Result<Frame, ScoreError> =
+        let result =
+            if path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) then
+                FrameIO.readCsv path ',' None
+            else
+                ParquetIO.read path None
+
+        match result with
+        | Ok f -> Ok f
+        | Error(FileError.NotFound _) -> fail 30 $"%s{path}: no such data file"
+        | Error e -> fail 2 $"%s{path}: %s{e.Message}"
+
+    let private matrix (path: string) (names: string[]) (frame: Frame) =
+        match names |> Array.filter (fun n -> (Frame.tryColumn n frame).IsNone) with
+        | [||] -> Ok(Matrix.ofColumns (names |> Array.map (fun n -> Frame.column n frame)))
+        | missing ->
+            let known = String.Join(", ", frame.Columns)
+            fail 2 $"""%s{path}: the model needs columns %s{String.Join(", ", missing)} (the file has: %s{known})"""
+
+    /// The result table: the last rows of the input index, one column per output column.
+    let toFrame (index: DateTimeOffset[]) (columns: ((string * string) * float[]) list) : Frame =
+        let n =
+            columns
+            |> List.tryHead
+            |> Option.map (snd >> Array.length)
+            |> Option.defaultValue 0
+
+        match
+            Frame.ofTimestamps
+                index.[index.Length - n ..]
+                (columns |> List.map (fun (k, v) -> ModelOutput.flatName k, v))
+        with
+        | Ok f -> f
+        | Error e -> invalidOp $"output frame: %A{e}"
+
+    /// Prediction columns (`model-input`, `model-output`) for every row of the data file.
+    let predict (modelDir: string) (dataPath: string) : Result<Frame, ScoreError> =
+        load modelDir
+        |> Result.bind (fun loaded ->
+            let tags, targets = ModelOutput.tagNames loaded.Metadata
+
+            readData dataPath
+            |> Result.bind (fun frame ->
+                matrix dataPath tags frame
+                |> Result.map (fun x ->
+                    let out = loaded.Model.Output x
+                    toFrame (Frame.timestamps frame) (ModelOutput.prediction tags targets x out))))
+
+    /// Anomaly columns of spec §3.3 for every row of the data file (y = the target tag columns).
+    let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) : Result<Frame, ScoreError> =
+        load modelDir
+        |> Result.bind (fun loaded ->
+            let tags, targets = ModelOutput.tagNames loaded.Metadata
+
+            match loaded.Model with
+            | :? DiffDetector as detector ->
+                readData dataPath
+                |> Result.bind (fun frame ->
+                    matrix dataPath tags frame
+                    |> Result.bind (fun x -> matrix dataPath targets frame |> Result.map (fun y -> x, y))
+                    |> Result.map (fun (x, y) ->
+                        let index = Frame.timestamps frame
+
+                        let input = {
+                            InputNames = tags
+                            TargetNames = targets
+                            Index = Some index
+                            Frequency = ModelOutput.frequency loaded.Metadata
+                        }
+
+                        toFrame index (ModelOutput.anomaly allColumns (detector.Anomaly(x, y, input)))))
+            | other ->
+                fail 2 $"%s{modelDir}: the model is a %s{other.ClassPath}, not an anomaly detector; use gordo predict")
+
+    /// Writes the result to `output` (.parquet or .csv) or as CSV to standard output.
+    let write (output: string option) (frame: Frame) : unit =
+        match output with
+        | Some path when path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) -> ParquetIO.write path frame
+        | Some path -> FrameIO.writeCsv path frame
+        | None ->
+            let temp = Path.GetTempFileName()
+
+            try
+                FrameIO.writeCsv temp frame
+                use stdout = Console.OpenStandardOutput()
+                use file = File.OpenRead temp
+                file.CopyTo stdout
+            finally
+                File.Delete temp
+
+    let private finish (output: string option) (compute: unit -> Result<Frame, ScoreError>) : int =
+        let result =
+            try
+                compute ()
+            with
+            | :? ArgumentException
+            | :? InvalidOperationException as e -> fail 2 $"the model cannot score this data: %s{e.Message}"
+
+        match result with
+        | Ok frame ->
+            try
+                write output frame
+
+                output
+                |> Option.iter (fun p ->
+                    eprintfn "wrote %d rows x %d columns to %s" frame.Index.Length frame.Columns.Length p)
+
+                0
+            with
+            | :? IOException
+            | :? UnauthorizedAccessException as e ->
+                eprintfn "gordo: cannot write %s: %s" (defaultArg output "standard output") e.Message
+                20
+        | Error e ->
+            eprintfn "gordo: %s" e.Message
+            e.ExitCode
+
+    /// `gordo predict`.
+    let runPredict (args: Argu.ParseResults<PredictArgs>) : int =
+        finish (args.TryGetResult PredictArgs.Output) (fun () ->
+            predict (args.GetResult PredictArgs.Model_Dir) (args.GetResult PredictArgs.Data))
+
+    /// `gordo anomaly`.
+    let runAnomaly (args: Argu.ParseResults<AnomalyArgs>) : int =
+        finish (args.TryGetResult AnomalyArgs.Output) (fun () ->
+            anomaly
+                (args.GetResult AnomalyArgs.Model_Dir)
+                (args.GetResult AnomalyArgs.Data)
+                (args.Contains AnomalyArgs.All_Columns))

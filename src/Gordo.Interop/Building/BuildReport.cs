@@ -1,0 +1,122 @@
+using Microsoft.FSharp.Core;
+using Gordo.Models;
+using Builder = Gordo.Models.Builder;
+using ArtifactJson = Gordo.Models.Artifacts.Json;
+
+namespace Gordo.Interop;
+
+/// <summary>Turns the F# builder's events and outcomes into the C# progress and result types.</summary>
+internal static class BuildReport
+{
+    internal static FSharpFunc<Builder.ProjectEvent, Unit> Sink(IProgress<GordoBuildProgress>? progress) =>
+        FuncConvert.FromAction<Builder.ProjectEvent>(e =>
+        {
+            if (progress is not null)
+            {
+                progress.Report(Progress(e));
+            }
+        });
+
+    private static GordoBuildProgress Progress(Builder.ProjectEvent e) =>
+        e switch
+        {
+            Builder.ProjectEvent.Machine m => Step(m.name, m.Item2),
+            Builder.ProjectEvent.Finished f => Finished(f.Item),
+            _ => throw new InvalidOperationException($"unknown build event {e}"),
+        };
+
+    private static GordoBuildProgress Finished(Builder.MachineOutcome outcome)
+    {
+        var result = Result(outcome);
+        return result.Succeeded
+            ? new GordoBuildProgress(outcome.Name, "done", $"done in {result.DurationSeconds:0.0} s")
+            : new GordoBuildProgress(outcome.Name, "failed", $"FAILED ({result.ErrorType}, exit {result.ExitCode}): {result.ErrorMessage}");
+    }
+
+    private static GordoBuildProgress Step(string machine, Builder.BuildEvent e) =>
+        e switch
+        {
+            Builder.BuildEvent.Training { Item: TrainingSignal.Fold fold } =>
+                new GordoBuildProgress(machine, "fold", $"fold {fold.index}/{fold.count}")
+                {
+                    Fold = fold.index,
+                    FoldCount = fold.count,
+                },
+            Builder.BuildEvent.Training { Item: TrainingSignal.Epoch epoch } =>
+                new GordoBuildProgress(machine, "epoch", $"epoch {epoch.index}/{epoch.count} loss {epoch.loss:G4}")
+                {
+                    Epoch = epoch.index,
+                    EpochCount = epoch.count,
+                    Loss = epoch.loss,
+                },
+            Builder.BuildEvent.CrossValidating cv =>
+                new GordoBuildProgress(machine, "cross-validating", $"cross-validating ({cv.folds} folds)")
+                {
+                    FoldCount = cv.folds,
+                },
+            _ => new GordoBuildProgress(machine, StageOf(e), Describe(e)),
+        };
+
+    private static string StageOf(Builder.BuildEvent e) =>
+        e.Tag switch
+        {
+            Builder.BuildEvent.Tags.FetchingData => "fetching-data",
+            Builder.BuildEvent.Tags.DataReady => "data-ready",
+            Builder.BuildEvent.Tags.Fitting => "fitting",
+            Builder.BuildEvent.Tags.Saving => "saving",
+            Builder.BuildEvent.Tags.CacheHit => "cache-hit",
+            _ => "stale-cache-entry",
+        };
+
+    private static string Describe(Builder.BuildEvent e) =>
+        e switch
+        {
+            Builder.BuildEvent.DataReady d => $"data ready: {d.rows} rows in {d.seconds:0.00} s",
+            Builder.BuildEvent.Saving s => $"saving to {s.path}",
+            Builder.BuildEvent.CacheHit h => $"cache hit: copying {h.path}",
+            Builder.BuildEvent.StaleCacheEntry s => $"stale cache entry ignored: {s.path}",
+            _ when e.IsFitting => "fitting the final model",
+            _ => "fetching data",
+        };
+
+    internal static MachineBuildResult Result(Builder.MachineOutcome outcome)
+    {
+        if (outcome.Result.IsError)
+        {
+            var error = outcome.Result.ErrorValue;
+            return new MachineBuildResult(outcome.Name)
+            {
+                ExitCode = error.ExitCode,
+                ErrorType = error.TypeName,
+                ErrorMessage = error.Message,
+            };
+        }
+
+        var built = outcome.Result.ResultValue;
+        var scores = new Dictionary<string, double>();
+        var cv = built.CrossValidation;
+        if (cv is not null)
+        {
+            foreach (var (key, stats) in cv.Value.Scores)
+            {
+                foreach (var (stat, value) in stats)
+                {
+                    if (stat == "fold-mean")
+                    {
+                        scores[key] = value;
+                    }
+                }
+            }
+        }
+
+        return new MachineBuildResult(outcome.Name)
+        {
+            Succeeded = true,
+            ModelDirectory = built.OutputDirectory?.Value,
+            FromCache = built.FromCache,
+            DurationSeconds = built.DurationSeconds,
+            MetadataJson = ArtifactJson.toText(built.Metadata),
+            Scores = scores,
+        };
+    }
+}

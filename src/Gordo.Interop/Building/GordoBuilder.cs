@@ -1,0 +1,102 @@
+using Microsoft.FSharp.Collections;
+using Builder = Gordo.Models.Builder;
+using Config = Gordo.Core.Config;
+
+namespace Gordo.Interop;
+
+/// <summary>
+/// Builds Gordo models from a project config as <c>gordo local-build</c> does: the config is
+/// checked first, then every machine is fetched, cross-validated, fitted and saved; one failing
+/// machine does not stop the others.
+/// </summary>
+public static class GordoBuilder
+{
+    /// <summary>Builds the machines of a config file.</summary>
+    /// <param name="configPath">The project config (YAML).</param>
+    /// <param name="options">Output directory, cache, parallelism and machine selection.</param>
+    /// <param name="progress">Receives every step of every machine (may be null).</param>
+    /// <param name="cancellationToken">Cancels the builds still running or waiting: they fail with exit code 130 (the call itself does not throw).</param>
+    /// <returns>One result per machine, in config order.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="GordoConfigException">The config has errors (nothing is built).</exception>
+    /// <exception cref="ArgumentException">A machine of <see cref="GordoBuildOptions.Machines"/> is not in the config.</exception>
+    public static Task<IReadOnlyList<MachineBuildResult>> BuildAsync(
+        string configPath,
+        GordoBuildOptions options,
+        IProgress<GordoBuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configPath);
+        ArgumentNullException.ThrowIfNull(options);
+        return Task.Run(() => Build(configPath, options, progress, cancellationToken), CancellationToken.None);
+    }
+
+    /// <summary>Builds one machine of a config file.</summary>
+    /// <param name="configPath">The project config (YAML).</param>
+    /// <param name="machine">The machine's name.</param>
+    /// <param name="options">Output directory, cache and parallelism (its machine selection is ignored).</param>
+    /// <param name="progress">Receives every step (may be null).</param>
+    /// <param name="cancellationToken">Cancels the build (it fails with exit code 130).</param>
+    /// <returns>The machine's result.</returns>
+    /// <exception cref="GordoConfigException">The config has errors.</exception>
+    /// <exception cref="ArgumentException">The config has no such machine.</exception>
+    public static async Task<MachineBuildResult> BuildAsync(
+        string configPath,
+        string machine,
+        GordoBuildOptions options,
+        IProgress<GordoBuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(options);
+        var one = new GordoBuildOptions(options.OutputDirectory)
+        {
+            ModelRegisterDirectory = options.ModelRegisterDirectory,
+            ReplaceCache = options.ReplaceCache,
+            ConfigOptions = options.ConfigOptions,
+            Machines = [machine],
+        };
+        var results = await BuildAsync(configPath, one, progress, cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    private static IReadOnlyList<MachineBuildResult> Build(
+        string configPath,
+        GordoBuildOptions options,
+        IProgress<GordoBuildProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var compilation = Config.Compiler.compileFile(Boundary.Options(options.ConfigOptions), configPath);
+        Boundary.Result(compilation).ThrowIfInvalid();
+        var inputs = Select(Builder.BuildInputModule.ofCompilation(compilation), options.Machines);
+        var settings = new Builder.ProjectBuildSettings(
+            options.OutputDirectory,
+            Boundary.Some(options.ModelRegisterDirectory),
+            options.ReplaceCache,
+            Math.Max(1, options.MaxParallelism));
+        var report = BuildReport.Sink(progress);
+        var outcomes = Builder.ProjectBuilder.build(settings, inputs, report, cancellationToken);
+        return outcomes.Select(BuildReport.Result).ToList().AsReadOnly();
+    }
+
+    private static FSharpList<Builder.BuildInput> Select(
+        FSharpList<Builder.BuildInput> inputs,
+        IReadOnlyList<string>? machines)
+    {
+        if (machines is null || machines.Count == 0)
+        {
+            return inputs;
+        }
+
+        var known = inputs.Select(i => i.Machine.Name).ToHashSet();
+        var unknown = machines.Where(m => !known.Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"no machine {string.Join(", ", unknown)} in the config (machines: {string.Join(", ", known)})",
+                nameof(machines));
+        }
+
+        return ListModule.OfSeq(inputs.Where(i => machines.Contains(i.Machine.Name)));
+    }
+}

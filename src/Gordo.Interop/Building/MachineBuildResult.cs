@@ -1,0 +1,44 @@
+namespace Gordo.Interop;
+
+/// <summary>One machine's build: the model directory and scores, or why it failed.</summary>
+public sealed class MachineBuildResult
+{
+    internal MachineBuildResult(string machine)
+    {
+        Machine = machine;
+    }
+
+    /// <summary>The machine.</summary>
+    public string Machine { get; }
+
+    /// <summary>True when the model was built (or copied from the build cache).</summary>
+    public bool Succeeded { get; init; }
+
+    /// <summary>Where the model was written (null when it failed or nothing was written).</summary>
+    public string? ModelDirectory { get; init; }
+
+    /// <summary>True when the model came from the build cache (no data fetched, nothing trained).</summary>
+    public bool FromCache { get; init; }
+
+    /// <summary>Build seconds.</summary>
+    public double DurationSeconds { get; init; }
+
+    /// <summary>The metadata.json text of the built model (null when it failed).</summary>
+    public string? MetadataJson { get; init; }
+
+    /// <summary>Cross-validation fold means by score key (e.g. "r2-score"); empty without cross-validation.</summary>
+    public IReadOnlyDictionary<string, double> Scores { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Gordo's exit code class of the failure (spec 6.5), 0 on success.</summary>
+    public int ExitCode { get; init; }
+
+    /// <summary>Gordo's exception type name of the failure (e.g. "FileNotFoundError"), null on success.</summary>
+    public string? ErrorType { get; init; }
+
+    /// <summary>What failed and why, null on success.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        Succeeded ? $"{Machine}: built ({ModelDirectory})" : $"{Machine}: failed ({ErrorType}, exit {ExitCode}): {ErrorMessage}";
+}

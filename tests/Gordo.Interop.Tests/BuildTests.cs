@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+
+namespace Gordo.Interop.Tests;
+
+public class BuildTests
+{
+    /// <summary>Collects progress synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Recorder(Action<GordoBuildProgress>? onReport = null) : IProgress<GordoBuildProgress>
+    {
+        public List<GordoBuildProgress> Reports { get; } = [];
+
+        public void Report(GordoBuildProgress value)
+        {
+            lock (Reports)
+            {
+                Reports.Add(value);
+            }
+
+            onReport?.Invoke(value);
+        }
+    }
+
+    private static string WriteProject(int epochs)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-build-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var csv = new StringBuilder("time,A,B,C\n");
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i <= 96; i++)
+        {
+            var t = start.AddHours(i).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+            var x = Math.Sin(i / 6.0);
+            csv.Append(CultureInfo.InvariantCulture, $"{t},{x},{2 * x + 0.1 * Math.Cos(i)},{1 - x}\n");
+        }
+
+        File.WriteAllText(Path.Combine(dir, "data.csv"), csv.ToString());
+        var config = $"""
+            machines:
+              - name: pump-1
+                dataset:
+                  tags: [A, B, C]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-05T00:00:00+00:00
+                  resolution: 1H
+                  data_provider:
+                    type: CSVDataProvider
+                    file_path: {Path.Combine(dir, "data.csv")}
+                    timestamp_column: time
+                model:
+                  gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+                    base_estimator:
+                      sklearn.pipeline.Pipeline:
+                        steps:
+                          - sklearn.preprocessing.MinMaxScaler
+                          - gordo.machine.model.models.KerasAutoEncoder:
+                              kind: feedforward_hourglass
+                              epochs: {epochs}
+              - name: pump-2
+                dataset:
+                  tags: [A, B]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-05T00:00:00+00:00
+                  resolution: 1H
+                  data_provider:
+                    type: CSVDataProvider
+                    file_path: {Path.Combine(dir, "missing.csv")}
+                    timestamp_column: time
+                model: sklearn.decomposition.PCA
+            """;
+        var path = Path.Combine(dir, "config.yaml");
+        File.WriteAllText(path, config);
+        return path;
+    }
+
+    private static string Output() =>
+        Path.Combine(Path.GetTempPath(), "gordo-interop-models-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task BuildAsync_builds_a_machine_end_to_end_with_progress()
+    {
+        var progress = new Recorder();
+        var result = await GordoBuilder.BuildAsync(WriteProject(2), "pump-1", new GordoBuildOptions(Output()), progress);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.True(File.Exists(Path.Combine(result.ModelDirectory!, "metadata.json")));
+        Assert.Contains("r2-score", result.Scores.Keys);
+        Assert.Contains("\"model_offset\"", result.MetadataJson);
+        var stages = progress.Reports.Select(r => r.Stage).ToList();
+        Assert.Equal("fetching-data", stages[0]);
+        Assert.Equal("done", stages[^1]);
+        Assert.Contains(progress.Reports, r => r.Stage == "fold" && r.Fold == 3 && r.FoldCount == 3);
+        Assert.Contains(progress.Reports, r => r.Stage == "epoch" && r.Epoch == 2 && r.EpochCount == 2 && r.Loss > 0);
+    }
+
+    [Fact]
+    public async Task BuildAsync_whole_config_reports_each_machine_and_uses_the_cache()
+    {
+        var config = WriteProject(1);
+        var registry = Path.Combine(Output(), "registry");
+        var options = new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry };
+        var results = await GordoBuilder.BuildAsync(config, options);
+
+        Assert.Equal(new[] { "pump-1", "pump-2" }, results.Select(r => r.Machine));
+        Assert.True(results[0].Succeeded, results[0].ToString());
+        Assert.False(results[1].Succeeded);
+        Assert.Equal(30, results[1].ExitCode);
+        Assert.Equal("FileNotFoundError", results[1].ErrorType);
+
+        var again = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry });
+        Assert.True(again.FromCache, again.ToString());
+    }
+
+    [Fact]
+    public async Task BuildAsync_cancelled_during_training_fails_the_machine_with_exit_130()
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new Recorder(r =>
+        {
+            if (r.Stage == "epoch")
+            {
+                cancel.Cancel();
+            }
+        });
+        var output = Output();
+        var result = await GordoBuilder.BuildAsync(WriteProject(50), "pump-1", new GordoBuildOptions(output), progress, cancel.Token);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(130, result.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(output, "pump-1")));
+    }
+
+    [Fact]
+    public async Task BuildAsync_config_errors_throw_GordoConfigException()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "gordo-bad-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(path, "machines:\n  - name: Bad_Name\n    dataset: {tags: [a]}\n");
+        await Assert.ThrowsAsync<GordoConfigException>(() => GordoBuilder.BuildAsync(path, new GordoBuildOptions(Output())));
+    }
+}
