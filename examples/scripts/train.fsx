@@ -1,7 +1,9 @@
-// Fit a Gordo model definition on generated data in FSI and print the anomaly table.
+// Fit a Gordo model definition on the sample plant in FSI and print the anomaly table.
 //   dotnet fsi examples/scripts/train.fsx      (after `dotnet fsi build.fsx build`)
-// The definition is the `model:` section of a Gordo config; this one predicts a target tag from
-// three input tags (no neural network, so the script needs no native libtorch).
+// The definition is the `model:` section of a Gordo config; this one predicts pump-1's
+// temperature from its flow, pressure and vibration (no neural network, so the script needs no
+// native libtorch). The data is the sample plant of `gordo data generate` (SamplePlant), whose
+// injected fault on 2020-01-16 the model should flag.
 
 #r "nuget: MathNet.Numerics, 5.0.0"
 #r "nuget: YamlDotNet, 18.1.0"
@@ -9,6 +11,7 @@
 #r "../../src/Gordo.Models/bin/Release/net10.0/Gordo.Models.dll"
 
 open System
+open Gordo.Core.Data
 open Gordo.Core.Specs
 open Gordo.Core.Yaml
 open Gordo.Models
@@ -23,7 +26,7 @@ gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
       steps:
         - sklearn.preprocessing.MinMaxScaler
         - sklearn.linear_model.LinearRegression
-  window: 12
+  window: 6
   smoothing_method: smm
 """
 
@@ -35,28 +38,31 @@ let spec =
         | _, diagnostics -> invalidOp $"invalid definition: %A{diagnostics}"
     | other -> invalidOp $"cannot parse the definition: %A{other}"
 
-// 500 rows at 10-minute resolution: three input tags and a target that follows them, with an
-// anomaly injected near the end.
-let rows = 500
-let random = Random(42)
-let start = DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero)
-let index = Array.init rows (fun i -> start.AddMinutes(10.0 * float i))
+// Machine 0 (pump-1) of the sample plant at 10-minute steps: train on a week without faults,
+// then score the two days after it, which hold an injected fault.
+let seed, step = 42, TimeSpan.FromMinutes 10.0
+let trainStart = DateTimeOffset(2020, 1, 8, 6, 0, 0, TimeSpan.Zero)
+let scoreStart, scoreEnd = trainStart.AddDays 7.0, trainStart.AddDays 9.0
+let index, columns = SamplePlant.machineData seed step 0 trainStart scoreEnd
+let tags = SamplePlant.tagNames 0 |> Array.ofList
+
+// Rows without gaps; inputs flow, pressure, vibration; target temperature.
+let rows =
+    [| 0 .. index.Length - 1 |]
+    |> Array.filter (fun i -> columns |> Array.forall (fun c -> not (Double.IsNaN c.[i])))
+
+let times = rows |> Array.map (fun i -> DateTimeOffset(index.[i], TimeSpan.Zero))
 
 let x =
-    Array2D.init rows 3 (fun i j -> sin (float i / (20.0 + 7.0 * float j)) + 0.05 * random.NextDouble())
+    Array2D.init rows.Length 3 (fun r j -> columns.[[| 0; 1; 3 |].[j]].[rows.[r]])
 
-let y =
-    Array2D.init rows 1 (fun i _ ->
-        let anomaly = if i >= 470 && i < 480 then 0.8 else 0.0
+let y = Array2D.init rows.Length 1 (fun r _ -> columns.[2].[rows.[r]])
 
-        2.0 * x.[i, 0] - x.[i, 1]
-        + 0.5 * x.[i, 2]
-        + 0.02 * random.NextDouble()
-        + anomaly)
+let train =
+    [| 0 .. rows.Length - 1 |] |> Array.filter (fun r -> times.[r] < scoreStart)
 
-let train = [| 0..399 |]
 let model = Definition.fromSpec spec :?> DiffDetector
-model.TargetNames <- [| "target" |]
+model.TargetNames <- [| tags.[2] |]
 
 model.CrossValidate(Matrix.takeRows train x, Matrix.takeRows train y, None)
 |> ignore
@@ -64,10 +70,10 @@ model.CrossValidate(Matrix.takeRows train x, Matrix.takeRows train y, None)
 model.Fit(Matrix.takeRows train x, Matrix.takeRows train y)
 
 let input = {
-    InputNames = [| "tag-1"; "tag-2"; "tag-3" |]
-    TargetNames = [| "target" |]
-    Index = Some index
-    Frequency = Some(TimeSpan.FromMinutes 10.0)
+    InputNames = [| tags.[0]; tags.[1]; tags.[3] |]
+    TargetNames = [| tags.[2] |]
+    Index = Some times
+    Frequency = Some step
 }
 
 let frame = model.Anomaly(x, y, input)
@@ -76,27 +82,37 @@ let column top sub =
     Frame.tryColumn top sub frame
     |> Option.defaultWith (fun () -> invalidOp $"no column {top}/{sub}")
 
-let output = column "model-output" "target"
+let output = column "model-output" tags.[2]
 let confidence = column "total-anomaly-confidence" ""
-let smooth = column "smooth-total-anomaly-scaled" ""
+
+let fault =
+    SamplePlant.events seed "pump-1" 0 scoreStart scoreEnd
+    |> List.find (fun e -> e.Kind = "fault")
+
+let inFault (r: int) =
+    times.[r] >= fault.Start && times.[r] <= fault.End
 
 printfn "Definition (fully expanded):"
 printfn "%s" (Artifacts.Json.toText (Definition.intoValue model))
 printfn ""
-printfn "(rows with total-anomaly-confidence > 10 are marked)"
-printfn "%-26s %10s %10s %12s %12s" "start" "target" "output" "smooth-tot" "confidence"
+printfn "Injected fault: %O – %O (vibration and temperature ramp up)" fault.Start fault.End
+printfn "(rows with total-anomaly-confidence > 1 are marked)"
+printfn "%-26s %10s %10s %12s" "start" "temp." "predicted" "confidence"
 
-for i in 460..489 do
+let scored =
+    [| 0 .. rows.Length - 1 |] |> Array.filter (fun r -> times.[r] >= scoreStart)
+
+for r in
+    scored
+    |> Array.filter (fun r -> times.[r] >= fault.Start.AddHours -2.0 && times.[r] <= fault.End.AddHours 1.0) do
     printfn
-        "%-26s %10.4f %10.4f %12.5f %12.2f%s"
-        frame.Start.[i].Value
-        y.[i, 0]
-        output.[i]
-        smooth.[i]
-        confidence.[i]
-        (if confidence.[i] > 10.0 then "  <- anomaly" else "")
+        "%-26s %10.3f %10.3f %12.2f%s%s"
+        frame.Start.[r].Value
+        y.[r, 0]
+        output.[r]
+        confidence.[r]
+        (if confidence.[r] > 1.0 then "  <- anomaly" else "")
+        (if inFault r then "  (fault)" else "")
 
-let flagged = [| 0 .. rows - 1 |] |> Array.filter (fun i -> confidence.[i] > 1.0)
-
-if not (flagged |> Array.exists (fun i -> i >= 470 && i < 480)) then
-    invalidOp "the injected anomaly was not flagged"
+if not (scored |> Array.exists (fun r -> inFault r && confidence.[r] > 1.0)) then
+    invalidOp "the injected fault was not flagged"

@@ -98,6 +98,19 @@ module LocalBuild =
         display.Close()
         outcomes
 
+    /// Writes `report.html` next to the models (a failure to write it is reported, not fatal).
+    let private writeReport (output: string) (project: string) (inputs: BuildInput list) outcomes =
+        let pairs =
+            inputs
+            |> List.choose (fun i ->
+                outcomes
+                |> List.tryFind (fun (o: LocalBuildOutcome) -> o.Name = i.Machine.Name)
+                |> Option.map (fun o -> i.Machine, o.Result))
+
+        match Report.BuildReport.write output project pairs with
+        | Ok _ -> ()
+        | Error message -> eprintfn "gordo local-build: report not written: %s" message
+
     /// Checks the config (printing every diagnostic) and builds the selected machines with a live
     /// progress display; Error carries the exit code when nothing could be built.
     let execute (args: ParseResults<LocalBuildArgs>) : Result<LocalBuildResult, int> =
@@ -134,10 +147,13 @@ module LocalBuild =
                     Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
                 }
 
+                let outcomes = buildAll settings inputs
+                writeReport output project.Name inputs outcomes
+
                 Ok {
                     ProjectName = project.Name
                     OutputDirectory = output
-                    Outcomes = buildAll settings inputs
+                    Outcomes = outcomes
                 }
 
     /// Prints the summary table; exit 0 when every machine built, 1 when any failed.
@@ -148,6 +164,11 @@ module LocalBuild =
             result.Outcomes |> List.filter (fun o -> Result.isError o.Result) |> List.length
 
         printfn "%d built, %d failed; models in %s" (result.Outcomes.Length - failed) failed result.OutputDirectory
+        let report = Path.Combine(result.OutputDirectory, "report.html")
+
+        if File.Exists report then
+            printfn "report: %s" report
+
         if failed > 0 then 1 else 0
 
     /// `gordo local-build`: execute, then the summary; exit 1 when the config has errors or any

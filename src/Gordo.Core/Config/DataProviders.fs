@@ -19,6 +19,7 @@ module DataProviders =
         ]
         core + "contrib.csv_provider.CSVDataProvider", [ "sep", Value.String "," ]
         core + "providers.FileDataProvider", [ "layout", Value.String "wide" ]
+        core + "providers.SamplePlantDataProvider", [ "seed", Value.Int 42L; "interval", Value.String "1min" ]
     ]
 
     let private shortName (path: string) =

@@ -17,23 +17,7 @@ type SampleOptions = {
     Machines: string list
 }
 
-/// An injected or incidental event, written to `events.csv`.
-type SampleEvent = {
-    /// Machine name.
-    Machine: string
-    /// Affected tag.
-    Tag: string
-    /// `fault`, `stuck` or `gap`.
-    Kind: string
-    /// Start (inclusive).
-    Start: DateTimeOffset
-    /// End (inclusive).
-    End: DateTimeOffset
-}
-
-/// A realistic sample plant: per machine, correlated flow, pressure, temperature and vibration
-/// tags driven by a daily load cycle and a slow random walk, with noise, gaps (NaN), stuck
-/// sensors and injected fault periods (vibration rises, temperature drifts).
+/// Files of the sample plant (`SamplePlant`): data, events and a config reading them.
 [<RequireQualifiedAccess>]
 module SampleData =
 
@@ -46,103 +30,30 @@ module SampleData =
         Machines = [ "pump-1"; "pump-2"; "compressor-1" ]
     }
 
-    /// The four tag names of machine number `m` (historian style).
-    let tagNames (m: int) : string list =
-        [ "FT"; "PT"; "TT"; "VT" ]
-        |> List.map (fun kind -> sprintf "PLANT-%s-%02d%d.PV" kind (m + 1) 1)
+    /// The four tag names of machine number `m` (historian style, see `SamplePlant.tagName`).
+    let tagNames (m: int) : string list = SamplePlant.tagNames m
 
-    let private gauss (rng: Random) =
-        sqrt (-2.0 * log (1.0 - rng.NextDouble()))
-        * cos (2.0 * Math.PI * rng.NextDouble())
-
-    /// Load in [0.2, 1.1]: daily cycle plus a slow mean-reverting walk.
-    let private load (rng: Random) (times: DateTimeOffset[]) : float[] =
-        let mutable walk = 0.0
-
-        times
-        |> Array.map (fun t ->
-            walk <- 0.999 * walk + 0.01 * gauss rng
-            let hour = t.TimeOfDay.TotalHours
-            Math.Clamp(0.7 + 0.2 * sin (2.0 * Math.PI * (hour - 6.0) / 24.0) + walk, 0.2, 1.1))
-
-    let private window (rng: Random) (n: int) (minLen: int) (maxLen: int) : int * int =
-        let len = rng.Next(minLen, maxLen + 1)
-        let a = rng.Next(0, max 1 (n - len))
-        a, min (n - 1) (a + len)
-
-    /// The four signals of one machine from its load.
-    let private signals (rng: Random) (times: DateTimeOffset[]) (l: float[]) : float[][] =
-        let mutable temp = 40.0
-
-        let noise s = s * gauss rng
-
-        let flow = l |> Array.map (fun x -> 100.0 * x + noise 1.5)
-        let pressure = l |> Array.map (fun x -> 5.0 + 3.0 * x * x + noise 0.05)
-
-        let temperature =
-            Array.map2
-                (fun (t: DateTimeOffset) x ->
-                    temp <- temp + 0.02 * (40.0 + 15.0 * x - temp)
-                    temp + 2.0 * sin (2.0 * Math.PI * t.TimeOfDay.TotalHours / 24.0) + noise 0.2)
-                times
-                l
-
-        let vibration = l |> Array.map (fun x -> 0.5 + 0.8 * x + noise 0.03)
-        [| flow; pressure; temperature; vibration |]
-
-    let private injectFault (rng: Random) (data: float[][]) : int * int =
-        let a, b = window rng data.[0].Length 120 720
-
-        for i in a..b do
-            let p = float (i - a) / float (b - a + 1)
-            data.[3].[i] <- data.[3].[i] + 1.5 * p
-            data.[2].[i] <- data.[2].[i] + 8.0 * p
-
-        a, b
-
-    let private blank (rng: Random) (column: float[]) (stuck: bool) : int * int =
-        let a, b = window rng column.Length 60 360
-
-        for i in a..b do
-            column.[i] <- if stuck then column.[a] else nan
-
-        a, b
-
-    /// One machine's columns and events.
-    let private machine (rng: Random) (times: DateTimeOffset[]) (m: int) (name: string) =
-        let tags = tagNames m |> Array.ofList
-        let data = signals rng times (load rng times)
-        let at (a, b) = times.[a], times.[b]
-
-        let event tag kind (a, b) = {
-            Machine = name
-            Tag = tag
-            Kind = kind
-            Start = fst (at (a, b))
-            End = snd (at (a, b))
-        }
-
-        let faults = [ for _ in 1..2 -> event tags.[3] "fault" (injectFault rng data) ]
-        let stuck = [ let k = rng.Next 4 in event tags.[k] "stuck" (blank rng data.[k] true) ]
-        let gaps = [ for k in 0..3 -> event tags.[k] "gap" (blank rng data.[k] false) ]
-        Array.zip tags data |> List.ofArray, faults @ stuck @ gaps
-
-    /// Generates the plant: one wide frame (every machine's tags) and the events.
+    /// Generates the plant: one wide frame (every machine's tags, `Days` days from `Start`, end
+    /// exclusive) and the events, as `SamplePlantDataProvider` yields them for that period.
     let generate (o: SampleOptions) : Frame * SampleEvent list =
-        let rng = Random(o.Seed)
-        let n = int (TimeSpan.FromDays(float o.Days).Ticks / o.Interval.Ticks)
+        let finish = o.Start.AddDays(float o.Days).AddTicks -1L
 
-        let times =
-            Array.init n (fun i -> o.Start + TimeSpan.FromTicks(o.Interval.Ticks * int64 i))
+        let parts =
+            o.Machines
+            |> List.mapi (fun m name ->
+                let index, data = SamplePlant.machineData o.Seed o.Interval m o.Start finish
+                index, List.zip (tagNames m) (List.ofArray data), SamplePlant.events o.Seed name m o.Start finish)
 
-        let parts = o.Machines |> List.mapi (machine rng times)
-        let columns = parts |> List.collect fst
+        let index =
+            match parts with
+            | (i, _, _) :: _ -> i
+            | [] -> [||]
 
         let frame =
-            Frame.ofTimestamps times columns
+            Frame.create o.Start.Offset index (parts |> List.collect (fun (_, c, _) -> c))
             |> Result.defaultWith (fun e -> invalidOp e.Message)
 
-        frame, parts |> List.collect snd
+        frame, parts |> List.collect (fun (_, _, e) -> e)
 
     let private eventsCsv (events: SampleEvent list) : string list =
         "machine,tag,kind,start,end"

@@ -20,7 +20,15 @@ let tests =
             Expect.equal f.Columns.Length 12 "3 machines x 4 tags"
             Expect.equal (Frame.length f) (3 * 1440) "one row a minute"
             Expect.isTrue (f.Data |> Array.exists (Array.exists Double.IsNaN)) "gaps"
-            Expect.equal (events |> List.filter (fun e -> e.Kind = "fault") |> List.length) 6 "2 faults per machine"
+            let finish = options.Start.AddDays(3.0).AddTicks -1L
+
+            let expected =
+                options.Machines
+                |> List.mapi (fun m name -> SamplePlant.events options.Seed name m options.Start finish)
+                |> List.concat
+
+            Expect.equal events expected "the plant's events of the period"
+            Expect.isTrue (events |> List.exists (fun e -> e.Kind = "gap")) "gaps"
         }
         test "flow and pressure are correlated (shared load)" {
             let f, _ = SampleData.generate options

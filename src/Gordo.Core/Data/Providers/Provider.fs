@@ -29,7 +29,7 @@ type ProviderError =
         match this with
         | UnknownProvider n ->
             sprintf
-                "unknown data provider '%s'; use RandomDataProvider, CSVDataProvider, FileDataProvider or InfluxDataProvider"
+                "unknown data provider '%s'; use RandomDataProvider, CSVDataProvider, FileDataProvider, InfluxDataProvider or SamplePlantDataProvider"
                 n
         | BadArgument(p, a, problem) -> sprintf "%s: argument '%s': %s" p a problem
         | File e -> e.Message

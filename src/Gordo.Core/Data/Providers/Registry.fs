@@ -98,6 +98,15 @@ module DataProviderRegistry =
             influxConnection args
             |> Result.map (fun c -> InfluxDataProvider(c, m, valueName) :> IDataProvider))
 
+    let private sample (args: (string * Value) list) : Result<IDataProvider, ProviderError> =
+        let seed = Provider.intArg args "seed" |> Option.defaultValue 42L
+
+        Provider.stringArg args "interval"
+        |> Option.defaultValue "1min"
+        |> Language.Resolution.tryParseOffset
+        |> Result.mapError (fun e -> ProviderError.BadArgument(SamplePlantDataProvider.TypeName, "interval", e))
+        |> Result.map (fun step -> SamplePlantDataProvider(int seed, step) :> IDataProvider)
+
     /// The provider for a `data_provider` section.
     let create (provider: DataProvider) : Result<IDataProvider, ProviderError> =
         match DataProviders.tryResolve provider.Type with
@@ -105,6 +114,7 @@ module DataProviderRegistry =
         | Some t when t = CsvDataProvider.TypeName -> csv provider.Arguments
         | Some t when t = FileDataProvider.TypeName -> file provider.Arguments
         | Some t when t = InfluxDataProvider.TypeName -> influx provider.Arguments
+        | Some t when t = SamplePlantDataProvider.TypeName -> sample provider.Arguments
         | _ -> Error(ProviderError.UnknownProvider provider.Type)
 
     /// The provider of a dataset: `RandomDataset` always uses `RandomDataProvider()` (spec §1.5),
