@@ -227,14 +227,9 @@ module WorkflowGenerator =
                      |> Array.ofList
                      |> Array.Parallel.mapi (fun i c -> renderChunk template catalog capacity (i + 1) c))
 
-            match
-                results
-                |> Array.tryPick (function
-                    | Error e -> Some e
-                    | Ok _ -> None)
-            with
-            | Some e -> Error e
-            | None ->
+            match results |> Array.tryFind Result.isError with
+            | Some(Error e) -> Error e
+            | _ ->
                 let ok = results |> Array.choose Result.toOption
 
                 match ok |> Seq.collect snd |> List.ofSeq with

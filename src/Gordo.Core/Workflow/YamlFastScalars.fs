@@ -68,7 +68,7 @@ module internal YamlFastScalars =
         if first >= 0 && text[start + 1 + first] = '"' then
             text.Substring(start + 1, first), start + first + 2
         else
-            let sb = StringBuilder(lineEnd - start)
+            let sb = StringBuilder(min (lineEnd - start) 256)
             let mutable i = start + 1
             let mutable closed = -1
 
@@ -239,10 +239,11 @@ module internal YamlFastScalars =
         else
             unsupported ()
 
-    and private flowSequence (text: string) (start: int) (lineEnd: int) : JsonNode * int =
-        let a = JsonArray()
+    /// The entries of a flow collection opened at `start` and closed by `close`, each read by
+    /// `entry` (from its first character to the index after it).
+    and private flowEntries (text: string) (start: int) (lineEnd: int) (close: char) (entry: int -> int) : int =
         let mutable i = skipSpaces text (start + 1) lineEnd
-        let mutable closed = i < lineEnd && text[i] = ']'
+        let mutable closed = i < lineEnd && text[i] = close
 
         if closed then
             i <- i + 1
@@ -251,36 +252,36 @@ module internal YamlFastScalars =
             if i >= lineEnd then
                 unsupported ()
 
-            let item, after = flowNode text i lineEnd
-            a.Add item
-            let next, isEnd = separator text after lineEnd ']'
+            let next, isEnd = separator text (entry i) lineEnd close
             i <- next
             closed <- isEnd
 
-        a, i
+        i
+
+    and private flowSequence (text: string) (start: int) (lineEnd: int) : JsonNode * int =
+        let a = JsonArray()
+
+        let after =
+            flowEntries text start lineEnd ']' (fun i ->
+                let item, after = flowNode text i lineEnd
+                a.Add item
+                after)
+
+        a, after
 
     and private flowMapping (text: string) (start: int) (lineEnd: int) : JsonNode * int =
         let o = JsonObject()
-        let mutable i = skipSpaces text (start + 1) lineEnd
-        let mutable closed = i < lineEnd && text[i] = '}'
 
-        if closed then
-            i <- i + 1
+        let after =
+            flowEntries text start lineEnd '}' (fun i ->
+                let key, afterKey = flowKey text i lineEnd
+                let valueStart = skipSpaces text afterKey lineEnd
 
-        while not closed do
-            if i >= lineEnd then
-                unsupported ()
+                if valueStart >= lineEnd || o.ContainsKey key then
+                    unsupported ()
 
-            let key, afterKey = flowKey text i lineEnd
-            let valueStart = skipSpaces text afterKey lineEnd
+                let value, after = flowNode text valueStart lineEnd
+                o[key] <- value
+                after)
 
-            if valueStart >= lineEnd || o.ContainsKey key then
-                unsupported ()
-
-            let value, after = flowNode text valueStart lineEnd
-            o[key] <- value
-            let next, isEnd = separator text after lineEnd '}'
-            i <- next
-            closed <- isEnd
-
-        o, i
+        o, after
