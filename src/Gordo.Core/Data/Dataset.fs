@@ -234,7 +234,12 @@ module Dataset =
                     | Ok [ raw ] when Frame.length raw > 0 ->
                         state <-
                             state
-                            |> Result.bind (fun xs -> prepareOne r tag raw |> Result.map (fun x -> x :: xs))
+                            |> Result.bind (fun xs ->
+                                prepareOne r tag raw
+                                |> Result.map (fun (meta, prepared) ->
+                                    match xs with
+                                    | (_, previous) :: _ -> (meta, Frame.shareIndex previous.Index prepared) :: xs
+                                    | [] -> (meta, prepared) :: xs))
                     | Ok _ -> missing.Add tag.Name
 
             return

@@ -236,6 +236,18 @@ module Frame =
         else
             filterRows (naRows f |> Array.map not) f
 
+    /// True when two indexes hold the same timestamps.
+    let private sameIndex (a: int64[]) (b: int64[]) =
+        obj.ReferenceEquals(a, b) || System.MemoryExtensions.SequenceEqual(System.ReadOnlySpan a, System.ReadOnlySpan b)
+
+    /// `f` indexed by `index` when both hold the same timestamps, so that frames on one grid
+    /// share one index array (frames are never written to after they are built).
+    let shareIndex (index: int64[]) (f: Frame) : Frame =
+        if not (obj.ReferenceEquals(index, f.Index)) && sameIndex index f.Index then
+            { f with Index = index }
+        else
+            f
+
     /// For each frame, the row positions of the timestamps present in every frame.
     let private commonRows (frames: Frame[]) : int64[] * int[][] =
         let pos = Array.zeroCreate frames.Length
@@ -266,6 +278,13 @@ module Frame =
         match frames with
         | [] -> empty []
         | [ one ] -> one
+        | first :: rest when rest |> List.forall (fun f -> sameIndex first.Index f.Index) ->
+            // Frames on one grid (resampled tags): the columns are shared, not copied.
+            {
+                first with
+                    Columns = frames |> Array.ofList |> Array.collect (fun f -> f.Columns)
+                    Data = frames |> Array.ofList |> Array.collect (fun f -> f.Data)
+            }
         | first :: _ ->
             let arr = Array.ofList frames
             let index, rows = commonRows arr

@@ -36,6 +36,25 @@ let tests =
 
             joined.Index = (Set.intersect (set a) (set b) |> Set.toArray)
             && joined.Columns = [| "a"; "b" |])
+        testProperty "inner join of frames on one grid shares the columns and equals the general join"
+        <| Prop.forAll (Arb.fromGen indexGen) (fun ix ->
+            let a, b = frame "a" ix, frame "b" (Array.copy ix)
+            let joined = Frame.innerJoin [ a; b ]
+            // One extra timestamp in a third frame forces the general (copying) join.
+            let extra = frame "c" (Array.append ix [| origin.UtcTicks + 600L * minute |])
+            let general = Frame.innerJoin [ a; b; extra ]
+
+            obj.ReferenceEquals(joined.Data.[0], a.Data.[0])
+            && obj.ReferenceEquals(joined.Data.[1], b.Data.[0])
+            && joined.Index = general.Index
+            && joined.Data = general.Data.[0..1])
+        test "frames on one grid share one index array; other frames keep theirs" {
+            let ix = [| origin.UtcTicks; origin.UtcTicks + minute |]
+            let same = Frame.shareIndex ix (frame "a" (Array.copy ix))
+            let other = Frame.shareIndex ix (frame "b" [| origin.UtcTicks |])
+            Expect.isTrue (obj.ReferenceEquals(same.Index, ix)) "equal timestamps: shared"
+            Expect.equal other.Index [| origin.UtcTicks |] "different timestamps: kept"
+        }
         testProperty "slice equals filtering by range"
         <| Prop.forAll
             (Arb.fromGen (Gen.zip indexGen (Gen.zip (Gen.choose (-10, 510)) (Gen.choose (-10, 510)))))
