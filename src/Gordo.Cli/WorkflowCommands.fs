@@ -55,13 +55,23 @@ module WorkflowCommands =
         generated.Warnings
         |> List.iter (DiagnosticPrinter.format lines >> eprintfn "%s")
 
-        match options.OutputFile with
-        | Some path ->
-            File.WriteAllText(path, generated.Text)
-            0
-        | None ->
-            Console.Out.Write generated.Text
-            0
+        let (), writeTime =
+            StageTiming.measure "write" (fun () ->
+                match options.OutputFile with
+                | Some path ->
+                    use writer = new StreamWriter(path, false, Text.UTF8Encoding false, 1 <<< 20)
+                    generated.WriteTo writer
+                | None -> generated.WriteTo Console.Out)
+
+        // GORDO_WORKFLOW_TIMINGS=1: how long each stage took, on stderr (bench/workflow/run.sh).
+        if
+            environment "GORDO_WORKFLOW_TIMINGS"
+            |> Option.exists (fun v -> v <> "" && v <> "0")
+        then
+            generated.Timings @ [ writeTime ]
+            |> List.iter (StageTiming.format >> eprintfn "timing: %s")
+
+        0
 
     /// Runs `gordo workflow generate`; exit 0, 1 (config/template/schema errors) or 2 (usage).
     let generate (results: ParseResults<WorkflowGenerateArgs>) : int =

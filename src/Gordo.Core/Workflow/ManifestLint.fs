@@ -20,13 +20,16 @@ module ManifestLint =
     let SampleValue = "sample"
 
     let private substitute (parameters: Map<string, string>) (text: string) : string =
-        placeholder.Replace(
-            text,
-            fun m ->
-                match parameters.TryFind m.Groups[1].Value with
-                | Some v -> v
-                | None -> SampleValue
-        )
+        if not (text.Contains "{{") then
+            text
+        else
+            placeholder.Replace(
+                text,
+                fun m ->
+                    match parameters.TryFind m.Groups[1].Value with
+                    | Some v -> v
+                    | None -> SampleValue
+            )
 
     let private field (node: JsonNode) (key: string) : JsonNode =
         match node with
@@ -74,22 +77,32 @@ module ManifestLint =
                 let kind = defaultArg (str (field d "kind")) "?"
                 SchemaCatalog.validateManifest catalog $"%s{document}: %s{kind} %s{name}" d)
 
+    /// Texts found valid and how many (ConcurrentDictionary.Count takes every lock).
+    type private ValidTexts() =
+        let mutable count = 0
+
+        member val Texts = ConcurrentDictionary<string, byte>(System.StringComparer.Ordinal)
+
+        /// Remembers a valid text while fewer than `limit` are remembered.
+        member this.Remember(text: string, limit: int) =
+            if count < limit && this.Texts.TryAdd(text, 0uy) then
+                System.Threading.Interlocked.Increment &count |> ignore
+
     /// Embedded manifest texts already found valid, per catalog (the same manifest recurs in
     /// every split workflow, e.g. the server Deployment); only valid texts are remembered.
     let private knownValid =
-        System.Runtime.CompilerServices.ConditionalWeakTable<SchemaCatalog, ConcurrentDictionary<string, byte>>()
+        System.Runtime.CompilerServices.ConditionalWeakTable<SchemaCatalog, ValidTexts>()
 
     let private embedded (catalog: SchemaCatalog) (document: string) (text: string) : SchemaError list =
-        let valid =
-            knownValid.GetValue(catalog, fun _ -> ConcurrentDictionary<string, byte>(System.StringComparer.Ordinal))
+        let valid = knownValid.GetValue(catalog, fun _ -> ValidTexts())
 
-        if valid.ContainsKey text then
+        if valid.Texts.ContainsKey text then
             []
         else
             let errors = embeddedUncached catalog document text
 
-            if errors.IsEmpty && valid.Count < 100000 then
-                valid.TryAdd(text, 0uy) |> ignore
+            if errors.IsEmpty then
+                valid.Remember(text, 1000)
 
             errors
 
@@ -103,20 +116,14 @@ module ManifestLint =
             |> List.choose (fun t -> str (field t "name") |> Option.map (fun n -> n, t))
             |> dict
 
-        let seen = HashSet<string>()
+        let seen = HashSet<struct (string * Map<string, string>)>(HashIdentity.Structural)
+
         let reached = HashSet<string>()
         let errors = ResizeArray<SchemaError>()
 
         let rec visit (name: string) (parameters: Map<string, string>) (via: string) =
-            let key =
-                name
-                + "\u0000"
-                + (parameters
-                   |> Seq.map (fun kv -> kv.Key + "=" + kv.Value)
-                   |> String.concat "\u0000")
-
             match templates.TryGetValue name with
-            | true, template when seen.Add key ->
+            | true, template when seen.Add(struct (name, parameters)) ->
                 reached.Add name |> ignore
                 let where = $"%s{document} template '%s{name}' (%s{via})"
 

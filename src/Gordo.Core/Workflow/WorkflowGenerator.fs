@@ -31,15 +31,61 @@ type GenerateError =
         | Usage _ -> 2
         | _ -> 1
 
+/// How long one stage of `gordo workflow generate` took (wall clock and process CPU time).
+type StageTiming = {
+    /// The stage (`front end`, `contexts`, `render+validate`, ...).
+    Stage: string
+    /// Wall-clock time.
+    Wall: TimeSpan
+    /// CPU time of the whole process (every thread) during the stage.
+    Cpu: TimeSpan
+}
+
+/// Measuring stages.
+[<RequireQualifiedAccess>]
+module StageTiming =
+
+    /// Runs `f` and returns its result with its timing.
+    let measure (stage: string) (f: unit -> 'T) : 'T * StageTiming =
+        let cpu () =
+            Diagnostics.Process.GetCurrentProcess().TotalProcessorTime
+
+        let cpu0 = cpu ()
+        let watch = Diagnostics.Stopwatch.StartNew()
+        let result = f ()
+
+        result,
+        {
+            Stage = stage
+            Wall = watch.Elapsed
+            Cpu = cpu () - cpu0
+        }
+
+    /// `stage: wall 1234 ms, cpu 2345 ms`.
+    let format (t: StageTiming) : string =
+        $"%s{t.Stage}: wall %.0f{t.Wall.TotalMilliseconds} ms, cpu %.0f{t.Cpu.TotalMilliseconds} ms"
+
 /// The generated workflows.
 type GeneratedWorkflows = {
     /// One YAML document per Workflow (per chunk of `--split-workflows` machines).
     Documents: string list
-    /// The whole output: the documents separated by lines `---`.
-    Text: string
     /// The config's warnings.
     Warnings: Diagnostic list
-}
+    /// How long each stage took (front end, contexts, render+validate).
+    Timings: StageTiming list
+} with
+
+    /// The whole output: the documents separated by lines `---`.
+    member this.Text: string = String.concat "---\n" this.Documents
+
+    /// Writes the whole output (the same text as `Text`) to a writer, document by document.
+    member this.WriteTo(writer: TextWriter) : unit =
+        this.Documents
+        |> List.iteri (fun i document ->
+            if i > 0 then
+                writer.Write "---\n"
+
+            writer.Write document)
 
 /// `gordo workflow generate`: checked project → Argo Workflows (spec §7), validated offline.
 [<RequireQualifiedAccess>]
@@ -127,36 +173,68 @@ module WorkflowGenerator =
 
             Error(GenerateError.Usage(problems @ levelProblem))
 
-    let private renderAll
-        (template: WorkflowTemplate)
-        (contexts: WorkflowContext list)
-        : Result<string list, GenerateError> =
-        let folder (acc: Result<string list, GenerateError>) (context: WorkflowContext) =
-            match acc with
-            | Error e -> Error e
-            | Ok rendered ->
-                match WorkflowTemplates.render template context with
-                | Ok text -> Ok(text :: rendered)
-                | Error e -> Error(GenerateError.Template e)
-
-        contexts |> List.fold folder (Ok []) |> Result.map List.rev
+    let private catalogFor (options: WorkflowOptions) : SchemaCatalog =
+        // Argo 2's ttlSecondsAfterFinished is not in the Argo 3/4 schema: check Argo 2 output non-strictly.
+        if options.ArgoVersion >= 3 then
+            SchemaCatalog.standard ()
+        else
+            SchemaCatalog.load {
+                SchemaCatalog.defaultAdjustments with
+                    Strict = false
+            }
 
     /// Validates every generated document (and the manifests each embeds).
     let validate (options: WorkflowOptions) (documents: string list) : SchemaError list =
-        // Argo 2's ttlSecondsAfterFinished is not in the Argo 3/4 schema: check Argo 2 output non-strictly.
-        let catalog =
-            if options.ArgoVersion >= 3 then
-                SchemaCatalog.standard ()
-            else
-                SchemaCatalog.load {
-                    SchemaCatalog.defaultAdjustments with
-                        Strict = false
-                }
+        let catalog = catalogFor options
 
         documents
         |> Array.ofList
         |> Array.Parallel.mapi (fun i text -> ManifestLint.validateYaml catalog $"workflow %d{i}" text)
         |> List.concat
+
+    /// Renders one chunk and validates it when a catalog is given.
+    let private renderChunk template catalog capacity (i: int) (context: WorkflowContext) =
+        match WorkflowTemplates.renderSized template capacity context with
+        | Error e -> Error(GenerateError.Template e)
+        | Ok text ->
+            match catalog with
+            | Some c -> Ok(text, ManifestLint.validateYaml c $"workflow %d{i}" text)
+            | None -> Ok(text, [])
+
+    /// Renders (in parallel) and validates every chunk; the first template error in chunk order
+    /// wins, then every schema error in chunk order.
+    let private renderAll
+        (options: WorkflowOptions)
+        (template: WorkflowTemplate)
+        (contexts: WorkflowContext list)
+        : Result<string list, GenerateError> =
+        let catalog = if options.Validate then Some(catalogFor options) else None
+
+        match contexts with
+        | [] -> Ok []
+        | first :: rest ->
+            let head = renderChunk template catalog 0 0 first
+
+            let capacity =
+                match head with
+                | Ok(text, _) -> text.Length + text.Length / 8
+                | Error _ -> 0
+
+            let results =
+                Array.append
+                    [| head |]
+                    (rest
+                     |> Array.ofList
+                     |> Array.Parallel.mapi (fun i c -> renderChunk template catalog capacity (i + 1) c))
+
+            match results |> Array.tryFind Result.isError with
+            | Some(Error e) -> Error e
+            | _ ->
+                let ok = results |> Array.choose Result.toOption
+
+                match ok |> Seq.collect snd |> List.ofSeq with
+                | [] -> Ok(ok |> Seq.map fst |> List.ofSeq)
+                | errors -> Error(GenerateError.Invalid errors)
 
     /// Generates (and, unless `--no-validate`, validates) the workflows of a compiled config.
     let fromCompilation
@@ -170,16 +248,20 @@ module WorkflowGenerator =
         | Some project, Some tree when not (Diagnostic.hasErrors compilation.Diagnostics) ->
             readTemplate options
             |> Result.bind (fun template ->
-                contexts options environment project tree |> Result.bind (renderAll template))
-            |> Result.bind (fun documents ->
-                match (if options.Validate then validate options documents else []) with
-                | [] ->
-                    Ok {
-                        Documents = documents
-                        Text = String.concat "---\n" documents
+                let contexts, contextTime =
+                    StageTiming.measure "contexts" (fun () -> contexts options environment project tree)
+
+                contexts
+                |> Result.bind (fun cs ->
+                    let documents, renderTime =
+                        StageTiming.measure "render+validate" (fun () -> renderAll options template cs)
+
+                    documents
+                    |> Result.map (fun docs -> {
+                        Documents = docs
                         Warnings = warnings
-                    }
-                | errors -> Error(GenerateError.Invalid errors))
+                        Timings = [ contextTime; renderTime ]
+                    })))
         | _ -> Error(GenerateError.Config compilation.Diagnostics)
 
     /// Reads `--machine-config` and generates the workflows.
@@ -192,5 +274,12 @@ module WorkflowGenerator =
             DefaultDataProvider = options.DefaultDataProvider
         }
 
-        Compiler.compileFile compileOptions options.MachineConfig
-        |> fromCompilation options environment
+        let compilation, frontEnd =
+            StageTiming.measure "front end (parse+normalize+check)" (fun () ->
+                Compiler.compileFile compileOptions options.MachineConfig)
+
+        fromCompilation options environment compilation
+        |> Result.map (fun g -> {
+            g with
+                Timings = frontEnd :: g.Timings
+        })

@@ -66,9 +66,39 @@ module WorkflowTemplates =
     let private jsonOptions =
         JsonSerializerOptions(Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
 
+    let private printableAscii (text: string) : bool =
+        not (text.AsSpan().ContainsAnyExceptInRange(' ', '~'))
+
+    /// Printable ASCII with `"` and `\\` escaped: what the JSON serializer writes for such text.
+    let private quoteAscii (text: string) : string =
+        let extra = text.AsSpan().Count('"') + text.AsSpan().Count('\\')
+        let sb = StringBuilder(text.Length + extra + 2)
+        sb.Append '"' |> ignore
+
+        for c in text do
+            if c = '"' || c = '\\' then
+                sb.Append '\\' |> ignore
+
+            sb.Append c |> ignore
+
+        sb.Append('"').ToString()
+
+    let private quoteUncached (text: string) : string =
+        if printableAscii text then
+            quoteAscii text
+        else
+            JsonSerializer.Serialize(text, jsonOptions)
+
+    /// Long strings quoted already (the same project-wide list is quoted in every split workflow).
+    let private quotedLong =
+        System.Runtime.CompilerServices.ConditionalWeakTable<string, string>()
+
     /// A string as a JSON string literal, which is also a valid YAML double-quoted scalar.
     let quote (text: string) : string =
-        JsonSerializer.Serialize(text, jsonOptions)
+        if text.Length < 4096 then
+            quoteUncached text
+        else
+            quotedLong.GetValue(text, fun t -> quoteUncached t)
 
     let private filter (f: FluidValue -> FilterArguments -> FluidValue) =
         FilterDelegate(fun input args _ -> ValueTask<FluidValue>(f input args))
@@ -115,6 +145,9 @@ module WorkflowTemplates =
                 names, FSharpValue.PreComputeRecordReader t
         )
 
+    let private isRecord =
+        System.Collections.Concurrent.ConcurrentDictionary<Type, bool>()
+
     let rec private plain (value: obj) : obj =
         match value with
         | null -> null
@@ -123,7 +156,7 @@ module WorkflowTemplates =
         | :? int
         | :? int64 -> value
         | :? IEnumerable as items -> [| for item in items -> plain item |] :> obj
-        | v when FSharpType.IsRecord(v.GetType()) -> record v :> obj
+        | v when isRecord.GetOrAdd(v.GetType(), (fun t -> FSharpType.IsRecord t)) -> record v :> obj
         | v -> invalidArg (nameof value) $"unsupported context value of type %s{v.GetType().Name}"
 
     and private record (value: obj) : Dictionary<string, obj> =
@@ -139,15 +172,29 @@ module WorkflowTemplates =
     /// The context as the plain dictionaries, arrays and scalars that templates see.
     let templateModel (context: WorkflowContext) : Dictionary<string, obj> = record context
 
-    /// Renders a template with a context.
-    let render (template: WorkflowTemplate) (context: WorkflowContext) : Result<string, TemplateError> =
+    /// Renders a template with a context; `capacity` is the expected length of the text.
+    let renderSized
+        (template: WorkflowTemplate)
+        (capacity: int)
+        (context: WorkflowContext)
+        : Result<string, TemplateError> =
         let ctx = TemplateContext(options)
 
         for kv in templateModel context do
             ctx.SetValue(kv.Key, FluidValue.Create(kv.Value, options)) |> ignore
 
         try
-            Ok(template.Template.Render(ctx, NullEncoder.Default))
+            use writer = new StringWriter(StringBuilder(max capacity 256))
+            let pending = template.Template.RenderAsync(writer, NullEncoder.Default, ctx)
+
+            if not pending.IsCompletedSuccessfully then
+                pending.AsTask().GetAwaiter().GetResult()
+
+            Ok(writer.ToString())
         with
         | :? FluidException as e -> Error(TemplateError.Render(template.Source, e.Message))
         | :? InvalidOperationException as e -> Error(TemplateError.Render(template.Source, e.Message))
+
+    /// Renders a template with a context.
+    let render (template: WorkflowTemplate) (context: WorkflowContext) : Result<string, TemplateError> =
+        renderSized template 0 context

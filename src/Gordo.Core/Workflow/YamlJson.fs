@@ -1,10 +1,8 @@
 namespace Gordo.Core.Workflow
 
 open System
-open System.Globalization
 open System.IO
 open System.Text.Json.Nodes
-open System.Text.RegularExpressions
 open YamlDotNet.Core
 
 /// Reads YAML text into `System.Text.Json` nodes, typing plain scalars as the YAML 1.2 core
@@ -15,40 +13,8 @@ module YamlJson =
 
     exception private ShapeError of line: int64 * column: int64 * message: string
 
-    let private intPattern = Regex(@"^[-+]?[0-9]+$", RegexOptions.Compiled)
-
-    let private floatPattern =
-        Regex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.Compiled)
-
-    let private number (text: string) : JsonNode =
-        match Int64.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) with
-        | true, l -> JsonValue.Create l
-        | _ -> JsonValue.Create(Double.Parse(text, CultureInfo.InvariantCulture))
-
     /// The JSON value of a plain (unquoted) scalar.
-    let plainScalar (text: string) : JsonNode =
-        match text with
-        | ""
-        | "~"
-        | "null"
-        | "Null"
-        | "NULL" -> null
-        | "true"
-        | "True"
-        | "TRUE" -> JsonValue.Create true
-        | "false"
-        | "False"
-        | "FALSE" -> JsonValue.Create false
-        | t when t.Length > 0 && (Char.IsDigit t[0] || t[0] = '-' || t[0] = '+' || t[0] = '.') ->
-            if intPattern.IsMatch t || floatPattern.IsMatch t then
-                number t
-            elif t.StartsWith "0x" then
-                JsonValue.Create(Convert.ToInt64(t.Substring 2, 16))
-            elif t.StartsWith "0o" then
-                JsonValue.Create(Convert.ToInt64(t.Substring 2, 8))
-            else
-                JsonValue.Create t
-        | t -> JsonValue.Create t
+    let plainScalar (text: string) : JsonNode = YamlScalar.plain text
 
     let private scalarValue (s: Events.Scalar) : JsonNode =
         match s.Style, s.Tag.IsEmpty with
@@ -118,10 +84,18 @@ module YamlJson =
 
         List.ofSeq docs
 
-    /// Parses a YAML stream into one JSON node per document, or a message with line and column.
-    let parseDocuments (yaml: string) : Result<JsonNode list, string> =
+    /// Parses a YAML stream with the full YAML parser (YamlDotNet) into one JSON node per
+    /// document, or a message with line and column.
+    let parseDocumentsFull (yaml: string) : Result<JsonNode list, string> =
         try
             Ok(documents (Parser(new StringReader(yaml))))
         with
         | :? YamlException as e -> Error $"line %d{e.Start.Line}, column %d{e.Start.Column}: %s{e.Message}"
         | ShapeError(line, column, message) -> Error $"line %d{line}, column %d{column}: %s{message}"
+
+    /// Parses a YAML stream into one JSON node per document, or a message with line and column:
+    /// the fast reader when the text is in its subset (`YamlFast`), else the full parser.
+    let parseDocuments (yaml: string) : Result<JsonNode list, string> =
+        match YamlFast.tryParse yaml with
+        | Some documents -> Ok documents
+        | None -> parseDocumentsFull yaml

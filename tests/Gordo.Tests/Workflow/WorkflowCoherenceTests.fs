@@ -1,0 +1,237 @@
+/// Coherence of the generated workflow with the tools it runs (issue 7, "Tests"): each
+/// model-builder step's command runs with that step's environment, as the pod would (paths under
+/// /gordo and /tmp mapped to a temp dir); then the server Deployment's command runs with its
+/// environment (on loopback, a free port), and `/gordo/v0/{project}/models` lists every machine.
+module Gordo.Tests.Workflow.WorkflowCoherenceTests
+
+open System
+open System.Collections.Generic
+open System.Diagnostics
+open System.IO
+open System.Net
+open System.Net.Http
+open System.Net.Sockets
+open System.Text.Json.Nodes
+open System.Text.RegularExpressions
+open Expecto
+open Gordo.Core.Workflow
+open Gordo.Tests.Support
+
+let private project = "coherence"
+
+let private config =
+    """machines:
+  - name: machine-a
+    dataset:
+      tags: [TAG-A1, TAG-A2, TAG-A3]
+  - name: machine-b
+    dataset:
+      tags: [TAG-B1, TAG-B2]
+globals:
+  dataset:
+    data_provider: {type: RandomDataProvider}
+    train_start_date: 2020-01-01T00:00:00+00:00
+    train_end_date: 2020-01-02T00:00:00+00:00
+    resolution: 30T
+  model:
+    sklearn.pipeline.Pipeline:
+      steps:
+        - sklearn.preprocessing.MinMaxScaler
+        - sklearn.decomposition.PCA:
+            n_components: 1
+  evaluation:
+    cv_mode: build_only
+"""
+
+let private generate (dir: string) : JsonNode =
+    let path = Path.Combine(dir, "config.yaml")
+    File.WriteAllText(path, config)
+
+    let arguments =
+        dict [
+            "machine-config", path
+            "project-name", project
+            "project-revision", "1700000000000"
+        ]
+
+    let sources = {
+        Arguments = Dictionary(arguments) :> IReadOnlyDictionary<string, string>
+        Environment = (fun _ -> None)
+        Now = DateTimeOffset.UnixEpoch
+        InstalledVersion = "0.1.0"
+        LogLevel = None
+    }
+
+    match WorkflowOptions.parse sources |> Result.mapError (List.map _.Message) with
+    | Error e -> failtestf "options: %A" e
+    | Ok options ->
+        match WorkflowGenerator.generate options (fun _ -> None) with
+        | Error e -> failtestf "generate: %A" e.Messages
+        | Ok g ->
+            match YamlJson.parseDocuments g.Text with
+            | Ok [ workflow ] -> workflow
+            | other -> failtestf "one Workflow expected: %A" other
+
+/// The node at a path of keys.
+let private at (keys: string list) (node: JsonNode) : JsonNode =
+    keys |> List.fold (fun (n: JsonNode) (k: string) -> n[k]) node
+
+let private items (node: JsonNode) : JsonNode list =
+    match node with
+    | :? JsonArray as a -> List.ofSeq a
+    | _ -> []
+
+let private text (node: JsonNode) : string = node.GetValue<string>()
+
+let private named (name: string) (nodes: JsonNode list) : JsonNode =
+    nodes |> List.find (fun n -> text (at [ "name" ] n) = name)
+
+let private parameters (task: JsonNode) : Map<string, string> =
+    items (at [ "arguments"; "parameters" ] task)
+    |> List.map (fun p -> text (at [ "name" ] p), text (at [ "value" ] p))
+    |> Map.ofList
+
+/// `{{inputs.parameters.x}}` replaced by the caller's values, as Argo does.
+let private substitute (values: Map<string, string>) (s: string) : string =
+    Regex.Replace(s, @"\{\{inputs\.parameters\.([A-Za-z0-9_.-]+)\}\}", fun m -> values[m.Groups[1].Value])
+
+/// A container path as the pod sees it, mapped into the temp dir (/gordo, /tmp, /metrics).
+let private mapPath (root: string) (value: string) : string =
+    if [ "/gordo"; "/tmp"; "/metrics" ] |> List.exists value.StartsWith then
+        root + value
+    else
+        value
+
+/// A container's literal env values (valueFrom entries, e.g. optional config maps, are skipped).
+let private environment (root: string) (values: Map<string, string>) (container: JsonNode) =
+    items (at [ "env" ] container)
+    |> List.choose (fun e ->
+        match at [ "value" ] e with
+        | null -> None
+        | v -> Some(text (at [ "name" ] e), mapPath root (substitute values (text v))))
+
+let private gordoDll =
+    Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo.dll")
+
+/// `gordo ...` as `dotnet exec gordo.dll ...` with exactly the given environment additions.
+let private start (command: string list) (env: (string * string) list) : Process =
+    Expect.equal (List.head command) "gordo" "the container runs the gordo CLI"
+
+    let psi =
+        ProcessStartInfo(
+            "dotnet",
+            "exec" :: gordoDll :: List.tail command,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        )
+
+    for k, v in env do
+        psi.Environment[k] <- v
+
+    Process.Start psi
+
+let private freePort () =
+    let listener = new TcpListener(IPAddress.Loopback, 0)
+    listener.Start()
+    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
+    listener.Stop()
+    port
+
+let private build (root: string) (workflow: JsonNode) : string list =
+    let templates = items (at [ "spec"; "templates" ] workflow)
+    let builder = named "model-builder" templates
+    let command = items (at [ "container"; "command" ] builder) |> List.map text
+    let tasks = items (at [ "dag"; "tasks" ] (named "do-all" templates))
+    Directory.CreateDirectory(root + "/tmp") |> ignore
+
+    [
+        for task in tasks do
+            if text (at [ "template" ] task) = "model-builder" then
+                let values = parameters task
+                let machine = values["machine-name"]
+                use proc = start command (environment root values (at [ "container" ] builder))
+                let out = proc.StandardOutput.ReadToEndAsync()
+                let err = proc.StandardError.ReadToEndAsync()
+                proc.WaitForExit()
+                Expect.equal proc.ExitCode 0 $"gordo build of %s{machine}: %s{out.Result}%s{err.Result}"
+                machine
+    ]
+
+let private serverContainer (workflow: JsonNode) : JsonNode =
+    let templates = items (at [ "spec"; "templates" ] workflow)
+    let tasks = items (at [ "dag"; "tasks" ] (named "do-all" templates))
+    let host = parameters (named "gordo-server" tasks)
+
+    let resource =
+        items (at [ "steps" ] (named "gordo-server-deployment" templates))
+        |> List.head
+        |> items
+        |> List.head
+        |> parameters
+        |> Map.find "resource"
+        |> substitute host
+
+    match YamlJson.parseDocuments resource with
+    | Ok [ deployment ] -> items (at [ "spec"; "template"; "spec"; "containers" ] deployment) |> List.head
+    | other -> failtestf "one Deployment expected: %A" other
+
+let rec private poll (client: HttpClient) (url: string) (deadline: DateTime) (server: Process) : string =
+    let answer =
+        try
+            let r = client.GetAsync(url).Result
+
+            if r.IsSuccessStatusCode then
+                Some(r.Content.ReadAsStringAsync().Result)
+            else
+                None
+        with :? AggregateException ->
+            None
+
+    match answer with
+    | Some body -> body
+    | None when DateTime.UtcNow < deadline && not server.HasExited ->
+        Threading.Thread.Sleep 250
+        poll client url deadline server
+    | None -> failtestf "the server did not answer %s (exited: %b)" url server.HasExited
+
+let private serve (root: string) (workflow: JsonNode) : string list =
+    let container = serverContainer workflow
+    let command = items (at [ "command" ] container) |> List.map text
+    let port = freePort ()
+
+    let env =
+        environment root Map.empty container
+        @ [ "GORDO_SERVER_HOST", "127.0.0.1"; "GORDO_SERVER_PORT", string port ]
+
+    Directory.CreateDirectory(root + "/metrics") |> ignore
+    use server = start command env
+
+    try
+        use client = new HttpClient(Timeout = TimeSpan.FromSeconds 10.0)
+        let url = $"http://127.0.0.1:%d{port}/gordo/v0/%s{project}/models"
+        let body = poll client url (DateTime.UtcNow.AddSeconds 60.0) server
+        items (at [ "models" ] (JsonNode.Parse body)) |> List.map text
+    finally
+        if not server.HasExited then
+            server.Kill()
+            server.WaitForExit()
+
+[<Tests>]
+let tests =
+    testList "Workflow.Coherence" [
+        test "builder steps run as pods would, and the server Deployment serves every machine" {
+            let root =
+                Path.Combine(Path.GetTempPath(), "gordo-coherence-" + Guid.NewGuid().ToString("N"))
+
+            Directory.CreateDirectory root |> ignore
+
+            try
+                let workflow = generate root
+                let built = build root workflow
+                Expect.equal built [ "machine-a"; "machine-b" ] "one builder step per machine"
+                let models = serve root workflow
+                Expect.equal (List.sort models) built "/models lists every machine"
+            finally
+                Directory.Delete(root, true)
+        }
+    ]
