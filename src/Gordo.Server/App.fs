@@ -30,7 +30,7 @@ module App =
         | Body.JsonEntries entries ->
             ctx.Response.ContentType <- "application/json"
 
-            using (new Utf8JsonWriter(ctx.Response.BodyWriter)) (fun w ->
+            using (new Utf8JsonWriter(ctx.Response.BodyWriter, Reply.writerOptions)) (fun w ->
                 w.WriteStartObject()
                 entries w
                 w.WriteString("revision", revision)

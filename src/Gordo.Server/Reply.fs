@@ -86,11 +86,15 @@ module Reply =
 
     let private relaxed = Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
 
+    /// Writer options of every JSON reply: like Flask's `jsonify`, `+`, `'` and non-ASCII text
+    /// are written as they are, not as `\uXXXX` escapes.
+    let writerOptions: JsonWriterOptions = JsonWriterOptions(Encoder = relaxed)
+
     /// Compact UTF-8 JSON of a value; a top-level object gets `"revision": revision` appended.
     let toJson (revision: string) (value: Value) : byte[] =
         use stream = new MemoryStream()
 
-        using (new Utf8JsonWriter(stream, JsonWriterOptions(Encoder = relaxed))) (fun w ->
+        using (new Utf8JsonWriter(stream, writerOptions)) (fun w ->
             match value with
             | Value.Map entries ->
                 write

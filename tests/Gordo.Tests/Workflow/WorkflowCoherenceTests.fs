@@ -102,13 +102,56 @@ let private mapPath (root: string) (value: string) : string =
     else
         value
 
+/// The cluster's PostgreSQL service as the local test server of .ci/setup.d/50-postgres.sh, if
+/// it runs (a pod reaches `gordo-postgres-<project>:5432`; here that name does not resolve).
+let private localPostgres () : JsonObject option =
+    let env name =
+        Environment.GetEnvironmentVariable name |> Option.ofObj
+
+    env "GORDO_TEST_POSTGRES_HOST"
+    |> Option.map (fun host ->
+        JsonObject(
+            dict [
+                "host", JsonValue.Create host :> JsonNode
+                "port", JsonValue.Create(env "GORDO_TEST_POSTGRES_PORT" |> Option.defaultValue "5432" |> int)
+                "user", JsonValue.Create(env "GORDO_TEST_POSTGRES_USER" |> Option.defaultValue "postgres")
+                "password", JsonValue.Create(env "GORDO_TEST_POSTGRES_PASSWORD" |> Option.defaultValue "postgres")
+                "database", JsonValue.Create(env "GORDO_TEST_POSTGRES_DATABASE" |> Option.defaultValue "postgres")
+            ]
+        ))
+
+/// The `MACHINE` payload with the PostgresReporter pointed at the local test server (or dropped
+/// when none runs), as a service name is mapped to loopback; everything else is unchanged.
+let private mapServices (machine: string) : string =
+    let payload = JsonNode.Parse machine
+    let key = "gordo.reporters.postgres.PostgresReporter"
+    // `runtime` is itself JSON-encoded text in Gordo's wire format (spec §1.9).
+    let runtime = JsonNode.Parse(text payload["runtime"])
+
+    match runtime["reporters"] with
+    | :? JsonArray as reporters ->
+        for reporter in List.ofSeq reporters do
+            match reporter with
+            | :? JsonObject as o when o.ContainsKey key ->
+                match localPostgres () with
+                | Some settings -> o[key] <- settings
+                | None -> reporters.Remove reporter |> ignore
+            | _ -> ()
+
+        payload["runtime"] <- JsonValue.Create(runtime.ToJsonString())
+        payload.ToJsonString()
+    | _ -> machine
+
 /// A container's literal env values (valueFrom entries, e.g. optional config maps, are skipped).
 let private environment (root: string) (values: Map<string, string>) (container: JsonNode) =
     items (at [ "env" ] container)
     |> List.choose (fun e ->
         match at [ "value" ] e with
         | null -> None
-        | v -> Some(text (at [ "name" ] e), mapPath root (substitute values (text v))))
+        | v ->
+            let name = text (at [ "name" ] e)
+            let value = mapPath root (substitute values (text v))
+            Some(name, (if name = "MACHINE" then mapServices value else value)))
 
 let private gordoDll =
     Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo.dll")
