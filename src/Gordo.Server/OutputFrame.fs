@@ -102,9 +102,12 @@ module OutputFrame =
     /// encoded once and reused by every column, and no value tree is built.
     let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
         let keys, iso = keys table
+
         let encoded =
             keys
-            |> Array.map (fun k -> JsonEncodedText.Encode(k, Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+            |> Array.map (fun k ->
+                JsonEncodedText.Encode(k, Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+
         let start, finish = startEnd table
 
         let text (values: DateTimeOffset option[]) (i: int) =
