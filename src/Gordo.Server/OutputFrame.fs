@@ -61,11 +61,6 @@ module OutputFrame =
         | RowLabels.Ints ints -> ints |> Array.map string, isoformat true
         | RowLabels.Times(ts, naive) -> ts |> Array.map (rowKey naive), isoformat naive
 
-    let private series (keys: string[]) (values: Value[]) : Value =
-        Value.Map [ for i in 0 .. keys.Length - 1 -> keys.[i], values.[i] ]
-
-    let private floats (values: float[]) = values |> Array.map Value.Float
-
     /// Columns grouped by their top name; both levels sorted ordinally; single columns (sub-name
     /// "") use the top name twice.
     let private grouped (columns: ((string * string) * 'Series) list) : (string * (string * 'Series) list) list =
@@ -79,34 +74,15 @@ module OutputFrame =
             |> List.map (fun ((_, sub), v) -> sub, v)
             |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)))
 
-    /// The `data` object: `{top: {sub: {row: value}}}`, keys sorted at the two column levels,
-    /// rows in label order.
-    let toValue (table: OutputTable) : Value =
-        let keys, iso = keys table
-        let start, finish = startEnd table
-
-        let text =
-            Array.map (Option.map (iso >> Value.String) >> Option.defaultValue Value.Null)
-
-        [
-            ("start", ""), series keys (text start)
-            ("end", ""), series keys (text finish)
-        ]
-        @ (table.Columns
-           |> List.map (fun (name, values) -> name, series keys (floats values)))
-        |> grouped
-        |> List.map (fun (top, subs) -> top, Value.Map subs)
-        |> Value.Map
-
-    /// Writes the same `data` object as `toValue` straight to a JSON writer: the row keys are
+    /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
+    /// levels, rows in label order, NaN as null) straight to a JSON writer: the row keys are
     /// encoded once and reused by every column, and no value tree is built.
     let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
         let keys, iso = keys table
 
         let encoded =
             keys
-            |> Array.map (fun k ->
-                JsonEncodedText.Encode(k, Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+            |> Array.map (fun k -> JsonEncodedText.Encode(k, Reply.writerOptions.Encoder))
 
         let start, finish = startEnd table
 
