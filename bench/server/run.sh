@@ -19,6 +19,11 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # GORDO_BENCH_KEEP=DIR keeps the model (DIR/models/1) and body (DIR/body.json) for
+  # bench/Gordo.Server.Bench, the in-process harness of the same request path.
+  if [ -n "${GORDO_BENCH_KEEP:-}" ] && [ -f "$dir/body.json" ]; then
+    mkdir -p "$GORDO_BENCH_KEEP" && cp -r "$dir/models" "$dir/body.json" "$GORDO_BENCH_KEEP/"
+  fi
   rm -rf "$dir"
 }
 trap cleanup EXIT

@@ -113,6 +113,13 @@ module App =
         }
         :> Task
 
+    /// Returns the array `current ()` names to the shared pool when disposed.
+    let private returnsToPool (current: unit -> byte[]) : IDisposable =
+        { new IDisposable with
+            member _.Dispose() =
+                Buffers.ArrayPool<byte>.Shared.Return(current ())
+        }
+
     /// The request body, at most `limit` bytes (else a 413 reply).
     let private buffer (limit: int64) (ctx: HttpContext) : Task<MemoryStream> =
         task {
@@ -127,41 +134,36 @@ module App =
             if ctx.Request.ContentLength.HasValue && ctx.Request.ContentLength.Value > limit then
                 tooLarge ()
 
-            let memory = new MemoryStream()
-            let chunk = Array.zeroCreate<byte> 81920
+            // The body goes into a pooled array (returned when the request ends), sized from
+            // Content-Length when sent: no large-object-heap garbage per request.
+            let pool = Buffers.ArrayPool<byte>.Shared
+
+            let expected =
+                if ctx.Request.ContentLength.HasValue then
+                    ctx.Request.ContentLength.Value
+                else
+                    0L
+
+            let bytes = ref (pool.Rent(int (max 4096L (expected + 1L))))
+            ctx.Response.RegisterForDispose(returnsToPool (fun () -> bytes.Value))
+            let mutable length = 0
             let mutable reading = true
 
             while reading do
-                let! n = ctx.Request.Body.ReadAsync(chunk, 0, chunk.Length)
+                if length = bytes.Value.Length then
+                    let bigger = pool.Rent(bytes.Value.Length * 2)
+                    Buffer.BlockCopy(bytes.Value, 0, bigger, 0, length)
+                    pool.Return bytes.Value
+                    bytes.Value <- bigger
+
+                let! n = ctx.Request.Body.ReadAsync(Memory(bytes.Value, length, bytes.Value.Length - length))
 
                 if n = 0 then reading <- false
-                elif memory.Length + int64 n > limit then tooLarge ()
-                else memory.Write(chunk, 0, n)
+                elif int64 length + int64 n > limit then tooLarge ()
+                else length <- length + n
 
-            memory.Position <- 0L
-            return memory
+            return new MemoryStream(bytes.Value, 0, length, false, true)
         }
-
-    let private jsonInput (body: MemoryStream) : string -> InputTable option =
-        let root =
-            try
-                JsonDocument.Parse(ReadOnlyMemory(body.GetBuffer(), 0, int body.Length)).RootElement
-            with :? JsonException as e ->
-                match PythonJson.quoteNonFinite (body.ToArray()) with
-                | Some fixedUp -> JsonDocument.Parse(ReadOnlyMemory fixedUp).RootElement
-                | None -> Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
-
-        fun key ->
-            let mutable v = JsonElement()
-
-            if
-                root.ValueKind = JsonValueKind.Object
-                && root.TryGetProperty(key, &v)
-                && v.ValueKind <> JsonValueKind.Null
-            then
-                Some(InputFrame.parse key v)
-            else
-                None
 
     let private parquetInput (ctx: HttpContext) (body: MemoryStream) : Task<string -> InputTable option> =
         task {
@@ -189,7 +191,7 @@ module App =
                 let! body = buffer config.MaxBodyBytes ctx
 
                 if contentType.Contains "json" then
-                    return jsonInput body
+                    return InputJson.tables (ReadOnlyMemory(body.GetBuffer(), 0, int body.Length))
                 elif contentType.StartsWith "multipart/form-data" then
                     return! parquetInput ctx body
                 else

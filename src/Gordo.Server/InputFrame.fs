@@ -44,7 +44,7 @@ module InputFrame =
             | _ -> bad $"%s{where ()}: '%s{e.GetString()}' is not a number"
         | _ -> bad $"%s{where ()}: expected a number, got %A{e.ValueKind}"
 
-    let private timestamp (text: string) : (DateTimeOffset * bool) option =
+    let private slowTimestamp (text: string) : (DateTimeOffset * bool) option =
         if text.Length < 10 || text.[4] <> '-' then
             None
         else
@@ -55,6 +55,11 @@ module InputFrame =
                 | true, o -> Some(o, false)
                 | _ -> None
             | _ -> None
+
+    let private timestamp (text: string) : (DateTimeOffset * bool) option =
+        match RowTimestamp.tryParse text with
+        | ValueSome(struct (t, naive)) -> Some(t, naive)
+        | ValueNone -> slowTimestamp text
 
     /// Row labels from their text: all timestamps, else all integers (else a 400 reply).
     let labels (texts: string[]) : RowLabels =
@@ -71,25 +76,45 @@ module InputFrame =
                 | _ -> bad $"row label '%s{t}' is neither an ISO-8601 timestamp nor an integer")
             |> RowLabels.Ints
 
-    /// A table of rows (each one value per column), sorted by row label.
-    let sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
+    let private ascending (labels: RowLabels) : bool =
+        match labels with
+        | RowLabels.Ints ints -> Seq.forall (fun i -> ints.[i - 1] <= ints.[i]) (seq { 1 .. ints.Length - 1 })
+        | RowLabels.Times(ts, _) -> Seq.forall (fun i -> ts.[i - 1] <= ts.[i]) (seq { 1 .. ts.Length - 1 })
+
+    let private reorder (labels: RowLabels) (rows: float[][]) : RowLabels * float[][] =
         let order =
             match labels with
             | RowLabels.Ints ints -> Array.sortWith (fun a b -> compare ints.[a] ints.[b]) [| 0 .. ints.Length - 1 |]
             | RowLabels.Times(ts, _) -> Array.sortWith (fun a b -> compare ts.[a] ts.[b]) [| 0 .. ts.Length - 1 |]
-
-        let rows = order |> Array.map (fun i -> rows.[i])
 
         let labels =
             match labels with
             | RowLabels.Ints ints -> RowLabels.Ints(order |> Array.map (fun i -> ints.[i]))
             | RowLabels.Times(ts, naive) -> RowLabels.Times(order |> Array.map (fun i -> ts.[i]), naive)
 
+        labels, order |> Array.map (fun i -> rows.[i])
+
+    /// A table of rows (each one value per column), sorted by row label (stable).
+    let sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
+        let labels, rows =
+            if ascending labels then
+                labels, rows
+            else
+                reorder labels rows
+
+        let values = Array2D.zeroCreate rows.Length columns.Length
+
+        for i in 0 .. rows.Length - 1 do
+            let row = rows.[i]
+
+            for j in 0 .. columns.Length - 1 do
+                values.[i, j] <- row.[j]
+
         {
             Columns = columns
             MultiLevel = multi
             Rows = labels
-            Values = Array2D.init rows.Length columns.Length (fun i j -> rows.[i].[j])
+            Values = values
         }
 
     let private ofRows (name: string) (items: JsonElement[]) : InputTable =

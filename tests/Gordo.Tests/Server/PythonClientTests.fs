@@ -99,8 +99,8 @@ let private compare (route: string) (expected: Map<string * string, float[]>) (a
 
 [<Tests>]
 let tests =
-    testList "server with Gordo's Python client (requests + pandas)" [
-        test "prediction and anomaly/prediction numbers equal the offline model's" {
+    testList "server with Gordo's Python client (requests + pandas, JSON and Parquet)" [
+        test "prediction and anomaly/prediction numbers, JSON and Parquet both ways, equal the offline model's" {
             match python.Value with
             | None ->
                 skiptest
@@ -118,19 +118,21 @@ let tests =
                 Expect.equal r.ExitCode 0 $"python client failed:\n%s{r.Error}"
                 let result = JsonDocument.Parse(File.ReadAllText output).RootElement
                 let prediction, anomaly = offline loaded tags targets times x
-                compare "prediction" prediction (received (result.GetProperty "prediction"))
-                compare "anomaly" anomaly (received (result.GetProperty "anomaly/prediction"))
-                let table = result.GetProperty "anomaly/prediction"
 
-                let index = [
-                    for t in table.GetProperty("index").EnumerateArray() -> DateTimeOffset.Parse(t.GetString())
-                ]
+                for prefix in [ ""; "parquet:" ] do
+                    compare $"%s{prefix}prediction" prediction (received (result.GetProperty $"%s{prefix}prediction"))
+                    let table = result.GetProperty $"%s{prefix}anomaly/prediction"
+                    compare $"%s{prefix}anomaly" anomaly (received table)
 
-                Expect.equal index (List.ofArray times) "row index (timestamps, UTC)"
+                    let index = [
+                        for t in table.GetProperty("index").EnumerateArray() -> DateTimeOffset.Parse(t.GetString())
+                    ]
 
-                Expect.equal
-                    (table.GetProperty("end").[0].GetString())
-                    "2020-01-05T00:10:00+00:00"
-                    "end = start + resolution"
+                    Expect.equal index (List.ofArray times) $"%s{prefix}: row index (timestamps, UTC)"
+
+                    Expect.equal
+                        (table.GetProperty("end").[0].GetString())
+                        "2020-01-05T00:10:00+00:00"
+                        $"%s{prefix}: end = start + resolution"
         }
     ]

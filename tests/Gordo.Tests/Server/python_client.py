@@ -8,6 +8,10 @@ Usage: python_client.py BASE_URL PROJECT MODEL INPUT.csv OUTPUT.json
 Reads X (timestamp index + one column per tag) from INPUT.csv, asks the server for the model's
 tags (metadata), POSTs X and y (= X) to `prediction` and `anomaly/prediction`, rebuilds both
 answers as DataFrames and writes them to OUTPUT.json as {route: {index, columns, values}}.
+Then the same with Parquet both ways (Gordo's client with `use_parquet`): X and y as multipart
+Parquet files, `?format=parquet` replies read back into DataFrames (routes `parquet:<route>`).
+pandas' Parquet needs pyarrow, which Debian 12 does not package: without it, `mini_parquet`
+(next to this file) writes and reads the files.
 """
 
 import json
@@ -16,6 +20,8 @@ import sys
 import dateutil.parser
 import pandas as pd
 import requests
+
+import mini_parquet
 
 
 def dataframe_to_dict(df: pd.DataFrame) -> dict:
@@ -53,16 +59,24 @@ def dataframe_from_dict(data: dict) -> pd.DataFrame:
     return df
 
 
+def _single(df: pd.DataFrame, top: str) -> pd.Series:
+    """A single column: (top, top) from JSON, (top, "") from Parquet (pandas gives a Series then)."""
+    column = df[top]
+    return column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
+
+
 def table(df: pd.DataFrame) -> dict:
     """A DataFrame as plain JSON: ISO index, (top, sub) columns, values (NaN as null)."""
     numeric = df.drop(columns=["start", "end"], level=0, errors="ignore")
     values = numeric.astype(float).where(numeric.notnull(), None).values.tolist()
+    tops = df.columns.get_level_values(0)
     return {
         "index": [t.isoformat() for t in numeric.index],
-        "columns": [list(c) for c in numeric.columns],
+        # Single columns are (top, top) from JSON and (top, "") from Parquet: name both (top, top).
+        "columns": [[top, sub or top] for top, sub in numeric.columns],
         "values": values,
-        "start": [str(v) for v in df[("start", "start")]] if "start" in df.columns.get_level_values(0) else [],
-        "end": [str(v) for v in df[("end", "end")]] if "end" in df.columns.get_level_values(0) else [],
+        "start": [pd.Timestamp(t).isoformat() for t in _single(df, "start")] if "start" in tops else [],
+        "end": [pd.Timestamp(t).isoformat() for t in _single(df, "end")] if "end" in tops else [],
     }
 
 
@@ -84,6 +98,13 @@ def main(base_url: str, project: str, model: str, input_csv: str, output_json: s
         resp = session.post(f"{endpoint}/{route}", json=body)
         resp.raise_for_status()
         results[route] = table(dataframe_from_dict(resp.json()["data"]))
+
+    X_utc = X.tz_localize("UTC") if X.index.tz is None else X.tz_convert("UTC")
+    for route, names in [("prediction", ["X"]), ("anomaly/prediction", ["X", "y"])]:
+        files = {name: (f"{name}.parquet", mini_parquet.to_parquet(X_utc), "application/octet-stream") for name in names}
+        resp = session.post(f"{endpoint}/{route}", files=files, params={"format": "parquet"})
+        resp.raise_for_status()
+        results[f"parquet:{route}"] = table(mini_parquet.from_parquet(resp.content))
 
     with open(output_json, "w") as f:
         json.dump(results, f)

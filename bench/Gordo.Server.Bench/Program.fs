@@ -1,0 +1,93 @@
+/// Micro harness of the ML server's request path (issue 6), without HTTP: parses the benchmark
+/// body (X and y, 100 rows x 10 tags in pandas dict form), runs the anomaly handler and writes the
+/// JSON reply into memory, many times, and prints CPU and wall milliseconds per request for each
+/// stage. CPU time (not wall time) is the figure to compare on a shared machine.
+/// Usage: dotnet run -c Release --project bench/Gordo.Server.Bench -- REVISION_DIR BODY_JSON [N]
+/// (`GORDO_BENCH_KEEP=DIR bench/server/run.sh` keeps its revision as DIR/models/1 and DIR/body.json).
+module Gordo.Server.Bench.Program
+
+open System
+open System.Buffers
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open Gordo.Server
+
+let private context (config: ServerConfig) (store: ModelStore) (input: string -> InputTable option) = {
+    Path = "/gordo/v0/bench/bench-model/anomaly/prediction"
+    Config = config
+    Store = store
+    Revision = {
+        Name = "1"
+        Directory = config.ModelCollectionDir.Value
+    }
+    Model = "bench-model"
+    Query = fun _ -> None
+    Input = input
+    Route = fun _ -> None
+}
+
+let private write (output: ArrayBufferWriter<byte>) (reply: Reply) =
+    match reply.Body with
+    | Body.JsonEntries entries ->
+        output.ResetWrittenCount()
+        use w = new Utf8JsonWriter(output, Reply.writerOptions)
+        w.WriteStartObject()
+        entries w
+        w.WriteEndObject()
+    | other -> printfn "unexpected reply %A" other
+
+let private measure (iterations: int) (name: string) (run: unit -> unit) =
+    for _ in 1..300 do
+        run ()
+
+    GC.Collect()
+    let cpu = Process.GetCurrentProcess().TotalProcessorTime
+    let wall = Stopwatch.StartNew()
+
+    for _ in 1..iterations do
+        run ()
+
+    let cpuMs =
+        (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds
+        / float iterations
+
+    printfn "%-28s CPU %.3f ms  wall %.3f ms" name cpuMs (wall.Elapsed.TotalMilliseconds / float iterations)
+
+let private run (args: string[]) =
+    let iterations = if args.Length > 2 then int args.[2] else 2000
+    let body = File.ReadAllBytes args.[1]
+
+    let config = {
+        ServerConfig.defaults with
+            ModelCollectionDir = Some args.[0]
+    }
+
+    let request = context config (ModelStore config)
+    let parse () = InputJson.tables (ReadOnlyMemory body)
+    let parsed = parse ()
+    let tables = Map.ofList [ "X", parsed "X"; "y", parsed "y" ]
+    let cached = fun key -> tables.[key]
+    let output = ArrayBufferWriter<byte>(300_000)
+    write output (Handlers.anomaly (request cached))
+    printfn "reply: %d bytes" output.WrittenCount
+
+    measure iterations "parse X and y" (fun () ->
+        let t = parse ()
+        t "X" |> ignore
+        t "y" |> ignore)
+
+    measure iterations "handler (parsed input)" (fun () -> Handlers.anomaly (request cached) |> ignore)
+    measure iterations "handler + reply" (fun () -> write output (Handlers.anomaly (request cached)))
+    measure iterations "whole request path" (fun () -> write output (Handlers.anomaly (request (parse ()))))
+
+[<EntryPoint>]
+let main args =
+    if args.Length < 2 then
+        // `dotnet fsi build.fsx bench` runs every bench without arguments: nothing to measure.
+        printfn
+            "usage: Gordo.Server.Bench REVISION_DIR BODY_JSON [ITERATIONS] (GORDO_BENCH_KEEP=DIR bench/server/run.sh makes both)"
+    else
+        run args
+
+    0
