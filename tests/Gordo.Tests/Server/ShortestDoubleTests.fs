@@ -1,0 +1,77 @@
+module Gordo.Tests.Server.ShortestDoubleTests
+
+open System
+open System.Globalization
+open System.Text
+open Expecto
+open Gordo.Server
+
+/// What `Utf8JsonWriter.WriteNumberValue` writes: `double.TryFormat` with no format, invariant.
+let private dotnet (value: float) : string =
+    let bytes = Array.zeroCreate<byte> 64
+    let mutable n = 0
+
+    value.TryFormat(Span bytes, &n, ReadOnlySpan<char>.Empty, CultureInfo.InvariantCulture)
+    |> ignore
+
+    Encoding.ASCII.GetString(bytes, 0, n)
+
+let private ours (value: float) : string =
+    let bytes = Array.zeroCreate<byte> ShortestDouble.MaxLength
+    let n = ShortestDouble.format value (Span bytes)
+    Encoding.ASCII.GetString(bytes, 0, n)
+
+let private agree (values: float seq) =
+    for v in values |> Seq.filter Double.IsFinite do
+        let expected = dotnet v
+        let actual = ours v
+
+        if actual <> expected then
+            failtestf "%s (bits %016x): .NET writes %s" actual (BitConverter.DoubleToInt64Bits v) expected
+
+[<Tests>]
+let tests =
+    testList "ShortestDouble writes .NET's shortest round-trip text" [
+        test "edge values: zeros, extremes, subnormals, powers of ten and two, notation switches" {
+            agree [
+                0.0
+                -0.0
+                1.0
+                -1.0
+                0.1
+                0.3
+                60.0
+                -60.0
+                1e-4
+                1.5e-4
+                1e-5
+                1.2345e-5
+                1e16
+                1e17
+                1.5e17
+                12345678901234567.0
+                0.00012345678901234567
+                5e-324
+                Double.Epsilon
+                Double.MaxValue
+                Double.MinValue
+                2.2250738585072014E-308
+                9007199254740993.0
+            ]
+
+            agree [ for e in -325 .. 309 -> Math.Pow(10.0, float e) ]
+            agree [ for e in -1074 .. 1023 -> Math.Pow(2.0, float e) ]
+        }
+
+        test "random doubles: all bit patterns, model-like values, integers, rounded decimals" {
+            let rng = Random 20261126
+
+            agree [
+                for _ in 1..100_000 do
+                    BitConverter.Int64BitsToDouble(rng.NextInt64())
+                    (rng.NextDouble() - 0.5) * 1000.0
+                    float (rng.NextInt64(0L, 1L <<< 53))
+                    Math.Round(rng.NextDouble() * 100.0, rng.Next(0, 8))
+            ]
+        }
+    ]
