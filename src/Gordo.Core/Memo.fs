@@ -10,7 +10,8 @@ module Memo =
     /// handful of dates and resolutions across thousands of machines. At most `capacity` texts
     /// are kept; others are parsed every time.
     let texts (capacity: int) (parse: string -> 'T) : string -> 'T =
-        let cache = ConcurrentDictionary<string, 'T>()
+        // Many lock stripes and room up front: adds from both cores rarely wait on each other.
+        let cache = ConcurrentDictionary<string, 'T>(64, capacity)
         let kept = ref 0
 
         fun text ->

@@ -73,15 +73,17 @@ module Normalize =
                 })
         }
 
+    /// The node unless it is empty: null, an empty string, mapping or list (what Python
+    /// treats as false).
     let private truthy (node: Node option) =
         match node with
         | None -> None
         | Some n ->
-            match Value.ofNode n with
-            | Value.Null
-            | Value.String ""
-            | Value.Map []
-            | Value.List [] -> None
+            match n.Value with
+            | NodeValue.Mapping []
+            | NodeValue.Sequence []
+            | NodeValue.Scalar("", _) -> None
+            | NodeValue.Scalar(text, style) when Scalar.isNull text style -> None
             | _ -> Some n
 
     /// Applies a pure per-machine step (partially applied to the project once, so a step can
@@ -137,13 +139,13 @@ module Normalize =
         Name = "choose model"
         Run =
             fun _ ->
-                perMachine (fun project machine ->
-                    match
-                        truthy machine.Model
-                        |> Option.orElse (truthy (Node.tryGet "model" project.Globals))
-                    with
-                    | Some model -> { machine with Model = Some model }, []
-                    | None -> { machine with Model = None }, [ Problem.at machine.Raw.Node Problem.ModelEmpty ])
+                perMachine (fun project ->
+                    let globalModel = truthy (Node.tryGet "model" project.Globals)
+
+                    fun machine ->
+                        match truthy machine.Model |> Option.orElse globalModel with
+                        | Some model -> { machine with Model = Some model }, []
+                        | None -> { machine with Model = None }, [ Problem.at machine.Raw.Node Problem.ModelEmpty ])
     }
 
     /// Pass 4: runtime = globals patched by the machine (machine wins), resources fixed again.
