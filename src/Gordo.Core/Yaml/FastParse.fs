@@ -381,19 +381,22 @@ module FastParse =
         member this.Sequence(col: int, p: int, path: string, depth: int) : Node =
             enter depth
             let position = at p
-            let items = List<Node>()
+            // Builds the F# list in place: long sequences (the machines) skip a growing buffer.
+            let mutable items = Microsoft.FSharp.Core.CompilerServices.ListCollector<Node>()
+            let mutable index = 0
             let mutable dash = p
             let mutable go = true
 
             while go do
-                items.Add(this.EntryValue(dash + 1, col, false, true, item path items.Count, depth + 1))
+                items.Add(this.EntryValue(dash + 1, col, false, true, item path index, depth + 1))
+                index <- index + 1
 
                 if this.Continues col && isDash (line + col) then
                     dash <- line + col
                 else
                     go <- false
 
-            nodeAt (NodeValue.Sequence(List.ofSeq items)) position path
+            nodeAt (NodeValue.Sequence(items.Close())) position path
 
         /// A block mapping at column `col` whose first key (ending at `after`) is on the current line.
         member this.Mapping(col: int, firstKey: string, firstAfter: int, path: string, depth: int) : Node =
