@@ -102,7 +102,7 @@ module LocalBuild =
                 |> List.tryFind (fun (o: LocalBuildOutcome) -> o.Name = i.Machine.Name)
                 |> Option.map (fun o -> i.Machine, o.Result))
 
-        match Report.BuildReport.write output project pairs with
+        match Gordo.Report.BuildReport.write output project pairs with
         | Ok _ -> ()
         | Error message -> eprintfn "gordo local-build: report not written: %s" message
 

@@ -1,12 +1,13 @@
 using Microsoft.FSharp.Core;
 using Gordo.Models;
 using Builder = Gordo.Models.Builder;
+using Config = Gordo.Core.Config;
 using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
 
 /// <summary>Turns the F# builder's events and outcomes into the C# progress and result types.</summary>
-internal static class BuildReport
+internal static class BuildOutcomes
 {
     internal static FSharpFunc<Builder.ProjectEvent, Unit> Sink(IProgress<GordoBuildProgress>? progress) =>
         FuncConvert.FromAction<Builder.ProjectEvent>(e =>
@@ -63,12 +64,12 @@ internal static class BuildReport
             _ => "stale-cache-entry",
         };
 
-    internal static MachineBuildResult Result(Builder.MachineOutcome outcome)
+    internal static MachineBuildResult Result(Config.Machine machine, Builder.MachineOutcome outcome)
     {
         if (outcome.Result.IsError)
         {
             var error = outcome.Result.ErrorValue;
-            return new MachineBuildResult(outcome.Name)
+            return new MachineBuildResult(outcome.Name, machine, outcome)
             {
                 ExitCode = error.ExitCode,
                 ErrorType = error.TypeName,
@@ -93,7 +94,7 @@ internal static class BuildReport
             }
         }
 
-        return new MachineBuildResult(outcome.Name)
+        return new MachineBuildResult(outcome.Name, machine, outcome)
         {
             Succeeded = true,
             ModelDirectory = built.OutputDirectory?.Value,
