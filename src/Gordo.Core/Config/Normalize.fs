@@ -84,8 +84,21 @@ module Normalize =
             | Value.List [] -> None
             | _ -> Some n
 
+    /// Applies a pure per-machine step (partially applied to the project once, so a step can
+    /// prepare what all machines share); large projects use every core, in order.
     let private perMachine (f: ProjectTree -> MachineTree -> MachineTree * Diagnostic list) (project: ProjectTree) =
-        let machines, diagnostics = project.Machines |> List.map (f project) |> List.unzip
+        let step = f project
+
+        let machines, diagnostics =
+            if project.Machines.Length < 256 then
+                project.Machines |> List.map step |> List.unzip
+            else
+                project.Machines
+                |> Array.ofList
+                |> Array.Parallel.map step
+                |> List.ofArray
+                |> List.unzip
+
         { project with Machines = machines }, List.concat diagnostics
 
     /// Pass 1: user globals over Gordo's defaults (images and Influx resources included).
@@ -157,24 +170,25 @@ module Normalize =
         Name = "merge dataset"
         Run =
             fun _ ->
-                perMachine (fun project machine ->
-                    let machineDataset = machine.Dataset |> Option.map DatasetKeys.rename
-
+                perMachine (fun project ->
                     let globalDataset =
                         Node.tryGet "dataset" project.Globals |> Option.map DatasetKeys.rename
 
-                    let warnings =
-                        match machineDataset, globalDataset with
-                        | Some m, Some g ->
-                            Merge.overridden "" m g
-                            |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
-                        | _ -> []
+                    fun machine ->
+                        let machineDataset = machine.Dataset |> Option.map DatasetKeys.rename
 
-                    {
-                        machine with
-                            Dataset = Merge.optional machineDataset globalDataset
-                    },
-                    warnings)
+                        let warnings =
+                            match machineDataset, globalDataset with
+                            | Some m, Some g ->
+                                Merge.overridden "" m g
+                                |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
+                            | _ -> []
+
+                        {
+                            machine with
+                                Dataset = Merge.optional machineDataset globalDataset
+                        },
+                        warnings)
     }
 
     /// Pass 6: `--default-data-provider` for datasets that name no provider.
