@@ -196,50 +196,71 @@ module BuildCommands =
         BuildMetadata.scoresOf metadata
         |> List.map (fun (k, s, v) -> $"%s{k.Replace(' ', '-')}_%s{s}=%s{v.ToString(CultureInfo.InvariantCulture)}")
 
-    let private fail (args: ParseResults<BuildArgs>) (typeName: string) (message: string) (code: int) =
-        eprintfn "gordo build: %s (%s, exit %d)" message typeName code
-
+    /// Writes the exception report file (if configured); the exit code.
+    let private exitWith (args: ParseResults<BuildArgs>) (typeName: string) (message: string) (code: int) =
         args.TryGetResult BuildArgs.Exceptions_Reporter_File
         |> Option.orElse (env "EXCEPTIONS_REPORTER_FILE")
         |> Option.iter (fun path -> ExceptionReport.write path (reportLevel args) typeName message)
 
         code
 
+    let private fail (args: ParseResults<BuildArgs>) (typeName: string) (message: string) (code: int) =
+        eprintfn "gordo build: %s (%s, exit %d)" message typeName code
+        exitWith args typeName message code
+
+    let private printResult (args: ParseResults<BuildArgs>) (built: BuiltModel) =
+        match built.OutputDirectory with
+        | Some path when built.FromCache ->
+            printfn "copied %s from the build cache in %.2f s: %s" built.Machine.Name built.DurationSeconds path
+        | Some path -> printfn "built %s in %.1f s: %s" built.Machine.Name built.DurationSeconds path
+        | None ->
+            printfn
+                "cross-validated %s in %.1f s (cross_val_only: nothing written)"
+                built.Machine.Name
+                built.DurationSeconds
+
+        if args.Contains BuildArgs.Print_Cv_Scores then
+            scoreLines built.Metadata |> List.iter (printfn "%s")
+
+    /// Runs the builder with its progress and outcome (done, or FAILED with the type, exit code and
+    /// message) logged on stderr as plain timestamped lines, as a pod's log wants them; Ctrl+C /
+    /// SIGINT cancels it. Unexpected exceptions become a failure (exit 1).
+    let private run (buildInput: BuildInput) (options: BuildOptions) : Result<BuiltModel, BuildError> =
+        use cancel = new CancellationTokenSource()
+
+        use _ =
+            Console.CancelKeyPress.Subscribe(fun e ->
+                e.Cancel <- true
+                cancel.Cancel())
+
+        let name = buildInput.Machine.Name
+        let log = BuildLog(Console.Error, true)
+
+        let result =
+            try
+                CachedBuilder.build buildInput options (fun e -> log.Show(ProjectEvent.Machine(name, e))) cancel.Token
+            with
+            | :? OperationCanceledException -> Error BuildError.Cancelled
+            | e -> Error(BuildError.Model e)
+
+        log.Show(ProjectEvent.Finished { Name = name; Result = result })
+        result
+
     /// Builds one machine; exit 0 or the exit code of spec §6.5.
     let build (args: ParseResults<BuildArgs>) : int =
         match checkBuilderClass args |> Result.bind (fun () -> input args) with
         | Error e -> fail args e.Type e.Message e.ExitCode
         | Ok buildInput ->
-            let dir = Path.Combine(outputDir args)
-            use cancel = new CancellationTokenSource()
-
-            use _ =
-                Console.CancelKeyPress.Subscribe(fun e ->
-                    e.Cancel <- true
-                    cancel.Cancel())
-
             let options = {
-                OutputDirectory = Some dir
+                OutputDirectory = Some(Path.Combine(outputDir args))
                 RegisterDirectory =
                     args.TryGetResult BuildArgs.Model_Register_Dir
                     |> Option.orElse (env "MODEL_REGISTER_DIR")
                 ReplaceCache = args.Contains BuildArgs.Replace_Cache
             }
 
-            match CachedBuilder.build buildInput options ignore cancel.Token with
-            | Error e -> fail args e.TypeName e.Message e.ExitCode
+            match run buildInput options with
+            | Error e -> exitWith args e.TypeName e.Message e.ExitCode
             | Ok built ->
-                match built.OutputDirectory with
-                | Some path when built.FromCache ->
-                    printfn "copied %s from the build cache in %.2f s: %s" built.Machine.Name built.DurationSeconds path
-                | Some path -> printfn "built %s in %.1f s: %s" built.Machine.Name built.DurationSeconds path
-                | None ->
-                    printfn
-                        "cross-validated %s in %.1f s (cross_val_only: nothing written)"
-                        built.Machine.Name
-                        built.DurationSeconds
-
-                if args.Contains BuildArgs.Print_Cv_Scores then
-                    scoreLines built.Metadata |> List.iter (printfn "%s")
-
+                printResult args built
                 0

@@ -3,8 +3,55 @@ namespace Gordo.Cli
 open System
 open System.Collections.Generic
 open System.Diagnostics
+open System.Globalization
+open System.IO
 open Gordo.Models
 open Gordo.Models.Builder
+
+/// Plain progress lines `[machine] text` (no terminal control codes: logs, pipes, pods), with the
+/// text of `BuildText`. Epoch lines are throttled per machine: the first and last epoch of every
+/// fit, and otherwise at most one every two seconds. With `timestamps` each line starts with the
+/// UTC time.
+type BuildLog(writer: TextWriter, timestamps: bool) =
+    let gate = obj ()
+    let lastEpoch = Dictionary<string, int64>()
+    let clock = Stopwatch.StartNew()
+
+    let due (name: string) (event: BuildEvent) =
+        match event with
+        | BuildEvent.Training(TrainingSignal.Epoch(k, n, _)) ->
+            let now = clock.ElapsedMilliseconds
+
+            let show =
+                k = 1
+                || k = n
+                || (match lastEpoch.TryGetValue name with
+                    | true, last -> now - last >= BuildLog.EpochInterval
+                    | _ -> true)
+
+            if show then
+                lastEpoch.[name] <- now
+
+            show
+        | _ -> true
+
+    let line (name: string) (text: string) =
+        if timestamps then
+            writer.Write(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.fff'Z' ", CultureInfo.InvariantCulture))
+
+        writer.WriteLine $"[%s{name}] %s{text}"
+        writer.Flush()
+
+    /// Milliseconds between two epoch lines of one machine (first and last epochs excepted).
+    static member EpochInterval: int64 = 2000L
+
+    /// Writes the line of one project event (if due).
+    member _.Show(event: ProjectEvent) : unit =
+        lock gate (fun () ->
+            match event with
+            | ProjectEvent.Machine(name, e) when due name e -> line name (BuildText.describe e)
+            | ProjectEvent.Machine _ -> ()
+            | ProjectEvent.Finished o -> line o.Name (BuildText.outcome o))
 
 /// One machine's line of the live display.
 type private MachineLine = {
@@ -17,6 +64,7 @@ type private MachineLine = {
 /// fetch, fold k/n, epoch, done/failed); otherwise plain log lines `[machine] text`.
 type BuildDisplay(machines: string list, live: bool) =
     let gate = obj ()
+    let plain = BuildLog(Console.Out, false)
     let lines = Dictionary<string, MachineLine>()
     let width = machines |> List.map String.length |> List.fold max 7
     let clock = Stopwatch.StartNew()
@@ -57,26 +105,6 @@ type BuildDisplay(machines: string list, live: bool) =
         && Environment.GetEnvironmentVariable "TERM" <> "dumb"
         && isNull (Environment.GetEnvironmentVariable "NO_COLOR")
 
-    /// The plain-log description of a build step.
-    static member Describe(event: BuildEvent) : string =
-        match event with
-        | BuildEvent.FetchingData -> "fetching data"
-        | BuildEvent.DataReady(rows, s) -> $"data ready: %d{rows} rows in %.2f{s} s"
-        | BuildEvent.CrossValidating folds -> $"cross-validating (%d{folds} folds)"
-        | BuildEvent.Fitting -> "fitting the final model"
-        | BuildEvent.Saving path -> $"saving to %s{path}"
-        | BuildEvent.Training(TrainingSignal.Fold(k, n)) -> $"fold %d{k}/%d{n}"
-        | BuildEvent.Training(TrainingSignal.Epoch(k, n, loss)) -> $"epoch %d{k}/%d{n} loss %.4g{loss}"
-        | BuildEvent.CacheHit path -> $"cache hit: copying %s{path}"
-        | BuildEvent.StaleCacheEntry path -> $"stale cache entry ignored: %s{path}"
-
-    /// The plain-log line of a finished machine.
-    static member Outcome(outcome: MachineOutcome) : string =
-        match outcome.Result with
-        | Ok b when b.FromCache -> $"done in %.1f{b.DurationSeconds} s (from the build cache)"
-        | Ok b -> $"done in %.1f{b.DurationSeconds} s"
-        | Error e -> $"FAILED (%s{e.TypeName}, exit %d{e.ExitCode}): %s{e.Message}"
-
     member private _.Update(name: string, event: BuildEvent) =
         let l = lines.[name]
 
@@ -96,23 +124,22 @@ type BuildDisplay(machines: string list, live: bool) =
                 Fold = ""
                 Epoch = ""
               }
-            | BuildEvent.DataReady(rows, _) -> {
+            | BuildEvent.DataReady(rows, tags, _) -> {
                 l with
-                    Stage = $"data ready (%d{rows} rows)"
+                    Stage = $"data ready (%d{rows} rows, %d{tags} tags)"
               }
             | BuildEvent.CacheHit _ -> { l with Stage = "cache hit: copying" }
             | BuildEvent.Saving _ -> { l with Stage = "saving"; Epoch = "" }
             | other -> {
                 l with
-                    Stage = BuildDisplay.Describe other
+                    Stage = BuildText.describe other
               }
 
     /// Shows one project event.
     member this.Show(event: ProjectEvent) : unit =
         lock gate (fun () ->
             match event, live with
-            | ProjectEvent.Machine(name, e), false -> printfn "[%s] %s" name (BuildDisplay.Describe e)
-            | ProjectEvent.Finished o, false -> printfn "[%s] %s" o.Name (BuildDisplay.Outcome o)
+            | _, false -> plain.Show event
             | ProjectEvent.Machine(name, e), true ->
                 this.Update(name, e)
                 redraw false

@@ -19,6 +19,8 @@ type LocalBuildResult = {
     OutputDirectory: string
     /// Every selected machine, in config order.
     Outcomes: LocalBuildOutcome list
+    /// True when Ctrl+C / SIGINT stopped the build (machines not finished failed with exit 130).
+    Cancelled: bool
 }
 
 /// `gordo local-build`: check the config, build every machine, print a summary table.
@@ -83,18 +85,11 @@ module LocalBuild =
             let known = inputs |> List.map _.Machine.Name |> String.concat ", "
             Error $"""no machine %s{String.concat ", " unknown} in the config (machines: %s{known})"""
 
-    let private buildAll (settings: ProjectBuildSettings) (inputs: BuildInput list) : LocalBuildOutcome list =
-        use cancel = new CancellationTokenSource()
-
-        use _ =
-            Console.CancelKeyPress.Subscribe(fun e ->
-                e.Cancel <- true
-                cancel.Cancel())
-
+    let private buildAll (settings: ProjectBuildSettings) (inputs: BuildInput list) (cancel: CancellationToken) =
         let display =
             BuildDisplay(inputs |> List.map _.Machine.Name, BuildDisplay.IsTerminal)
 
-        let outcomes = ProjectBuilder.build settings inputs display.Show cancel.Token
+        let outcomes = ProjectBuilder.build settings inputs display.Show cancel
         display.Close()
         outcomes
 
@@ -107,7 +102,7 @@ module LocalBuild =
                 |> List.tryFind (fun (o: LocalBuildOutcome) -> o.Name = i.Machine.Name)
                 |> Option.map (fun o -> i.Machine, o.Result))
 
-        match Report.BuildReport.write output project pairs with
+        match Gordo.Report.BuildReport.write output project pairs with
         | Ok _ -> ()
         | Error message -> eprintfn "gordo local-build: report not written: %s" message
 
@@ -147,16 +142,27 @@ module LocalBuild =
                     Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
                 }
 
-                let outcomes = buildAll settings inputs
-                writeReport output project.Name inputs outcomes
+                use cancel = new CancellationTokenSource()
+
+                use _ =
+                    Console.CancelKeyPress.Subscribe(fun e ->
+                        e.Cancel <- true
+                        cancel.Cancel())
+
+                let outcomes = buildAll settings inputs cancel.Token
+
+                if not cancel.IsCancellationRequested then
+                    writeReport output project.Name inputs outcomes
 
                 Ok {
                     ProjectName = project.Name
                     OutputDirectory = output
                     Outcomes = outcomes
+                    Cancelled = cancel.IsCancellationRequested
                 }
 
-    /// Prints the summary table; exit 0 when every machine built, 1 when any failed.
+    /// Prints the summary table; exit 0 when every machine built, 1 when any failed, 130 when
+    /// cancelled (Ctrl+C / SIGINT).
     let summarize (result: LocalBuildResult) : int =
         printTable (summaryRows result.Outcomes)
 
@@ -166,10 +172,18 @@ module LocalBuild =
         printfn "%d built, %d failed; models in %s" (result.Outcomes.Length - failed) failed result.OutputDirectory
         let report = Path.Combine(result.OutputDirectory, "report.html")
 
-        if File.Exists report then
+        if File.Exists report && not result.Cancelled then
             printfn "report: %s" report
 
-        if failed > 0 then 1 else 0
+        if result.Cancelled then
+            eprintfn
+                "gordo local-build: cancelled (exit 130): report.html not written; finished models are complete, the others unchanged"
+
+            130
+        elif failed > 0 then
+            1
+        else
+            0
 
     /// `gordo local-build`: execute, then the summary; exit 1 when the config has errors or any
     /// machine failed.

@@ -131,6 +131,49 @@ public class BuildTests
     }
 
     [Fact]
+    public async Task WriteAsync_writes_report_html_with_each_machines_plots()
+    {
+        var output = Output();
+        var results = await GordoBuilder.BuildAsync(WriteProject(3), new GordoBuildOptions(output));
+
+        var path = await GordoBuildReport.WriteAsync(results, output);
+
+        Assert.Equal(Path.Combine(Path.GetFullPath(output), "report.html"), path);
+        var html = File.ReadAllText(path);
+        var sections = html.Split("<section id=\"machine-");
+        Assert.Equal(3, sections.Length);
+        var built = sections[1];
+        Assert.StartsWith("pump-1\"", built);
+        foreach (var title in new[]
+                 {
+                     "Training loss per epoch (final fit)",
+                     "Cross-validation scores per fold",
+                     "Total anomaly (scaled) over the training period",
+                     "Anomaly per tag (unscaled) against the tag thresholds",
+                     "Input tags (as trained on)",
+                 })
+        {
+            Assert.Contains(title, built);
+        }
+
+        Assert.Equal(5, built.Split("Plotly.newPlot(").Length - 1);
+        var failed = sections[2];
+        Assert.StartsWith("pump-2\"", failed);
+        Assert.Contains("build failed (exit 30)", failed);
+    }
+
+    [Fact]
+    public async Task WriteAsync_rejects_missing_results_and_reports_unwritable_directories()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => GordoBuildReport.WriteAsync([], Output()));
+        var results = await GordoBuilder.BuildAsync(WriteProject(1), new GordoBuildOptions(Output()) { Machines = ["pump-2"] });
+        var blocker = Path.Combine(Path.GetTempPath(), "gordo-report-blocker-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(blocker, "a file, not a directory");
+        var error = await Assert.ThrowsAsync<IOException>(() => GordoBuildReport.WriteAsync(results, blocker));
+        Assert.Contains(blocker, error.Message);
+    }
+
+    [Fact]
     public async Task BuildAsync_config_errors_throw_GordoConfigException()
     {
         var path = Path.Combine(Path.GetTempPath(), "gordo-bad-" + Guid.NewGuid().ToString("N") + ".yaml");

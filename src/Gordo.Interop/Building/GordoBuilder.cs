@@ -74,9 +74,9 @@ public static class GordoBuilder
             Boundary.Some(options.ModelRegisterDirectory),
             options.ReplaceCache,
             Math.Max(1, options.MaxParallelism));
-        var report = BuildReport.Sink(progress);
-        var outcomes = Builder.ProjectBuilder.build(settings, inputs, report, cancellationToken);
-        return outcomes.Select(BuildReport.Result).ToList().AsReadOnly();
+        var sink = BuildOutcomes.Sink(progress);
+        var outcomes = Builder.ProjectBuilder.build(settings, inputs, sink, cancellationToken);
+        return inputs.Zip(outcomes, (input, outcome) => BuildOutcomes.Result(input.Machine, outcome)).ToList().AsReadOnly();
     }
 
     private static FSharpList<Builder.BuildInput> Select(

@@ -1,12 +1,23 @@
+using Builder = Gordo.Models.Builder;
+using Config = Gordo.Core.Config;
+
 namespace Gordo.Interop;
 
 /// <summary>One machine's build: the model directory and scores, or why it failed.</summary>
 public sealed class MachineBuildResult
 {
-    internal MachineBuildResult(string machine)
+    internal MachineBuildResult(string machine, Config.Machine built, Builder.MachineOutcome outcome)
     {
         Machine = machine;
+        BuiltMachine = built;
+        Outcome = outcome;
     }
+
+    /// <summary>The machine's config, for the build report.</summary>
+    internal Config.Machine BuiltMachine { get; }
+
+    /// <summary>The builder's outcome (the fitted model or the error), for the build report.</summary>
+    internal Builder.MachineOutcome Outcome { get; }
 
     /// <summary>The machine.</summary>
     public string Machine { get; }

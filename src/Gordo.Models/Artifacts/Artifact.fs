@@ -116,7 +116,8 @@ module Artifact =
         | :? ArtifactException -> reraise ()
         | e -> raise (ArtifactException($"%s{source}: cannot load the model: %s{e.Message}", e))
 
-    /// Writes an artifact directory atomically (a sibling temp dir renamed into place).
+    /// Writes an artifact directory atomically (a sibling temp dir renamed into place); if the
+    /// swap fails the previous directory is restored. The caller removes the temp dir on failure.
     let save (directory: string) (model: Estimator) (metadata: Value) : unit =
         let target = Path.GetFullPath directory
         let parent = Path.GetDirectoryName target
@@ -131,7 +132,14 @@ module Artifact =
         if Directory.Exists target then
             let old = temp + ".old"
             Directory.Move(target, old)
-            Directory.Move(temp, target)
+
+            try
+                Directory.Move(temp, target)
+            with _ ->
+                // Put the previous model back: the target holds the old model or the new one.
+                Directory.Move(old, target)
+                reraise ()
+
             Directory.Delete(old, true)
         else
             Directory.Move(temp, target)

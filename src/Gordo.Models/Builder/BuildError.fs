@@ -5,6 +5,21 @@ open System.IO
 open Gordo.Core.Data
 open Gordo.Models
 
+/// Recognising I/O failures that need their own message.
+[<RequireQualifiedAccess>]
+module IoFailure =
+    /// True when `e` says the filesystem is full: ENOSPC (28) on Unix, ERROR_DISK_FULL (112) or
+    /// ERROR_HANDLE_DISK_FULL (39) on Windows.
+    let isDiskFull (e: exn) : bool =
+        match e with
+        | :? IOException as io ->
+            match io.HResult with
+            | 28
+            | 0x80070070
+            | 0x80070027 -> true
+            | _ -> false
+        | _ -> false
+
 /// Why a machine did not build.
 [<RequireQualifiedAccess>]
 type BuildError =
@@ -35,8 +50,10 @@ type BuildError =
         | NotASplitter path ->
             $"evaluation.cv: '%s{path}' is not a cross-validation splitter (use e.g. sklearn.model_selection.TimeSeriesSplit)"
         | Model e -> $"model: %s{e.Message}"
+        | Output(path, e) when IoFailure.isDiskFull e ->
+            $"no space left on device while writing the model to '%s{path}': free space on that filesystem or choose another output directory (any previous model there is unchanged)"
         | Output(path, e) -> $"cannot write the model to '%s{path}': %s{e.Message}"
-        | Cancelled -> "the build was cancelled"
+        | Cancelled -> "the build was cancelled before the model was written (any previous model is unchanged)"
         | Reporter(_, message) -> message
 
     /// The Gordo exception type name this failure corresponds to (exception report `type`).
@@ -59,6 +76,7 @@ type BuildError =
         | Model(:? ModelInputException) -> "ValueError"
         | Model e -> e.GetType().Name
         | Output(_, (:? UnauthorizedAccessException)) -> "PermissionError"
+        | Output(_, e) when IoFailure.isDiskFull e -> "OSError"
         | Output(_, e) -> e.GetType().Name
         | Cancelled -> "KeyboardInterrupt"
         | Reporter(typeName, _) -> typeName

@@ -25,8 +25,12 @@ module DiskRegistry =
         let temp =
             Path.Combine(directory, "." + key + ".tmp-" + System.Guid.NewGuid().ToString("N"))
 
-        File.WriteAllText(temp, value)
-        File.Move(temp, target, true)
+        try
+            File.WriteAllText(temp, value)
+            File.Move(temp, target, true)
+        with _ ->
+            File.Delete temp
+            reraise ()
 
     /// The value of `key`, or None when the key (or the directory) does not exist.
     let tryGet (directory: string) (key: string) : string option =

@@ -19,8 +19,8 @@ open Gordo.Models.Selection
 type BuildEvent =
     /// Fetching the data.
     | FetchingData
-    /// The data is ready: rows of X and seconds taken.
-    | DataReady of rows: int * seconds: float
+    /// The data is ready: rows and input tags of X, and seconds taken.
+    | DataReady of rows: int * tags: int * seconds: float
     /// Cross-validating over this many folds.
     | CrossValidating of folds: int
     /// Fitting the final model on all rows.
@@ -237,7 +237,7 @@ module ModelBuilder =
         fetch machine cancel
         |> Result.bind (fun data ->
             let queried = seconds start
-            progress (BuildEvent.DataReady(Frame.length data.X, queried))
+            progress (BuildEvent.DataReady(Frame.length data.X, data.X.Columns.Length, queried))
 
             compile machine
             |> Result.bind (fun model ->

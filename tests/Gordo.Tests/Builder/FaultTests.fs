@@ -114,6 +114,11 @@ let tests =
                     display.Show(ProjectEvent.Machine("pump-1", BuildEvent.Training(TrainingSignal.Fold(2, 3))))
                     display.Show(ProjectEvent.Machine("pump-1", BuildEvent.Training(TrainingSignal.Epoch(4, 10, 0.5))))
 
+                    for k in 1..100 do
+                        display.Show(
+                            ProjectEvent.Machine("pump-2", BuildEvent.Training(TrainingSignal.Epoch(k, 100, 0.1)))
+                        )
+
                     display.Show(
                         ProjectEvent.Finished {
                             Name = "pump-2"
@@ -131,6 +136,9 @@ let tests =
             Expect.stringContains plain "[pump-1] fold 2/3" "fold line"
             Expect.stringContains plain "[pump-1] epoch 4/10" "epoch line"
             Expect.stringContains plain "[pump-2] FAILED (KeyboardInterrupt, exit 130)" "failure line"
+            Expect.stringContains plain "[pump-2] epoch 1/100" "first epoch"
+            Expect.stringContains plain "[pump-2] epoch 100/100" "last epoch"
+            Expect.isFalse (plain.Contains "[pump-2] epoch 50/100") "epochs in between are throttled"
             Expect.isFalse (plain.Contains "\u001b[") "no escape codes"
             let live = capture true
             Expect.stringContains live "\u001b[2A" "cursor moves up over the two machine lines"

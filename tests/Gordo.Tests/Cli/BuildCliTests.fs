@@ -11,22 +11,7 @@ open Gordo.Models.Artifacts
 open Gordo.Tests.Support
 open Gordo.Tests.Builder.ModelBuilderTests
 
-/// Runs the built `gordo` with arguments and extra environment variables.
-let private gordoEnv (env: (string * string) list) (args: string list) =
-    let dll =
-        Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo.dll")
-
-    let psi =
-        ProcessStartInfo("dotnet", "exec" :: dll :: args, RedirectStandardOutput = true, RedirectStandardError = true)
-
-    for k, v in env do
-        psi.Environment.[k] <- v
-
-    use proc = Process.Start psi
-    let out = proc.StandardOutput.ReadToEndAsync()
-    let err = proc.StandardError.ReadToEndAsync()
-    proc.WaitForExit()
-    proc.ExitCode, out.Result, err.Result
+let private gordoEnv = GordoProcess.run
 
 let private temp (name: string) =
     Path.Combine(Path.GetTempPath(), $"gordo-buildcli-%s{name}-" + Guid.NewGuid().ToString("N"))

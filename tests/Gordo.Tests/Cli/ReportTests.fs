@@ -5,7 +5,7 @@ open System.IO
 open System.Text.Json
 open System.Text.RegularExpressions
 open Expecto
-open Gordo.Cli.Report
+open Gordo.Report
 open Gordo.Tests.Support
 open Gordo.Tests.Cli.ValidateCliTests
 

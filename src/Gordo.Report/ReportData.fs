@@ -1,4 +1,4 @@
-namespace Gordo.Cli.Report
+namespace Gordo.Report
 
 open System
 open System.Threading

@@ -1,12 +1,13 @@
 using Microsoft.FSharp.Core;
 using Gordo.Models;
 using Builder = Gordo.Models.Builder;
+using Config = Gordo.Core.Config;
 using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
 
 /// <summary>Turns the F# builder's events and outcomes into the C# progress and result types.</summary>
-internal static class BuildReport
+internal static class BuildOutcomes
 {
     internal static FSharpFunc<Builder.ProjectEvent, Unit> Sink(IProgress<GordoBuildProgress>? progress) =>
         FuncConvert.FromAction<Builder.ProjectEvent>(e =>
@@ -25,36 +26,31 @@ internal static class BuildReport
             _ => throw new InvalidOperationException($"unknown build event {e}"),
         };
 
-    private static GordoBuildProgress Finished(Builder.MachineOutcome outcome)
-    {
-        var result = Result(outcome);
-        return result.Succeeded
-            ? new GordoBuildProgress(outcome.Name, "done", $"done in {result.DurationSeconds:0.0} s")
-            : new GordoBuildProgress(outcome.Name, "failed", $"FAILED ({result.ErrorType}, exit {result.ExitCode}): {result.ErrorMessage}");
-    }
+    private static GordoBuildProgress Finished(Builder.MachineOutcome outcome) =>
+        new(outcome.Name, outcome.Result.IsOk ? "done" : "failed", Builder.BuildText.outcome(outcome));
 
     private static GordoBuildProgress Step(string machine, Builder.BuildEvent e) =>
         e switch
         {
             Builder.BuildEvent.Training { Item: TrainingSignal.Fold fold } =>
-                new GordoBuildProgress(machine, "fold", $"fold {fold.index}/{fold.count}")
+                new GordoBuildProgress(machine, "fold", Builder.BuildText.describe(e))
                 {
                     Fold = fold.index,
                     FoldCount = fold.count,
                 },
             Builder.BuildEvent.Training { Item: TrainingSignal.Epoch epoch } =>
-                new GordoBuildProgress(machine, "epoch", $"epoch {epoch.index}/{epoch.count} loss {epoch.loss:G4}")
+                new GordoBuildProgress(machine, "epoch", Builder.BuildText.describe(e))
                 {
                     Epoch = epoch.index,
                     EpochCount = epoch.count,
                     Loss = epoch.loss,
                 },
             Builder.BuildEvent.CrossValidating cv =>
-                new GordoBuildProgress(machine, "cross-validating", $"cross-validating ({cv.folds} folds)")
+                new GordoBuildProgress(machine, "cross-validating", Builder.BuildText.describe(e))
                 {
                     FoldCount = cv.folds,
                 },
-            _ => new GordoBuildProgress(machine, StageOf(e), Describe(e)),
+            _ => new GordoBuildProgress(machine, StageOf(e), Builder.BuildText.describe(e)),
         };
 
     private static string StageOf(Builder.BuildEvent e) =>
@@ -68,23 +64,12 @@ internal static class BuildReport
             _ => "stale-cache-entry",
         };
 
-    private static string Describe(Builder.BuildEvent e) =>
-        e switch
-        {
-            Builder.BuildEvent.DataReady d => $"data ready: {d.rows} rows in {d.seconds:0.00} s",
-            Builder.BuildEvent.Saving s => $"saving to {s.path}",
-            Builder.BuildEvent.CacheHit h => $"cache hit: copying {h.path}",
-            Builder.BuildEvent.StaleCacheEntry s => $"stale cache entry ignored: {s.path}",
-            _ when e.IsFitting => "fitting the final model",
-            _ => "fetching data",
-        };
-
-    internal static MachineBuildResult Result(Builder.MachineOutcome outcome)
+    internal static MachineBuildResult Result(Config.Machine machine, Builder.MachineOutcome outcome)
     {
         if (outcome.Result.IsError)
         {
             var error = outcome.Result.ErrorValue;
-            return new MachineBuildResult(outcome.Name)
+            return new MachineBuildResult(outcome.Name, machine, outcome)
             {
                 ExitCode = error.ExitCode,
                 ErrorType = error.TypeName,
@@ -109,7 +94,7 @@ internal static class BuildReport
             }
         }
 
-        return new MachineBuildResult(outcome.Name)
+        return new MachineBuildResult(outcome.Name, machine, outcome)
         {
             Succeeded = true,
             ModelDirectory = built.OutputDirectory?.Value,
