@@ -38,10 +38,16 @@ let private write (output: ArrayBufferWriter<byte>) (reply: Reply) =
     | other -> printfn "unexpected reply %A" other
 
 let private measure (iterations: int) (name: string) (run: unit -> unit) =
-    for _ in 1..300 do
+    // Warm-up long enough for tiered compilation and PGO to settle (several seconds).
+    let warm = Stopwatch.StartNew()
+
+    while warm.Elapsed.TotalSeconds < 5.0 do
         run ()
 
     GC.Collect()
+    let gcs = Array.init 3 GC.CollectionCount
+    let allocated = GC.GetTotalAllocatedBytes()
+    let paused = GC.GetTotalPauseDuration()
     let cpu = Process.GetCurrentProcess().TotalProcessorTime
     let wall = Stopwatch.StartNew()
 
@@ -52,7 +58,17 @@ let private measure (iterations: int) (name: string) (run: unit -> unit) =
         (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds
         / float iterations
 
-    printfn "%-28s CPU %.3f ms  wall %.3f ms" name cpuMs (wall.Elapsed.TotalMilliseconds / float iterations)
+    let per (x: float) = x / float iterations
+
+    printfn
+        "%-28s CPU %.3f ms  wall %.3f ms  allocated %.0f KB  GC pause %.3f ms  GCs per 1,000 (gen 0/1/2) %s"
+        name
+        cpuMs
+        (per wall.Elapsed.TotalMilliseconds)
+        (per (float (GC.GetTotalAllocatedBytes() - allocated) / 1024.0))
+        (per (GC.GetTotalPauseDuration() - paused).TotalMilliseconds)
+        (Array.init 3 (fun g -> string ((GC.CollectionCount g - gcs.[g]) * 1000 / iterations))
+         |> String.concat "/")
 
 let private run (args: string[]) =
     let iterations = if args.Length > 2 then int args.[2] else 2000
@@ -71,6 +87,20 @@ let private run (args: string[]) =
     let output = ArrayBufferWriter<byte>(300_000)
     write output (Handlers.anomaly (request cached))
     printfn "reply: %d bytes" output.WrittenCount
+
+    let numbers = Array.init 5300 (fun i -> sin (float i) * 37.0 + 50.0)
+    let digits = Array.zeroCreate<byte> 32
+
+    measure iterations "format 5,300 numbers (ours)" (fun () ->
+        for v in numbers do
+            ShortestDouble.format v (Span digits) |> ignore)
+
+    measure iterations "format 5,300 numbers (.NET)" (fun () ->
+        for v in numbers do
+            let mutable n = 0
+
+            v.TryFormat(Span digits, &n, ReadOnlySpan<char>.Empty, Globalization.CultureInfo.InvariantCulture)
+            |> ignore)
 
     measure iterations "parse X and y" (fun () ->
         let t = parse ()

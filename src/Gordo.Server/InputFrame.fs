@@ -260,10 +260,18 @@ module InputFrame =
         if expected |> Array.forall index.ContainsKey then
             let picks = expected |> Array.map (fun c -> index.[c])
 
+            let inOrder =
+                picks.Length = table.Columns.Length
+                && picks |> Array.forall2 (=) [| 0 .. picks.Length - 1 |]
+
             {
                 table with
                     Columns = expected
-                    Values = Matrix.takeColumns picks table.Values
+                    Values =
+                        if inOrder then
+                            table.Values
+                        else
+                            Matrix.takeColumns picks table.Values
             }
         elif expected.Length = table.Columns.Length then
             { table with Columns = expected }

@@ -74,50 +74,102 @@ module OutputFrame =
             |> List.map (fun ((_, sub), v) -> sub, v)
             |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)))
 
+    /// `"key":` with the key as the writer would escape it.
+    let private quotedKey (e: JsonEncodedText) : byte[] =
+        let bytes = e.EncodedUtf8Bytes
+        let out = Array.zeroCreate (bytes.Length + 3)
+        out.[0] <- byte '"'
+        bytes.CopyTo(Span(out, 1, bytes.Length))
+        out.[bytes.Length + 1] <- byte '"'
+        out.[bytes.Length + 2] <- byte ':'
+        out
+
+    let private copy (source: ReadOnlySpan<byte>) (buffer: byte[]) (at: int) : int =
+        source.CopyTo(Span(buffer, at, source.Length))
+        at + source.Length
+
+    let private nullText = "null"B
+
+    /// The most bytes one cell writes (a number, `null`, or a quoted ISO timestamp).
+    [<Literal>]
+    let private CellBytes = 64
+
+    /// A number cell (`ShortestDouble`: the writer's own text for a double) or `null`.
+    let private number (values: float[]) (buffer: byte[]) (at: int) (i: int) : int =
+        if Double.IsFinite values.[i] then
+            at + ShortestDouble.format values.[i] (Span(buffer, at, CellBytes))
+        else
+            copy (ReadOnlySpan nullText) buffer at
+
+    /// A quoted timestamp cell or `null`.
+    let private text
+        (iso: DateTimeOffset -> string)
+        (values: DateTimeOffset option[])
+        (buffer: byte[])
+        (at: int)
+        (i: int)
+        =
+        match values.[i] with
+        | Some t ->
+            buffer.[at] <- byte '"'
+
+            let next =
+                copy (JsonEncodedText.Encode(iso t, Reply.writerOptions.Encoder).EncodedUtf8Bytes) buffer (at + 1)
+
+            buffer.[next] <- byte '"'
+            next + 1
+        | None -> copy (ReadOnlySpan nullText) buffer at
+
+    /// One column's `{row: value, ...}` object into `buffer`; returns its length.
+    let private column (keys: byte[][]) (cell: byte[] -> int -> int -> int) (buffer: byte[]) : int =
+        buffer.[0] <- byte '{'
+        let mutable at = 1
+
+        for i in 0 .. keys.Length - 1 do
+            if i > 0 then
+                buffer.[at] <- byte ','
+                at <- at + 1
+
+            at <- copy (ReadOnlySpan keys.[i]) buffer at
+            at <- cell buffer at i
+
+        buffer.[at] <- byte '}'
+        at + 1
+
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
-    /// levels, rows in label order, NaN as null) straight to a JSON writer: the row keys are
-    /// encoded once and reused by every column, numbers are formatted by `ShortestDouble` (the
-    /// writer's own text, faster), and no value tree is built.
+    /// levels, rows in label order, NaN as null) straight to a JSON writer, each column's object
+    /// as one raw value built from the row keys encoded once per reply and the cells (numbers by
+    /// `ShortestDouble`): the same bytes as writing every key and value through the writer, which
+    /// cost more than the numbers. No value tree is built.
     let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
         let keys, iso = keys table
 
-        let encoded =
+        let quoted =
             keys
-            |> Array.map (fun k -> JsonEncodedText.Encode(k, Reply.writerOptions.Encoder))
+            |> Array.map (fun k -> quotedKey (JsonEncodedText.Encode(k, Reply.writerOptions.Encoder)))
 
         let start, finish = startEnd table
+        let widest = quoted |> Array.fold (fun m k -> max m k.Length) 0
 
-        let text (values: DateTimeOffset option[]) (i: int) =
-            match values.[i] with
-            | Some t -> w.WriteStringValue(iso t)
-            | None -> w.WriteNullValue()
+        let buffer =
+            Buffers.ArrayPool<byte>.Shared.Rent(2 + quoted.Length * (widest + 1 + CellBytes))
 
-        let digits = Array.zeroCreate<byte> ShortestDouble.MaxLength
+        try
+            w.WriteStartObject()
 
-        let number (values: float[]) (i: int) =
-            if Double.IsFinite values.[i] then
-                let n = ShortestDouble.format values.[i] (Span digits)
-                w.WriteRawValue(ReadOnlySpan(digits, 0, n), skipInputValidation = true)
-            else
-                w.WriteNullValue()
+            for top, subs in
+                [ ("start", ""), text iso start; ("end", ""), text iso finish ]
+                @ (table.Columns |> List.map (fun (name, values) -> name, number values))
+                |> grouped do
+                w.WriteStartObject top
 
-        w.WriteStartObject()
-
-        for top, subs in
-            [ ("start", ""), text start; ("end", ""), text finish ]
-            @ (table.Columns |> List.map (fun (name, values) -> name, number values))
-            |> grouped do
-            w.WriteStartObject top
-
-            for sub, cell in subs do
-                w.WriteStartObject sub
-
-                for i in 0 .. encoded.Length - 1 do
-                    w.WritePropertyName encoded.[i]
-                    cell i
+                for sub, cell in subs do
+                    w.WritePropertyName sub
+                    let length = column quoted cell buffer
+                    w.WriteRawValue(ReadOnlySpan(buffer, 0, length), skipInputValidation = true)
 
                 w.WriteEndObject()
 
             w.WriteEndObject()
-
-        w.WriteEndObject()
+        finally
+            Buffers.ArrayPool<byte>.Shared.Return buffer

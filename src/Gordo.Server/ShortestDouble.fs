@@ -221,32 +221,39 @@ module ShortestDouble =
         dest.[at] <- b
         at <- at + 1
 
-    /// Writes `count` digits of `digits` (most significant first) at `at`.
+    /// "00" .. "99", two ASCII digits each.
+    let private pairs: byte[] =
+        Array.init 200 (fun k -> byte '0' + byte (if k % 2 = 0 then k / 20 else k / 2 % 10))
+
+    /// Writes `count` digits of `digits` (most significant first) at `at`, two at a time.
     let private putDigits (dest: Span<byte>) (at: byref<int>) (digits: uint64) (count: int) =
         let mutable d = digits
+        let mutable k = at + count - 1
 
-        for k in count - 1 .. -1 .. 0 do
-            dest.[at + k] <- byte (48UL + d % 10UL)
-            d <- d / 10UL
+        while k > at do
+            let pair = int (d % 100UL) * 2
+            d <- d / 100UL
+            dest.[k] <- pairs.[pair + 1]
+            dest.[k - 1] <- pairs.[pair]
+            k <- k - 2
+
+        if k = at then
+            dest.[k] <- byte (48UL + d % 10UL)
 
         at <- at + count
 
-    let private digitCount (v: uint64) : int =
-        let mutable n, p = 1, 10UL
+    /// 10^0 .. 10^19.
+    let private powers: uint64[] = Array.init 20 (fun k -> pown 10UL k)
 
-        while n < 20 && v >= p do
+    let private digitCount (v: uint64) : int =
+        let mutable n = 1
+
+        while n < 20 && v >= powers.[n] do
             n <- n + 1
-            p <- p * 10UL
 
         n
 
-    let private pow10 (n: int) : uint64 =
-        let mutable p = 1UL
-
-        for _ in 1..n do
-            p <- p * 10UL
-
-        p
+    let private pow10 (n: int) : uint64 = powers.[n]
 
     let private scientific (dest: Span<byte>) (at: byref<int>) (digits: uint64) (n: int) (scale: int) =
         let head = digits / pow10 (n - 1)

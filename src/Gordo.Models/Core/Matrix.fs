@@ -18,10 +18,21 @@ module Matrix =
     /// Row `i` as a new array.
     let row (i: int) (m: Matrix) : float[] = Array.init (cols m) (fun j -> m.[i, j])
 
+    /// A rows × cols matrix whose element (i, j) is `at i j` (plain loops: no curried closure
+    /// call per element, which `Array2D.init` makes; these run on every server request).
+    let inline private build (rowCount: int) (colCount: int) ([<InlineIfLambda>] at: int -> int -> float) : Matrix =
+        let m = Array2D.zeroCreate rowCount colCount
+
+        for i in 0 .. rowCount - 1 do
+            for j in 0 .. colCount - 1 do
+                m.[i, j] <- at i j
+
+        m
+
     /// A matrix from column arrays (all of the same length).
     let ofColumns (columns: float[][]) : Matrix =
         let n = if columns.Length = 0 then 0 else columns.[0].Length
-        Array2D.init n columns.Length (fun i j -> columns.[j].[i])
+        build n columns.Length (fun i j -> columns.[j].[i])
 
     /// The elements in row-major order (a block copy).
     let toFlat (m: Matrix) : float[] =
@@ -38,7 +49,7 @@ module Matrix =
     /// A matrix from row arrays (all of the same length).
     let ofRows (rowArrays: float[][]) : Matrix =
         let c = if rowArrays.Length = 0 then 0 else rowArrays.[0].Length
-        Array2D.init rowArrays.Length c (fun i j -> rowArrays.[i].[j])
+        build rowArrays.Length c (fun i j -> rowArrays.[i].[j])
 
     /// Every column as an array (one row-major pass over the matrix).
     let columns (m: Matrix) : float[][] =
@@ -57,16 +68,22 @@ module Matrix =
 
     /// Rows selected by index, in the given order.
     let takeRows (indices: int[]) (m: Matrix) : Matrix =
-        Array2D.init indices.Length (cols m) (fun i j -> m.[indices.[i], j])
+        build indices.Length (cols m) (fun i j -> m.[indices.[i], j])
 
     /// Columns selected by index, in the given order.
     let takeColumns (indices: int[]) (m: Matrix) : Matrix =
-        Array2D.init (rows m) indices.Length (fun i j -> m.[i, indices.[j]])
+        build (rows m) indices.Length (fun i j -> m.[i, indices.[j]])
 
     /// The last `n` rows.
     let lastRows (n: int) (m: Matrix) : Matrix =
         let start = rows m - n
-        Array2D.init n (cols m) (fun i j -> m.[start + i, j])
+
+        if start < 0 || n < 0 then
+            invalidArg (nameof n) $"%d{n} rows asked of a matrix of %d{rows m}"
+
+        let result = Array2D.zeroCreate n (cols m)
+        System.Buffer.BlockCopy(m, start * cols m * sizeof<float>, result, 0, n * cols m * sizeof<float>)
+        result
 
     /// Side-by-side concatenation.
     let hstack (parts: Matrix list) : Matrix =
@@ -82,14 +99,16 @@ module Matrix =
                 ofColumns all
 
     /// Applies `f` to every element.
-    let map (f: float -> float) (m: Matrix) : Matrix = Array2D.map f m
+    let map (f: float -> float) (m: Matrix) : Matrix =
+        build (rows m) (cols m) (fun i j -> f m.[i, j])
 
     /// Applies `f` to every element with its column index.
-    let mapColumns (f: int -> float -> float) (m: Matrix) : Matrix = Array2D.mapi (fun _ j x -> f j x) m
+    let mapColumns (f: int -> float -> float) (m: Matrix) : Matrix =
+        build (rows m) (cols m) (fun i j -> f j m.[i, j])
 
     /// Element-wise combination of two matrices of equal shape.
     let map2 (f: float -> float -> float) (a: Matrix) (b: Matrix) : Matrix =
-        Array2D.init (rows a) (cols a) (fun i j -> f a.[i, j] b.[i, j])
+        build (rows a) (cols a) (fun i j -> f a.[i, j] b.[i, j])
 
     /// The product `a · bᵀ` (b given row-wise, as scikit-learn stores `components_`).
     let timesTransposed (a: Matrix) (b: Matrix) : Matrix =
