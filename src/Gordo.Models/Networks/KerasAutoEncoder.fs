@@ -31,7 +31,3 @@ type KerasAutoEncoder(args: (string * Arg) list) =
             Some(ManagedTraining.fit network initial (KerasFit.options classPath args this.Seed) x y)
         else
             None
-
-    /// Gordo's `score`: the explained variance score of y against the prediction (uniform average).
-    override this.Score(x, y) =
-        Stats.explainedVariance y (this.Predict x)
