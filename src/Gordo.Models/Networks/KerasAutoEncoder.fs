@@ -10,9 +10,7 @@ type KerasAutoEncoder(args: (string * Arg) list) =
     let classPath = "gordo.machine.model.models.KerasAutoEncoder"
     let kind = Args.string "kind" args
 
-    do
-        if Factories.familyOf kind <> Some Factories.Family.FeedForward then
-            raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: KerasAutoEncoder!"))
+    do Factories.resolve classPath kind |> ignore
 
     override _.Build(features, featuresOut) =
         Factories.build classPath kind args features featuresOut
