@@ -13,18 +13,16 @@ type internal SectionReaders = {
 /// Normalized trees → typed, checked `Project` (every problem reported at once).
 [<RequireQualifiedAccess>]
 module Elaborate =
-    /// Caches a section elaborator by node identity: machines without their own section share
-    /// the globals' node, which is then elaborated once instead of once per machine.
-    /// Safe to share between threads (two threads may both elaborate a node once; the
-    /// elaborators are pure, so either result is the same).
-    let private memo (elaborate: Node option -> 'T) : Node option -> 'T =
-        let cache =
-            System.Collections.Concurrent.ConcurrentDictionary<Node, 'T>(HashIdentity.Reference)
+    /// Elaborates the globals' section once: machines without their own section carry the
+    /// globals' node itself after normalization, so it is recognised by reference. Any other
+    /// node is elaborated as it comes (the elaborators are pure).
+    let private sharing (globals: Node option) (elaborate: Node option -> 'T) : Node option -> 'T =
+        let shared = lazy (elaborate globals)
 
         fun node ->
-            match node with
-            | None -> elaborate None
-            | Some n -> cache.GetOrAdd(n, fun _ -> elaborate node)
+            match node, globals with
+            | Some n, Some g when obj.ReferenceEquals(n, g) -> shared.Value
+            | _ -> elaborate node
 
     let private modelOf (node: Node option) : Checked<Specs.ModelSpec option> =
         match node with
@@ -33,10 +31,10 @@ module Elaborate =
             Some spec, problems
         | None -> None, []
 
-    let private readers () : SectionReaders = {
-        Model = memo modelOf
-        Evaluation = memo ElaborateSections.evaluation
-        Runtime = memo ElaborateSections.runtime
+    let private readers (globals: Node) : SectionReaders = {
+        Model = sharing (Node.tryGet "model" globals) modelOf
+        Evaluation = sharing (Node.tryGet "evaluation" globals) ElaborateSections.evaluation
+        Runtime = sharing (Node.tryGet "runtime" globals) ElaborateSections.runtime
     }
 
     let private machineName (project: string) (machine: MachineTree) : Checked<string option> =
@@ -80,7 +78,7 @@ module Elaborate =
 
     /// Elaborates one normalized machine.
     let machine (project: string) (globalMetadata: Value) (tree: MachineTree) : Checked<Machine option> =
-        machineWith (readers ()) project globalMetadata tree
+        machineWith (readers (Node.emptyMapping "")) project globalMetadata tree
 
     /// Elaborates a normalized project.
     let project (name: string) (tree: ProjectTree) : Checked<Project option> =
@@ -89,7 +87,7 @@ module Elaborate =
 
         // Machines are independent: elaborate them on every core (order is kept).
         let machines, problems =
-            let shared = readers ()
+            let shared = readers tree.Globals
 
             tree.Machines
             |> Array.ofList

@@ -59,17 +59,32 @@ module ElaborateDataset =
         else
             Error(Problem.at node (Problem.UnknownDatasetType name))
 
+    /// What a date-time text is; remembered per text, as machines repeat the globals' dates.
+    [<RequireQualifiedAccess>]
+    type private Stamp =
+        | Zoned of DateTimeOffset
+        | WithoutZone
+        | Invalid
+
+    let private stampOf =
+        Memo.texts 4096 (fun text ->
+            if not (Scalar.looksLikeTimestamp text) then
+                Stamp.Invalid
+            elif not (Scalar.hasZone text) then
+                Stamp.WithoutZone
+            else
+                match DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None) with
+                | true, value -> Stamp.Zoned value
+                | _ -> Stamp.Invalid)
+
     /// An ISO-8601 date-time with a timezone.
     let timestamp (node: Node) : Result<DateTimeOffset, Diagnostic> =
         match node.Value with
-        | NodeValue.Scalar(text, _) when Scalar.looksLikeTimestamp text ->
-            if not (Scalar.hasZone text) then
-                Error(Problem.at node (Problem.MissingTimezone(text.Trim())))
-            else
-                match DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None) with
-                | true, value -> Ok value
-                | _ -> Error(Problem.at node (Problem.InvalidTimestamp text))
-        | NodeValue.Scalar(text, _) -> Error(Problem.at node (Problem.InvalidTimestamp text))
+        | NodeValue.Scalar(text, _) ->
+            match stampOf text with
+            | Stamp.Zoned value -> Ok value
+            | Stamp.WithoutZone -> Error(Problem.at node (Problem.MissingTimezone(text.Trim())))
+            | Stamp.Invalid -> Error(Problem.at node (Problem.InvalidTimestamp text))
         | _ -> Error(Problem.at node (Problem.WrongType("a date-time", Node.describe node)))
 
     let private tagField (entry: Entry) : Checked<(string * string) option> =

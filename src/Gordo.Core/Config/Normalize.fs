@@ -73,19 +73,34 @@ module Normalize =
                 })
         }
 
+    /// The node unless it is empty: null, an empty string, mapping or list (what Python
+    /// treats as false).
     let private truthy (node: Node option) =
         match node with
         | None -> None
         | Some n ->
-            match Value.ofNode n with
-            | Value.Null
-            | Value.String ""
-            | Value.Map []
-            | Value.List [] -> None
+            match n.Value with
+            | NodeValue.Mapping []
+            | NodeValue.Sequence []
+            | NodeValue.Scalar("", _) -> None
+            | NodeValue.Scalar(text, style) when Scalar.isNull text style -> None
             | _ -> Some n
 
+    /// Applies a pure per-machine step (partially applied to the project once, so a step can
+    /// prepare what all machines share); large projects use every core, in order.
     let private perMachine (f: ProjectTree -> MachineTree -> MachineTree * Diagnostic list) (project: ProjectTree) =
-        let machines, diagnostics = project.Machines |> List.map (f project) |> List.unzip
+        let step = f project
+
+        let machines, diagnostics =
+            if project.Machines.Length < 256 then
+                project.Machines |> List.map step |> List.unzip
+            else
+                project.Machines
+                |> Array.ofList
+                |> Array.Parallel.map step
+                |> List.ofArray
+                |> List.unzip
+
         { project with Machines = machines }, List.concat diagnostics
 
     /// Pass 1: user globals over Gordo's defaults (images and Influx resources included).
@@ -124,13 +139,13 @@ module Normalize =
         Name = "choose model"
         Run =
             fun _ ->
-                perMachine (fun project machine ->
-                    match
-                        truthy machine.Model
-                        |> Option.orElse (truthy (Node.tryGet "model" project.Globals))
-                    with
-                    | Some model -> { machine with Model = Some model }, []
-                    | None -> { machine with Model = None }, [ Problem.at machine.Raw.Node Problem.ModelEmpty ])
+                perMachine (fun project ->
+                    let globalModel = truthy (Node.tryGet "model" project.Globals)
+
+                    fun machine ->
+                        match truthy machine.Model |> Option.orElse globalModel with
+                        | Some model -> { machine with Model = Some model }, []
+                        | None -> { machine with Model = None }, [ Problem.at machine.Raw.Node Problem.ModelEmpty ])
     }
 
     /// Pass 4: runtime = globals patched by the machine (machine wins), resources fixed again.
@@ -157,24 +172,25 @@ module Normalize =
         Name = "merge dataset"
         Run =
             fun _ ->
-                perMachine (fun project machine ->
-                    let machineDataset = machine.Dataset |> Option.map DatasetKeys.rename
-
+                perMachine (fun project ->
                     let globalDataset =
                         Node.tryGet "dataset" project.Globals |> Option.map DatasetKeys.rename
 
-                    let warnings =
-                        match machineDataset, globalDataset with
-                        | Some m, Some g ->
-                            Merge.overridden "" m g
-                            |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
-                        | _ -> []
+                    fun machine ->
+                        let machineDataset = machine.Dataset |> Option.map DatasetKeys.rename
 
-                    {
-                        machine with
-                            Dataset = Merge.optional machineDataset globalDataset
-                    },
-                    warnings)
+                        let warnings =
+                            match machineDataset, globalDataset with
+                            | Some m, Some g ->
+                                Merge.overridden "" m g
+                                |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
+                            | _ -> []
+
+                        {
+                            machine with
+                                Dataset = Merge.optional machineDataset globalDataset
+                        },
+                        warnings)
     }
 
     /// Pass 6: `--default-data-provider` for datasets that name no provider.

@@ -20,7 +20,10 @@ module Read =
         | _ -> None
 
     /// True when the node is null (`~`, `null` or nothing).
-    let isNull (node: Node) : bool = scalar node = Some Scalar.Null
+    let isNull (node: Node) : bool =
+        match node.Value with
+        | NodeValue.Scalar(text, style) -> Scalar.isNull text style
+        | _ -> false
 
     /// A string; plain numbers and booleans are read as their text (as a tag named 1234 is a name).
     let text (node: Node) : Result<string, Diagnostic> =

@@ -154,10 +154,7 @@ let private sumTerms
 let private describe (kind: string) (text: string) (hint: string) (reason: string) : string =
     sprintf "invalid %s '%s': %s; %s" kind text reason hint
 
-/// Parses a pandas fixed-frequency offset alias (`10T`, `2min`, `1H`, `1h`, `30S`, `1D`, `500ms`,
-/// `T`, `1h30min`) into its length. Calendar frequencies (`W`, `M`, `MS`, ...) and non-positive
-/// lengths are errors; the error text says what is wrong and gives an example.
-let tryParseOffset (text: string) : Result<TimeSpan, string> =
+let private parseOffset (text: string) : Result<TimeSpan, string> =
     let text = if isNull text then "" else text.Trim()
     let fail = describe "resolution" text offsetHint
 
@@ -195,10 +192,7 @@ let private clockTerm (text: string) : string * Term list =
 
         text.Substring(0, m.Index), hms
 
-/// Parses a pandas Timedelta string (`48H`, `8H`, `1 days`, `30min`, `1D2H`, `1 days 02:00:00`,
-/// `-1H`) into a TimeSpan. `M` and `Y` are rejected as pandas does; the error says what is wrong
-/// and gives an example.
-let tryParseTimedelta (text: string) : Result<TimeSpan, string> =
+let private parseTimedelta (text: string) : Result<TimeSpan, string> =
     let text = if isNull text then "" else text.Trim()
     let fail = describe "timedelta" text timedeltaHint
     let negative = text.StartsWith "-"
@@ -216,3 +210,16 @@ let tryParseTimedelta (text: string) : Result<TimeSpan, string> =
             match sumTerms timedeltaTicks timedeltaUnitError true (ts @ clock) with
             | Error e -> Error(fail e)
             | Ok ticks -> toTimeSpan (if negative then -ticks else ticks) |> Result.mapError fail
+
+let private offsets = Gordo.Core.Memo.texts 1024 parseOffset
+let private timedeltas = Gordo.Core.Memo.texts 1024 parseTimedelta
+
+/// Parses a pandas fixed-frequency offset alias (`10T`, `2min`, `1H`, `1h`, `30S`, `1D`, `500ms`,
+/// `T`, `1h30min`) into its length. Calendar frequencies (`W`, `M`, `MS`, ...) and non-positive
+/// lengths are errors; the error text says what is wrong and gives an example.
+let tryParseOffset (text: string) : Result<TimeSpan, string> = offsets text
+
+/// Parses a pandas Timedelta string (`48H`, `8H`, `1 days`, `30min`, `1D2H`, `1 days 02:00:00`,
+/// `-1H`) into a TimeSpan. `M` and `Y` are rejected as pandas does; the error says what is wrong
+/// and gives an example.
+let tryParseTimedelta (text: string) : Result<TimeSpan, string> = timedeltas text

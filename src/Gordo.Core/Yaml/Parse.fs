@@ -6,18 +6,6 @@ open Gordo.Core
 open YamlDotNet.Core
 open YamlDotNet.Core.Events
 
-/// Where parsed text sits in its file: maps a (1-based) line and column of the parsed text to a
-/// position in the file (identity for a whole file; shifted for a block-string section).
-type PositionMap = int -> int -> Position
-
-/// Limits that keep hostile input (deep nesting, alias bombs) bounded in time and memory.
-type ParseLimits = {
-    /// Deepest nesting of collections.
-    MaxDepth: int
-    /// Most nodes the document may expand to (aliases counted at every use).
-    MaxNodes: int
-}
-
 exception private ParseStopped of Diagnostic
 
 /// Builds a positioned tree from YamlDotNet's event stream.
@@ -50,6 +38,25 @@ module Parse =
         if not anchor.IsEmpty then
             state.Anchors.[anchor.Value] <- (node, size)
 
+    /// The warning for an unquoted timestamp without a timezone, if `text` is one.
+    let private timestampWarning
+        (position: Position)
+        (path: string)
+        (text: string)
+        (style: Gordo.Core.Yaml.ScalarStyle)
+        =
+        if
+            style = Gordo.Core.Yaml.ScalarStyle.Plain
+            && text.Length >= 10
+            && System.Char.IsDigit text.[0]
+        then
+            match Scalar.resolve text style with
+            | Scalar.Timestamp(text, false) ->
+                Some(Problem.atPosition position path (Problem.MissingTimezoneInYaml text))
+            | _ -> None
+        else
+            None
+
     let private scalarNode (state: State) (path: string) (scalar: Scalar) =
         let style =
             if scalar.IsPlainImplicit && scalar.Style = YamlDotNet.Core.ScalarStyle.Plain then
@@ -59,16 +66,9 @@ module Parse =
 
         let position = state.Map (int scalar.Start.Line) (int scalar.Start.Column)
 
-        if
-            state.CheckTimestamps
-            && style = Gordo.Core.Yaml.ScalarStyle.Plain
-            && scalar.Value.Length >= 10
-            && System.Char.IsDigit scalar.Value.[0]
-        then
-            match Scalar.resolve scalar.Value style with
-            | Scalar.Timestamp(text, false) ->
-                state.Warnings.Add(Problem.atPosition position path (Problem.MissingTimezoneInYaml text))
-            | _ -> ()
+        if state.CheckTimestamps then
+            timestampWarning position path scalar.Value style
+            |> Option.iter state.Warnings.Add
 
         {
             Value = NodeValue.Scalar(scalar.Value, style)
@@ -204,10 +204,34 @@ module Parse =
 
             Some root
 
-    /// Parses YAML text into a positioned tree, or the diagnostic that stopped it. The second
-    /// part of the result holds warnings-or-errors found on the way (unquoted timestamps without
-    /// timezone when `checkTimestamps` is set).
-    let text
+    /// The timestamp warnings of a tree read by the fast reader, in document order.
+    let private timestampWarnings (root: Node) : Diagnostic list =
+        let warnings = List<Diagnostic>()
+
+        let rec walk (node: Node) =
+            match node.Value with
+            | NodeValue.Scalar(text, style) ->
+                timestampWarning node.Position node.Path text style |> Option.iter warnings.Add
+            | NodeValue.Sequence items -> List.iter walk items
+            | NodeValue.Mapping entries -> entries |> List.iter (fun e -> walk e.Value)
+
+        walk root
+        List.ofSeq warnings
+
+    /// The fast reader's tree of a single non-empty document in its subset, or None.
+    let private tryFast (map: PositionMap) (limits: ParseLimits) (source: string) : Node option =
+        let settings: FastParse.Settings = {
+            Map = map
+            Paths = true
+            Limits = limits
+        }
+
+        match FastParse.tryDocuments settings source with
+        | Some [ Some root ] -> Some root
+        | _ -> None
+
+    /// Parses YAML text with YamlDotNet alone (see `text`).
+    let full
         (file: string)
         (map: PositionMap)
         (limits: ParseLimits)
@@ -243,6 +267,21 @@ module Parse =
                 Problem.YamlSyntax "malformed YAML after this point (an unclosed bracket or quote?)"
 
             Error(Problem.atPosition (map (max 1 (int mark.Line)) (max 1 (int mark.Column))) "" problem)
+
+    /// Parses YAML text into a positioned tree, or the diagnostic that stopped it. The second
+    /// part of the result holds warnings-or-errors found on the way (unquoted timestamps without
+    /// timezone when `checkTimestamps` is set). Block-structured text is read by the fast reader;
+    /// anything else (and every error) by YamlDotNet.
+    let text
+        (file: string)
+        (map: PositionMap)
+        (limits: ParseLimits)
+        (checkTimestamps: bool)
+        (source: string)
+        : Result<Node option * Diagnostic list, Diagnostic> =
+        match tryFast map limits source with
+        | Some root -> Ok(Some root, (if checkTimestamps then timestampWarnings root else []))
+        | None -> full file map limits checkTimestamps source
 
     /// The identity position map for a whole file.
     let fileMap (file: string) : PositionMap =

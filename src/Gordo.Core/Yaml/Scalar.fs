@@ -222,6 +222,10 @@ module Scalar =
             |> Option.orElseWith (fun () -> tryFloat text)
             |> Option.defaultValue (Scalar.String text)
 
+    /// Whether `resolve text style` is `Null`, without resolving the rest.
+    let isNull (text: string) (style: ScalarStyle) : bool =
+        style = ScalarStyle.Plain && nulls.Contains text
+
     /// True when the text looks like a date or date-time (quoted or not).
     let looksLikeTimestamp (text: string) : bool = (timestampShape (text.Trim())).IsSome
 

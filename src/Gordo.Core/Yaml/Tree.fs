@@ -40,6 +40,18 @@ and Entry = {
     Value: Node
 }
 
+/// Where parsed text sits in its file: maps a (1-based) line and column of the parsed text to a
+/// position in the file (identity for a whole file; shifted for a block-string section).
+type PositionMap = int -> int -> Position
+
+/// Limits that keep hostile input (deep nesting, alias bombs) bounded in time and memory.
+type ParseLimits = {
+    /// Deepest nesting of collections.
+    MaxDepth: int
+    /// Most nodes the document may expand to (aliases counted at every use).
+    MaxNodes: int
+}
+
 /// Building, reading and rewriting positioned nodes.
 [<RequireQualifiedAccess>]
 module Node =

@@ -1,6 +1,9 @@
 module Gordo.Tests.Config.CheckTests
 
+open System.Text.RegularExpressions
 open Expecto
+open FsCheck
+open FsCheck.FSharp
 open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Tests.Support
@@ -13,9 +16,26 @@ let private single (code: string) (compilation: Compilation) =
     Expect.equal found.Length 1 (sprintf "one %s in %A" code compilation.Diagnostics)
     found.Head
 
+/// Gordo's name rule as the regular expression it is written as.
+let private urlPattern =
+    Regex(@"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$")
+
+let private nameLike =
+    Gen.elements [ 'a'; 'z'; '0'; '9'; '-'; '.'; 'A'; '_'; '\n'; ' ' ]
+    |> Gen.listOf
+    |> Gen.map (List.toArray >> System.String)
+    |> Arb.fromGen
+
 [<Tests>]
 let tests =
     testList "Config.Check" [
+        testPropertyWithConfig
+            {
+                FsCheckConfig.defaultConfig with
+                    maxTest = 5000
+            }
+            "the URL name rule accepts exactly what Gordo's regular expression accepts"
+            (fun () -> Prop.forAll nameLike (fun name -> Check.isUrlValue name = urlPattern.IsMatch name))
         test "a valid config compiles to a typed project" {
             let compilation = compile (configYaml [ "pump-1"; "pump-2" ])
             Expect.isEmpty compilation.Diagnostics "clean"

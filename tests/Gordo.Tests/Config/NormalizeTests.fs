@@ -132,6 +132,28 @@ let tests =
                 [ "GORDO0120", true ]
                 "warning"
         }
+        test "large projects (merged on every core) keep the machines and their warnings in order" {
+            let names = [ for i in 1..300 -> $"m-%d{i}" ]
+
+            let text =
+                (configYaml names)
+                    .Replace("globals:\n", "globals:\n  dataset: {resolution: 2T}\n")
+                    .Replace("      data_provider", "      resolution: 10T\n      data_provider")
+
+            let project, diagnostics = runUpTo Normalize.mergeDataset text
+
+            let machineNames =
+                project.Machines |> List.map (fun m -> m.Raw.Name |> Option.map _.Path)
+
+            Expect.equal machineNames [ for i in 0..299 -> Some $"machines[%d{i}].name" ] "machine order"
+
+            Expect.equal
+                (diagnostics |> List.map _.Position.Line)
+                (diagnostics |> List.map _.Position.Line |> List.sort)
+                "warnings in machine order"
+
+            Expect.equal diagnostics.Length 300 "one warning per machine"
+        }
         test "evaluation: a global cv_mode is honoured (Gordo drops it)" {
             let text =
                 (configYaml [ "a" ]).Replace("globals:\n", "globals:\n  evaluation: {cv_mode: cross_val_only}\n")

@@ -1,22 +1,21 @@
-namespace Gordo.Core.Workflow
+namespace Gordo.Core.Yaml
 
 open System
 open System.Buffers
 open System.Globalization
 open System.Text
-open System.Text.Json.Nodes
 
 /// Raised by the fast YAML reader when the text leaves the subset it reads exactly; the caller
 /// then reads the text with the full YAML parser (which also reports the errors).
-exception internal YamlFastUnsupported
+exception internal FastUnsupported
 
 /// Single-line pieces of the fast YAML reader: quoted scalars, plain scalars and flow collections.
 /// Positions are indices into the whole text; `lineEnd` is the index of the line's `\n` (or the length).
 [<RequireQualifiedAccess>]
-module internal YamlFastScalars =
+module internal FastScalars =
 
     /// Gives up on the fast path.
-    let unsupported () : 'T = raise YamlFastUnsupported
+    let unsupported () : 'T = raise FastUnsupported
 
     /// Characters the fast path does not read: C0 controls but tab and line feed, carriage return,
     /// DEL and C1 controls, Unicode line/paragraph separators, BOM and non-characters.
@@ -154,7 +153,7 @@ module internal YamlFastScalars =
         c = ',' || c = '[' || c = ']' || c = '{' || c = '}'
 
     /// A plain scalar in a flow collection starting at `start`: its text and the index after it.
-    let private flowPlain (text: string) (start: int) (lineEnd: int) : string * int =
+    let flowPlain (text: string) (start: int) (lineEnd: int) : string * int =
         let next = if start + 1 < lineEnd then text[start + 1] else '\n'
 
         if not (plainStart text[start] next) then
@@ -177,7 +176,7 @@ module internal YamlFastScalars =
 
         text.Substring(start, i - start).TrimEnd(' '), i
 
-    let private flowKey (text: string) (start: int) (lineEnd: int) : string * int =
+    let flowKey (text: string) (start: int) (lineEnd: int) : string * int =
         match text[start] with
         | '"' ->
             let key, after = doubleQuoted text start lineEnd
@@ -203,26 +202,8 @@ module internal YamlFastScalars =
             else
                 unsupported ()
 
-    /// A flow node (scalar, `[...]` or `{...}`) at `start`, on one line: node and the index after it.
-    let rec flowNode (text: string) (start: int) (lineEnd: int) : JsonNode * int =
-        match text[start] with
-        | '"' ->
-            let value, after = doubleQuoted text start lineEnd
-            JsonValue.Create value, after
-        | '\'' ->
-            let value, after = singleQuoted text start lineEnd
-            JsonValue.Create value, after
-        | '[' -> flowSequence text start lineEnd
-        | '{' -> flowMapping text start lineEnd
-        | _ ->
-            let value, after = flowPlain text start lineEnd
-
-            if value = "" then
-                unsupported ()
-            else
-                YamlScalar.plain value, after
-
-    and private separator (text: string) (after: int) (lineEnd: int) (close: char) : int * bool =
+    /// After a flow entry ending at `after`: the next entry's start and whether `close` ended the collection.
+    let private separator (text: string) (after: int) (lineEnd: int) (close: char) : int * bool =
         let i = skipSpaces text after lineEnd
 
         if i >= lineEnd then
@@ -241,7 +222,7 @@ module internal YamlFastScalars =
 
     /// The entries of a flow collection opened at `start` and closed by `close`, each read by
     /// `entry` (from its first character to the index after it).
-    and private flowEntries (text: string) (start: int) (lineEnd: int) (close: char) (entry: int -> int) : int =
+    let flowEntries (text: string) (start: int) (lineEnd: int) (close: char) (entry: int -> int) : int =
         let mutable i = skipSpaces text (start + 1) lineEnd
         let mutable closed = i < lineEnd && text[i] = close
 
@@ -257,31 +238,3 @@ module internal YamlFastScalars =
             closed <- isEnd
 
         i
-
-    and private flowSequence (text: string) (start: int) (lineEnd: int) : JsonNode * int =
-        let a = JsonArray()
-
-        let after =
-            flowEntries text start lineEnd ']' (fun i ->
-                let item, after = flowNode text i lineEnd
-                a.Add item
-                after)
-
-        a, after
-
-    and private flowMapping (text: string) (start: int) (lineEnd: int) : JsonNode * int =
-        let o = JsonObject()
-
-        let after =
-            flowEntries text start lineEnd '}' (fun i ->
-                let key, afterKey = flowKey text i lineEnd
-                let valueStart = skipSpaces text afterKey lineEnd
-
-                if valueStart >= lineEnd || o.ContainsKey key then
-                    unsupported ()
-
-                let value, after = flowNode text valueStart lineEnd
-                o[key] <- value
-                after)
-
-        o, after
