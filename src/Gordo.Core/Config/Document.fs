@@ -107,7 +107,7 @@ module Document =
         match Node.tryGet "machines" root with
         | None -> [], [ Problem.at root (Problem.MissingKey "machines") ]
         | Some({ Value = NodeValue.Sequence items }) ->
-            let results = items |> List.mapi (machine file lines)
+            let results = items |> Machines.mapi (machine file lines)
             results |> List.choose fst, results |> List.collect snd
         | Some other ->
             [],

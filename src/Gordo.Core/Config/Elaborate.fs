@@ -90,9 +90,7 @@ module Elaborate =
             let shared = readers tree.Globals
 
             tree.Machines
-            |> Array.ofList
-            |> Array.Parallel.map (machineWith shared name globalMetadata)
-            |> List.ofArray
+            |> Machines.map (machineWith shared name globalMetadata)
             |> List.unzip
 
         let named =

@@ -91,16 +91,7 @@ module Normalize =
     let private perMachine (f: ProjectTree -> MachineTree -> MachineTree * Diagnostic list) (project: ProjectTree) =
         let step = f project
 
-        let machines, diagnostics =
-            if project.Machines.Length < 256 then
-                project.Machines |> List.map step |> List.unzip
-            else
-                project.Machines
-                |> Array.ofList
-                |> Array.Parallel.map step
-                |> List.ofArray
-                |> List.unzip
-
+        let machines, diagnostics = project.Machines |> Machines.map step |> List.unzip
         { project with Machines = machines }, List.concat diagnostics
 
     /// Pass 1: user globals over Gordo's defaults (images and Influx resources included).

@@ -24,6 +24,14 @@ module Elaborate =
 
     let private rawModel = "gordo.machine.model.models.KerasRawModelRegressor"
 
+    let private typeName (classPath: string) : string =
+        classPath.Substring(classPath.LastIndexOf '.' + 1)
+
+    /// True for the Keras wrappers whose `kind` names a network factory.
+    let private isFactoryWrapper (classPath: string) : bool =
+        classPath.StartsWith "gordo.machine.model.models."
+        && (NetworkKinds.familyOfType (typeName classPath)).IsSome
+
     let private valueOf (entries: Entry list) (key: string) : Node option =
         entries |> List.tryFind (fun e -> e.Key = key) |> Option.map _.Value
 
@@ -139,7 +147,11 @@ module Elaborate =
 
                     None, [ Problem.at keyNode problem ]
 
-        let value, diagnostics = parameterValue e.Key e.Value
+        let value, diagnostics =
+            if e.Key = "kind" && isFactoryWrapper classPath then
+                Parameter.Plain(Value.ofNode e.Value), factoryKind classPath e.Value
+            else
+                parameterValue e.Key e.Value
 
         let typeProblems =
             spec |> Option.map (checkType classPath e.Value value) |> Option.defaultValue []
@@ -151,6 +163,18 @@ module Elaborate =
                 []
 
         (e.Key, value), unknown @ diagnostics @ typeProblems @ rawProblems
+
+    /// The `kind` of a Keras wrapper built by a factory: a registered name or Gordo's dotted path
+    /// to one (spec §2.3), checked as Gordo checks it (the function too, which Gordo does at fit).
+    and private factoryKind (classPath: string) (node: Node) : Diagnostic list =
+        match Value.ofNode node with
+        | Value.String kind ->
+            match NetworkKinds.resolve (typeName classPath) kind with
+            | Ok _ -> []
+            | Error message -> [
+                Problem.at node (Problem.InvalidModelParameterValue(classPath, "kind", message))
+              ]
+        | _ -> []
 
     /// The `kind` of a `KerasRawModelRegressor` stays plain data (Gordo reads it at fit), but its
     /// `spec` Sequential and `compile.optimizer` are checked like any definition, and the keys

@@ -40,9 +40,9 @@ module internal GordoEntries =
         p "n_features_out" T.Int nul
     ]
 
-    let private feedForwardKinds = [ "feedforward_model"; "feedforward_symmetric"; "feedforward_hourglass" ]
+    let private feedForwardKinds = NetworkKinds.names NetworkFamily.FeedForward
 
-    let private lstmKinds = [ "lstm_model"; "lstm_symmetric"; "lstm_hourglass" ]
+    let private lstmKinds = NetworkKinds.names NetworkFamily.Lstm
 
     let private wrapper path (parameters: ParameterSpec list) =
         entry ClassKind.Network ("gordo.machine.model.models." + path) [] parameters

@@ -152,6 +152,27 @@ public sealed class GordoModel
     }
 
     /// <summary>
+    /// The model's <c>score(X, y)</c> as Gordo computes it: for Gordo's networks (and detectors and
+    /// pipelines ending in one) the explained variance score of the last rows of y (as many as the
+    /// output has) against the output; for regressors r2; for PCA the average log-likelihood of X.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model has no score (e.g. a bare scaler).</exception>
+    public double Score(double[,] x, double[,] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return _model.Score(x, y);
+    }
+
+    /// <summary><see cref="Score(double[,], double[,])"/> for per-tag columns (each list: columns of the same length).</summary>
+    public double Score(IReadOnlyList<double[]> xColumns, IReadOnlyList<double[]> yColumns)
+    {
+        ArgumentNullException.ThrowIfNull(xColumns);
+        ArgumentNullException.ThrowIfNull(yColumns);
+        return Score(MatrixModule.ofColumns(xColumns.ToArray()), MatrixModule.ofColumns(yColumns.ToArray()));
+    }
+
+    /// <summary>
     /// The anomaly table for X and y (for an auto-encoder y is X), with optional row timestamps and
     /// the data frequency (end = start + frequency).
     /// </summary>

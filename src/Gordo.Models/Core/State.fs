@@ -53,6 +53,12 @@ module State =
         | State.Number v -> v
         | _ -> corrupt $"field '%s{name}' is not a number"
 
+    /// A number field, or `fallback` when the record has no such field (states saved before it).
+    let numberOr (fallback: float) (name: string) (state: State) : float =
+        match state with
+        | State.Record fields when not (List.exists (fst >> (=) name) fields) -> fallback
+        | _ -> number name state
+
     /// The items of a list state.
     let items (state: State) : State list =
         match state with

@@ -12,6 +12,7 @@ type Pca(args: (string * Arg) list) =
     let mutable mean: float[] = null
     let mutable components: Matrix = null
     let mutable variance: float[] = null
+    let mutable noise = 0.0
 
     let chooseComponents (n: int) (p: int) (s: float[]) =
         let limit = min n p
@@ -45,13 +46,18 @@ type Pca(args: (string * Arg) list) =
         let centred = x |> Matrix.mapColumns (fun j v -> v - mean.[j])
         let d = Linalg.svd centred |> Linalg.svdFlip
         let k = chooseComponents n p d.S
+        let all = d.S |> Array.map (fun s -> s * s / float (max 1 (n - 1)))
         components <- Array2D.init k p (fun i j -> d.Vt.[i, j])
-        variance <- d.S |> Array.take k |> Array.map (fun s -> s * s / float (max 1 (n - 1)))
+        variance <- Array.take k all
+        noise <- if k < all.Length then Array.average all.[k..] else 0.0
 
-    override this.Transform x =
+    member private this.CheckInput(x: Matrix) =
         Check.fitted owner this.IsFitted
         Check.features owner mean.Length x
         Check.finite owner false x
+
+    override this.Transform x =
+        this.CheckInput x
         let centred = x |> Matrix.mapColumns (fun j v -> v - mean.[j])
         let projected = Matrix.timesTransposed centred components
 
@@ -80,6 +86,40 @@ type Pca(args: (string * Arg) list) =
 
             s)
 
+    /// The fitted probabilistic model (scikit-learn `noise_variance_` and friends).
+    member private this.Model: PcaFit =
+        let singular = noise = 0.0 && Matrix.rows components < mean.Length
+
+        if singular || System.Double.IsNaN noise then
+            raise (
+                ModelInputException(
+                    $"PCA.score: the probabilistic PCA model of this fit is singular (%d{Matrix.rows components} components "
+                    + $"of %d{mean.Length} features and no noise variance: fewer rows than features, dropped components "
+                    + "of zero variance, or a model saved without noise_variance); fit on more rows than features, "
+                    + "lower n_components or refit"
+                )
+            )
+
+        {
+            Mean = mean
+            Components = components
+            Variance = variance
+            Noise = noise
+            Whiten = whiten
+        }
+
+    /// The log-likelihood of every row of X under the probabilistic PCA model (scikit-learn
+    /// `score_samples`).
+    member this.ScoreSamples(x: Matrix) : float[] =
+        this.CheckInput x
+        PcaLikelihood.scoreSamples this.Model x
+
+    /// scikit-learn `score(X, y=None)`: the average log-likelihood of the rows of X (y is ignored).
+    override this.Score(x, _) = Array.average (this.ScoreSamples x)
+
+    /// Mean variance of the dropped components (scikit-learn `noise_variance_`).
+    member _.NoiseVariance: float = noise
+
     /// The principal axes, one per row (scikit-learn `components_`).
     member _.Components: Matrix = components
 
@@ -96,6 +136,7 @@ type Pca(args: (string * Arg) list) =
                 "mean", State.Vector mean
                 "components", State.Matrix components
                 "variance", State.Vector variance
+                "noise_variance", State.Number noise
             ]
 
     override _.LoadState state =
@@ -103,6 +144,7 @@ type Pca(args: (string * Arg) list) =
             mean <- State.vector "mean" state
             components <- State.matrix "components" state
             variance <- State.vector "variance" state
+            noise <- State.numberOr nan "noise_variance" state
 
 /// scikit-learn TruncatedSVD (no centring), computed exactly with `svd_flip` signs (what the
 /// `arpack` algorithm converges to; `randomized` approximates it).

@@ -2,6 +2,7 @@ namespace Gordo.Models.Networks
 
 open System
 open Gordo.Core
+open Gordo.Core.Specs
 open Gordo.Models
 
 /// Gordo's network factories (spec §2.4): layer sizes, activations, regularisers, compile.
@@ -102,28 +103,20 @@ module Factories =
                 )
             )
 
-    /// The two factory families: `feedforward_*` (Dense layers, §2.4) and `lstm_*` (LSTM layers, §2.5).
-    [<RequireQualifiedAccess>]
-    type Family =
-        /// Dense encoding/decoding layers; L1 activity regulariser after the first; metric `accuracy`.
-        | FeedForward
-        /// LSTM layers (all return sequences but the last decoding one); loss `mse`, no metrics.
-        | Lstm
-
-    let private hidden (family: Family) (encoding: (int * string) list) (decoding: (int * string) list) =
+    let private hidden (family: NetworkFamily) (encoding: (int * string) list) (decoding: (int * string) list) =
         match family with
-        | Family.FeedForward ->
+        | NetworkFamily.FeedForward ->
             (encoding
              |> List.mapi (fun i (d, f) -> Layer.Dense(d, f, (if i = 0 then 0.0 else activityL1))))
             @ (decoding |> List.map (fun (d, f) -> Layer.Dense(d, f, 0.0)))
-        | Family.Lstm ->
+        | NetworkFamily.Lstm ->
             (encoding |> List.map (fun (d, f) -> Layer.Lstm(d, f, true)))
             @ (decoding
                |> List.mapi (fun i (d, f) -> Layer.Lstm(d, f, i <> decoding.Length - 1)))
 
     /// `feedforward_model` / `lstm_model` with explicit encoding/decoding layers.
     let model
-        (family: Family)
+        (family: NetworkFamily)
         classPath
         args
         features
@@ -141,8 +134,8 @@ module Factories =
 
         let loss, metrics =
             match family with
-            | Family.FeedForward -> compileOf classPath args [ "accuracy" ]
-            | Family.Lstm -> compileOf classPath args []
+            | NetworkFamily.FeedForward -> compileOf classPath args [ "accuracy" ]
+            | NetworkFamily.Lstm -> compileOf classPath args []
 
         {
             Inputs = features
@@ -160,16 +153,12 @@ module Factories =
     let private strings classPath name args =
         Args.strings name [ name, Args.orDefault classPath name args ]
 
-    /// The family of a factory `kind` (`feedforward_*` or `lstm_*`), if it is one.
-    let familyOf (kind: string) : Family option =
-        match kind with
-        | "feedforward_model"
-        | "feedforward_symmetric"
-        | "feedforward_hourglass" -> Some Family.FeedForward
-        | "lstm_model"
-        | "lstm_symmetric"
-        | "lstm_hourglass" -> Some Family.Lstm
-        | _ -> None
+    /// The family and registered factory a wrapper's `kind` names (a registered name or Gordo's dotted
+    /// `module.function` path, spec §2.3); otherwise a ModelDefinitionException with Gordo's text.
+    let resolve (classPath: string) (kind: string) : NetworkFamily * string =
+        match NetworkKinds.resolve (classPath.Substring(classPath.LastIndexOf '.' + 1)) kind with
+        | Result.Ok resolved -> resolved
+        | Result.Error message -> raise (ModelDefinitionException message)
 
     /// Builds the network of a factory `kind` (`<family>_model`, `_symmetric`, `_hourglass`) for
     /// the given input/output widths.
@@ -181,13 +170,7 @@ module Factories =
         (featuresOut: int)
         : NetworkSpec =
         let get name = [ name, Args.orDefault classPath name args ]
-        let typeName = classPath.Substring(classPath.LastIndexOf '.' + 1)
-
-        let family =
-            match familyOf kind with
-            | Some f -> f
-            | None ->
-                raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: %s{typeName}!"))
+        let family, factory = resolve classPath kind
 
         let symmetric (dims: int list) (funcs: string list) =
             if dims.IsEmpty then
@@ -195,7 +178,7 @@ module Factories =
 
             model family classPath args features featuresOut (dims, funcs) (List.rev dims, List.rev funcs)
 
-        match kind.Substring(kind.IndexOf '_' + 1) with
+        match factory.Substring(factory.IndexOf '_' + 1) with
         | "model" ->
             model
                 family

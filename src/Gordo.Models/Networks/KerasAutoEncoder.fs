@@ -10,9 +10,7 @@ type KerasAutoEncoder(args: (string * Arg) list) =
     let classPath = "gordo.machine.model.models.KerasAutoEncoder"
     let kind = Args.string "kind" args
 
-    do
-        if Factories.familyOf kind <> Some Factories.Family.FeedForward then
-            raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: KerasAutoEncoder!"))
+    do Factories.resolve classPath kind |> ignore
 
     override _.Build(features, featuresOut) =
         Factories.build classPath kind args features featuresOut
@@ -31,7 +29,3 @@ type KerasAutoEncoder(args: (string * Arg) list) =
             Some(ManagedTraining.fit network initial (KerasFit.options classPath args this.Seed) x y)
         else
             None
-
-    /// Gordo's `score`: the explained variance score of y against the prediction (uniform average).
-    override this.Score(x, y) =
-        Stats.explainedVariance y (this.Predict x)

@@ -50,8 +50,7 @@ type KerasLstmNetwork(classPath: string, lookahead: int, args: (string * Arg) li
     let name = classPath.Substring(classPath.LastIndexOf '.' + 1)
 
     do
-        if Factories.familyOf kind <> Some Factories.Family.Lstm then
-            raise (ModelDefinitionException($"kind: %s{kind} is not an available model for type: %s{name}!"))
+        Factories.resolve classPath kind |> ignore
 
         if lookback < 1 then
             raise (ModelDefinitionException($"%s{name}: lookback_window must be >= 1, got %d{lookback}"))

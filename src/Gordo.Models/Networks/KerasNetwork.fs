@@ -176,6 +176,13 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
 
     override this.Transform x = this.Predict x
 
+    /// Gordo's `score` (every Keras wrapper): the explained variance score (uniform average) of
+    /// the last `len(output)` rows of y against `predict(X)`; LSTM outputs are shorter than y by
+    /// the model offset, feed-forward ones are not.
+    override this.Score(x, y) =
+        let output = this.Predict x
+        Stats.explainedVariance (Matrix.lastRows (Matrix.rows output) y) output
+
     override _.Metadata() =
         if history.IsEmpty then
             []

@@ -54,6 +54,23 @@ let tests =
             let code, _, _ = gordo [ "validate"; path; "--warnings-as-errors" ]
             Expect.equal code 1 "warnings as errors"
         }
+        test "a network kind naming an unknown module is a positioned error" {
+            let kind = "gordo.machine.model.factorys.feedforward_hourglass"
+
+            let path =
+                temp (
+                    (configYaml [ "a" ])
+                        .Replace(
+                            "  model: sklearn.decomposition.PCA",
+                            $"  model:\n    gordo.machine.model.models.KerasAutoEncoder:\n      kind: %s{kind}"
+                        )
+                )
+
+            let code, _, err = gordo [ "validate"; path ]
+            Expect.equal code 1 "exit code"
+            Expect.stringContains err $"%s{path}:4:13: error GORDO0206:" "compiler-style header"
+            Expect.stringContains err "unable to find module: 'gordo.machine.model.factorys'" "Gordo's text"
+        }
         test "--format json prints every diagnostic for tools" {
             let path = temp "machines:\n  - name: X\n"
             let code, out, _ = gordo [ "validate"; "--format"; "json"; path ]
