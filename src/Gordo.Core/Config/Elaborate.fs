@@ -76,10 +76,6 @@ module Elaborate =
             problems
         | _ -> None, problems
 
-    /// Elaborates one normalized machine.
-    let machine (project: string) (globalMetadata: Value) (tree: MachineTree) : Checked<Machine option> =
-        machineWith (readers (Node.emptyMapping "")) project globalMetadata tree
-
     /// Elaborates a normalized project.
     let project (name: string) (tree: ProjectTree) : Checked<Project option> =
         let globalMetadata =
