@@ -8,8 +8,8 @@ open System.Buffers.Text
 /// `DecimalToDouble`, anything else through .NET's own parser.
 [<RequireQualifiedAccess>]
 module JsonNumber =
-    /// The decimal read so far: significand `W` (its first 19 significant digits), power of ten
-    /// `Q`, the count of significant digits in `W`, whether a nonzero digit was dropped.
+    /// A decimal as read: significand `W` (its first 19 significant digits), power of ten `Q`,
+    /// the count of significant digits in `W`, whether a nonzero digit was dropped.
     [<Struct>]
     type private Decimal = {
         mutable W: uint64
@@ -18,70 +18,71 @@ module JsonNumber =
         mutable Inexact: bool
     }
 
-    let inline private isDigit (b: byte) = b >= '0'B && b <= '9'B
+    let inline private digitAt (s: ReadOnlySpan<byte>) (i: int) : uint64 =
+        if i < s.Length then uint64 s.[i] - uint64 '0'B else 10UL
 
-    /// Adds the digit `d` (integer part when `fraction` is false) to the significand.
-    let private push (d: byref<Decimal>) (digit: int) (fraction: bool) =
-        if d.Digits = 0 && digit = 0 then
-            (if fraction then
-                 d.Q <- d.Q - 1)
-        elif d.Digits < 19 then
-            d.W <- d.W * 10UL + uint64 digit
-            d.Digits <- d.Digits + 1
-
-            (if fraction then
-                 d.Q <- d.Q - 1)
-        else
-            d.Inexact <- d.Inexact || digit <> 0
-
-            (if not fraction then
-                 d.Q <- d.Q + 1)
-
-    let private digits (s: ReadOnlySpan<byte>) (start: int) (d: byref<Decimal>) (fraction: bool) : int =
+    /// Reads the digits from `start` into `d` (`fraction`: digits after the point); the end.
+    let private digits (s: ReadOnlySpan<byte>) (start: int) (fraction: bool) (d: byref<Decimal>) : int =
+        let mutable w = d.W
+        let mutable q = d.Q
+        let mutable count = d.Digits
+        let mutable inexact = d.Inexact
         let mutable i = start
+        let mutable x = digitAt s i
 
-        while i < s.Length && isDigit s.[i] do
-            push &d (int s.[i] - int '0'B) fraction
+        while x < 10UL do
+            if count < 19 then
+                w <- w * 10UL + x
+                count <- if w = 0UL then 0 else count + 1
+                q <- if fraction then q - 1 else q
+            else
+                inexact <- inexact || x <> 0UL
+                q <- if fraction then q else q + 1
+
             i <- i + 1
+            x <- digitAt s i
 
-        if i = start then -1 else i
+        d.W <- w
+        d.Q <- q
+        d.Digits <- count
+        d.Inexact <- inexact
+        i
 
     /// The exponent part at `start` (after `e`/`E`), added to `d.Q`; the end, or -1.
     let private exponent (s: ReadOnlySpan<byte>) (start: int) (d: byref<Decimal>) : int =
-        let negative = start < s.Length && s.[start] = '-'B
-
-        let mutable i =
-            if start < s.Length && (s.[start] = '-'B || s.[start] = '+'B) then
-                start + 1
-            else
-                start
-
+        let sign = if start < s.Length then s.[start] else 0uy
+        let mutable i = if sign = '-'B || sign = '+'B then start + 1 else start
         let first = i
         let mutable e = 0
+        let mutable x = digitAt s i
 
-        while i < s.Length && isDigit s.[i] do
-            e <- min 100_000 (e * 10 + int s.[i] - int '0'B)
+        while x < 10UL do
+            e <- min 100_000 (e * 10 + int x)
             i <- i + 1
+            x <- digitAt s i
 
-        d.Q <- d.Q + (if negative then -e else e)
+        d.Q <- d.Q + (if sign = '-'B then -e else e)
         if i = first then -1 else i
 
     /// The significand, fraction and exponent of the number at `start`: its end, or -1 when
     /// the text there is not a JSON number.
     let private scan (s: ReadOnlySpan<byte>) (start: int) (d: byref<Decimal>) : int =
-        let i =
+        let first =
             if start < s.Length && s.[start] = '-'B then
                 start + 1
             else
                 start
 
+        let lead = digitAt s first
+
         let mutable i =
-            if i < s.Length && s.[i] = '0'B then i + 1
-            elif i < s.Length && isDigit s.[i] then digits s i &d false
+            if lead = 0UL then first + 1
+            elif lead < 10UL then digits s first false &d
             else -1
 
         if i > 0 && i < s.Length && s.[i] = '.'B then
-            i <- digits s (i + 1) &d true
+            let next = digits s (i + 1) true &d
+            i <- if next = i + 1 then -1 else next
 
         if i > 0 && i < s.Length && (s.[i] = 'e'B || s.[i] = 'E'B) then
             i <- exponent s (i + 1) &d
