@@ -90,7 +90,7 @@ module OutputFrame =
             |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)))
 
     let private copy (source: byte[]) (buffer: byte[]) (at: int) : int =
-        Buffer.BlockCopy(source, 0, buffer, at, source.Length)
+        source.AsSpan().CopyTo(buffer.AsSpan at)
         at + source.Length
 
     /// The most bytes one cell writes (a number, `null`, or a quoted ISO timestamp).
