@@ -38,43 +38,26 @@ module OutputFrame =
         | RowLabels.Times(ts, _), Some f -> Array.map Some ts, ts |> Array.map (fun t -> Some(t + f))
         | RowLabels.Times(ts, _), None -> Array.map Some ts, Array.create ts.Length None
 
-    /// `"text"` then `tail` as bytes, for texts that need no JSON escaping.
-    let private quoted (tail: string) (length: int) (write: byte[] -> unit) : byte[] =
-        let out = Array.zeroCreate (length + 2 + tail.Length)
-        write out
-        out.[0] <- byte '"'
-        out.[length + 1] <- byte '"'
-
-        for i in 0 .. tail.Length - 1 do
-            out.[length + 2 + i] <- byte tail.[i]
-
-        out
-
-    let private timestamp (separator: char) (naive: bool) (tail: string) (t: DateTimeOffset) : byte[] =
-        let length = TimestampText.length naive t
-        quoted tail length (fun out -> TimestampText.write separator naive t (Span(out, 1, length)))
-
     let private nullText = "null"B
 
-    /// Each row's `"key":` (pandas `str` of the label) and its `start` and `end` cells
-    /// (`Timestamp.isoformat()` in quotes, or `null`).
-    let private rowTexts (table: OutputTable) : byte[][] * byte[][] * byte[][] =
+    /// Writes `"` + the text of `t` + `"` at `at` (no JSON escaping needed); returns the end.
+    let private quotedTimestamp (separator: char) (naive: bool) (t: DateTimeOffset) (buffer: byte[]) (at: int) =
+        let length = TimestampText.length naive t
+        buffer.[at] <- byte '"'
+        TimestampText.write separator naive t (Span(buffer, at + 1, length))
+        buffer.[at + length + 1] <- byte '"'
+        at + length + 2
+
+    /// Each row's `"key":` (pandas `str` of the label).
+    let private rowKeys (table: OutputTable) : byte[][] =
         match table.Rows with
-        | RowLabels.Ints ints ->
-            let nulls = Array.create ints.Length nullText
-
-            let key (i: int64) =
-                let text = string i
-                quoted ":" text.Length (fun out -> Text.Encoding.ASCII.GetBytes(text, 0, text.Length, out, 1) |> ignore)
-
-            Array.map key ints, nulls, nulls
+        | RowLabels.Ints ints -> ints |> Array.map (fun i -> Text.Encoding.ASCII.GetBytes $"\"%d{i}\":")
         | RowLabels.Times(ts, naive) ->
-            let finish =
-                match table.Frequency with
-                | Some f -> ts |> Array.map (fun t -> timestamp 'T' naive "" (t + f))
-                | None -> Array.create ts.Length nullText
-
-            Array.map (timestamp ' ' naive ":") ts, Array.map (timestamp 'T' naive "") ts, finish
+            ts
+            |> Array.map (fun t ->
+                let key = Array.zeroCreate (TimestampText.length naive t + 3)
+                key.[quotedTimestamp ' ' naive t key 0] <- byte ':'
+                key)
 
     /// Columns grouped by their top name; both levels sorted ordinally; single columns (sub-name
     /// "") use the top name twice.
@@ -131,9 +114,21 @@ module OutputFrame =
                     copy nullText buffer at)
             buffer
 
-    /// A column of ready-made cells.
-    let private texts (keys: byte[][]) (cells: byte[][]) (buffer: byte[]) : int =
-        column keys (fun buffer at i -> copy cells.[i] buffer at) buffer
+    /// A column of `null`s.
+    let private nulls (keys: byte[][]) (buffer: byte[]) : int =
+        column keys (fun buffer at _ -> copy nullText buffer at) buffer
+
+    /// A column of `Timestamp.isoformat()` texts of the row times moved by `shift`.
+    let private times (keys: byte[][]) (naive: bool) (rows: DateTimeOffset[]) (shift: TimeSpan) (buffer: byte[]) =
+        column keys (fun buffer at i -> quotedTimestamp 'T' naive (rows.[i] + shift) buffer at) buffer
+
+    /// The `start` and `end` columns: each row's time and that time plus the resolution (null
+    /// when unknown, and both null for integer row labels).
+    let private startEndColumns (keys: byte[][]) (table: OutputTable) =
+        match table.Rows, table.Frequency with
+        | RowLabels.Times(ts, naive), Some f -> times keys naive ts TimeSpan.Zero, times keys naive ts f
+        | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
+        | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
     /// levels, rows in label order, NaN as null) straight to a JSON writer, each column's object
@@ -141,7 +136,8 @@ module OutputFrame =
     /// bytes as writing every key and value through the writer, which cost more than the
     /// numbers. No value tree is built.
     let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
-        let keys, start, finish = rowTexts table
+        let keys = rowKeys table
+        let start, finish = startEndColumns keys table
         let widest = keys |> Array.fold (fun m k -> max m k.Length) 0
 
         let buffer =
@@ -151,7 +147,7 @@ module OutputFrame =
             w.WriteStartObject()
 
             for top, subs in
-                [ ("start", ""), texts keys start; ("end", ""), texts keys finish ]
+                [ ("start", ""), start; ("end", ""), finish ]
                 @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
                 |> grouped do
                 w.WriteStartObject top

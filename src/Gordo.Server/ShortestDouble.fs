@@ -149,12 +149,14 @@ module ShortestDouble =
             interval
 
     /// The shortest digits in the interval (the general case, when dropped digits may be zeros).
+    /// Plain loops over locals: a local function updating them would capture them in heap cells.
     let private general (v: Interval) (even: bool) : struct (uint64 * int) =
         let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
         let mutable vmZeros, vrZeros = v.VmZeros, v.VrZeros
         let mutable removed, last = 0, 0UL
 
-        let drop () =
+        while vp / 10UL > vm / 10UL do
+            vmZeros <- vmZeros && vm % 10UL = 0UL
             vrZeros <- vrZeros && last = 0UL
             last <- vr % 10UL
             vr <- vr / 10UL
@@ -162,13 +164,14 @@ module ShortestDouble =
             vm <- vm / 10UL
             removed <- removed + 1
 
-        while vp / 10UL > vm / 10UL do
-            vmZeros <- vmZeros && vm % 10UL = 0UL
-            drop ()
-
         if vmZeros then
             while vm % 10UL = 0UL do
-                drop ()
+                vrZeros <- vrZeros && last = 0UL
+                last <- vr % 10UL
+                vr <- vr / 10UL
+                vp <- vp / 10UL
+                vm <- vm / 10UL
+                removed <- removed + 1
 
         if vrZeros && last = 5UL && vr % 2UL = 0UL then
             last <- 4UL
