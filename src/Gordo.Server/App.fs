@@ -79,7 +79,10 @@ module App =
     let private timing (ctx: HttpContext) (watch: Stopwatch) (revision: unit -> string) =
         ctx.Response.OnStarting(fun () ->
             let seconds = watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)
-            ctx.Response.Headers.["Server-Timing"] <- "request_walltime_s;dur=" + seconds
+
+            ctx.Response.Headers.["Server-Timing"] <-
+                Microsoft.Extensions.Primitives.StringValues("request_walltime_s;dur=" + seconds)
+
             ctx.Response.Headers.["revision"] <- revision ()
             Task.CompletedTask)
 
