@@ -34,34 +34,64 @@ type DictBody = {
 module PandasDictJson =
     exception private NotSimple
 
-    /// Column-major cell values of the table being scanned, in a pooled buffer.
-    type private Cells() =
-        let mutable buffer = ArrayPool<float>.Shared.Rent 4096
+    /// A pooled buffer that grows by doubling.
+    let private grow (buffer: 'T[]) : 'T[] =
+        let bigger = ArrayPool<'T>.Shared.Rent(2 * buffer.Length)
+        Array.blit buffer 0 bigger 0 buffer.Length
+        ArrayPool<'T>.Shared.Return buffer
+        bigger
+
+    /// The table being scanned: its column-major cell values and its row keys (start and
+    /// length in the body, as recorded by the first column), in pooled buffers.
+    type private Scratch() =
+        let mutable cells = ArrayPool<float>.Shared.Rent 4096
         let mutable count = 0
+        let mutable keys = ArrayPool<int>.Shared.Rent 512
+        let mutable keyCount = 0
 
         member _.Add(v: float) =
-            if count = buffer.Length then
-                let bigger = ArrayPool<float>.Shared.Rent(2 * count)
-                Array.blit buffer 0 bigger 0 count
-                ArrayPool<float>.Shared.Return buffer
-                buffer <- bigger
+            if count = cells.Length then
+                cells <- grow cells
 
-            buffer.[count] <- v
+            cells.[count] <- v
             count <- count + 1
 
-        /// The cells as a rows × columns matrix; empties the buffer.
+        member _.AddKey(start: int, length: int) =
+            if keyCount + 2 > keys.Length then
+                keys <- grow keys
+
+            keys.[keyCount] <- start
+            keys.[keyCount + 1] <- length
+            keyCount <- keyCount + 2
+
+        /// The number of row keys recorded.
+        member _.Rows = keyCount / 2
+
+        /// The start of row key `row`.
+        member _.KeyStart(row: int) = keys.[2 * row]
+
+        /// The length of row key `row`.
+        member _.KeyLength(row: int) = keys.[2 * row + 1]
+
+        /// The row keys as start and length pairs.
+        member _.Keys() : int[] = keys.AsSpan(0, keyCount).ToArray()
+
+        /// The cells as a rows × columns matrix; empties the scratch.
         member _.Matrix(rows: int, columns: int) : float[,] =
             let values = Array2D.zeroCreate rows columns
 
             for j in 0 .. columns - 1 do
                 for i in 0 .. rows - 1 do
-                    values.[i, j] <- buffer.[j * rows + i]
+                    values.[i, j] <- cells.[j * rows + i]
 
             count <- 0
+            keyCount <- 0
             values
 
         interface IDisposable with
-            member _.Dispose() = ArrayPool<float>.Shared.Return buffer
+            member _.Dispose() =
+                ArrayPool<float>.Shared.Return cells
+                ArrayPool<int>.Shared.Return keys
 
     let private nullText = "null"B
     let private trueText = "true"B
@@ -123,20 +153,19 @@ module PandasDictJson =
 
     /// The index after the `row`th row key (its text at `start`): the first column records its
     /// keys, the others must repeat them byte for byte.
-    let private rowKey (s: ReadOnlySpan<byte>) (start: int) (keys: List<int>) (first: bool) (row: int) : int =
+    let private rowKey (s: ReadOnlySpan<byte>) (start: int) (scratch: Scratch) (first: bool) (row: int) : int =
         if first then
             let stop = stringEnd s start
-            keys.Add start
-            keys.Add(stop - start)
+            scratch.AddKey(start, stop - start)
             stop + 1
         else
-            let length = if 2 * row < keys.Count then keys.[2 * row + 1] else -1
+            let length = if row < scratch.Rows then scratch.KeyLength row else -1
 
             if
                 length < 0
                 || start + length >= s.Length
                 || s.[start + length] <> '"'B
-                || not (s.Slice(start, length).SequenceEqual(s.Slice(keys.[2 * row], length)))
+                || not (s.Slice(start, length).SequenceEqual(s.Slice(scratch.KeyStart row, length)))
             then
                 raise NotSimple
 
@@ -158,30 +187,26 @@ module PandasDictJson =
         let i = expect s start '{'B
         if at s (skip s i) = '}'B then raise NotSimple else i
 
-    /// Scans one column object; the row count and the index after it.
-    let private column (s: ReadOnlySpan<byte>) (start: int) (keys: List<int>) (cells: Cells) : struct (int * int) =
-        let first = keys.Count = 0
+    /// Scans one column object; the index after it.
+    let private column (s: ReadOnlySpan<byte>) (start: int) (scratch: Scratch) : int =
+        let first = scratch.Rows = 0
         let mutable i = opening s start
         let mutable rows = 0
         let mutable more = true
 
         while more do
-            i <- rowKey s (expect s i '"'B) keys first rows
+            i <- rowKey s (expect s i '"'B) scratch first rows
             let mutable value = 0.0
             i <- cell s (skip s (expect s i ':'B)) &value
-            cells.Add value
+            scratch.Add value
             rows <- rows + 1
             i <- next s i &more
 
-        if rows * 2 <> keys.Count then
-            raise NotSimple
-        else
-            struct (rows, i)
+        if rows <> scratch.Rows then raise NotSimple else i
 
     /// Scans one table (after skipping whitespace, at its `{`); the index after it.
-    let private table (s: ReadOnlySpan<byte>) (start: int) (cells: Cells) (result: byref<DictTable>) : int =
+    let private table (s: ReadOnlySpan<byte>) (start: int) (scratch: Scratch) (result: byref<DictTable>) : int =
         let names = List<string>()
-        let keys = List<int>()
         let mutable i = opening s start
         let mutable more = true
 
@@ -189,13 +214,12 @@ module PandasDictJson =
             let nameStart = expect s i '"'B
             let nameEnd = stringEnd s nameStart
             names.Add(Encoding.UTF8.GetString(s.Slice(nameStart, nameEnd - nameStart)))
-            let struct (_, stop) = column s (expect s (nameEnd + 1) ':'B) keys cells
-            i <- next s stop &more
+            i <- next s (column s (expect s (nameEnd + 1) ':'B) scratch) &more
 
         result <- {
             Names = names.ToArray()
-            Keys = keys.ToArray()
-            Values = cells.Matrix(keys.Count / 2, names.Count)
+            Keys = scratch.Keys()
+            Values = scratch.Matrix(scratch.Rows, names.Count)
         }
 
         i
@@ -211,17 +235,17 @@ module PandasDictJson =
         start + int r.BytesConsumed
 
     /// The value of a top-level entry: None for null, else a table.
-    let private entry (s: ReadOnlySpan<byte>) (start: int) (cells: Cells) (result: byref<DictTable option>) : int =
+    let private entry (s: ReadOnlySpan<byte>) (start: int) (scratch: Scratch) (result: byref<DictTable option>) : int =
         if at s start = 'n'B then
             result <- None
             literal s start nullText
         else
             let mutable t = Unchecked.defaultof<DictTable>
-            let stop = table s start cells &t
+            let stop = table s start scratch &t
             result <- Some t
             stop
 
-    let private scanBody (s: ReadOnlySpan<byte>) (cells: Cells) : DictBody =
+    let private scanBody (s: ReadOnlySpan<byte>) (scratch: Scratch) : DictBody =
         let mutable x, y = None, None
         let mutable seen = 0
         let mutable i = opening s 0
@@ -241,8 +265,8 @@ module PandasDictJson =
             let stop =
                 if bit = 0 then skipValue s start
                 elif seen &&& bit <> 0 then raise NotSimple
-                elif bit = 1 then entry s start cells &x
-                else entry s start cells &y
+                elif bit = 1 then entry s start scratch &x
+                else entry s start scratch &y
 
             seen <- seen ||| bit
             i <- next s stop &more
@@ -254,10 +278,10 @@ module PandasDictJson =
 
     /// The tables of a body in the simple form, or None: leave it to the general reader.
     let tryScan (body: ReadOnlySpan<byte>) : DictBody option =
-        use cells = new Cells()
+        use scratch = new Scratch()
 
         try
-            Some(scanBody body cells)
+            Some(scanBody body scratch)
         with
         | NotSimple
         | :? JsonException -> None

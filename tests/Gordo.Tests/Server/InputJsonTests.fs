@@ -85,8 +85,8 @@ let private rowKeys (count: int) =
         order
         |> Array.map (fun i -> start.AddHours(float i).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
 
-/// A random pandas dict table: 1–4 columns, the given row keys, random cells and whitespace.
-let private randomTable (keys: string[]) =
+/// A random pandas dict table: the given row keys, random cells and whitespace.
+let private randomTable (columns: int) (keys: string[]) =
     let s = space
 
     let column (name: string) =
@@ -97,8 +97,11 @@ let private randomTable (keys: string[]) =
         $"%s{s ()}\"%s{name}\"%s{s ()}:%s{s ()}{{%s{String.Join(',', rows)}}}%s{s ()}"
 
     let names =
-        [| "tag-1"; "Temperatur Ø"; "温度"; "a.b"; "PLANT-FT-011.PV" |]
-        |> Array.truncate (random.Next(1, 5))
+        Array.init columns (fun j ->
+            if j < 5 then
+                [| "tag-1"; "Temperatur Ø"; "温度"; "a.b"; "PLANT-FT-011.PV" |].[j]
+            else
+                $"tag-%d{j}")
 
     $"""{{%s{String.Join(',', names |> Array.map column)}}}"""
 
@@ -158,8 +161,15 @@ let tests =
                     else
                         rowKeys (random.Next(1, 30))
 
-                let body = $"""{{"X":%s{randomTable keys}, "y":%s{randomTable other}}}"""
+                let body =
+                    $"""{{"X":%s{randomTable (random.Next(1, 5)) keys}, "y":%s{randomTable (random.Next(1, 5)) other}}}"""
+
                 Expect.isTrue (scanned body) body
+                same body
+
+            for rows, columns in [ 600, 12; 3000, 2 ] do
+                let body = $"""{{"X": %s{randomTable columns (rowKeys rows)}}}"""
+                Expect.isTrue (scanned body) $"%d{rows} x %d{columns}"
                 same body
         }
 
