@@ -37,10 +37,8 @@ module InputJson =
             else
                 None
 
-    /// Row labels of a table's keys: the common timestamps parsed here, anything else (read
-    /// as strings now, parsed when asked, so errors come in the general reader's order) by
-    /// `InputFrame.labels`.
-    let private labels (body: ReadOnlySpan<byte>) (keys: int[]) : Lazy<RowLabels> =
+    /// The row keys as timestamps when every one is in a form `RowTimestamp` reads.
+    let private timestamps (body: ReadOnlySpan<byte>) (keys: int[]) : RowLabels voption =
         let times = Array.zeroCreate<DateTimeOffset> (keys.Length / 2)
         let chars = Array.zeroCreate<char> 64
         let mutable naive = true
@@ -51,24 +49,33 @@ module InputJson =
             let mutable n = 0
 
             match
-                if key.Length > chars.Length then
-                    OperationStatus.InvalidData
+                if
+                    key.Length <= chars.Length
+                    && Ascii.ToUtf16(key, Span chars, &n) = OperationStatus.Done
+                then
+                    RowTimestamp.tryParseChars (ReadOnlySpan(chars, 0, n))
                 else
-                    Ascii.ToUtf16(key, Span chars, &n)
+                    ValueNone
             with
-            | OperationStatus.Done ->
-                match RowTimestamp.tryParseChars (ReadOnlySpan(chars, 0, n)) with
-                | ValueSome(struct (t, isNaive)) ->
-                    times.[row] <- t
-                    naive <- naive && isNaive
-                    row <- row + 1
-                | ValueNone -> row <- -1
-            | _ -> row <- -1
+            | ValueSome(struct (t, isNaive)) ->
+                times.[row] <- t
+                naive <- naive && isNaive
+                row <- row + 1
+            | ValueNone -> row <- -1
 
         if row >= 0 then
-            Lazy<_>.CreateFromValue(RowLabels.Times(times, naive))
+            ValueSome(RowLabels.Times(times, naive))
         else
-            let texts = Array.zeroCreate<string> times.Length
+            ValueNone
+
+    /// Row labels of a table's keys: the common timestamps parsed here, anything else (read
+    /// as strings now, parsed when asked, so errors come in the general reader's order) by
+    /// `InputFrame.labels`.
+    let private labels (body: ReadOnlySpan<byte>) (keys: int[]) : Lazy<RowLabels> =
+        match timestamps body keys with
+        | ValueSome times -> Lazy<_>.CreateFromValue times
+        | ValueNone ->
+            let texts = Array.zeroCreate<string> (keys.Length / 2)
 
             for i in 0 .. texts.Length - 1 do
                 texts.[i] <- Encoding.UTF8.GetString(body.Slice(keys.[2 * i], keys.[2 * i + 1]))
