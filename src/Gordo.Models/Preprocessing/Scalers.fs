@@ -20,6 +20,10 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
     abstract Finish: value: float -> float
     default _.Finish value = value
 
+    /// True when `Finish` is not the identity (else `Transform` skips the call per element).
+    abstract Finishes: bool
+    default _.Finishes = false
+
     override _.IsFitted = not (isNull scale)
     override _.CanTransform = true
 
@@ -35,9 +39,19 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
         Check.fitted classPath this.IsFitted
         Check.features classPath scale.Length x
         Check.finite classPath true x
+        let c = Matrix.cols x
+        let result = Array2D.zeroCreate (Matrix.rows x) c
+        let source = Matrix.span x
+        let target = Matrix.span result
+        let finishes = this.Finishes
 
-        x
-        |> Matrix.mapColumns (fun j v -> this.Finish((v - center.[j]) * scale.[j] + offset.[j]))
+        // Plain loops over the storage (this runs thrice on every anomaly request of the server).
+        for i in 0 .. Matrix.rows x - 1 do
+            for j in 0 .. c - 1 do
+                let v = (source.[i * c + j] - center.[j]) * scale.[j] + offset.[j]
+                target.[i * c + j] <- if finishes then this.Finish v else v
+
+        result
 
     override this.InverseTransform x =
         Check.fitted classPath this.IsFitted
@@ -89,6 +103,8 @@ type MinMaxScaler(args: (string * Arg) list) =
 
     override _.Finish v =
         if clip then Math.Clamp(v, range.[0], range.[1]) else v
+
+    override _.Finishes = clip
 
     override this.Clone() = MinMaxScaler(Args.clone this.Args)
 

@@ -54,8 +54,13 @@ module ModelOutput =
 
     /// The anomaly columns: every column of the frame, or all but the `smooth-*` ones.
     let anomaly (allColumns: bool) (frame: AnomalyFrame) : ((string * string) * float[]) list =
-        frame.Columns
-        |> List.filter (fun ((top: string, _), _) -> allColumns || not (top.StartsWith "smooth-"))
+        let smooth ((top: string, _), _) =
+            top.StartsWith("smooth-", StringComparison.Ordinal)
+
+        if allColumns || not (List.exists smooth frame.Columns) then
+            frame.Columns
+        else
+            frame.Columns |> List.filter (smooth >> not)
 
     /// A flat column name for files: `top|sub`, or `top` for single-level columns.
     let flatName (top: string, sub: string) : string =
