@@ -1,6 +1,8 @@
 namespace Gordo.Models.Anomaly
 
+open System
 open Gordo.Models
+open Gordo.Models.Preprocessing
 
 /// The per-tag errors of a model output against the truth, as columns (what the anomaly frame
 /// holds), with their per-row means of squares.
@@ -36,31 +38,56 @@ module Errors =
     let scaledMse (scaler: Estimator) (yPred: Matrix) (yTrue: Matrix) : float[] =
         meanSquare (Matrix.map2 (-) (scaler.Transform yPred) (scaler.Transform yTrue))
 
-    /// `absolute a b` as columns plus its `meanSquare`, in one pass (the shape is a's; the
-    /// arithmetic is the same, so the numbers are identical).
-    let private columnsAndMeans (a: Matrix) (b: Matrix) : float[][] * float[] =
-        let n, c = Matrix.rows a, Matrix.cols a
-
-        if Matrix.rows b < n || Matrix.cols b < c then
+    /// Fails unless `b` covers `a` (the error matrices have a's shape).
+    let private requireCovers (a: Matrix) (b: Matrix) =
+        if Matrix.rows b < Matrix.rows a || Matrix.cols b < Matrix.cols a then
             invalidArg
                 (nameof b)
-                $"the truth (%d{Matrix.rows b} x %d{Matrix.cols b}) is smaller than the model output (%d{n} x %d{c})"
+                $"the truth (%d{Matrix.rows b} x %d{Matrix.cols b}) is smaller than the model output (%d{Matrix.rows a} x %d{Matrix.cols a})"
 
+    /// Row i of `absolute` into the columns and its mean of squares into `means` (the arithmetic
+    /// of `absolute` and `meanSquare`, so the numbers are identical).
+    let private errorRow (i: int) (a: Span<float>) (b: Span<float>) (columns: float[][]) (means: float[]) =
+        let mutable s = 0.0
+
+        for j in 0 .. a.Length - 1 do
+            let e = abs (a.[j] - b.[j])
+            columns.[j].[i] <- e
+            s <- s + e * e
+
+        means.[i] <- s / float a.Length
+
+    /// `absolute a b` as columns plus its `meanSquare`, in one pass (the shape is a's).
+    let private columnsAndMeans (a: Matrix) (b: Matrix) : float[][] * float[] =
+        requireCovers a b
+        let n, c, cb = Matrix.rows a, Matrix.cols a, Matrix.cols b
         let columns = Array.init c (fun _ -> Array.zeroCreate n)
         let means = Array.zeroCreate n
         let va = Matrix.span a
         let vb = Matrix.span b
-        let cb = Matrix.cols b
 
         for i in 0 .. n - 1 do
-            let mutable s = 0.0
+            errorRow i (va.Slice(i * c, c)) (vb.Slice(i * cb, c)) columns means
 
-            for j in 0 .. c - 1 do
-                let e = abs (va.[i * c + j] - vb.[i * cb + j])
-                columns.[j].[i] <- e
-                s <- s + e * e
+        columns, means
 
-            means.[i] <- s / float c
+    /// `columnsAndMeans (scaler.Transform a) (scaler.Transform b)` row by row, without the two
+    /// scaled matrices (same checks, same arithmetic).
+    let private scaledColumnsAndMeans (scaler: AffineScaler) (a: Matrix) (b: Matrix) : float[][] * float[] =
+        scaler.Accept a
+        scaler.Accept b
+        requireCovers a b
+        let n, c, cb = Matrix.rows a, Matrix.cols a, Matrix.cols b
+        let columns = Array.init c (fun _ -> Array.zeroCreate n)
+        let means = Array.zeroCreate n
+        let rowA, rowB = Array.zeroCreate c, Array.zeroCreate c
+        let va = Matrix.span a
+        let vb = Matrix.span b
+
+        for i in 0 .. n - 1 do
+            scaler.TransformRow(va.Slice(i * c, c), Span rowA)
+            scaler.TransformRow(vb.Slice(i * cb, c), Span rowB)
+            errorRow i (Span rowA) (Span rowB) columns means
 
         columns, means
 
@@ -68,7 +95,9 @@ module Errors =
     /// through `scaler` (applied to both, as `absolute (scaler output) (scaler truth)`).
     let tagErrors (scaler: Estimator) (output: Matrix) (truth: Matrix) : TagErrors =
         let scaled, totalScaled =
-            columnsAndMeans (scaler.Transform output) (scaler.Transform truth)
+            match scaler with
+            | :? AffineScaler as affine -> scaledColumnsAndMeans affine output truth
+            | _ -> columnsAndMeans (scaler.Transform output) (scaler.Transform truth)
 
         let unscaled, totalUnscaled = columnsAndMeans output truth
 

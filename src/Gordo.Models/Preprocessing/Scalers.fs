@@ -35,21 +35,30 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
         scale <- s
         offset <- o
 
-    override this.Transform x =
+    /// The checks of `Transform`: fitted, the feature count and no infinity (NaN is kept).
+    member this.Accept(x: Matrix) : unit =
         Check.fitted classPath this.IsFitted
         Check.features classPath scale.Length x
         Check.finite classPath true x
+
+    /// `Transform` of one row (`source` and `target` hold one value per feature; no checks):
+    /// what `Transform` computes for every row, for callers that want no intermediate matrix.
+    member this.TransformRow(source: ReadOnlySpan<float>, target: Span<float>) : unit =
+        let finishes = this.Finishes
+
+        for j in 0 .. source.Length - 1 do
+            let v = (source.[j] - center.[j]) * scale.[j] + offset.[j]
+            target.[j] <- if finishes then this.Finish v else v
+
+    override this.Transform x =
+        this.Accept x
         let c = Matrix.cols x
         let result = Array2D.zeroCreate (Matrix.rows x) c
         let source = Matrix.span x
         let target = Matrix.span result
-        let finishes = this.Finishes
 
-        // Plain loops over the storage (this runs thrice on every anomaly request of the server).
         for i in 0 .. Matrix.rows x - 1 do
-            for j in 0 .. c - 1 do
-                let v = (source.[i * c + j] - center.[j]) * scale.[j] + offset.[j]
-                target.[i * c + j] <- if finishes then this.Finish v else v
+            this.TransformRow(source.Slice(i * c, c), target.Slice(i * c, c))
 
         result
 

@@ -1,6 +1,7 @@
 namespace Gordo.Models.Scoring
 
 open System
+open System.Runtime.CompilerServices
 open Gordo.Core
 open Gordo.Core.Language
 open Gordo.Models
@@ -39,6 +40,37 @@ module ModelOutput =
         match Value.tryGet "dataset" meta |> Option.bind (Value.tryGet "resolution") with
         | Some(Value.String r) -> Resolution.tryParseOffset r |> Result.toOption
         | _ -> None
+
+    /// What the output tables need of a model's metadata.
+    type Columns = {
+        /// Input tag names (`tagNames`; shared: do not modify).
+        Tags: string[]
+        /// Target tag names (`tagNames`; shared: do not modify).
+        Targets: string[]
+        /// The data resolution (`frequency`).
+        Frequency: TimeSpan option
+    }
+
+    // Keyed by the metadata value itself (by reference): a reloaded model's metadata is a new
+    // value, so its columns are computed afresh, and dropped values take their entries along.
+    let private columnsCache = ConditionalWeakTable<Value, Columns>()
+
+    /// `tagNames` and `frequency` of a metadata value, computed once per value (every request of
+    /// the server asks; the metadata of a loaded model does not change).
+    let columns (meta: Value) : Columns =
+        match columnsCache.TryGetValue meta with
+        | true, cached -> cached
+        | _ ->
+            let tags, targets = tagNames meta
+
+            let computed = {
+                Tags = tags
+                Targets = targets
+                Frequency = frequency meta
+            }
+
+            columnsCache.AddOrUpdate(meta, computed)
+            computed
 
     /// The prediction columns: `model-input` (the last rows of X) and `model-output`.
     let prediction
