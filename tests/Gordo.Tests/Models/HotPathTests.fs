@@ -1,6 +1,7 @@
 module Gordo.Tests.Models.HotPathTests
 
 open System
+open System.Numerics.Tensors
 open Expecto
 open Gordo.Core
 open Gordo.Models
@@ -180,6 +181,24 @@ let private errorTests =
         }
     ]
 
+/// The Dense layer as one TensorPrimitives.MultiplyAdd pass per input (the kernel's reference).
+let private multiplyAddPasses (weights: float32[]) offset fanIn fanOut (h: float32[]) stride len =
+    let expected = Array.zeroCreate (fanOut * stride)
+
+    for o in 0 .. fanOut - 1 do
+        let zo = Span<float32>(expected, o * stride, len)
+        zo.Fill weights.[offset + fanIn * fanOut + o]
+
+        for i in 0 .. fanIn - 1 do
+            TensorPrimitives.MultiplyAdd(
+                ReadOnlySpan<float32>(h, i * stride, len),
+                weights.[offset + o * fanIn + i],
+                ReadOnlySpan<float32>(expected, o * stride, len),
+                zo
+            )
+
+    expected
+
 let private matrixTests =
     testList "matrix helpers" [
         test "Check.finite names the first bad value's row and column" {
@@ -208,6 +227,25 @@ let private matrixTests =
             let span = Matrix.span m
             span.[1 * 3 + 2] <- 42.0
             Expect.equal m.[1, 2] 42.0 "row-major, no copy"
+        }
+        test "the Dense kernel equals one MultiplyAdd pass per input, bit for bit" {
+            let r = Random 3
+            let fanIn, fanOut, stride = 7, 5, 45
+
+            let weights =
+                Array.init (3 + fanIn * fanOut + fanOut) (fun _ -> float32 (r.NextDouble() - 0.5))
+
+            let h = Array.init (fanIn * stride) (fun _ -> float32 (r.NextDouble() * 4.0 - 2.0))
+
+            for len in [ 0; 1; 7; 16; 33; 45 ] do
+                let z = Array.zeroCreate (fanOut * stride)
+                DenseKernels.forward weights 3 fanIn fanOut h z stride len
+                let expected = multiplyAddPasses weights 3 fanIn fanOut h stride len
+
+                Expect.equal
+                    (Array.map BitConverter.SingleToInt32Bits z)
+                    (Array.map BitConverter.SingleToInt32Bits expected)
+                    $"%d{len} rows"
         }
         test "the managed network's pooled buffers keep no state between calls" {
             let spec =
