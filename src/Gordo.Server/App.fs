@@ -5,7 +5,9 @@ open System.Diagnostics
 open System.Globalization
 open System.IO
 open System.Text.Json
+open System.Runtime.InteropServices
 open System.Text.RegularExpressions
+open System.Threading
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Http
@@ -20,30 +22,51 @@ module App =
     let private revisionKey = "gordo.revision"
     let private modelName = Regex(@"^[a-zA-Z\d-]+$", RegexOptions.Compiled)
 
-    let private write (ctx: HttpContext) (revision: string) (reply: Reply) : Task =
-        ctx.Response.StatusCode <- reply.Status
+    /// A reply rendered to bytes in a pooled buffer, ready to send.
+    type private Rendered = {
+        Status: int
+        Buffer: PooledBuffer
+        ContentType: string option
+    }
 
-        match reply.Body with
-        | Body.Json value ->
-            ctx.Response.ContentType <- "application/json"
-            ctx.Response.Body.WriteAsync(ReadOnlyMemory(Reply.toJson revision value)).AsTask()
-        | Body.JsonEntries entries ->
-            ctx.Response.ContentType <- "application/json"
+    /// The largest reply rendered so far (capped): the first size of the next reply's buffer,
+    /// so a large reply is not copied while its buffer doubles.
+    let mutable private largestReply = 4096
 
-            using (new Utf8JsonWriter(ctx.Response.BodyWriter, Reply.writerOptions)) (fun w ->
-                w.WriteStartObject()
-                entries w
-                w.WriteString("revision", revision)
-                w.WriteEndObject())
+    let private render (revision: string) (reply: Reply) : Rendered =
+        let buffer = new PooledBuffer(Volatile.Read &largestReply)
 
-            ctx.Response.BodyWriter.FlushAsync().AsTask()
-        | Body.Html text ->
-            ctx.Response.ContentType <- "text/html; charset=utf-8"
-            ctx.Response.WriteAsync text
-        | Body.Bytes(bytes, contentType) ->
-            ctx.Response.ContentType <- contentType
-            ctx.Response.Body.WriteAsync(ReadOnlyMemory bytes).AsTask()
-        | Body.Empty -> Task.CompletedTask
+        try
+            let contentType = Reply.render revision reply.Body buffer
+
+            if buffer.Length > largestReply && buffer.Length <= 4 * 1024 * 1024 then
+                Volatile.Write(&largestReply, buffer.Length)
+
+            {
+                Status = reply.Status
+                Buffer = buffer
+                ContentType = contentType
+            }
+        with _ ->
+            (buffer :> IDisposable).Dispose()
+            reraise ()
+
+    /// Sends a rendered reply in one write with its Content-Length (no chunked framing), then
+    /// returns its buffer to the pool.
+    let private send (ctx: HttpContext) (rendered: Rendered) : Task =
+        task {
+            use _ = rendered.Buffer
+            ctx.Response.StatusCode <- rendered.Status
+
+            match rendered.ContentType with
+            | Some t ->
+                ctx.Response.ContentType <- t
+                ctx.Response.ContentLength <- int64 rendered.Buffer.Length
+                do! ctx.Response.Body.WriteAsync(rendered.Buffer.Written)
+            | None -> ()
+        }
+
+    let private write (ctx: HttpContext) (revision: string) (reply: Reply) : Task = send ctx (render revision reply)
 
     let private requested (ctx: HttpContext) =
         match ctx.Request.Query.TryGetValue "revision" with
@@ -56,7 +79,10 @@ module App =
     let private timing (ctx: HttpContext) (watch: Stopwatch) (revision: unit -> string) =
         ctx.Response.OnStarting(fun () ->
             let seconds = watch.Elapsed.TotalSeconds.ToString("R", CultureInfo.InvariantCulture)
-            ctx.Response.Headers.["Server-Timing"] <- $"request_walltime_s;dur=%s{seconds}"
+
+            ctx.Response.Headers.["Server-Timing"] <-
+                Microsoft.Extensions.Primitives.StringValues("request_walltime_s;dur=" + seconds)
+
             ctx.Response.Headers.["revision"] <- revision ()
             Task.CompletedTask)
 
@@ -104,6 +130,7 @@ module App =
                         try
                             do! next.Invoke ctx
                         with
+                        | :? OperationCanceledException when ctx.RequestAborted.IsCancellationRequested -> ()
                         | :? HttpErrorException as e when not ctx.Response.HasStarted -> do! write ctx revision e.Reply
                         | :? BadHttpRequestException as e when not ctx.Response.HasStarted ->
                             do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
@@ -113,15 +140,9 @@ module App =
         }
         :> Task
 
-    /// Returns the array `current ()` names to the shared pool when disposed.
-    let private returnsToPool (current: unit -> byte[]) : IDisposable =
-        { new IDisposable with
-            member _.Dispose() =
-                Buffers.ArrayPool<byte>.Shared.Return(current ())
-        }
-
-    /// The request body, at most `limit` bytes (else a 413 reply).
-    let private buffer (limit: int64) (ctx: HttpContext) : Task<MemoryStream> =
+    /// The request body, at most `limit` bytes (else a 413 reply), in a pooled buffer (sized
+    /// from Content-Length when sent) that goes back to the pool when the request ends.
+    let private buffer (limit: int64) (ctx: HttpContext) : Task<PooledBuffer> =
         task {
             let tooLarge () =
                 Reply.fail (
@@ -131,43 +152,31 @@ module App =
                         $"The request body is larger than the limit of %d{limit} bytes; send fewer rows per request or raise MAX_REQUEST_BODY_MB"
                 )
 
-            if ctx.Request.ContentLength.HasValue && ctx.Request.ContentLength.Value > limit then
+            let expected = ctx.Request.ContentLength.GetValueOrDefault 0L
+
+            if expected > limit then
                 tooLarge ()
 
-            // The body goes into a pooled array (returned when the request ends), sized from
-            // Content-Length when sent: no large-object-heap garbage per request.
-            let pool = Buffers.ArrayPool<byte>.Shared
-
-            let expected =
-                if ctx.Request.ContentLength.HasValue then
-                    ctx.Request.ContentLength.Value
-                else
-                    0L
-
-            let bytes = ref (pool.Rent(int (max 4096L (expected + 1L))))
-            ctx.Response.RegisterForDispose(returnsToPool (fun () -> bytes.Value))
-            let mutable length = 0
+            let body = new PooledBuffer(int (max 4096L (expected + 1L)))
+            ctx.Response.RegisterForDispose body
             let mutable reading = true
 
             while reading do
-                if length = bytes.Value.Length then
-                    let bigger = pool.Rent(bytes.Value.Length * 2)
-                    Buffer.BlockCopy(bytes.Value, 0, bigger, 0, length)
-                    pool.Return bytes.Value
-                    bytes.Value <- bigger
-
-                let! n = ctx.Request.Body.ReadAsync(Memory(bytes.Value, length, bytes.Value.Length - length))
+                let! n = ctx.Request.Body.ReadAsync(body.Free 1)
 
                 if n = 0 then reading <- false
-                elif int64 length + int64 n > limit then tooLarge ()
-                else length <- length + n
+                elif int64 body.Length + int64 n > limit then tooLarge ()
+                else body.Advance n
 
-            return new MemoryStream(bytes.Value, 0, length, false, true)
+            return body
         }
 
-    let private parquetInput (ctx: HttpContext) (body: MemoryStream) : Task<string -> InputTable option> =
+    let private parquetInput (ctx: HttpContext) (body: PooledBuffer) : Task<string -> InputTable option> =
         task {
-            ctx.Request.Body <- body
+            match MemoryMarshal.TryGetArray body.Written with
+            | true, bytes -> ctx.Request.Body <- new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
+            | _ -> ctx.Request.Body <- new MemoryStream(body.Written.ToArray())
+
             let! form = ctx.Request.ReadFormAsync()
 
             return
@@ -181,34 +190,79 @@ module App =
         }
 
     /// The input tables of a POST body: JSON (`X`/`y` keys) or multipart Parquet files `X`/`y`.
-    let private readBody (config: ServerConfig) (ctx: HttpContext) : Task<string -> InputTable option> =
+    let private inputOf (ctx: HttpContext) (body: PooledBuffer) : Task<string -> InputTable option> =
         task {
             let contentType = string ctx.Request.ContentType
 
-            if not (HttpMethods.IsPost ctx.Request.Method) then
-                return fun _ -> None
+            if contentType.Contains "json" then
+                return InputJson.tables body.Written
+            elif contentType.StartsWith "multipart/form-data" then
+                return! parquetInput ctx body
             else
-                let! body = buffer config.MaxBodyBytes ctx
-
-                if contentType.Contains "json" then
-                    return InputJson.tables (ReadOnlyMemory(body.GetBuffer(), 0, int body.Length))
-                elif contentType.StartsWith "multipart/form-data" then
-                    return! parquetInput ctx body
-                else
-                    return
-                        Reply.fail (
-                            Reply.jsonError
-                                400
-                                "message"
-                                $"Cannot predict without \"X\": content type '%s{contentType}' is neither application/json (X and y as JSON) nor multipart/form-data (X and y as Parquet files)"
-                        )
+                return
+                    Reply.fail (
+                        Reply.jsonError
+                            400
+                            "message"
+                            $"Cannot predict without \"X\": content type '%s{contentType}' is neither application/json (X and y as JSON) nor multipart/form-data (X and y as Parquet files)"
+                    )
         }
 
-    let private handle (config: ServerConfig) (store: ModelStore) (handler: RequestContext -> Reply) : RequestDelegate =
+    let private requestContext (config: ServerConfig) (store: ModelStore) (ctx: HttpContext) model input = {
+        Path = (ctx.Request.PathBase + ctx.Request.Path).Value
+        Config = config
+        Store = store
+        Revision = ctx.Items.[revisionKey] :?> RequestRevision
+        Model = defaultArg model ""
+        Query =
+            fun key ->
+                match ctx.Request.Query.TryGetValue key with
+                | true, v -> Some(string v)
+                | _ -> None
+        Input = input
+        Route =
+            fun key ->
+                match ctx.Request.RouteValues.TryGetValue key with
+                | true, v when not (isNull v) -> Some(string v)
+                | _ -> None
+    }
+
+    /// Reads a POST body, then computes and renders the reply once `gate` lets it in: at most
+    /// `MaxConcurrentPredictions` requests compute at once and the others wait in arrival order,
+    /// so on a busy server each request runs to its end on a core instead of sharing the cores
+    /// with every other request in flight (the tail latency follows the queue, not the
+    /// scheduler).
+    let private compute
+        (config: ServerConfig)
+        (gate: SemaphoreSlim)
+        (ctx: HttpContext)
+        (reply: (string -> InputTable option) -> Reply)
+        : Task<Rendered> =
+        task {
+            let! body = buffer config.MaxBodyBytes ctx
+            do! gate.WaitAsync ctx.RequestAborted
+
+            try
+                let! input = inputOf ctx body
+                let revision = (ctx.Items.[revisionKey] :?> RequestRevision).Name
+                return render revision (reply input)
+            finally
+                gate.Release() |> ignore
+        }
+
+    let private handle
+        (config: ServerConfig)
+        (store: ModelStore)
+        (gate: SemaphoreSlim)
+        (handler: RequestContext -> Reply)
+        : RequestDelegate =
         RequestDelegate(fun ctx ->
             task {
                 let revision = ctx.Items.[revisionKey] :?> RequestRevision
                 let model = ctx.Request.RouteValues.["model"] |> Option.ofObj |> Option.map string
+
+                let reply input =
+                    handler (requestContext config store ctx model input)
 
                 match model with
                 | Some m when not (modelName.IsMatch m) ->
@@ -217,37 +271,20 @@ module App =
                             ctx
                             revision.Name
                             (Reply.html 422 "Unprocessable Entity" "gordo_name field has wrong format")
-                | _ ->
-                    let! input = readBody config ctx
-
-                    let request = {
-                        Path = (ctx.Request.PathBase + ctx.Request.Path).Value
-                        Config = config
-                        Store = store
-                        Revision = revision
-                        Model = defaultArg model ""
-                        Query =
-                            fun key ->
-                                match ctx.Request.Query.TryGetValue key with
-                                | true, v -> Some(string v)
-                                | _ -> None
-                        Input = input
-                        Route =
-                            fun key ->
-                                match ctx.Request.RouteValues.TryGetValue key with
-                                | true, v when not (isNull v) -> Some(string v)
-                                | _ -> None
-                    }
-
-                    do! write ctx revision.Name (handler request)
+                | _ when HttpMethods.IsPost ctx.Request.Method ->
+                    let! rendered = compute config gate ctx reply
+                    do! send ctx rendered
+                | _ -> do! write ctx revision.Name (reply (fun _ -> None))
             }
             :> Task)
 
     /// Maps every route of the route table (spec §5.3) onto an endpoint builder, each with its
     /// OpenAPI description.
     let mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
+        let gate = new SemaphoreSlim(config.MaxConcurrentPredictions)
+
         for spec in Routes.all do
-            let handler = handle config store spec.Handler
+            let handler = handle config store gate spec.Handler
 
             routes
                 .MapMethods(spec.Template, [ spec.Method ], Func<HttpContext, Task>(fun ctx -> handler.Invoke ctx))

@@ -22,6 +22,9 @@ type ServerConfig = {
     EnablePrometheus: bool
     /// `MAX_REQUEST_BODY_MB` (in MB): larger request bodies get a 413 reply (default 50 MB).
     MaxBodyBytes: int64
+    /// `MAX_CONCURRENT_PREDICTIONS`: how many POST requests compute at once; the others wait
+    /// in arrival order (default: the number of cores, so requests do not share cores).
+    MaxConcurrentPredictions: int
     /// `PROJECT`: the project name, if set.
     Project: string option
     /// The version reported by `/server-version` and the metadata document.
@@ -53,6 +56,7 @@ module ServerConfig =
         PreloadExpectedModels = false
         EnablePrometheus = false
         MaxBodyBytes = 50L * megabyte
+        MaxConcurrentPredictions = Environment.ProcessorCount
         Project = None
         Version = version
     }
@@ -109,6 +113,7 @@ module ServerConfig =
                 "CACHED_MODELS_MB", d.CachedModelBytes / megabyte, megabyte
                 "N_CACHED_METADATA", int64 d.CachedMetadata, 1L
                 "MAX_REQUEST_BODY_MB", d.MaxBodyBytes / megabyte, megabyte
+                "MAX_CONCURRENT_PREDICTIONS", int64 d.MaxConcurrentPredictions, 1L
             ]
             |> List.map (fun (name, fallback, unit) -> positive name fallback get |> Result.map ((*) unit))
 
@@ -118,7 +123,7 @@ module ServerConfig =
             parseBool "ENABLE_PROMETHEUS" false (get "ENABLE_PROMETHEUS"),
             numbers
         with
-        | Ok expected, Ok preload, Ok prometheus, [ Ok models; Ok bytes; Ok metadata; Ok body ] ->
+        | Ok expected, Ok preload, Ok prometheus, [ Ok models; Ok bytes; Ok metadata; Ok body; Ok concurrent ] ->
             Ok {
                 d with
                     ModelCollectionDir = text "MODEL_COLLECTION_DIR" get
@@ -129,6 +134,7 @@ module ServerConfig =
                     PreloadExpectedModels = preload
                     EnablePrometheus = prometheus
                     MaxBodyBytes = body
+                    MaxConcurrentPredictions = int (min concurrent 1024L)
                     Project = text "PROJECT" get
             }
         | Error e, _, _, _

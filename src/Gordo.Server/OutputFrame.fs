@@ -18,24 +18,6 @@ type OutputTable = {
 /// Output tables as Gordo's two-level JSON (`dataframe_to_dict`, spec §5.5).
 [<RequireQualifiedAccess>]
 module OutputFrame =
-    let private fraction (t: DateTimeOffset) =
-        if t.Ticks % TimeSpan.TicksPerSecond = 0L then
-            ""
-        else
-            t.ToString(".ffffff")
-
-    /// pandas `str(Timestamp)`: `2019-01-01 00:00:00` (naive) or `... +00:00` style offset.
-    let rowKey (naive: bool) (t: DateTimeOffset) : string =
-        t.ToString("yyyy-MM-dd HH:mm:ss")
-        + fraction t
-        + (if naive then "" else t.ToString("zzz"))
-
-    /// pandas `Timestamp.isoformat()`.
-    let isoformat (naive: bool) (t: DateTimeOffset) : string =
-        t.ToString("yyyy-MM-dd'T'HH:mm:ss")
-        + fraction t
-        + (if naive then "" else t.ToString("zzz"))
-
     /// The table of the last `n` input rows (the model output may be shorter than its input).
     let create (labels: RowLabels) (frequency: TimeSpan option) (n: int) (columns) : OutputTable =
         let rows =
@@ -56,10 +38,26 @@ module OutputFrame =
         | RowLabels.Times(ts, _), Some f -> Array.map Some ts, ts |> Array.map (fun t -> Some(t + f))
         | RowLabels.Times(ts, _), None -> Array.map Some ts, Array.create ts.Length None
 
-    let private keys (table: OutputTable) =
+    let private nullText = "null"B
+
+    /// Writes `"` + the text of `t` + `"` at `at` (no JSON escaping needed); returns the end.
+    let private quotedTimestamp (separator: char) (naive: bool) (t: DateTimeOffset) (buffer: byte[]) (at: int) =
+        let length = TimestampText.length naive t
+        buffer.[at] <- byte '"'
+        TimestampText.write separator naive t (Span(buffer, at + 1, length))
+        buffer.[at + length + 1] <- byte '"'
+        at + length + 2
+
+    /// Each row's `"key":` (pandas `str` of the label).
+    let private rowKeys (table: OutputTable) : byte[][] =
         match table.Rows with
-        | RowLabels.Ints ints -> ints |> Array.map string, isoformat true
-        | RowLabels.Times(ts, naive) -> ts |> Array.map (rowKey naive), isoformat naive
+        | RowLabels.Ints ints -> ints |> Array.map (fun i -> Text.Encoding.ASCII.GetBytes $"\"%d{i}\":")
+        | RowLabels.Times(ts, naive) ->
+            ts
+            |> Array.map (fun t ->
+                let key = Array.zeroCreate (TimestampText.length naive t + 3)
+                key.[quotedTimestamp ' ' naive t key 0] <- byte ':'
+                key)
 
     /// Columns grouped by their top name; both levels sorted ordinally; single columns (sub-name
     /// "") use the top name twice.
@@ -74,54 +72,21 @@ module OutputFrame =
             |> List.map (fun ((_, sub), v) -> sub, v)
             |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)))
 
-    /// `"key":` with the key as the writer would escape it.
-    let private quotedKey (e: JsonEncodedText) : byte[] =
-        let bytes = e.EncodedUtf8Bytes
-        let out = Array.zeroCreate (bytes.Length + 3)
-        out.[0] <- byte '"'
-        bytes.CopyTo(Span(out, 1, bytes.Length))
-        out.[bytes.Length + 1] <- byte '"'
-        out.[bytes.Length + 2] <- byte ':'
-        out
-
-    let private copy (source: ReadOnlySpan<byte>) (buffer: byte[]) (at: int) : int =
-        source.CopyTo(Span(buffer, at, source.Length))
+    let private copy (source: byte[]) (buffer: byte[]) (at: int) : int =
+        source.AsSpan().CopyTo(buffer.AsSpan at)
         at + source.Length
-
-    let private nullText = "null"B
 
     /// The most bytes one cell writes (a number, `null`, or a quoted ISO timestamp).
     [<Literal>]
     let private CellBytes = 64
 
-    /// A number cell (`ShortestDouble`: the writer's own text for a double) or `null`.
-    let private number (values: float[]) (buffer: byte[]) (at: int) (i: int) : int =
-        if Double.IsFinite values.[i] then
-            at + ShortestDouble.format values.[i] (Span(buffer, at, CellBytes))
-        else
-            copy (ReadOnlySpan nullText) buffer at
-
-    /// A quoted timestamp cell or `null`.
-    let private text
-        (iso: DateTimeOffset -> string)
-        (values: DateTimeOffset option[])
+    /// One column's `{row: value, ...}` object into `buffer` (`cell buffer at i` writes row
+    /// i's value at `at` and returns the end); returns its length.
+    let inline private column
+        (keys: byte[][])
+        ([<InlineIfLambda>] cell: byte[] -> int -> int -> int)
         (buffer: byte[])
-        (at: int)
-        (i: int)
-        =
-        match values.[i] with
-        | Some t ->
-            buffer.[at] <- byte '"'
-
-            let next =
-                copy (JsonEncodedText.Encode(iso t, Reply.writerOptions.Encoder).EncodedUtf8Bytes) buffer (at + 1)
-
-            buffer.[next] <- byte '"'
-            next + 1
-        | None -> copy (ReadOnlySpan nullText) buffer at
-
-    /// One column's `{row: value, ...}` object into `buffer`; returns its length.
-    let private column (keys: byte[][]) (cell: byte[] -> int -> int -> int) (buffer: byte[]) : int =
+        : int =
         buffer.[0] <- byte '{'
         let mutable at = 1
 
@@ -130,42 +95,66 @@ module OutputFrame =
                 buffer.[at] <- byte ','
                 at <- at + 1
 
-            at <- copy (ReadOnlySpan keys.[i]) buffer at
+            at <- copy keys.[i] buffer at
             at <- cell buffer at i
 
         buffer.[at] <- byte '}'
         at + 1
 
+    /// A column of numbers (`ShortestDouble`: the writer's own text for a double; NaN as `null`).
+    let private numbers (keys: byte[][]) (values: float[]) (buffer: byte[]) : int =
+        column
+            keys
+            (fun buffer at i ->
+                let v = values.[i]
+
+                if Double.IsFinite v then
+                    at + ShortestDouble.format v (Span(buffer, at, CellBytes))
+                else
+                    copy nullText buffer at)
+            buffer
+
+    /// A column of `null`s.
+    let private nulls (keys: byte[][]) (buffer: byte[]) : int =
+        column keys (fun buffer at _ -> copy nullText buffer at) buffer
+
+    /// A column of `Timestamp.isoformat()` texts of the row times moved by `shift`.
+    let private times (keys: byte[][]) (naive: bool) (rows: DateTimeOffset[]) (shift: TimeSpan) (buffer: byte[]) =
+        column keys (fun buffer at i -> quotedTimestamp 'T' naive (rows.[i] + shift) buffer at) buffer
+
+    /// The `start` and `end` columns: each row's time and that time plus the resolution (null
+    /// when unknown, and both null for integer row labels).
+    let private startEndColumns (keys: byte[][]) (table: OutputTable) =
+        match table.Rows, table.Frequency with
+        | RowLabels.Times(ts, naive), Some f -> times keys naive ts TimeSpan.Zero, times keys naive ts f
+        | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
+        | RowLabels.Ints _, _ -> nulls keys, nulls keys
+
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
     /// levels, rows in label order, NaN as null) straight to a JSON writer, each column's object
-    /// as one raw value built from the row keys encoded once per reply and the cells (numbers by
-    /// `ShortestDouble`): the same bytes as writing every key and value through the writer, which
-    /// cost more than the numbers. No value tree is built.
+    /// as one raw value built from the row keys (made once per reply) and the cells: the same
+    /// bytes as writing every key and value through the writer, which cost more than the
+    /// numbers. No value tree is built.
     let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
-        let keys, iso = keys table
-
-        let quoted =
-            keys
-            |> Array.map (fun k -> quotedKey (JsonEncodedText.Encode(k, Reply.writerOptions.Encoder)))
-
-        let start, finish = startEnd table
-        let widest = quoted |> Array.fold (fun m k -> max m k.Length) 0
+        let keys = rowKeys table
+        let start, finish = startEndColumns keys table
+        let widest = keys |> Array.fold (fun m k -> max m k.Length) 0
 
         let buffer =
-            Buffers.ArrayPool<byte>.Shared.Rent(2 + quoted.Length * (widest + 1 + CellBytes))
+            Buffers.ArrayPool<byte>.Shared.Rent(2 + keys.Length * (widest + 1 + CellBytes))
 
         try
             w.WriteStartObject()
 
             for top, subs in
-                [ ("start", ""), text iso start; ("end", ""), text iso finish ]
-                @ (table.Columns |> List.map (fun (name, values) -> name, number values))
+                [ ("start", ""), start; ("end", ""), finish ]
+                @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
                 |> grouped do
                 w.WriteStartObject top
 
-                for sub, cell in subs do
+                for sub, cells in subs do
                     w.WritePropertyName sub
-                    let length = column quoted cell buffer
+                    let length = cells buffer
                     w.WriteRawValue(ReadOnlySpan(buffer, 0, length), skipInputValidation = true)
 
                 w.WriteEndObject()

@@ -1,7 +1,7 @@
 namespace Gordo.Server
 
 open System
-open System.IO
+open System.Text
 open System.Text.Json
 open Gordo.Core
 
@@ -84,28 +84,41 @@ module Reply =
     let private write (w: Utf8JsonWriter) (value: Value) =
         Gordo.Core.Config.Print.writeJson w value
 
-    let private relaxed = Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+    let private relaxed = Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
 
     /// Writer options of every JSON reply: like Flask's `jsonify`, `+`, `'` and non-ASCII text
     /// are written as they are, not as `\uXXXX` escapes.
     let writerOptions: JsonWriterOptions = JsonWriterOptions(Encoder = relaxed)
 
-    /// Compact UTF-8 JSON of a value; a top-level object gets `"revision": revision` appended.
-    let toJson (revision: string) (value: Value) : byte[] =
-        use stream = new MemoryStream()
+    /// Renders a body into `output` and returns its content type (None: no body); a top-level
+    /// JSON object gets `"revision": revision` appended as its last key.
+    let render (revision: string) (body: Body) (output: PooledBuffer) : string option =
+        let json (write: Utf8JsonWriter -> unit) =
+            using (new Utf8JsonWriter(output, writerOptions)) write
+            Some "application/json"
 
-        using (new Utf8JsonWriter(stream, writerOptions)) (fun w ->
-            match value with
-            | Value.Map entries ->
-                write
-                    w
-                    (Value.Map(
-                        entries
-                        |> List.filter (fst >> (<>) "revision")
-                        |> fun e -> e @ [ "revision", Value.String revision ]
-                    ))
-            | other -> write w other
+        let withRevision (entries: Utf8JsonWriter -> unit) (w: Utf8JsonWriter) =
+            w.WriteStartObject()
+            entries w
+            w.WriteString("revision", revision)
+            w.WriteEndObject()
 
-            w.Flush())
-
-        stream.ToArray()
+        match body with
+        | Body.Json(Value.Map entries) ->
+            json (
+                withRevision (fun w ->
+                    for key, value in entries do
+                        if key <> "revision" then
+                            w.WritePropertyName key
+                            write w value)
+            )
+        | Body.Json other -> json (fun w -> write w other)
+        | Body.JsonEntries entries -> json (withRevision entries)
+        | Body.Html text ->
+            Encoding.UTF8.GetBytes(text.AsSpan(), output) |> ignore
+            Some "text/html; charset=utf-8"
+        | Body.Bytes(bytes, contentType) ->
+            bytes.AsSpan().CopyTo(output.Free(bytes.Length).Span)
+            output.Advance bytes.Length
+            Some contentType
+        | Body.Empty -> None

@@ -2,6 +2,8 @@ namespace Gordo.Server
 
 open System
 open System.Numerics
+open System.Runtime.CompilerServices
+open System.Runtime.InteropServices
 
 /// The shortest round-trip text of a finite double, byte for byte what .NET's
 /// `double.TryFormat` (and so `Utf8JsonWriter.WriteNumberValue`) writes — `0.1`, `1E-05`,
@@ -147,12 +149,14 @@ module ShortestDouble =
             interval
 
     /// The shortest digits in the interval (the general case, when dropped digits may be zeros).
+    /// Plain loops over locals: a local function updating them would capture them in heap cells.
     let private general (v: Interval) (even: bool) : struct (uint64 * int) =
         let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
         let mutable vmZeros, vrZeros = v.VmZeros, v.VrZeros
         let mutable removed, last = 0, 0UL
 
-        let drop () =
+        while vp / 10UL > vm / 10UL do
+            vmZeros <- vmZeros && vm % 10UL = 0UL
             vrZeros <- vrZeros && last = 0UL
             last <- vr % 10UL
             vr <- vr / 10UL
@@ -160,13 +164,14 @@ module ShortestDouble =
             vm <- vm / 10UL
             removed <- removed + 1
 
-        while vp / 10UL > vm / 10UL do
-            vmZeros <- vmZeros && vm % 10UL = 0UL
-            drop ()
-
         if vmZeros then
             while vm % 10UL = 0UL do
-                drop ()
+                vrZeros <- vrZeros && last = 0UL
+                last <- vr % 10UL
+                vr <- vr / 10UL
+                vp <- vp / 10UL
+                vm <- vm / 10UL
+                removed <- removed + 1
 
         if vrZeros && last = 5UL && vr % 2UL = 0UL then
             last <- 4UL
@@ -174,17 +179,32 @@ module ShortestDouble =
         let up = (vr = vm && (not even || not vmZeros)) || last >= 5UL
         struct (vr + (if up then 1UL else 0UL), v.E10 + removed)
 
-    /// The shortest digits in the interval (the common case).
+    /// The shortest digits in the interval (the common case): two digits at a time first, as Ryū
+    /// does, each quotient computed once.
     let private common (v: Interval) : struct (uint64 * int) =
         let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
         let mutable removed = 0
         let mutable up = false
 
-        while vp / 10UL > vm / 10UL do
-            up <- vr % 10UL >= 5UL
-            vr <- vr / 10UL
-            vp <- vp / 10UL
-            vm <- vm / 10UL
+        if vp / 100UL > vm / 100UL then
+            let q = vr / 100UL
+            up <- vr - 100UL * q >= 50UL
+            vr <- q
+            vp <- vp / 100UL
+            vm <- vm / 100UL
+            removed <- 2
+
+        let mutable vpTen = vp / 10UL
+        let mutable vmTen = vm / 10UL
+
+        while vpTen > vmTen do
+            let q = vr / 10UL
+            up <- vr - 10UL * q >= 5UL
+            vr <- q
+            vp <- vpTen
+            vm <- vmTen
+            vpTen <- vp / 10UL
+            vmTen <- vm / 10UL
             removed <- removed + 1
 
         struct (vr + (if vr = vm || up then 1UL else 0UL), v.E10 + removed)
@@ -217,41 +237,54 @@ module ShortestDouble =
     [<Literal>]
     let MaxLength = 26
 
+    // The writers below store without bounds checks: `format` checks once that `dest` holds
+    // `MaxLength` bytes, the longest text there is.
+
     let private put (dest: Span<byte>) (at: byref<int>) (b: byte) =
-        dest.[at] <- b
+        Unsafe.Add(&MemoryMarshal.GetReference dest, at) <- b
         at <- at + 1
 
-    /// "00" .. "99", two ASCII digits each.
-    let private pairs: byte[] =
-        Array.init 200 (fun k -> byte '0' + byte (if k % 2 = 0 then k / 20 else k / 2 % 10))
+    /// "00" .. "99" as two ASCII digits in one little-endian 16-bit word each.
+    let private pairs: uint16[] =
+        Array.init 100 (fun k -> uint16 (48 + k / 10) ||| (uint16 (48 + k % 10) <<< 8))
 
-    /// Writes `count` digits of `digits` (most significant first) at `at`, two at a time.
-    let private putDigits (dest: Span<byte>) (at: byref<int>) (digits: uint64) (count: int) =
+    let private putPair (dest: Span<byte>) (at: int) (pair: uint32) =
+        Unsafe.WriteUnaligned<uint16>(&Unsafe.Add(&MemoryMarshal.GetReference dest, at), pairs.[int pair])
+
+    /// Writes the `count` (≤ 8) digits of `digits` ending before `last`, two at a time.
+    let private putSmall (dest: Span<byte>) (first: int) (last: int) (digits: uint32) =
         let mutable d = digits
-        let mutable k = at + count - 1
+        let mutable k = last
 
-        while k > at do
-            let pair = int (d % 100UL) * 2
-            d <- d / 100UL
-            dest.[k] <- pairs.[pair + 1]
-            dest.[k - 1] <- pairs.[pair]
+        while k - first >= 2 do
+            putPair dest (k - 2) (d % 100u)
+            d <- d / 100u
             k <- k - 2
 
-        if k = at then
-            dest.[k] <- byte (48UL + d % 10UL)
+        if k > first then
+            Unsafe.Add(&MemoryMarshal.GetReference dest, first) <- byte (48u + d)
 
+    /// Writes `count` digits of `digits` (most significant first) at `at`, eight at a time in
+    /// 32-bit arithmetic.
+    let private putDigits (dest: Span<byte>) (at: byref<int>) (digits: uint64) (count: int) =
+        let mutable d = digits
+        let mutable last = at + count
+
+        while last - at > 8 do
+            putSmall dest (last - 8) last (uint32 (d % 100_000_000UL))
+            d <- d / 100_000_000UL
+            last <- last - 8
+
+        putSmall dest at last (uint32 d)
         at <- at + count
 
     /// 10^0 .. 10^19.
     let private powers: uint64[] = Array.init 20 (fun k -> pown 10UL k)
 
+    /// The number of decimal digits of v (≥ 1): log10 from the bit length, then one compare.
     let private digitCount (v: uint64) : int =
-        let mutable n = 1
-
-        while n < 20 && v >= powers.[n] do
-            n <- n + 1
-
-        n
+        let guess = ((64 - BitOperations.LeadingZeroCount(v ||| 1UL)) * 1233) >>> 12
+        if v < powers.[guess] then guess else guess + 1
 
     let private pow10 (n: int) : uint64 = powers.[n]
 
@@ -284,9 +317,10 @@ module ShortestDouble =
                 put dest &at (byte '0')
         else
             let tail = pow10 (n - scale)
-            putDigits dest &at (digits / tail) scale
+            let whole = digits / tail
+            putDigits dest &at whole scale
             put dest &at (byte '.')
-            putDigits dest &at (digits % tail) (n - scale)
+            putDigits dest &at (digits - whole * tail) (n - scale)
 
     /// .NET's own text, for powers of two: there it is not always Ryū's shortest (its Dragon4
     /// fallback pads some of them to 17 digits).
@@ -326,6 +360,9 @@ module ShortestDouble =
     /// Writes a finite double's shortest round-trip text (as `double.TryFormat` would) into
     /// `dest` (at least `MaxLength` bytes) and returns the byte count.
     let format (value: float) (dest: Span<byte>) : int =
+        if dest.Length < MaxLength then
+            invalidArg (nameof dest) $"ShortestDouble.format needs %d{MaxLength} bytes, got %d{dest.Length}"
+
         let bits = BitConverter.DoubleToInt64Bits value
 
         if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 then

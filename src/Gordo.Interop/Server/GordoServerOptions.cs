@@ -22,6 +22,12 @@ public sealed class GordoServerOptions
     /// <summary>How many metadata documents the store keeps (<c>N_CACHED_METADATA</c>).</summary>
     public int? CachedMetadata { get; set; }
 
+    /// <summary>
+    /// How many prediction requests compute at once; the others wait in arrival order
+    /// (<c>MAX_CONCURRENT_PREDICTIONS</c>, default: the number of cores).
+    /// </summary>
+    public int? MaxConcurrentPredictions { get; set; }
+
     /// <summary>The project name (<c>PROJECT</c>).</summary>
     public string? Project { get; set; }
 
@@ -31,6 +37,7 @@ public sealed class GordoServerOptions
         "EXPECTED_MODELS" when ExpectedModels is not null => JsonSerializer.Serialize(ExpectedModels),
         "N_CACHED_MODELS" when CachedModels is not null => CachedModels.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "N_CACHED_METADATA" when CachedMetadata is not null => CachedMetadata.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "MAX_CONCURRENT_PREDICTIONS" when MaxConcurrentPredictions is not null => MaxConcurrentPredictions.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "PROJECT" when Project is not null => Project,
         _ => Environment.GetEnvironmentVariable(name),
     };

@@ -42,7 +42,8 @@ public class GordoHostingTests
         return (revision, model);
     }
 
-    private static async Task<(WebApplication App, GordoClient Client, HttpClient Http)> HostAsync(string directory)
+    private static async Task<(WebApplication App, GordoClient Client, HttpClient Http)> HostAsync(
+        string directory, int? maxConcurrentPredictions = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -51,6 +52,7 @@ public class GordoHostingTests
         {
             options.ModelCollectionDirectory = directory;
             options.ExpectedModels = ["detector", "other"];
+            options.MaxConcurrentPredictions = maxConcurrentPredictions;
         });
         var app = builder.Build();
         app.MapGet("/hello", () => "hello from the host");
@@ -90,6 +92,37 @@ public class GordoHostingTests
         var healthcheck = await http.GetAsync("/ml/healthcheck");
         Assert.Equal(HttpStatusCode.OK, healthcheck.StatusCode);
         Assert.Equal("100", healthcheck.Headers.GetValues("revision").Single());
+    }
+
+    [Fact]
+    public async Task One_prediction_computing_at_a_time_still_answers_every_concurrent_request()
+    {
+        var (directory, model) = await CollectionAsync();
+        var (app, client, _) = await HostAsync(directory, maxConcurrentPredictions: 1);
+        await using var __ = app;
+        var x = Data(30);
+        var expected = model.Predict(x);
+
+        var predictions = await Task.WhenAll(
+            Enumerable.Range(0, 12).Select(_ => client.PredictAsync("detector", Frame(x))));
+
+        foreach (var prediction in predictions)
+        {
+            Assert.True(prediction.TryGetColumn("model-output", "tag-2", out var output));
+            Assert.Equal(expected[7, 1], output[7], 12);
+        }
+    }
+
+    [Fact]
+    public void A_concurrency_limit_below_one_is_an_argument_error_naming_its_variable()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddGordo(options => options.MaxConcurrentPredictions = 0);
+        var app = builder.Build();
+
+        var error = Assert.Throws<ArgumentException>(() => app.MapGordo("/ml"));
+        Assert.Contains("MAX_CONCURRENT_PREDICTIONS must be a positive integer, got '0'", error.Message);
     }
 
     [Fact]

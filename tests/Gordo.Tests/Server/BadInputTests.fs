@@ -1,8 +1,10 @@
 module Gordo.Tests.Server.BadInputTests
 
+open System
 open System.Net.Http
 open System.Text
 open System.Text.Json
+open System.Threading.Tasks
 open Expecto
 open Gordo.Tests.Server.ServerFixture
 
@@ -41,6 +43,29 @@ let tests =
             let r = post small prediction $"""{{"X": %s{rows 40}}}"""
             expectError r 413 "message" "larger than the limit of 1000 bytes"
             Expect.equal (post small prediction $"""{{"X": %s{rows 2}}}""").Status 200 "small body still served"
+        }
+        test "one computing request at a time: errors release their turn, concurrent requests all answer" {
+            let one =
+                serveWith {
+                    config (collectionDir ()) with
+                        MaxConcurrentPredictions = 1
+                }
+
+            for _ in 1..3 do
+                expectError (post one prediction """{"X": []}""") 400 "message" "\"X\" is empty"
+
+            let body = $"""{{"X": %s{rows 5}}}"""
+
+            let replies =
+                Task.WhenAll [ for _ in 1..16 -> Task.Run(fun () -> post one prediction body) ]
+
+            Expect.isTrue (replies.Wait(TimeSpan.FromSeconds 60.0)) "all 16 answered within a minute"
+
+            let answers =
+                replies.Result |> Array.map (fun r -> r.Status, r.Text) |> Array.distinct
+
+            Expect.equal answers.Length 1 "one answer for one body"
+            Expect.equal (fst answers.[0]) 200 (snd answers.[0])
         }
         test "NaN and infinity (Python's bare tokens, null, strings): 400 ValueError naming the cell" {
             expectError

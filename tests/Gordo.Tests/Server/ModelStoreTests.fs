@@ -140,6 +140,7 @@ let private configTests =
             Expect.equal c.CachedModelBytes (ServerConfig.defaultModelBytes ()) "memory"
             Expect.equal c.MaxBodyBytes (50L * 1024L * 1024L) "body"
             Expect.isFalse c.EnablePrometheus "prometheus"
+            Expect.equal c.MaxConcurrentPredictions Environment.ProcessorCount "one computing request per core"
         }
         test "sizes, booleans and the errors that name the variable" {
             let c =
@@ -149,8 +150,11 @@ let private configTests =
                     "MAX_REQUEST_BODY_MB", "5"
                     "ENABLE_PROMETHEUS", "True"
                     "PRELOAD_EXPECTED_MODELS", "1"
+                    "MAX_CONCURRENT_PREDICTIONS", "3"
                 ]
                 |> Result.defaultWith failwith
+
+            Expect.equal c.MaxConcurrentPredictions 3 "concurrent predictions"
 
             Expect.equal (c.CachedModels, c.CachedModelBytes, c.MaxBodyBytes) (300, 700L <<< 20, 5L <<< 20) "sizes"
             Expect.isTrue (c.EnablePrometheus && c.PreloadExpectedModels) "booleans"
@@ -165,6 +169,11 @@ let private configTests =
                 (read [ "CACHED_MODELS_MB", "-1" ])
                 (Error "CACHED_MODELS_MB must be a positive integer, got '-1'")
                 "bad size"
+
+            Expect.equal
+                (read [ "MAX_CONCURRENT_PREDICTIONS", "0" ])
+                (Error "MAX_CONCURRENT_PREDICTIONS must be a positive integer, got '0'")
+                "no computing request"
         }
     ]
 
