@@ -172,15 +172,12 @@ module Handlers =
 
     /// `POST /gordo/v0/{project}/{model}/prediction`.
     let prediction (ctx: RequestContext) : Reply =
-        let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
-
-        let tags, targets =
-            ModelOutput.tagNames (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
-
-        let x = requireX ctx tags
+        let loaded, meta = ctx.Store.ModelAndMetadata(ctx.Revision.Directory, ctx.Model)
+        let names = ModelOutput.columns meta
+        let x = requireX ctx names.Tags
         let out = output loaded.Model x.Values
         let n = Matrix.rows out
-        let columns = ModelOutput.prediction tags targets x.Values out
+        let columns = ModelOutput.prediction names.Tags names.Targets x.Values out
         table ctx [] (OutputFrame.create x.Rows None n columns)
 
     let private detector (loaded: LoadedModel) : DiffDetector =
@@ -197,14 +194,13 @@ module Handlers =
     /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
     let anomaly (ctx: RequestContext) : Reply =
         let watch = Stopwatch.StartNew()
-        let loaded = ctx.Store.Model(ctx.Revision.Directory, ctx.Model)
-        let meta = ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model)
-        let tags, targets = ModelOutput.tagNames meta
-        let x = requireX ctx tags
+        let loaded, meta = ctx.Store.ModelAndMetadata(ctx.Revision.Directory, ctx.Model)
+        let names = ModelOutput.columns meta
+        let x = requireX ctx names.Tags
 
         let y =
             match ctx.Input "y" with
-            | Some y -> InputFrame.verify targets y |> InputFrame.requireFinite "y"
+            | Some y -> InputFrame.verify names.Targets y |> InputFrame.requireFinite "y"
             | None ->
                 Reply.fail (Reply.jsonError 400 "message" "Cannot perform anomaly without 'y' to compare against.")
 
@@ -219,8 +215,8 @@ module Handlers =
         let model = detector loaded
 
         let input = {
-            InputNames = tags
-            TargetNames = targets
+            InputNames = names.Tags
+            TargetNames = names.Targets
             Index = None
             Frequency = None
         }
@@ -239,7 +235,7 @@ module Handlers =
         let output =
             OutputFrame.create
                 x.Rows
-                (ModelOutput.frequency meta)
+                names.Frequency
                 frame.Start.Length
                 (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame)
 

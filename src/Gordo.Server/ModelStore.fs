@@ -43,8 +43,13 @@ type ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetadata: int)
 
     /// The `metadata.json` of a model (in `<dir>/<name>` or `<dir>`), if present.
     static member MetadataFile(dir: string, name: string) : string option =
-        [ Path.Combine(dir, name, "metadata.json"); Path.Combine(dir, "metadata.json") ]
-        |> List.tryFind File.Exists
+        let inModel = Path.Combine(dir, name, "metadata.json")
+
+        if File.Exists inModel then
+            Some inModel
+        else
+            let inRevision = Path.Combine(dir, "metadata.json")
+            if File.Exists inRevision then Some inRevision else None
 
     /// True when the model `name` exists in the revision directory `dir`.
     member _.Exists(dir: string, name: string) : bool =
@@ -62,6 +67,15 @@ type ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetadata: int)
         match ModelStore.MetadataFile(dir, name) with
         | Some path -> metadata.GetOrAdd(Path.GetFullPath path, readJson)
         | None -> Reply.fail (Reply.html 404 "Not Found" $"No metadata found for '%s{name}'")
+
+    /// The loaded model and its `metadata.json` with one existence check (the model routes;
+    /// 404 reply when the model does not exist).
+    member _.ModelAndMetadata(dir: string, name: string) : LoadedModel * Value =
+        match ModelStore.MetadataFile(dir, name) with
+        | Some path ->
+            models.GetOrAdd(Path.GetFullPath(Path.Combine(dir, name)), load),
+            metadata.GetOrAdd(Path.GetFullPath path, readJson)
+        | None -> Reply.fail (Reply.html 404 "Not Found" $"No such model found: '%s{name}'")
 
     /// The model's `info.json` if present; cached.
     member _.Info(dir: string, name: string) : Value option =

@@ -130,51 +130,50 @@ type DiffDetector(classPath: string, args: (string * Arg) list) =
 
         let output = this.Output x
         let n = Matrix.rows output
-        let yTail = Matrix.lastRows n y
+        let yTail = if n = Matrix.rows y then y else Matrix.lastRows n y
         let outNames = Frame.outputNames input.TargetNames (Matrix.cols output)
-        let tagScaled = Errors.absolute (scaler.Transform output) (scaler.Transform yTail)
-        let tagUnscaled = Errors.absolute output yTail
+        let errors = Errors.tagErrors scaler output yTail
         let start, finish = Frame.times input.Index input.Frequency n
-
-        let smoothed =
-            match this.Window, this.SmoothingMethod with
-            | Some w, Some m ->
-                let s = Rolling.smooth m w
-
-                let sm (matrix: Matrix) =
-                    Matrix.columns matrix |> Array.map s |> Matrix.ofColumns
-
-                Frame.block "smooth-tag-anomaly-scaled" outNames (sm tagScaled)
-                @ [ ("smooth-total-anomaly-scaled", ""), s (Errors.meanSquare tagScaled) ]
-                @ Frame.block "smooth-tag-anomaly-unscaled" input.TargetNames (sm tagUnscaled)
-                @ [ ("smooth-total-anomaly-unscaled", ""), s (Errors.meanSquare tagUnscaled) ]
-            | _ -> []
-
-        let confidence =
-            match this.Thresholds with
-            | Some t ->
-                let perTag = tagUnscaled |> Matrix.mapColumns (fun j v -> v / t.Feature.[j])
-
-                Frame.block "anomaly-confidence" outNames perTag
-                @ [
-                    ("total-anomaly-confidence", ""),
-                    Errors.meanSquare tagScaled |> Array.map (fun v -> v / t.Aggregate)
-                ]
-            | None -> []
 
         {
             Start = start
             End = finish
             Columns =
-                Frame.block "model-input" input.InputNames (Matrix.lastRows n x)
-                @ Frame.block "model-output" outNames output
-                @ Frame.block "tag-anomaly-scaled" outNames tagScaled
-                @ [ ("total-anomaly-scaled", ""), Errors.meanSquare tagScaled ]
-                @ Frame.block "tag-anomaly-unscaled" input.TargetNames tagUnscaled
-                @ [ ("total-anomaly-unscaled", ""), Errors.meanSquare tagUnscaled ]
-                @ smoothed
-                @ confidence
+                Frame.blockOfColumns "model-input" input.InputNames (Matrix.lastRowsColumns n x)
+                @ Frame.blockOfColumns "model-output" outNames (Matrix.columns output)
+                @ Frame.blockOfColumns "tag-anomaly-scaled" outNames errors.Scaled
+                @ [ ("total-anomaly-scaled", ""), errors.TotalScaled ]
+                @ Frame.blockOfColumns "tag-anomaly-unscaled" input.TargetNames errors.Unscaled
+                @ [ ("total-anomaly-unscaled", ""), errors.TotalUnscaled ]
+                @ this.Smoothed(outNames, input.TargetNames, errors)
+                @ this.Confidence(outNames, errors)
         }
+
+    /// The `smooth-*` columns (none without a smoothing window).
+    member private this.Smoothed(outNames: string[], targetNames: string[], errors: TagErrors) =
+        match this.Window, this.SmoothingMethod with
+        | Some w, Some m ->
+            let s = Rolling.smooth m w
+
+            Frame.blockOfColumns "smooth-tag-anomaly-scaled" outNames (Array.map s errors.Scaled)
+            @ [ ("smooth-total-anomaly-scaled", ""), s errors.TotalScaled ]
+            @ Frame.blockOfColumns "smooth-tag-anomaly-unscaled" targetNames (Array.map s errors.Unscaled)
+            @ [ ("smooth-total-anomaly-unscaled", ""), s errors.TotalUnscaled ]
+        | _ -> []
+
+    /// The `anomaly-confidence` columns (none without thresholds).
+    member private this.Confidence(outNames: string[], errors: TagErrors) =
+        match this.Thresholds with
+        | Some t ->
+            let perTag =
+                errors.Unscaled
+                |> Array.mapi (fun j column -> column |> Array.map (fun v -> v / t.Feature.[j]))
+
+            Frame.blockOfColumns "anomaly-confidence" outNames perTag
+            @ [
+                ("total-anomaly-confidence", ""), errors.TotalScaled |> Array.map (fun v -> v / t.Aggregate)
+            ]
+        | None -> []
 
     override _.Metadata() = baseEstimator.Metadata()
 

@@ -32,6 +32,11 @@ module Frame =
         for j in 0 .. Matrix.cols m - 1 -> (top, names.[j]), Matrix.column j m
     ]
 
+    /// `(top, name)` columns of column arrays (the arrays themselves, not copies).
+    let blockOfColumns (top: string) (names: string[]) (columns: float[][]) : ((string * string) * float[]) list = [
+        for j in 0 .. columns.Length - 1 -> (top, names.[j]), columns.[j]
+    ]
+
     /// Names of the model-output columns: target names when the count matches, else "0", "1", ...
     let outputNames (targetNames: string[]) (count: int) : string[] =
         if targetNames.Length = count then

@@ -12,10 +12,16 @@ type Pipeline(args: (string * Arg) list) =
 
     let last () = List.last steps
 
+    // Every step but the last, listed once (prediction runs on every server request).
+    let prefix = steps |> List.truncate (max 0 (steps.Length - 1))
+
     let throughPrefix (x: Matrix) =
-        steps
-        |> List.take (steps.Length - 1)
-        |> List.fold (fun acc (s: Estimator) -> s.Transform acc) x
+        let mutable acc = x
+
+        for s in prefix do
+            acc <- s.Transform acc
+
+        acc
 
     do
         if steps.IsEmpty then
@@ -32,7 +38,7 @@ type Pipeline(args: (string * Arg) list) =
     override _.Fit(x, y) =
         let mutable xt = x
 
-        for s in steps |> List.take (steps.Length - 1) do
+        for s in prefix do
             s.Fit(xt, y)
             xt <- s.Transform xt
 

@@ -21,12 +21,18 @@ type ModelDefinitionException(message: string) =
 module Check =
     /// Rejects NaN and ±inf (`allowNan` lets NaN through, as scikit-learn's scalers do).
     let finite (owner: string) (allowNan: bool) (x: Matrix) : unit =
+        let values = Matrix.span x
         let mutable bad = None
+        let mutable k = 0
 
-        x
-        |> Array2D.iteri (fun i j v ->
-            if bad.IsNone && (Double.IsInfinity v || (not allowNan && Double.IsNaN v)) then
-                bad <- Some(i, j, v))
+        // One pass over the storage that stops at the first bad value (on every server request).
+        while bad.IsNone && k < values.Length do
+            let v = values.[k]
+
+            if not (Double.IsFinite v) && (Double.IsInfinity v || not allowNan) then
+                bad <- Some(k / Matrix.cols x, k % Matrix.cols x, v)
+
+            k <- k + 1
 
         match bad with
         | Some(i, j, v) ->

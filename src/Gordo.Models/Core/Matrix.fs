@@ -12,6 +12,17 @@ module Matrix =
     /// Number of columns.
     let cols (m: Matrix) : int = Array2D.length2 m
 
+    /// The elements in row-major order as a span over the matrix's own storage (no copy;
+    /// element (i, j) at `i * cols + j`): the hot loops run over it with one bounds check.
+    let span (m: Matrix) : System.Span<float> =
+        let first =
+            &System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(m :> System.Array)
+
+        System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+            &System.Runtime.CompilerServices.Unsafe.As<byte, float>(&first),
+            m.Length
+        )
+
     /// Column `j` as a new array.
     let column (j: int) (m: Matrix) : float[] = Array.init (rows m) (fun i -> m.[i, j])
 
@@ -51,20 +62,32 @@ module Matrix =
         let c = if rowArrays.Length = 0 then 0 else rowArrays.[0].Length
         build rowArrays.Length c (fun i j -> rowArrays.[i].[j])
 
-    /// Every column as an array (one row-major pass over the matrix).
-    let columns (m: Matrix) : float[][] =
-        let n, c = rows m, cols m
+    /// The columns of rows `start ..` (each `rows m - start` long), one row-major pass.
+    let private columnsFrom (start: int) (m: Matrix) : float[][] =
+        let n, c = rows m - start, cols m
         let result = Array.init c (fun _ -> Array.zeroCreate n)
+        let values = span m
 
         for i in 0 .. n - 1 do
+            let at = (start + i) * c
+
             for j in 0 .. c - 1 do
-                result.[j].[i] <- m.[i, j]
+                result.[j].[i] <- values.[at + j]
 
         result
 
+    /// Every column as an array (one row-major pass over the matrix).
+    let columns (m: Matrix) : float[][] = columnsFrom 0 m
+
+    /// The columns of the last `n` rows, as arrays (one pass, no intermediate matrix).
+    let lastRowsColumns (n: int) (m: Matrix) : float[][] =
+        if rows m - n < 0 || n < 0 then
+            invalidArg (nameof n) $"%d{n} rows asked of a matrix of %d{rows m}"
+
+        columnsFrom (rows m - n) m
+
     /// A one-column matrix.
-    let ofVector (v: float[]) : Matrix =
-        Array2D.init v.Length 1 (fun i _ -> v.[i])
+    let ofVector (v: float[]) : Matrix = build v.Length 1 (fun i _ -> v.[i])
 
     /// Rows selected by index, in the given order.
     let takeRows (indices: int[]) (m: Matrix) : Matrix =
@@ -98,17 +121,39 @@ module Matrix =
             else
                 ofColumns all
 
-    /// Applies `f` to every element.
-    let map (f: float -> float) (m: Matrix) : Matrix =
-        build (rows m) (cols m) (fun i j -> f m.[i, j])
+    /// Applies `f` to every element (inlined loops: no closure call per element).
+    let inline map ([<InlineIfLambda>] f: float -> float) (m: Matrix) : Matrix =
+        let result = Array2D.zeroCreate (Array2D.length1 m) (Array2D.length2 m)
+        let source = span m
+        let target = span result
 
-    /// Applies `f` to every element with its column index.
-    let mapColumns (f: int -> float -> float) (m: Matrix) : Matrix =
-        build (rows m) (cols m) (fun i j -> f j m.[i, j])
+        for k in 0 .. source.Length - 1 do
+            target.[k] <- f source.[k]
 
-    /// Element-wise combination of two matrices of equal shape.
-    let map2 (f: float -> float -> float) (a: Matrix) (b: Matrix) : Matrix =
-        build (rows a) (cols a) (fun i j -> f a.[i, j] b.[i, j])
+        result
+
+    /// Applies `f` to every element with its column index (inlined loops).
+    let inline mapColumns ([<InlineIfLambda>] f: int -> float -> float) (m: Matrix) : Matrix =
+        let c = Array2D.length2 m
+        let result = Array2D.zeroCreate (Array2D.length1 m) c
+        let source = span m
+        let target = span result
+
+        for i in 0 .. Array2D.length1 m - 1 do
+            for j in 0 .. c - 1 do
+                target.[i * c + j] <- f j source.[i * c + j]
+
+        result
+
+    /// Element-wise combination of two matrices of equal shape (inlined loops; the shape is a's).
+    let inline map2 ([<InlineIfLambda>] f: float -> float -> float) (a: Matrix) (b: Matrix) : Matrix =
+        let result = Array2D.zeroCreate (Array2D.length1 a) (Array2D.length2 a)
+
+        for i in 0 .. Array2D.length1 a - 1 do
+            for j in 0 .. Array2D.length2 a - 1 do
+                result.[i, j] <- f a.[i, j] b.[i, j]
+
+        result
 
     /// The product `a · bᵀ` (b given row-wise, as scikit-learn stores `components_`).
     let timesTransposed (a: Matrix) (b: Matrix) : Matrix =

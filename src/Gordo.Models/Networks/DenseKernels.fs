@@ -1,6 +1,7 @@
 namespace Gordo.Models.Networks
 
 open System
+open System.Numerics
 open System.Numerics.Tensors
 
 /// Managed float32 kernels of Dense layers over "feature-major" buffers: a block of `len` rows
@@ -71,7 +72,32 @@ module DenseKernels =
         | "softsign" -> 1.0f / ((1.0f + abs z) * (1.0f + abs z))
         | _ -> 1.0f
 
+    /// z of one output unit for rows `r .. r + 2·lanes − 1`: two vectors of rows accumulated
+    /// side by side (independent chains, so the adds overlap).
+    let private unitPair
+        (weights: float32[])
+        (row: int)
+        (fanIn: int)
+        (bias: float32)
+        (h: float32[])
+        (stride: int)
+        (r: int)
+        =
+        let lanes = Vector<float32>.Count
+        let mutable a = Vector<float32>(bias)
+        let mutable b = a
+
+        for i in 0 .. fanIn - 1 do
+            let w = weights.[row + i]
+            a <- a + Vector<float32>(h, i * stride + r) * w
+            b <- b + Vector<float32>(h, i * stride + r + lanes) * w
+
+        struct (a, b)
+
     /// z = W·h + b for `len` rows: W is [fanOut × fanIn] at `offset` of `weights`, b follows it.
+    /// Each output unit accumulates over the inputs in registers, vectors of rows at a time
+    /// (`b + h₀w₀ + h₁w₁ + …`, multiply and add rounded separately, in input order: the numbers
+    /// of one `MultiplyAdd` pass per input, without storing z between the inputs).
     let forward
         (weights: float32[])
         (offset: int)
@@ -83,15 +109,28 @@ module DenseKernels =
         (len: int)
         : unit =
         let biasAt = offset + fanIn * fanOut
+        let lanes = Vector<float32>.Count
 
         for o in 0 .. fanOut - 1 do
-            let zo = Span<float32>(z, o * stride, len)
-            let zIn = ReadOnlySpan<float32>(z, o * stride, len)
-            zo.Fill weights.[biasAt + o]
             let row = offset + o * fanIn
+            let bias = weights.[biasAt + o]
+            let target = o * stride
+            let mutable r = 0
 
-            for i in 0 .. fanIn - 1 do
-                TensorPrimitives.MultiplyAdd(ReadOnlySpan<float32>(h, i * stride, len), weights.[row + i], zIn, zo)
+            while r + 2 * lanes <= len do
+                let struct (a, b) = unitPair weights row fanIn bias h stride r
+                a.CopyTo(z, target + r)
+                b.CopyTo(z, target + r + lanes)
+                r <- r + 2 * lanes
+
+            while r < len do
+                let mutable acc = bias
+
+                for i in 0 .. fanIn - 1 do
+                    acc <- acc + h.[i * stride + r] * weights.[row + i]
+
+                z.[target + r] <- acc
+                r <- r + 1
 
     /// Gradients of one Dense layer from dz: accumulates dW (= dz·hᵀ) and db into `grad` at
     /// `offset`, and writes dh (= Wᵀ·dz) unless `dh` is null (the input layer).

@@ -20,6 +20,10 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
     abstract Finish: value: float -> float
     default _.Finish value = value
 
+    /// True when `Finish` is not the identity (else `Transform` skips the call per element).
+    abstract Finishes: bool
+    default _.Finishes = false
+
     override _.IsFitted = not (isNull scale)
     override _.CanTransform = true
 
@@ -31,13 +35,32 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
         scale <- s
         offset <- o
 
-    override this.Transform x =
+    /// The checks of `Transform`: fitted, the feature count and no infinity (NaN is kept).
+    member this.Accept(x: Matrix) : unit =
         Check.fitted classPath this.IsFitted
         Check.features classPath scale.Length x
         Check.finite classPath true x
 
-        x
-        |> Matrix.mapColumns (fun j v -> this.Finish((v - center.[j]) * scale.[j] + offset.[j]))
+    /// `Transform` of one row (`source` and `target` hold one value per feature; no checks):
+    /// what `Transform` computes for every row, for callers that want no intermediate matrix.
+    member this.TransformRow(source: ReadOnlySpan<float>, target: Span<float>) : unit =
+        let finishes = this.Finishes
+
+        for j in 0 .. source.Length - 1 do
+            let v = (source.[j] - center.[j]) * scale.[j] + offset.[j]
+            target.[j] <- if finishes then this.Finish v else v
+
+    override this.Transform x =
+        this.Accept x
+        let c = Matrix.cols x
+        let result = Array2D.zeroCreate (Matrix.rows x) c
+        let source = Matrix.span x
+        let target = Matrix.span result
+
+        for i in 0 .. Matrix.rows x - 1 do
+            this.TransformRow(source.Slice(i * c, c), target.Slice(i * c, c))
+
+        result
 
     override this.InverseTransform x =
         Check.fitted classPath this.IsFitted
@@ -89,6 +112,8 @@ type MinMaxScaler(args: (string * Arg) list) =
 
     override _.Finish v =
         if clip then Math.Clamp(v, range.[0], range.[1]) else v
+
+    override _.Finishes = clip
 
     override this.Clone() = MinMaxScaler(Args.clone this.Args)
 

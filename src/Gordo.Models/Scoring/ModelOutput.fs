@@ -1,6 +1,7 @@
 namespace Gordo.Models.Scoring
 
 open System
+open System.Runtime.CompilerServices
 open Gordo.Core
 open Gordo.Core.Language
 open Gordo.Models
@@ -40,6 +41,37 @@ module ModelOutput =
         | Some(Value.String r) -> Resolution.tryParseOffset r |> Result.toOption
         | _ -> None
 
+    /// What the output tables need of a model's metadata.
+    type Columns = {
+        /// Input tag names (`tagNames`; shared: do not modify).
+        Tags: string[]
+        /// Target tag names (`tagNames`; shared: do not modify).
+        Targets: string[]
+        /// The data resolution (`frequency`).
+        Frequency: TimeSpan option
+    }
+
+    // Keyed by the metadata value itself (by reference): a reloaded model's metadata is a new
+    // value, so its columns are computed afresh, and dropped values take their entries along.
+    let private columnsCache = ConditionalWeakTable<Value, Columns>()
+
+    /// `tagNames` and `frequency` of a metadata value, computed once per value (every request of
+    /// the server asks; the metadata of a loaded model does not change).
+    let columns (meta: Value) : Columns =
+        match columnsCache.TryGetValue meta with
+        | true, cached -> cached
+        | _ ->
+            let tags, targets = tagNames meta
+
+            let computed = {
+                Tags = tags
+                Targets = targets
+                Frequency = frequency meta
+            }
+
+            columnsCache.AddOrUpdate(meta, computed)
+            computed
+
     /// The prediction columns: `model-input` (the last rows of X) and `model-output`.
     let prediction
         (tags: string[])
@@ -54,8 +86,13 @@ module ModelOutput =
 
     /// The anomaly columns: every column of the frame, or all but the `smooth-*` ones.
     let anomaly (allColumns: bool) (frame: AnomalyFrame) : ((string * string) * float[]) list =
-        frame.Columns
-        |> List.filter (fun ((top: string, _), _) -> allColumns || not (top.StartsWith "smooth-"))
+        let smooth ((top: string, _), _) =
+            top.StartsWith("smooth-", StringComparison.Ordinal)
+
+        if allColumns || not (List.exists smooth frame.Columns) then
+            frame.Columns
+        else
+            frame.Columns |> List.filter (smooth >> not)
 
     /// A flat column name for files: `top|sub`, or `top` for single-level columns.
     let flatName (top: string, sub: string) : string =

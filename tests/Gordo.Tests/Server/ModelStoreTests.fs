@@ -7,6 +7,9 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open Microsoft.AspNetCore.TestHost
+open Gordo.Core
+open Gordo.Models.Artifacts
+open Gordo.Models.Scoring
 open Gordo.Server
 open Gordo.Tests.Server.ServerFixture
 
@@ -79,6 +82,30 @@ let private storeTests =
             post c "/gordo/v0/proj/scaler/prediction" $"""{{"X": %s{rows 2}}}""" |> ignore
             post c "/gordo/v0/proj/detector/prediction" $"""{{"X": %s{rows 2}}}""" |> ignore
             Expect.equal (storeOf app).LoadedCount 1 "one loaded"
+        }
+        test "ModelAndMetadata: after Forget, a rewritten model's metadata gives its new tag names" {
+            let dir = createModels ()
+            let store = ModelStore(config dir)
+            let _, meta = store.ModelAndMetadata(dir, "scaler")
+            Expect.equal (ModelOutput.columns meta).Tags tags "as saved"
+            let renamed = [| "w"; "x"; "y"; "z" |]
+
+            let metadata =
+                Value.Map [
+                    "name", Value.String "scaler"
+                    "dataset", Value.Map [ "tag_list", Value.List(renamed |> Array.map Value.String |> List.ofArray) ]
+                ]
+
+            Artifact.save (IO.Path.Combine(dir, "scaler")) (scaler ()) metadata
+            let _, cached = store.ModelAndMetadata(dir, "scaler")
+            Expect.equal (ModelOutput.columns cached).Tags tags "still the loaded model's"
+            store.Forget(IO.Path.Combine(dir, "scaler"))
+            let _, reloaded = store.ModelAndMetadata(dir, "scaler")
+            Expect.equal (ModelOutput.columns reloaded).Tags renamed "the reloaded model's"
+
+            Expect.throwsT<HttpErrorException>
+                (fun () -> store.ModelAndMetadata(dir, "missing") |> ignore)
+                "a missing model is a 404"
         }
         test "PRELOAD_EXPECTED_MODELS loads the expected models at start-up" {
             let app =
