@@ -19,7 +19,10 @@ module JsonNumber =
     }
 
     let inline private digitAt (s: ReadOnlySpan<byte>) (i: int) : uint64 =
-        if i < s.Length then uint64 s.[i] - uint64 '0'B else 10UL
+        if uint32 i < uint32 s.Length then
+            uint64 s.[i] - uint64 '0'B
+        else
+            10UL
 
     /// Reads the digits from `start` into `d` (`fraction`: digits after the point); the end.
     let private digits (s: ReadOnlySpan<byte>) (start: int) (fraction: bool) (d: byref<Decimal>) : int =

@@ -97,7 +97,8 @@ module PandasDictJson =
     let private trueText = "true"B
     let private falseText = "false"B
 
-    let inline private at (s: ReadOnlySpan<byte>) (i: int) : byte = if i < s.Length then s.[i] else 0uy
+    let inline private at (s: ReadOnlySpan<byte>) (i: int) : byte =
+        if uint32 i < uint32 s.Length then s.[i] else 0uy
 
     let private skip (s: ReadOnlySpan<byte>) (start: int) : int =
         let mutable i = start
