@@ -77,11 +77,19 @@ module InputFrame =
             |> RowLabels.Ints
 
     let private ascending (labels: RowLabels) : bool =
-        match labels with
-        | RowLabels.Ints ints -> Seq.forall (fun i -> ints.[i - 1] <= ints.[i]) (seq { 1 .. ints.Length - 1 })
-        | RowLabels.Times(ts, _) -> Seq.forall (fun i -> ts.[i - 1] <= ts.[i]) (seq { 1 .. ts.Length - 1 })
+        let inOrder (count: int) (atLeastPrevious: int -> bool) =
+            let mutable i = 1
 
-    let private reorder (labels: RowLabels) (rows: float[][]) : RowLabels * float[][] =
+            while i < count && atLeastPrevious i do
+                i <- i + 1
+
+            i >= count
+
+        match labels with
+        | RowLabels.Ints ints -> inOrder ints.Length (fun i -> ints.[i - 1] <= ints.[i])
+        | RowLabels.Times(ts, _) -> inOrder ts.Length (fun i -> ts.[i - 1].UtcTicks <= ts.[i].UtcTicks)
+
+    let private reorder (labels: RowLabels) (values: Matrix) : RowLabels * Matrix =
         let order =
             match labels with
             | RowLabels.Ints ints -> Array.sortWith (fun a b -> compare ints.[a] ints.[b]) [| 0 .. ints.Length - 1 |]
@@ -92,23 +100,15 @@ module InputFrame =
             | RowLabels.Ints ints -> RowLabels.Ints(order |> Array.map (fun i -> ints.[i]))
             | RowLabels.Times(ts, naive) -> RowLabels.Times(order |> Array.map (fun i -> ts.[i]), naive)
 
-        labels, order |> Array.map (fun i -> rows.[i])
+        labels, Array2D.init order.Length (Array2D.length2 values) (fun i j -> values.[order.[i], j])
 
-    /// A table of rows (each one value per column), sorted by row label (stable).
-    let sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
-        let labels, rows =
+    /// A table of a values matrix (rows × columns), sorted by row label (stable).
+    let ofMatrix (columns: string[]) (multi: bool) (labels: RowLabels) (values: Matrix) : InputTable =
+        let labels, values =
             if ascending labels then
-                labels, rows
+                labels, values
             else
-                reorder labels rows
-
-        let values = Array2D.zeroCreate rows.Length columns.Length
-
-        for i in 0 .. rows.Length - 1 do
-            let row = rows.[i]
-
-            for j in 0 .. columns.Length - 1 do
-                values.[i, j] <- row.[j]
+                reorder labels values
 
         {
             Columns = columns
@@ -116,6 +116,10 @@ module InputFrame =
             Rows = labels
             Values = values
         }
+
+    /// A table of rows (each one value per column), sorted by row label (stable).
+    let sorted (columns: string[]) (multi: bool) (labels: RowLabels) (rows: float[][]) : InputTable =
+        ofMatrix columns multi labels (Array2D.init rows.Length columns.Length (fun i j -> rows.[i].[j]))
 
     let private ofRows (name: string) (items: JsonElement[]) : InputTable =
         let width = items.[0].GetArrayLength()

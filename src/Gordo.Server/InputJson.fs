@@ -1,14 +1,15 @@
 namespace Gordo.Server
 
 open System
-open System.Collections.Generic
+open System.Buffers
+open System.Text
 open System.Text.Json
 
 /// The input tables of a JSON request body (`{"X": ..., "y": ...}`, spec §5.4).
 ///
 /// The form Gordo's client sends, pandas dict (`{column: {row: value}}`) with the same row keys
-/// in the same order in every column, is read in one `Utf8JsonReader` pass straight into
-/// columns; the row labels are parsed once per body when `X` and `y` share them. Any other form,
+/// in the same order in every column, is read by `PandasDictJson` in one pass straight into a
+/// matrix; the row labels are parsed once per body when `X` and `y` share them. Any other form,
 /// and any body the fast pass does not fully understand (errors included), is read through a
 /// `JsonDocument` by `InputFrame.parse`, which gives the same tables and the specified errors.
 [<RequireQualifiedAccess>]
@@ -36,141 +37,80 @@ module InputJson =
             else
                 None
 
-    /// Raised inside the fast pass when the body needs the general reader.
-    exception private NotSimple
+    /// Row labels of a table's keys: the common timestamps parsed here, anything else (read
+    /// as strings now, parsed when asked, so errors come in the general reader's order) by
+    /// `InputFrame.labels`.
+    let private labels (body: ReadOnlySpan<byte>) (keys: int[]) : Lazy<RowLabels> =
+        let times = Array.zeroCreate<DateTimeOffset> (keys.Length / 2)
+        let chars = Array.zeroCreate<char> 64
+        let mutable naive = true
+        let mutable row = 0
 
-    /// A pandas dict table as read: column names, row keys, values per column.
-    type private Columns = {
-        Names: string[]
-        Keys: string[]
-        Values: float[][]
-    }
+        while row >= 0 && row < times.Length do
+            let key = body.Slice(keys.[2 * row], keys.[2 * row + 1])
+            let mutable n = 0
 
-    let private cell (r: byref<Utf8JsonReader>) : float =
-        match r.TokenType with
-        | JsonTokenType.Number ->
-            match r.TryGetDouble() with
-            | true, v -> v
-            | _ -> raise NotSimple
-        | JsonTokenType.Null -> nan
-        | JsonTokenType.True -> 1.0
-        | JsonTokenType.False -> 0.0
-        | _ -> raise NotSimple
+            match
+                if key.Length > chars.Length then
+                    OperationStatus.InvalidData
+                else
+                    Ascii.ToUtf16(key, Span chars, &n)
+            with
+            | OperationStatus.Done ->
+                match RowTimestamp.tryParseChars (ReadOnlySpan(chars, 0, n)) with
+                | ValueSome(struct (t, isNaive)) ->
+                    times.[row] <- t
+                    naive <- naive && isNaive
+                    row <- row + 1
+                | ValueNone -> row <- -1
+            | _ -> row <- -1
 
-    /// Reads one column object `{row: value}`; `keys` are the first column's row keys (raw
-    /// UTF-8), filled by the first column and matched by the others.
-    let private column (r: byref<Utf8JsonReader>) (keys: List<byte[]>) (first: bool) : float[] =
-        if r.TokenType <> JsonTokenType.StartObject then
-            raise NotSimple
+        if row >= 0 then
+            Lazy<_>.CreateFromValue(RowLabels.Times(times, naive))
+        else
+            let texts = Array.zeroCreate<string> times.Length
 
-        let values = List<float>(max keys.Count 16)
-        r.Read() |> ignore
+            for i in 0 .. texts.Length - 1 do
+                texts.[i] <- Encoding.UTF8.GetString(body.Slice(keys.[2 * i], keys.[2 * i + 1]))
 
-        while r.TokenType = JsonTokenType.PropertyName do
-            if r.ValueIsEscaped then
-                raise NotSimple
-            elif first then
-                keys.Add(r.ValueSpan.ToArray())
-            elif
-                values.Count >= keys.Count
-                || not (r.ValueSpan.SequenceEqual(ReadOnlySpan keys.[values.Count]))
-            then
-                raise NotSimple
+            lazy InputFrame.labels texts
 
-            r.Read() |> ignore
-            values.Add(cell &r)
-            r.Read() |> ignore
+    let private sameKeys (body: ReadOnlySpan<byte>) (a: int[]) (b: int[]) : bool =
+        let mutable same = a.Length = b.Length
+        let mutable i = 0
 
-        if values.Count <> keys.Count || keys.Count = 0 then
-            raise NotSimple
+        while same && i < a.Length do
+            same <- body.Slice(a.[i], a.[i + 1]).SequenceEqual(body.Slice(b.[i], b.[i + 1]))
+            i <- i + 2
 
-        values.ToArray()
+        same
 
-    let private columns (r: byref<Utf8JsonReader>) : Columns =
-        let names = List<string>()
-        let values = List<float[]>()
-        let keys = List<byte[]>()
-        r.Read() |> ignore
+    let private table (rows: Lazy<RowLabels>) (t: DictTable) : InputTable =
+        InputFrame.ofMatrix t.Names false rows.Value t.Values
 
-        while r.TokenType = JsonTokenType.PropertyName do
-            names.Add(r.GetString())
-            r.Read() |> ignore
-            values.Add(column &r keys (names.Count = 1))
-            r.Read() |> ignore
+    /// The tables of the fast pass (built when asked, like the general reader's, so errors come
+    /// in the same order); equal row keys of X and y are parsed once.
+    let private fromScan (body: ReadOnlySpan<byte>) (found: DictBody) : string -> InputTable option =
+        let x =
+            match found.X with
+            | Some t -> Some(t, labels body t.Keys)
+            | None -> None
 
-        if names.Count = 0 then
-            raise NotSimple
-
-        {
-            Names = names.ToArray()
-            Keys = keys |> Seq.map Text.Encoding.UTF8.GetString |> Array.ofSeq
-            Values = values.ToArray()
-        }
-
-    /// The `X`/`y` entries of the body (None for null) when every one is in pandas dict form.
-    let private read (body: ReadOnlySpan<byte>) : Dictionary<string, Columns option> =
-        let found = Dictionary<string, Columns option>()
-        let mutable r = Utf8JsonReader(body)
-
-        if not (r.Read()) || r.TokenType <> JsonTokenType.StartObject then
-            raise NotSimple
-
-        r.Read() |> ignore
-
-        while r.TokenType = JsonTokenType.PropertyName do
-            let name = r.GetString()
-            r.Read() |> ignore
-
-            if name <> "X" && name <> "y" then
-                r.Skip()
-            elif found.ContainsKey name then
-                raise NotSimple
-            elif r.TokenType = JsonTokenType.Null then
-                found.[name] <- None
-            else
-                found.[name] <- Some(columns &r)
-
-            r.Read() |> ignore
-
-        if r.TokenType <> JsonTokenType.EndObject || r.Read() then
-            raise NotSimple
-
-        found
-
-    let private table (labels: string[] -> RowLabels) (c: Columns) : InputTable =
-        let rows =
-            Array.init c.Keys.Length (fun i -> Array.init c.Names.Length (fun j -> c.Values.[j].[i]))
-
-        InputFrame.sorted c.Names false (labels c.Keys) rows
-
-    /// The tables of the fast pass, built when asked for (like the general reader's, so errors
-    /// come in the same order); the row labels of equal key lists are parsed once.
-    let private fromColumns (found: Dictionary<string, Columns option>) : string -> InputTable option =
-        let parsed = Dictionary<string[], RowLabels>(HashIdentity.Structural)
-
-        let labels (keys: string[]) =
-            match parsed.TryGetValue keys with
-            | true, l -> l
-            | _ ->
-                let l = InputFrame.labels keys
-                parsed.[keys] <- l
-                l
+        let y =
+            match found.Y, x with
+            | Some t, Some(tx, rows) when sameKeys body t.Keys tx.Keys -> Some(t, rows)
+            | Some t, _ -> Some(t, labels body t.Keys)
+            | None, _ -> None
 
         fun key ->
-            match found.TryGetValue key with
-            | true, Some c -> Some(table labels c)
+            match key with
+            | "X" -> x |> Option.map (fun (t, rows) -> table rows t)
+            | "y" -> y |> Option.map (fun (t, rows) -> table rows t)
             | _ -> None
 
     /// The table of a key (`X`, `y`) of a JSON body, if present and not null; malformed JSON
     /// or tables end the request with a 400 reply.
     let tables (body: ReadOnlyMemory<byte>) : string -> InputTable option =
-        let fast =
-            try
-                Some(read body.Span)
-            with
-            | NotSimple
-            | :? JsonException -> None
-
-        match fast with
-        | Some found -> fromColumns found
+        match PandasDictJson.tryScan body.Span with
+        | Some found -> fromScan body.Span found
         | None -> fromDocument body

@@ -61,9 +61,7 @@ module RowTimestamp =
 
     /// The timestamp and whether it was naive (no offset; taken as UTC), or ValueNone when the
     /// text is not in one of the common forms.
-    let tryParse (text: string) : struct (DateTimeOffset * bool) voption =
-        let s = text.AsSpan()
-
+    let tryParseChars (s: ReadOnlySpan<char>) : struct (DateTimeOffset * bool) voption =
         if
             s.Length < 19
             || s.[4] <> '-'
@@ -92,3 +90,6 @@ module RowTimestamp =
                 else
                     ValueSome(struct (DateTimeOffset(local, o), false))
             | _ -> ValueNone
+
+    /// `tryParseChars` of a string.
+    let tryParse (text: string) : struct (DateTimeOffset * bool) voption = tryParseChars (text.AsSpan())

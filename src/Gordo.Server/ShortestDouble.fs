@@ -181,8 +181,8 @@ module ShortestDouble =
 
     /// The shortest digits in the interval (the common case): two digits at a time first, as Ryū
     /// does, each quotient computed once.
-    let private common (v: Interval) : struct (uint64 * int) =
-        let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
+    let private common (vr0: uint64) (vp0: uint64) (vm0: uint64) (e10: int) : struct (uint64 * int) =
+        let mutable vr, vp, vm = vr0, vp0, vm0
         let mutable removed = 0
         let mutable up = false
 
@@ -207,7 +207,7 @@ module ShortestDouble =
             vmTen <- vm / 10UL
             removed <- removed + 1
 
-        struct (vr + (if vr = vm || up then 1UL else 0UL), v.E10 + removed)
+        struct (vr + (if vr = vm || up then 1UL else 0UL), e10 + removed)
 
     /// The shortest decimal `digits × 10^exponent` of a finite, non-zero |value|.
     let private decimal (bits: int64) : struct (uint64 * int) =
@@ -231,7 +231,10 @@ module ShortestDouble =
             else
                 negative m2 e2 mmShift even
 
-        if v.VmZeros || v.VrZeros then general v even else common v
+        if v.VmZeros || v.VrZeros then
+            general v even
+        else
+            common v.Vr v.Vp v.Vm v.E10
 
     /// The longest text `format` writes (`-1.2345678901234567E-308`).
     [<Literal>]
@@ -284,7 +287,8 @@ module ShortestDouble =
     /// The number of decimal digits of v (≥ 1): log10 from the bit length, then one compare.
     let private digitCount (v: uint64) : int =
         let guess = ((64 - BitOperations.LeadingZeroCount(v ||| 1UL)) * 1233) >>> 12
-        if v < powers.[guess] then guess else guess + 1
+        // +1 when v ≥ 10^guess (the subtraction wraps and sets the top bit); v < 2^63 here.
+        guess + int ((powers.[guess] - 1UL - v) >>> 63)
 
     let private pow10 (n: int) : uint64 = powers.[n]
 
@@ -316,11 +320,17 @@ module ShortestDouble =
             for _ in 1 .. scale - n do
                 put dest &at (byte '0')
         else
-            let tail = pow10 (n - scale)
-            let whole = digits / tail
-            putDigits dest &at whole scale
-            put dest &at (byte '.')
-            putDigits dest &at (digits - whole * tail) (n - scale)
+            // All digits one place right, then the integer part (usually one to three digits) one
+            // place back left for the point: cheaper than a 64-bit division by a power of ten.
+            let first = at
+            at <- at + 1
+            putDigits dest &at digits n
+            let bytes = &MemoryMarshal.GetReference dest
+
+            for k in first .. first + scale - 1 do
+                Unsafe.Add(&bytes, k) <- Unsafe.Add(&bytes, k + 1)
+
+            Unsafe.Add(&bytes, first + scale) <- byte '.'
 
     /// .NET's own text, for powers of two: there it is not always Ryū's shortest (its Dragon4
     /// fallback pads some of them to 17 digits).

@@ -18,30 +18,89 @@ let private general (body: string) (key: string) : InputTable option =
 let private fast (body: string) : string -> InputTable option =
     InputJson.tables (ReadOnlyMemory(Encoding.UTF8.GetBytes body))
 
+/// A table's columns, rows and value bits, or the error reply it ends the request with.
+let private outcome (read: unit -> InputTable option) =
+    try
+        read ()
+        |> Option.map (fun t ->
+            t.Columns,
+            t.Rows,
+            t.Values
+            |> Seq.cast<float>
+            |> Seq.map BitConverter.DoubleToInt64Bits
+            |> List.ofSeq)
+        |> Ok
+    with :? HttpErrorException as e ->
+        Error(e.Reply.Status, sprintf "%A" e.Reply.Body)
+
 let private same (body: string) =
     let read = fast body
 
     for key in [ "X"; "y" ] do
-        let a, b = read key, general body key
-        Expect.equal (a |> Option.map _.Columns) (b |> Option.map _.Columns) $"%s{key} columns of %s{body}"
-        Expect.equal (a |> Option.map _.Rows) (b |> Option.map _.Rows) $"%s{key} rows of %s{body}"
+        Expect.equal (outcome (fun () -> read key)) (outcome (fun () -> general body key)) $"%s{key} of %s{body}"
 
-        Expect.equal
-            (a
-             |> Option.map (
-                 _.Values
-                 >> Seq.cast<float>
-                 >> Seq.map BitConverter.DoubleToInt64Bits
-                 >> List.ofSeq
-             ))
-            (b
-             |> Option.map (
-                 _.Values
-                 >> Seq.cast<float>
-                 >> Seq.map BitConverter.DoubleToInt64Bits
-                 >> List.ofSeq
-             ))
-            $"%s{key} values of %s{body}"
+/// Whether the hand-written scanner reads the body itself (else the document reader does).
+let private scanned (body: string) =
+    PandasDictJson.tryScan (ReadOnlySpan(Encoding.UTF8.GetBytes body))
+    |> Option.isSome
+
+let private random = Random 6
+
+let private space () =
+    [| ""; ""; " "; "\n"; "\r\n  "; "\t" |].[random.Next 6]
+
+let private cellText () =
+    match random.Next 9 with
+    | 0 -> "null"
+    | 1 -> "true"
+    | 2 -> "false"
+    | 3 -> string (random.Next(-1000, 1000))
+    | 4 -> $"%d{random.Next(1, 10)}e%d{random.Next(-30, 30)}"
+    | 5 -> (random.NextDouble() * 100.0).ToString("R", CultureInfo.InvariantCulture)
+    | 6 ->
+        (BitConverter.Int64BitsToDouble(random.NextInt64())
+         |> fun v -> if Double.IsFinite v then v else 0.0)
+            .ToString("R", CultureInfo.InvariantCulture)
+    | 7 -> "-0.0"
+    | _ -> $"%d{random.Next 100}.%d{random.NextInt64()}%d{random.NextInt64()}"
+
+let private rowKeys (count: int) =
+    let start = DateTimeOffset(2020, 1, 5, 0, 0, 0, TimeSpan.Zero)
+
+    let order =
+        Array.init count id
+        |> Array.sortBy (fun i -> if random.Next 4 = 0 then random.Next() else i)
+
+    match random.Next 4 with
+    | 0 -> order |> Array.map (fun i -> string (i * 10 - 5))
+    | 1 ->
+        order
+        |> Array.map (fun i ->
+            start.AddMinutes(float (10 * i)).ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture))
+    | 2 ->
+        order
+        |> Array.map (fun i ->
+            start.AddSeconds(float i + 0.5).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))
+    | _ ->
+        order
+        |> Array.map (fun i -> start.AddHours(float i).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
+
+/// A random pandas dict table: 1–4 columns, the given row keys, random cells and whitespace.
+let private randomTable (keys: string[]) =
+    let s = space
+
+    let column (name: string) =
+        let rows =
+            keys
+            |> Array.map (fun k -> $"%s{s ()}\"%s{k}\"%s{s ()}:%s{s ()}%s{cellText ()}%s{s ()}")
+
+        $"%s{s ()}\"%s{name}\"%s{s ()}:%s{s ()}{{%s{String.Join(',', rows)}}}%s{s ()}"
+
+    let names =
+        [| "tag-1"; "Temperatur Ø"; "温度"; "a.b"; "PLANT-FT-011.PV" |]
+        |> Array.truncate (random.Next(1, 5))
+
+    $"""{{%s{String.Join(',', names |> Array.map column)}}}"""
 
 let private slowTimestamp (text: string) =
     match DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) with
@@ -70,6 +129,86 @@ let tests =
                     """{"X": [[1, 2], [3, 4]]}"""
                 ] do
                 same body
+        }
+
+        test "the scanner reads varied pandas dict bodies itself, and like the document reader" {
+            let table = """{"a": {"0": 1, "1": -2.5e3}, "b": {"0": null, "1": 4}}"""
+
+            for body in
+                [
+                    $"""{{"X": %s{table}, "y": %s{table}}}"""
+                    $"""  {{ "X" :%s{table} , "y":null }}  """
+                    $"""{{"X":%s{table.Replace(" ", "\n\t ")},"y":%s{table.Replace(" ", "\r\n")}}}"""
+                    $"""{{"other": 1, "X": %s{table}, "more": "text", "list": [1, {{"x": [null]}}], "z": {{}}}}"""
+                    """{"X": {"a": {"2": 1, "1": 2, "3": 3}}, "y": {"b": {"1": 7}}}"""
+                    """{"X": {"温度": {"2020-01-01 00:00:00+01:00": 1e-400, "2020-01-01 00:00:00+00:00": 1e400}}}"""
+                    """{"X": {"a": {"x": 1, "y": 2}}}"""
+                    """{"X": {"a": {"1": 1}, "a": {"1": 2}}}"""
+                    """{"X": {"a": {"é": 1}}}"""
+                ] do
+                Expect.isTrue (scanned body) body
+                same body
+
+            for _ in 1..300 do
+                let keys = rowKeys (random.Next(1, 30))
+
+                let other =
+                    if random.Next 2 = 0 then
+                        keys
+                    else
+                        rowKeys (random.Next(1, 30))
+
+                let body = $"""{{"X":%s{randomTable keys}, "y":%s{randomTable other}}}"""
+                Expect.isTrue (scanned body) body
+                same body
+        }
+
+        test "bodies the scanner leaves to the document reader (same tables or errors)" {
+            for body in
+                [
+                    """{"X": {"a": {"\u0030": 1}}}"""
+                    """{"X": {"\u0061": {"0": 1}}}"""
+                    """{"\u0058": {"a": {"0": 1}}}"""
+                    """{"X": {"a": {"0": 1, "1": 2}, "b": {"1": 3, "0": 4}}}"""
+                    """{"X": {"a": {"0": 1, "1": 2}, "b": {"0": 3}}}"""
+                    """{"X": {"a": {"0": "1.5"}}}"""
+                    """{"X": {"a": {"0": {"s": 1}}}}"""
+                    """{"X": {"a": [1, 2]}}"""
+                    """{"X": [{"a": 1}]}"""
+                    """{"X": {"a": {"0": 1}}, "X": {"a": {"0": 2}}}"""
+                    """{"X": {"a": {}}}"""
+                ] do
+                Expect.isFalse (scanned body) body
+                same body
+
+            for depth in 60..66 do
+                let deep = String('[', depth) + String(']', depth)
+                let body = $"""{{"X": {{"a": {{"0": 1}}}}, "other": %s{deep}}}"""
+
+                let parses =
+                    try
+                        JsonDocument.Parse(body).Dispose()
+                        true
+                    with :? JsonException ->
+                        false
+
+                Expect.equal (scanned body) parses $"nested %d{depth} deep"
+        }
+
+        test "malformed bodies the scanner leaves to the document reader give its 400" {
+            for body in
+                [
+                    """{"X": {"a": {"0": 1}}"""
+                    """{"X": {"a": {"0": 1}}} x"""
+                    """{"X": {"a": {"0": 01}}}"""
+                    """{"X": {"a": {"0": 1,}}}"""
+                    """{"X": {"a": {"0": nul}}}"""
+                    """{"X": {"a": {"0": 1 2}}}"""
+                    "{\"X\": {\"a\": {\"0\u0001\": 1}}}"
+                    """{"X": {"a": {"0": 1}}, "other": [1,]}"""
+                ] do
+                Expect.isFalse (scanned body) body
+                Expect.throwsT<HttpErrorException> (fun () -> (fast body) "X" |> ignore) body
         }
 
         test "bodies it leaves to the document reader still give its errors" {
