@@ -148,24 +148,24 @@ module ShortestDouble =
         else
             interval
 
-    /// The shortest digits in the interval (the general case, when dropped digits may be zeros).
-    /// Plain loops over locals: a local function updating them would capture them in heap cells.
+    /// The shortest digits in the interval (the general case, when dropped digits may be zeros):
+    /// digits go while the bounds differ above the last one, then, when the lower bound's
+    /// dropped digits are all zeros, while it ends in 0 (once the bounds agree above the last
+    /// digit they keep agreeing, so one loop serves both). Plain locals: a local function
+    /// updating them would capture them in heap cells.
     let private general (v: Interval) (even: bool) : struct (uint64 * int) =
         let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
         let mutable vmZeros, vrZeros = v.VmZeros, v.VrZeros
         let mutable removed, last = 0, 0UL
+        let mutable dropping = true
 
-        while vp / 10UL > vm / 10UL do
-            vmZeros <- vmZeros && vm % 10UL = 0UL
-            vrZeros <- vrZeros && last = 0UL
-            last <- vr % 10UL
-            vr <- vr / 10UL
-            vp <- vp / 10UL
-            vm <- vm / 10UL
-            removed <- removed + 1
+        while dropping do
+            if vp / 10UL > vm / 10UL then
+                vmZeros <- vmZeros && vm % 10UL = 0UL
+            elif not (vmZeros && vm % 10UL = 0UL) then
+                dropping <- false
 
-        if vmZeros then
-            while vm % 10UL = 0UL do
+            if dropping then
                 vrZeros <- vrZeros && last = 0UL
                 last <- vr % 10UL
                 vr <- vr / 10UL

@@ -15,15 +15,7 @@ let private reference (table: OutputTable) : string =
     use w = new Utf8JsonWriter(output, Reply.writerOptions)
 
     let text (naive: bool) (separator: char) (t: DateTimeOffset) =
-        let f (format: string) =
-            t.ToString(format, CultureInfo.InvariantCulture)
-
-        f $"yyyy-MM-dd'%c{separator}'HH:mm:ss"
-        + (if t.Ticks % TimeSpan.TicksPerSecond = 0L then
-               ""
-           else
-               f ".ffffff")
-        + (if naive then "" else f "zzz")
+        TimestampTextTests.reference separator naive t
 
     let keys, times =
         match table.Rows with

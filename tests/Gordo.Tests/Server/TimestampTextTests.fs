@@ -6,7 +6,7 @@ open Expecto
 open Gordo.Server
 
 /// .NET's own formatting of the pandas texts, the reference for the byte writer.
-let private reference (separator: char) (naive: bool) (t: DateTimeOffset) =
+let reference (separator: char) (naive: bool) (t: DateTimeOffset) =
     let f (format: string) =
         t.ToString(format, CultureInfo.InvariantCulture)
 
