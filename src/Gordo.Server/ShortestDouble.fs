@@ -73,23 +73,24 @@ module ShortestDouble =
         VrZeros: bool
     }
 
+    /// The value (4·m2) and its upper and lower bounds, multiplied by `mul` and shifted right by
+    /// `j`; no zeros flags yet.
+    let private scaled (mv: uint64) (mul: struct (uint64 * uint64)) (j: int) (mmShift: uint64) (e10: int) = {
+        Vr = mulShift mv mul j
+        Vp = mulShift (mv + 2UL) mul j
+        Vm = mulShift (mv - 1UL - mmShift) mul j
+        E10 = e10
+        VmZeros = false
+        VrZeros = false
+    }
+
     let private positive (m2: uint64) (e2: int) (mmShift: uint64) (even: bool) : Interval =
         let q = log10Pow2 e2 - (if e2 > 3 then 1 else 0)
         let j = -e2 + q + (Pow5Bits + pow5bits q - 1)
         let mul = pow5InvSplit.[q]
         let mv = 4UL * m2
 
-        let vr, vp, vm =
-            mulShift mv mul j, mulShift (mv + 2UL) mul j, mulShift (mv - 1UL - mmShift) mul j
-
-        let interval = {
-            Vr = vr
-            Vp = vp
-            Vm = vm
-            E10 = q
-            VmZeros = false
-            VrZeros = false
-        }
+        let interval = scaled mv mul j mmShift q
 
         if q > 21 then
             interval
@@ -104,7 +105,7 @@ module ShortestDouble =
                     VmZeros = multipleOfPow5 (mv - 1UL - mmShift) q
             }
         elif multipleOfPow5 (mv + 2UL) q then
-            { interval with Vp = vp - 1UL }
+            { interval with Vp = interval.Vp - 1UL }
         else
             interval
 
@@ -115,17 +116,7 @@ module ShortestDouble =
         let mul = pow5Split.[i]
         let mv = 4UL * m2
 
-        let vr, vp, vm =
-            mulShift mv mul j, mulShift (mv + 2UL) mul j, mulShift (mv - 1UL - mmShift) mul j
-
-        let interval = {
-            Vr = vr
-            Vp = vp
-            Vm = vm
-            E10 = q + e2
-            VmZeros = false
-            VrZeros = false
-        }
+        let interval = scaled mv mul j mmShift (q + e2)
 
         if q <= 1 then
             if even then
@@ -138,7 +129,7 @@ module ShortestDouble =
                 {
                     interval with
                         VrZeros = true
-                        Vp = vp - 1UL
+                        Vp = interval.Vp - 1UL
                 }
         elif q < 63 then
             {
