@@ -178,16 +178,10 @@ module internal FastScalars =
 
     let flowKey (text: string) (start: int) (lineEnd: int) : string * int =
         match text[start] with
-        | '"' ->
-            let key, after = doubleQuoted text start lineEnd
-            let colon = skipSpaces text after lineEnd
-
-            if colon < lineEnd && text[colon] = ':' then
-                key, colon + 1
-            else
-                unsupported ()
-        | '\'' ->
-            let key, after = singleQuoted text start lineEnd
+        | '"'
+        | '\'' as quote ->
+            let quoted = if quote = '"' then doubleQuoted else singleQuoted
+            let key, after = quoted text start lineEnd
             let colon = skipSpaces text after lineEnd
 
             if colon < lineEnd && text[colon] = ':' then
