@@ -4,326 +4,264 @@ open System
 open System.Numerics
 open System.Runtime.CompilerServices
 open System.Runtime.InteropServices
+open System.Runtime.Intrinsics
+open System.Runtime.Intrinsics.X86
 
 /// The shortest round-trip text of a finite double, byte for byte what .NET's
 /// `double.TryFormat` (and so `Utf8JsonWriter.WriteNumberValue`) writes — `0.1`, `1E-05`,
-/// `1E+15`, `-0` — about three times faster: the digits come from Ulf Adams' Ryū algorithm
-/// (PLDI 2018) instead of Grisu3 with a Dragon4 fallback, and are laid out with .NET's "R"
-/// rules (scientific when the decimal exponent is below -5 or above 16). The
-/// server's replies are mostly such numbers (≈ 5,000 per anomaly reply).
+/// `1E+15`, `-0` — several times faster: the digits come from Raffaello Giulietti's Schubfach
+/// algorithm ("The Schubfach way to render doubles", 2020) instead of Grisu3 with a Dragon4
+/// fallback, are turned into text eight at a time in one 64-bit word (SWAR), and are laid out
+/// with .NET's "R" rules (scientific when the decimal exponent is below -5 or above 16). The
+/// server's replies are mostly such numbers (≈ 5,000 per anomaly reply). The hot path is
+/// branch-free where the branch would be a coin flip and inlined into one function: at this
+/// size, calls and mispredictions cost as much as the arithmetic.
 [<RequireQualifiedAccess>]
 module ShortestDouble =
-    [<Literal>]
-    let private Pow5Bits = 125
+    /// ⌊q·log10 2⌋ (checked for |q| ≤ 1100).
+    let private log10Pow2 (q: int) =
+        int ((int64 q * 661_971_961_083L) >>> 41)
 
-    let private pow5bits (e: int) = int ((uint32 e * 1217359u) >>> 19) + 1
-    let private log10Pow2 (e: int) = int ((uint32 e * 78913u) >>> 18)
-    let private log10Pow5 (e: int) = int ((uint32 e * 732923u) >>> 20)
+    /// ⌊e·log2 10⌋ (checked for |e| ≤ 400).
+    let private log2Pow10 (e: int) = (e * 1_741_647) >>> 19
 
-    let private halves (b: BigInteger) : struct (uint64 * uint64) =
-        let mask = (BigInteger.One <<< 64) - BigInteger.One
-        struct (uint64 (b &&& mask), uint64 (b >>> 64))
+    /// g = ⌊10^-k · 2^(125 - ⌊log2 10^-k⌋)⌋ + 1, a 126-bit over-estimate of 10^-k scaled to
+    /// [2^125, 2^126), as (high, low) 64-bit halves.
+    let private scaleOf (k: int) : struct (uint64 * uint64) =
+        let shift = 125 - log2Pow10 -k
 
-    /// 5^i, normalised to 125 bits.
-    let private pow5Split: struct (uint64 * uint64)[] =
-        Array.init 326 (fun i ->
-            let shift = pow5bits i - Pow5Bits
-            let p = BigInteger.Pow(BigInteger 5, i)
-            halves (if shift >= 0 then p >>> shift else p <<< -shift))
+        let g =
+            if k <= 0 then
+                let p = BigInteger.Pow(BigInteger 10, -k)
+                (if shift >= 0 then p <<< shift else p >>> -shift) + BigInteger.One
+            else
+                (BigInteger.One <<< shift) / BigInteger.Pow(BigInteger 10, k) + BigInteger.One
 
-    /// 2^k / 5^q rounded up, normalised to 125 bits.
-    let private pow5InvSplit: struct (uint64 * uint64)[] =
-        Array.init 342 (fun q ->
-            let bits = pow5bits q - 1 + Pow5Bits
-            halves ((BigInteger.One <<< bits) / BigInteger.Pow(BigInteger 5, q) + BigInteger.One))
+        struct (uint64 (g >>> 64), uint64 (g &&& ((BigInteger.One <<< 64) - BigInteger.One)))
 
-    /// (m × mul) >> j for a 128-bit `mul`, 64 < j < 128.
-    let private mulShift (m: uint64) (struct (lo: uint64, hi: uint64)) (j: int) : uint64 =
-        let mutable low0 = 0UL
-        let mutable low2 = 0UL
-        let high0 = Math.BigMul(m, lo, &low0)
-        let high2 = Math.BigMul(m, hi, &low2)
-        let sumLow = low2 + high0
-        let sumHigh = high2 + (if sumLow < high0 then 1UL else 0UL)
-        let s = j - 64
-        (sumHigh <<< (64 - s)) ||| (sumLow >>> s)
-
-    let private pow5Factor (value: uint64) : int =
-        let mutable v = value
-        let mutable count = 0
-
-        while v % 5UL = 0UL do
-            v <- v / 5UL
-            count <- count + 1
-
-        count
-
-    let private multipleOfPow5 (value: uint64) (p: int) = pow5Factor value >= p
-    let private multipleOfPow2 (value: uint64) (p: int) = value &&& ((1UL <<< p) - 1UL) = 0UL
-
-    /// Ryū's interval: the scaled value, its upper and lower bounds, their decimal exponent and
-    /// whether the dropped parts of the lower bound and of the value are all zeros.
+    /// What a binary exponent needs: k = ⌊q·log10 2⌋, 10^-k as Schubfach's g, and the shift h
+    /// that makes g·(c·2^h) / 2^128 the value in units of 10^k.
     [<Struct>]
-    type private Interval = {
-        Vr: uint64
-        Vp: uint64
-        Vm: uint64
-        E10: int
-        VmZeros: bool
-        VrZeros: bool
+    type private Scale = {
+        High: uint64
+        Low: uint64
+        Shift: int
+        K: int
     }
 
-    /// The value (4·m2) and its upper and lower bounds, multiplied by `mul` and shifted right by
-    /// `j`; no zeros flags yet.
-    let private scaled (mv: uint64) (mul: struct (uint64 * uint64)) (j: int) (mmShift: uint64) (e10: int) = {
-        Vr = mulShift mv mul j
-        Vp = mulShift (mv + 2UL) mul j
-        Vm = mulShift (mv - 1UL - mmShift) mul j
-        E10 = e10
-        VmZeros = false
-        VrZeros = false
-    }
+    /// Scales by biased exponent field (0 for subnormals, which share exponent 1's q).
+    let private scales: Scale[] =
+        let byK = Array.init (292 + 325) (fun i -> scaleOf (i - 324))
 
-    let private positive (m2: uint64) (e2: int) (mmShift: uint64) (even: bool) : Interval =
-        let q = log10Pow2 e2 - (if e2 > 3 then 1 else 0)
-        let j = -e2 + q + (Pow5Bits + pow5bits q - 1)
-        let mul = pow5InvSplit.[q]
-        let mv = 4UL * m2
+        Array.init 2047 (fun field ->
+            let q = max field 1 - 1075
+            let k = log10Pow2 q
+            let struct (high, low) = byK.[k + 324]
 
-        let interval = scaled mv mul j mmShift q
-
-        if q > 21 then
-            interval
-        elif mv % 5UL = 0UL then
             {
-                interval with
-                    VrZeros = multipleOfPow5 mv q
-            }
-        elif even then
-            {
-                interval with
-                    VmZeros = multipleOfPow5 (mv - 1UL - mmShift) q
-            }
-        elif multipleOfPow5 (mv + 2UL) q then
-            { interval with Vp = interval.Vp - 1UL }
+                High = high
+                Low = low
+                Shift = q + log2Pow10 -k + 3
+                K = k
+            })
+
+    let inline private flag (b: bool) = if b then 1UL else 0UL
+
+    /// The high 64 bits of a·b: `mulx` alone where the CPU has it (`Math.BigMul` returns the low
+    /// half through memory, which costs more than the multiplication).
+    let inline private high (a: uint64) (b: uint64) : uint64 =
+        if Bmi2.X64.IsSupported then
+            Bmi2.X64.MultiplyNoFlags(a, b)
         else
-            interval
+            let mutable low = 0UL
+            Math.BigMul(a, b, &low)
 
-    let private negative (m2: uint64) (e2: int) (mmShift: uint64) (even: bool) : Interval =
-        let q = log10Pow5 -e2 - (if -e2 > 1 then 1 else 0)
-        let i = -e2 - q
-        let j = q - (pow5bits i - Pow5Bits)
-        let mul = pow5Split.[i]
-        let mv = 4UL * m2
+    /// ⌊g·cp / 2^128⌋, rounded to odd: its last bit is set when the 64 bits after the point are
+    /// not all zero. The bits after those are ignored on purpose: g over-estimates 10^-k by less
+    /// than 2^-66 of the result, which must not turn an exact product odd.
+    let inline private roundToOdd (scale: Scale) (cp: uint64) : uint64 =
+        let carry = high cp scale.Low
+        let fraction = cp * scale.High + carry
+        let top = high cp scale.High + flag (fraction < carry)
+        top ||| flag (fraction <> 0UL)
 
-        let interval = scaled mv mul j mmShift (q + e2)
+    /// The shortest decimal `digits × 10^k` closest to a finite, positive double whose
+    /// significand bits are not all zero (so its rounding interval is symmetric). The interval
+    /// holds at most one multiple of 10^(k+1), which is the answer if it is there; otherwise the
+    /// answer is ⌊value / 10^k⌋ or one more: the one inside the interval, or when both are, the
+    /// closer (ties to even). Which case holds is a coin flip for typical values, so no branches.
+    let inline private decimal (bits: int64) : struct (uint64 * int) =
+        let field = int (bits >>> 52)
+        let c = (uint64 bits &&& ((1UL <<< 52) - 1UL)) ||| (flag (field <> 0) <<< 52)
+        let scale = Unsafe.Add(&MemoryMarshal.GetArrayDataReference scales, field)
+        let out = c &&& 1UL
+        let cb = c <<< 2
+        // 4·value and its bounds in units of 10^k, rounded to odd; `out` 1 when the bounds are excluded.
+        let vb = roundToOdd scale (cb <<< scale.Shift)
+        let vbl = roundToOdd scale ((cb - 2UL) <<< scale.Shift) + out
+        let vbr = roundToOdd scale ((cb + 2UL) <<< scale.Shift) - out
+        let s = vb >>> 2
+        let sp10 = s / 10UL * 10UL
+        let upin = flag (vbl <= (sp10 <<< 2))
+        let wpin = flag (((sp10 + 10UL) <<< 2) <= vbr)
+        // s + 1 when s is outside, or s + 1 is inside and closer (or as close, and s odd).
+        let closer =
+            flag ((vb &&& 3UL) + (s &&& 1UL) > 2UL) &&& flag (((s + 1UL) <<< 2) <= vbr)
 
-        if q <= 1 then
-            if even then
-                {
-                    interval with
-                        VrZeros = true
-                        VmZeros = (mmShift = 1UL)
-                }
-            else
-                {
-                    interval with
-                        VrZeros = true
-                        Vp = interval.Vp - 1UL
-                }
-        elif q < 63 then
-            {
-                interval with
-                    VrZeros = multipleOfPow2 mv q
-            }
-        else
-            interval
-
-    /// The shortest digits in the interval (the general case, when dropped digits may be zeros):
-    /// digits go while the bounds differ above the last one, then, when the lower bound's
-    /// dropped digits are all zeros, while it ends in 0 (once the bounds agree above the last
-    /// digit they keep agreeing, so one loop serves both). Plain locals: a local function
-    /// updating them would capture them in heap cells.
-    let private general (v: Interval) (even: bool) : struct (uint64 * int) =
-        let mutable vr, vp, vm = v.Vr, v.Vp, v.Vm
-        let mutable vmZeros, vrZeros = v.VmZeros, v.VrZeros
-        let mutable removed, last = 0, 0UL
-        let mutable dropping = true
-
-        while dropping do
-            if vp / 10UL > vm / 10UL then
-                vmZeros <- vmZeros && vm % 10UL = 0UL
-            elif not (vmZeros && vm % 10UL = 0UL) then
-                dropping <- false
-
-            if dropping then
-                vrZeros <- vrZeros && last = 0UL
-                last <- vr % 10UL
-                vr <- vr / 10UL
-                vp <- vp / 10UL
-                vm <- vm / 10UL
-                removed <- removed + 1
-
-        if vrZeros && last = 5UL && vr % 2UL = 0UL then
-            last <- 4UL
-
-        let up = (vr = vm && (not even || not vmZeros)) || last >= 5UL
-        struct (vr + (if up then 1UL else 0UL), v.E10 + removed)
-
-    /// The shortest digits in the interval (the common case): two digits at a time first, as Ryū
-    /// does, each quotient computed once.
-    let private common (vr0: uint64) (vp0: uint64) (vm0: uint64) (e10: int) : struct (uint64 * int) =
-        let mutable vr, vp, vm = vr0, vp0, vm0
-        let mutable removed = 0
-        let mutable up = false
-
-        if vp / 100UL > vm / 100UL then
-            let q = vr / 100UL
-            up <- vr - 100UL * q >= 50UL
-            vr <- q
-            vp <- vp / 100UL
-            vm <- vm / 100UL
-            removed <- 2
-
-        let mutable vpTen = vp / 10UL
-        let mutable vmTen = vm / 10UL
-
-        while vpTen > vmTen do
-            let q = vr / 10UL
-            up <- vr - 10UL * q >= 5UL
-            vr <- q
-            vp <- vpTen
-            vm <- vmTen
-            vpTen <- vp / 10UL
-            vmTen <- vm / 10UL
-            removed <- removed + 1
-
-        struct (vr + (if vr = vm || up then 1UL else 0UL), e10 + removed)
-
-    /// The shortest decimal `digits × 10^exponent` of a finite, non-zero |value|.
-    let private decimal (bits: int64) : struct (uint64 * int) =
-        let mantissa = uint64 bits &&& ((1UL <<< 52) - 1UL)
-        let exponent = int ((bits >>> 52) &&& 0x7FFL)
-
-        let m2, e2 =
-            if exponent = 0 then
-                mantissa, 1 - 1023 - 52 - 2
-            else
-                mantissa ||| (1UL <<< 52), exponent - 1023 - 52 - 2
-
-        let even = m2 &&& 1UL = 0UL
-        // Ryū narrows the lower bound of powers of two (mantissa 0); .NET's Grisu3 uses regular
-        // (symmetric) bounds everywhere, and its text is what we reproduce.
-        let mmShift = 1UL
-
-        let v =
-            if e2 >= 0 then
-                positive m2 e2 mmShift even
-            else
-                negative m2 e2 mmShift even
-
-        if v.VmZeros || v.VrZeros then
-            general v even
-        else
-            common v.Vr v.Vp v.Vm v.E10
+        let longer = s + (flag (vbl > (s <<< 2)) ||| closer)
+        let shorter = 0UL - (upin ||| wpin)
+        struct (((sp10 + 10UL * wpin) &&& shorter) ||| (longer &&& ~~~shorter), scale.K)
 
     /// The longest text `format` writes (`-1.2345678901234567E-308`).
     [<Literal>]
     let MaxLength = 26
 
     // The writers below store without bounds checks: `format` checks once that `dest` holds
-    // `MaxLength` bytes, the longest text there is.
+    // `MaxLength` bytes, and no layout writes past that.
 
-    let private put (dest: Span<byte>) (at: byref<int>) (b: byte) =
+    let inline private putByte (dest: Span<byte>) (at: int) (b: byte) =
         Unsafe.Add(&MemoryMarshal.GetReference dest, at) <- b
-        at <- at + 1
+
+    let inline private putWord (dest: Span<byte>) (at: int) (w: uint64) =
+        Unsafe.WriteUnaligned<uint64>(&Unsafe.Add(&MemoryMarshal.GetReference dest, at), w)
+
+    /// '0' in every byte: turns eight digit values into their ASCII text.
+    [<Literal>]
+    let private Zeros = 0x3030303030303030UL
+
+    /// The sixteen digits of two numbers below 10^8 as text in two words, the first digit in the
+    /// lowest byte: four numbers below 10^4 in the lanes of one vector, split into pairs and then
+    /// single digits in all lanes at once (one multiply by 2^20/100 or 2^10/10, shifted back).
+    let inline private digitText (high: uint32) (low: uint32) : struct (uint64 * uint64) =
+        let a = high / 10_000u
+        let b = low / 10_000u
+        let v = Vector128.Create(a, high - a * 10_000u, b, low - b * 10_000u)
+        let q = Vector128.ShiftRightLogical(v * Vector128.Create 10_486u, 20)
+        let v = (q ||| Vector128.ShiftLeft(v - q * Vector128.Create 100u, 16)).AsUInt16()
+        let q = Vector128.ShiftRightLogical(v * Vector128.Create 103us, 10)
+        let v = (q ||| Vector128.ShiftLeft(v - q * Vector128.Create 10us, 8)).AsUInt64()
+        let v = v ||| Vector128.Create Zeros
+        struct (v.GetElement 0, v.GetElement 1)
+
+    /// Seventeen digits as text: the first byte, and the next sixteen in two words.
+    [<Struct>]
+    type private Digits = {
+        Head: uint64
+        Middle: uint64
+        Tail: uint64
+    }
+
+    /// The text digits of d (10^16 ≤ d < 10^17): the head and the top half computed side by
+    /// side, not one from the other, to shorten the chain of dependent multiplications.
+    let inline private split (d: uint64) : Digits =
+        let top = d / 100_000_000UL
+        let head = d / 10_000_000_000_000_000UL
+
+        let struct (middle, tail) =
+            digitText (uint32 (top - head * 100_000_000UL)) (uint32 (d - top * 100_000_000UL))
+
+        {
+            Head = head + 48UL
+            Middle = middle
+            Tail = tail
+        }
+
+    /// The number of significant digits: 17 less the trailing zeros, which are the highest '0'
+    /// bytes of the tail (and of the middle when the whole tail is zeros).
+    let inline private significant (d: Digits) : int =
+        if d.Tail <> Zeros then
+            17 - (BitOperations.LeadingZeroCount(d.Tail ^^^ Zeros) >>> 3)
+        else
+            9 - (BitOperations.LeadingZeroCount(d.Middle ^^^ Zeros) >>> 3)
+
+    let inline private put17 (dest: Span<byte>) (at: int) (d: Digits) =
+        putByte dest at (byte d.Head)
+        putWord dest (at + 1) d.Middle
+        putWord dest (at + 9) d.Tail
+
+    /// A word of eight text bytes with '.' put in at byte j (0..7) and the bytes from j on moved
+    /// one place up (the last one drops out).
+    let inline private withPoint (w: uint64) (j: int) : uint64 =
+        let below = (1UL <<< (j <<< 3)) - 1UL
+        let above = (w <<< 8) &&& ~~~((below <<< 8) ||| 0xFFUL)
+        (w &&& below) ||| (0x2EUL <<< (j <<< 3)) ||| above
+
+    /// `ddd.ddd` (0 < point < n): all digits one place right, then the word holding the point
+    /// rewritten with the digits before it moved back — no byte loop, whatever the point.
+    let inline private pointed (dest: Span<byte>) (at: int) (d: Digits) (point: int) =
+        put17 dest (at + 1) d
+        let first = d.Head ||| (d.Middle <<< 8)
+
+        if point < 8 then
+            putWord dest at (withPoint first point)
+        else
+            let second = (d.Middle >>> 56) ||| (d.Tail <<< 8)
+            putWord dest at first
+
+            if point < 16 then
+                putWord dest (at + 8) (withPoint second (point - 8))
+            else
+                putWord dest (at + 8) second
+                putByte dest (at + 16) (byte '.')
+
+    /// "0.000000" as little-endian text.
+    [<Literal>]
+    let private Fraction = 0x303030303030_2E30UL
 
     /// "00" .. "99" as two ASCII digits in one little-endian 16-bit word each.
     let private pairs: uint16[] =
         Array.init 100 (fun k -> uint16 (48 + k / 10) ||| (uint16 (48 + k % 10) <<< 8))
 
-    let private putPair (dest: Span<byte>) (at: int) (pair: uint32) =
-        Unsafe.WriteUnaligned<uint16>(&Unsafe.Add(&MemoryMarshal.GetReference dest, at), pairs.[int pair])
+    let private putPair (dest: Span<byte>) (at: int) (k: int) =
+        Unsafe.WriteUnaligned<uint16>(&Unsafe.Add(&MemoryMarshal.GetReference dest, at), pairs.[k])
 
-    /// Writes the `count` (≤ 8) digits of `digits` ending before `last`, two at a time.
-    let private putSmall (dest: Span<byte>) (first: int) (last: int) (digits: uint32) =
-        let mutable d = digits
-        let mutable k = last
+    /// `d.dddE+dd`, `E-dd` or `E±ddd` at `at`; returns the end.
+    let private scientific (dest: Span<byte>) (at: int) (d: Digits) (n: int) (point: int) : int =
+        putByte dest at (byte d.Head)
+        putByte dest (at + 1) (byte '.')
+        putWord dest (at + 2) d.Middle
+        putWord dest (at + 10) d.Tail
+        let at = if n = 1 then at + 1 else at + n + 1
+        putByte dest at (byte 'E')
+        putByte dest (at + 1) (if point < 1 then byte '-' else byte '+')
+        let x = abs (point - 1)
 
-        while k - first >= 2 do
-            putPair dest (k - 2) (d % 100u)
-            d <- d / 100u
-            k <- k - 2
-
-        if k > first then
-            Unsafe.Add(&MemoryMarshal.GetReference dest, first) <- byte (48u + d)
-
-    /// Writes `count` digits of `digits` (most significant first) at `at`, eight at a time in
-    /// 32-bit arithmetic.
-    let private putDigits (dest: Span<byte>) (at: byref<int>) (digits: uint64) (count: int) =
-        let mutable d = digits
-        let mutable last = at + count
-
-        while last - at > 8 do
-            putSmall dest (last - 8) last (uint32 (d % 100_000_000UL))
-            d <- d / 100_000_000UL
-            last <- last - 8
-
-        putSmall dest at last (uint32 d)
-        at <- at + count
-
-    /// 10^0 .. 10^19.
-    let private powers: uint64[] = Array.init 20 (fun k -> pown 10UL k)
-
-    /// The number of decimal digits of v (≥ 1): log10 from the bit length, then one compare.
-    let private digitCount (v: uint64) : int =
-        let guess = ((64 - BitOperations.LeadingZeroCount(v ||| 1UL)) * 1233) >>> 12
-        // +1 when v ≥ 10^guess (the subtraction wraps and sets the top bit); v < 2^63 here.
-        guess + int ((powers.[guess] - 1UL - v) >>> 63)
-
-    let private pow10 (n: int) : uint64 = powers.[n]
-
-    let private scientific (dest: Span<byte>) (at: byref<int>) (digits: uint64) (n: int) (scale: int) =
-        let head = digits / pow10 (n - 1)
-        put dest &at (byte (48UL + head))
-
-        if n > 1 then
-            put dest &at (byte '.')
-            putDigits dest &at (digits - head * pow10 (n - 1)) (n - 1)
-
-        let e = scale - 1
-        put dest &at (byte 'E')
-        put dest &at (if e < 0 then byte '-' else byte '+')
-        putDigits dest &at (uint64 (abs e)) (max 2 (digitCount (uint64 (abs e))))
-
-    let private plain (dest: Span<byte>) (at: byref<int>) (digits: uint64) (n: int) (scale: int) =
-        if scale <= 0 then
-            put dest &at (byte '0')
-            put dest &at (byte '.')
-
-            for _ in 1 .. -scale do
-                put dest &at (byte '0')
-
-            putDigits dest &at digits n
-        elif scale >= n then
-            putDigits dest &at digits n
-
-            for _ in 1 .. scale - n do
-                put dest &at (byte '0')
+        if x < 100 then
+            putPair dest (at + 2) x
+            at + 4
         else
-            // All digits one place right, then the integer part (usually one to three digits) one
-            // place back left for the point: cheaper than a 64-bit division by a power of ten.
-            let first = at
-            at <- at + 1
-            putDigits dest &at digits n
-            let bytes = &MemoryMarshal.GetReference dest
+            putByte dest (at + 2) (byte (48 + x / 100))
+            putPair dest (at + 3) (x % 100)
+            at + 5
 
-            for k in first .. first + scale - 1 do
-                Unsafe.Add(&bytes, k) <- Unsafe.Add(&bytes, k + 1)
+    /// Lays out `d` (n significant digits) × 10^(point - 17) at `at` with .NET's rules; returns the end.
+    let inline private layout (dest: Span<byte>) (at: int) (d: Digits) (n: int) (point: int) : int =
+        if point > 17 || point < -3 then
+            scientific dest at d n point
+        elif point <= 0 then
+            putWord dest at Fraction
+            put17 dest (at + 2 - point) d
+            at + 2 - point + n
+        elif point >= n then
+            put17 dest at d
+            at + point
+        else
+            pointed dest at d point
+            at + n + 1
 
-            Unsafe.Add(&bytes, first + scale) <- byte '.'
+    /// 10^0 .. 10^17.
+    let private powers: uint64[] = Array.init 18 (fun k -> pown 10UL k)
 
-    /// .NET's own text, for powers of two: there it is not always Ryū's shortest (its Dragon4
+    /// How many places subnormal digits (maybe fewer than 16) move up to become 17 digits.
+    let private subnormalShift (v: uint64) : int =
+        let mutable n = 17
+
+        while v >= powers.[17 - n] do
+            n <- n - 1
+
+        n
+
+    /// .NET's own text, for powers of two: there it is not always the shortest (its Dragon4
     /// fallback pads some of them to 17 digits).
     let private dotnet (value: float) (dest: Span<byte>) : int =
         let mutable written = 0
@@ -333,30 +271,27 @@ module ShortestDouble =
 
         written
 
-    let private ryu (bits: int64) (dest: Span<byte>) : int =
-        let mutable at = 0
+    let private shortest (bits: int64) (dest: Span<byte>) : int =
+        let at = int (uint64 bits >>> 63)
+        putByte dest 0 (byte '-')
+        let positive = bits &&& Int64.MaxValue
 
-        if bits < 0L then
-            put dest &at (byte '-')
-
-        if bits &&& Int64.MaxValue = 0L then
-            put dest &at (byte '0')
+        if positive = 0L then
+            putByte dest at (byte '0')
+            at + 1
         else
-            let struct (raw, exponent) = decimal bits
-            let mutable digits, exp = raw, exponent
+            let struct (digits, exponent) = decimal positive
+            // Normal doubles give 16 or 17 digits, subnormals maybe fewer.
+            let struct (shift, d) =
+                if positive >= 0x0010_0000_0000_0000L then
+                    let small = flag (digits < 10_000_000_000_000_000UL)
+                    struct (int small, digits * (1UL + 9UL * small))
+                else
+                    let shift = subnormalShift digits
+                    struct (shift, digits * powers.[shift])
 
-            while digits % 10UL = 0UL do
-                digits <- digits / 10UL
-                exp <- exp + 1
-
-            let n = digitCount digits
-
-            if n + exp > 17 || n + exp < -3 then
-                scientific dest &at digits n (n + exp)
-            else
-                plain dest &at digits n (n + exp)
-
-        at
+            let d = split d
+            layout dest at d (significant d) (exponent - shift + 17)
 
     /// Writes a finite double's shortest round-trip text (as `double.TryFormat` would) into
     /// `dest` (at least `MaxLength` bytes) and returns the byte count.
@@ -369,4 +304,4 @@ module ShortestDouble =
         if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 then
             dotnet value dest
         else
-            ryu bits dest
+            shortest bits dest

@@ -21,6 +21,26 @@ let private ours (value: float) : string =
     let n = ShortestDouble.format value (Span bytes)
     Encoding.ASCII.GetString(bytes, 0, n)
 
+/// Compares without strings, for the large random tests.
+let private agreeFast (values: float seq) =
+    let expected = Array.zeroCreate<byte> 64
+    let actual = Array.zeroCreate<byte> ShortestDouble.MaxLength
+
+    for v in values |> Seq.filter Double.IsFinite do
+        let mutable n = 0
+
+        v.TryFormat(Span expected, &n, ReadOnlySpan<char>.Empty, CultureInfo.InvariantCulture)
+        |> ignore
+
+        let m = ShortestDouble.format v (Span actual)
+
+        if not (ReadOnlySpan(actual, 0, m).SequenceEqual(ReadOnlySpan(expected, 0, n))) then
+            failtestf
+                "%s (bits %016x): .NET writes %s"
+                (Encoding.ASCII.GetString(actual, 0, m))
+                (BitConverter.DoubleToInt64Bits v)
+                (Encoding.ASCII.GetString(expected, 0, n))
+
 let private agree (values: float seq) =
     for v in values |> Seq.filter Double.IsFinite do
         let expected = dotnet v
@@ -72,6 +92,41 @@ let tests =
                     (rng.NextDouble() - 0.5) * 1000.0
                     float (rng.NextInt64(0L, 1L <<< 53))
                     Math.Round(rng.NextDouble() * 100.0, rng.Next(0, 8))
+            ]
+        }
+
+        test "millions of random doubles: bit patterns, subnormals, float32 widened, model outputs" {
+            let rng = Random 20261127
+
+            agreeFast (
+                seq {
+                    for _ in 1..500_000 do
+                        BitConverter.Int64BitsToDouble(rng.NextInt64())
+                        BitConverter.Int64BitsToDouble(rng.NextInt64(1L, 1L <<< 52))
+                        float (float32 (rng.NextDouble() * 2.0 - 1.0))
+                        (rng.NextDouble() - 0.5) * Math.Pow(10.0, float (rng.Next(-8, 8)))
+                }
+            )
+        }
+
+        test "every decimal exponent and both notation switches, with 1 to 17 digits" {
+            let rng = Random 20261128
+
+            let digits n =
+                String(Array.init n (fun i -> char (int '0' + (if i = 0 then rng.Next(1, 10) else rng.Next 10))))
+
+            agreeFast [
+                for e in -340 .. 310 do
+                    for n in 1..17 do
+                        Double.Parse($"{digits n}E{e - n + 1}", CultureInfo.InvariantCulture)
+            ]
+
+            agreeFast [
+                for n in 1..17 do
+                    for e in [ -6; -5; -4; -3; 15; 16; 17; 18 ] do
+                        let d = digits n
+                        Double.Parse($"{d}E{e - n + 1}", CultureInfo.InvariantCulture)
+                        Double.Parse($"{String('9', n)}E{e - n + 1}", CultureInfo.InvariantCulture)
             ]
         }
     ]
