@@ -9,13 +9,14 @@ open System.Runtime.Intrinsics.X86
 
 /// The shortest round-trip text of a finite double, byte for byte what .NET's
 /// `double.TryFormat` (and so `Utf8JsonWriter.WriteNumberValue`) writes — `0.1`, `1E-05`,
-/// `1E+15`, `-0` — several times faster: the digits come from Raffaello Giulietti's Schubfach
+/// `1E+17`, `-0` — about six times faster: the digits come from Raffaello Giulietti's Schubfach
 /// algorithm ("The Schubfach way to render doubles", 2020) instead of Grisu3 with a Dragon4
-/// fallback, are turned into text eight at a time in one 64-bit word (SWAR), and are laid out
-/// with .NET's "R" rules (scientific when the decimal exponent is below -5 or above 16). The
-/// server's replies are mostly such numbers (≈ 5,000 per anomaly reply). The hot path is
-/// branch-free where the branch would be a coin flip and inlined into one function: at this
-/// size, calls and mispredictions cost as much as the arithmetic.
+/// fallback, are turned into text sixteen at a time in the lanes of one vector (SWAR style), and
+/// are laid out with .NET's "R" rules (scientific when the decimal exponent is below -4 or above
+/// 16) by a few overlapping word stores. The server's replies are mostly such numbers (≈ 5,000
+/// per anomaly reply). The hot path is branch-free where the branch would be a coin flip, and
+/// inlined into one function: at this size, calls and mispredictions cost as much as the
+/// arithmetic.
 [<RequireQualifiedAccess>]
 module ShortestDouble =
     /// ⌊q·log10 2⌋ (checked for |q| ≤ 1100).
@@ -39,21 +40,23 @@ module ShortestDouble =
 
         struct (uint64 (g >>> 64), uint64 (g &&& ((BigInteger.One <<< 64) - BigInteger.One)))
 
-    /// What a binary exponent needs: k = ⌊q·log10 2⌋, 10^-k as Schubfach's g, and the shift h
-    /// that makes g·(c·2^h) / 2^128 the value in units of 10^k.
+    /// What a biased exponent field needs: its significand's hidden bit, k = ⌊q·log10 2⌋, 10^-k as
+    /// Schubfach's g, and the shift h that makes g·(c·2^h) / 2^128 the value in units of 10^k.
     [<Struct>]
     type private Scale = {
         High: uint64
         Low: uint64
+        Hidden: uint64
         Shift: int
         K: int
     }
 
-    /// Scales by biased exponent field (0 for subnormals, which share exponent 1's q).
+    /// Scales by biased exponent field (0 for subnormals, which share exponent 1's q; 2047, not
+    /// finite, is never used).
     let private scales: Scale[] =
         let byK = Array.init (292 + 325) (fun i -> scaleOf (i - 324))
 
-        Array.init 2047 (fun field ->
+        Array.init 2048 (fun field ->
             let q = max field 1 - 1075
             let k = log10Pow2 q
             let struct (high, low) = byK.[k + 324]
@@ -61,6 +64,7 @@ module ShortestDouble =
             {
                 High = high
                 Low = low
+                Hidden = (if field = 0 then 0UL else 1UL <<< 52)
                 Shift = q + log2Pow10 -k + 3
                 K = k
             })
@@ -91,9 +95,10 @@ module ShortestDouble =
     /// answer is ⌊value / 10^k⌋ or one more: the one inside the interval, or when both are, the
     /// closer (ties to even). Which case holds is a coin flip for typical values, so no branches.
     let inline private decimal (bits: int64) : struct (uint64 * int) =
-        let field = int (bits >>> 52)
-        let c = (uint64 bits &&& ((1UL <<< 52) - 1UL)) ||| (flag (field <> 0) <<< 52)
-        let scale = Unsafe.Add(&MemoryMarshal.GetArrayDataReference scales, field)
+        let scale =
+            Unsafe.Add(&MemoryMarshal.GetArrayDataReference scales, int (bits >>> 52))
+
+        let c = (uint64 bits &&& ((1UL <<< 52) - 1UL)) ||| scale.Hidden
         let out = c &&& 1UL
         let cb = c <<< 2
         // 4·value and its bounds in units of 10^k, rounded to odd; `out` 1 when the bounds are excluded.
@@ -101,14 +106,15 @@ module ShortestDouble =
         let vbl = roundToOdd scale ((cb - 2UL) <<< scale.Shift) + out
         let vbr = roundToOdd scale ((cb + 2UL) <<< scale.Shift) - out
         let s = vb >>> 2
-        let sp10 = s / 10UL * 10UL
+        let sp10 = vb / 40UL * 10UL
         let upin = flag (vbl <= (sp10 <<< 2))
         let wpin = flag (((sp10 + 10UL) <<< 2) <= vbr)
-        // s + 1 when s is outside, or s + 1 is inside and closer (or as close, and s odd).
+        // s + 1 when s is outside, or s + 1 is inside and closer or as close with s odd: vb's
+        // last three bits (s's parity, then 4·value - 4·s) are 011, 111 or 110.
         let closer =
-            flag ((vb &&& 3UL) + (s &&& 1UL) > 2UL) &&& flag (((s + 1UL) <<< 2) <= vbr)
+            ((0b1100_1000UL >>> int (vb &&& 7UL)) &&& 1UL) &&& flag ((vb ||| 3UL) < vbr)
 
-        let longer = s + (flag (vbl > (s <<< 2)) ||| closer)
+        let longer = s + (flag (vbl > (vb &&& ~~~3UL)) ||| closer)
         let shorter = 0UL - (upin ||| wpin)
         struct (((sp10 + 10UL * wpin) &&& shorter) ||| (longer &&& ~~~shorter), scale.K)
 
@@ -129,20 +135,6 @@ module ShortestDouble =
     [<Literal>]
     let private Zeros = 0x3030303030303030UL
 
-    /// The sixteen digits of two numbers below 10^8 as text in two words, the first digit in the
-    /// lowest byte: four numbers below 10^4 in the lanes of one vector, split into pairs and then
-    /// single digits in all lanes at once (one multiply by 2^20/100 or 2^10/10, shifted back).
-    let inline private digitText (high: uint32) (low: uint32) : struct (uint64 * uint64) =
-        let a = high / 10_000u
-        let b = low / 10_000u
-        let v = Vector128.Create(a, high - a * 10_000u, b, low - b * 10_000u)
-        let q = Vector128.ShiftRightLogical(v * Vector128.Create 10_486u, 20)
-        let v = (q ||| Vector128.ShiftLeft(v - q * Vector128.Create 100u, 16)).AsUInt16()
-        let q = Vector128.ShiftRightLogical(v * Vector128.Create 103us, 10)
-        let v = (q ||| Vector128.ShiftLeft(v - q * Vector128.Create 10us, 8)).AsUInt64()
-        let v = v ||| Vector128.Create Zeros
-        struct (v.GetElement 0, v.GetElement 1)
-
     /// Seventeen digits as text: the first byte, and the next sixteen in two words.
     [<Struct>]
     type private Digits = {
@@ -151,19 +143,35 @@ module ShortestDouble =
         Tail: uint64
     }
 
-    /// The text digits of d (10^16 ≤ d < 10^17): the head and the top half computed side by
-    /// side, not one from the other, to shorten the chain of dependent multiplications.
+    /// The digits of d (10^16 ≤ d < 10^17) as text, the first digit in the lowest byte. The
+    /// four groups of four digits after the head come from d by independent divisions (short
+    /// dependency chains), then go into the lanes of one vector, which splits them into pairs and
+    /// the pairs into digits: x = 100·q + r becomes q + 2^16·r as (x << 16) + q·(1 - 100·2^16),
+    /// with q = x·⌈2^20/100⌉ >> 20 (and likewise with 10, 2^8 and 2^10).
     let inline private split (d: uint64) : Digits =
-        let top = d / 100_000_000UL
         let head = d / 10_000_000_000_000_000UL
+        let q12 = d / 1_000_000_000_000UL
+        let q8 = d / 100_000_000UL
+        let q4 = d / 10_000UL
+        let high = (q12 - head * 10_000UL) ||| ((q8 - q12 * 10_000UL) <<< 32)
+        let low = (q4 - q8 * 10_000UL) ||| ((d - q4 * 10_000UL) <<< 32)
+        let v = Vector128.Create(high, low).AsUInt32()
+        let q = Vector128.ShiftRightLogical(v * Vector128.Create 10_486u, 20)
 
-        let struct (middle, tail) =
-            digitText (uint32 (top - head * 100_000_000UL)) (uint32 (d - top * 100_000_000UL))
+        let v =
+            (Vector128.ShiftLeft(v, 16) + q * Vector128.Create(1u - (100u <<< 16))).AsUInt16()
+
+        let q = Vector128.ShiftRightLogical(v * Vector128.Create 103us, 10)
+
+        let v =
+            (Vector128.ShiftLeft(v, 8) + q * Vector128.Create(1us - (10us <<< 8))).AsUInt64()
+
+        let v = v ||| Vector128.Create Zeros
 
         {
             Head = head + 48UL
-            Middle = middle
-            Tail = tail
+            Middle = v.GetElement 0
+            Tail = v.GetElement 1
         }
 
     /// The number of significant digits: 17 less the trailing zeros, which are the highest '0'
@@ -285,7 +293,7 @@ module ShortestDouble =
             let struct (shift, d) =
                 if positive >= 0x0010_0000_0000_0000L then
                     let small = flag (digits < 10_000_000_000_000_000UL)
-                    struct (int small, digits * (1UL + 9UL * small))
+                    struct (int small, digits + ((digits * 9UL) &&& (0UL - small)))
                 else
                     let shift = subnormalShift digits
                     struct (shift, digits * powers.[shift])
@@ -293,15 +301,15 @@ module ShortestDouble =
             let d = split d
             layout dest at d (significant d) (exponent - shift + 17)
 
-    /// Writes a finite double's shortest round-trip text (as `double.TryFormat` would) into
-    /// `dest` (at least `MaxLength` bytes) and returns the byte count.
+    /// Writes a double's shortest round-trip text (as `double.TryFormat` would: .NET's own text for
+    /// NaN and the infinities) into `dest` (at least `MaxLength` bytes) and returns the byte count.
     let format (value: float) (dest: Span<byte>) : int =
         if dest.Length < MaxLength then
             invalidArg (nameof dest) $"ShortestDouble.format needs %d{MaxLength} bytes, got %d{dest.Length}"
 
         let bits = BitConverter.DoubleToInt64Bits value
 
-        if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 then
+        if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 || not (Double.IsFinite value) then
             dotnet value dest
         else
             shortest bits dest

@@ -81,6 +81,9 @@ let tests =
 
             agree [ for e in -325 .. 309 -> Math.Pow(10.0, float e) ]
             agree [ for e in -1074 .. 1023 -> Math.Pow(2.0, float e) ]
+
+            for v in [ nan; infinity; -infinity ] do
+                Expect.equal (ours v) (dotnet v) "not finite: .NET's own text"
         }
 
         test "random doubles: all bit patterns, model-like values, integers, rounded decimals" {
