@@ -10,6 +10,7 @@ open System.Text.RegularExpressions
 open System.Threading
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
+open Microsoft.AspNetCore.Connections
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
 open Microsoft.Extensions.DependencyInjection
@@ -353,10 +354,16 @@ module App =
         mapRoutes config store group
         group
 
-    /// Builds the application; `setup` adjusts the builder (URLs, test server, logging).
+    /// Builds the application; `setup` adjusts the builder (URLs, test server, logging). Its
+    /// Kestrel reads and writes in `LargeBlockPool` blocks (the server's bodies and replies are
+    /// large).
     let create (config: ServerConfig) (setup: WebApplicationBuilder -> unit) : WebApplication =
         let builder = WebApplication.CreateBuilder()
         addServices config builder.Services
+
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(LargeBlockPoolFactory())
+        |> ignore
+
         setup builder
         let app = builder.Build()
         configure config app
