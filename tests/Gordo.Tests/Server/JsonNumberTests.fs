@@ -231,7 +231,19 @@ let tests =
                 let mutable v = 0.0
                 Expect.equal (JsonNumber.read (ReadOnlySpan(Encoding.UTF8.GetBytes text)) 0 &v) -1 text
 
-            for text, stop in [ "01", 1; "1.5.2", 3; "2e5e5", 3; "-0-", 2; "1,", 1 ] do
+            for text, stop in
+                [
+                    "01", 1
+                    "1.5.2", 3
+                    "2e5e5", 3
+                    "-0-", 2
+                    "1,", 1
+                    // eight-byte digit runs cut by the bytes just below '0' and just above '9'
+                    "1.234567891:", 11
+                    "1.23456789/1", 10
+                    "12345678:12345678", 8
+                    "98765432109876543210]", 20
+                ] do
                 let mutable v = 0.0
                 Expect.equal (JsonNumber.read (ReadOnlySpan(Encoding.UTF8.GetBytes text)) 0 &v) stop text
         }
