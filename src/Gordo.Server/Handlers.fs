@@ -152,14 +152,7 @@ module Handlers =
           }
         | Some other when other <> "json" ->
             Reply.jsonError 400 "message" $"Unknown format '%s{other}'; use format=json or format=parquet"
-        | _ ->
-            Reply.okStreamed (fun w ->
-                w.WritePropertyName "data"
-                OutputFrame.write w output
-
-                for key, value in extra do
-                    w.WritePropertyName key
-                    Gordo.Core.Config.Print.writeJson w value)
+        | _ -> Reply.okData (fun bytes -> OutputFrame.write bytes output) extra
 
     let private output (model: Estimator) (x: Matrix) =
         try

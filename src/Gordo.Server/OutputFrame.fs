@@ -1,6 +1,8 @@
 namespace Gordo.Server
 
 open System
+open System.Buffers
+open System.Runtime.InteropServices
 open System.Text.Json
 open Gordo.Core
 
@@ -80,15 +82,16 @@ module OutputFrame =
     [<Literal>]
     let private CellBytes = 64
 
-    /// One column's `{row: value, ...}` object into `buffer` (`cell buffer at i` writes row
-    /// i's value at `at` and returns the end); returns its length.
+    /// One column's `{row: value, ...}` object into `buffer` from `start` (`cell buffer at i`
+    /// writes row i's value at `at` and returns the end); returns the end.
     let inline private column
         (keys: byte[][])
         ([<InlineIfLambda>] cell: byte[] -> int -> int -> int)
         (buffer: byte[])
+        (start: int)
         : int =
-        buffer.[0] <- byte '{'
-        let mutable at = 1
+        buffer.[start] <- byte '{'
+        let mutable at = start + 1
 
         for i in 0 .. keys.Length - 1 do
             if i > 0 then
@@ -102,7 +105,7 @@ module OutputFrame =
         at + 1
 
     /// A column of numbers (`ShortestDouble`: the writer's own text for a double; NaN as `null`).
-    let private numbers (keys: byte[][]) (values: float[]) (buffer: byte[]) : int =
+    let private numbers (keys: byte[][]) (values: float[]) (buffer: byte[]) (start: int) : int =
         column
             keys
             (fun buffer at i ->
@@ -113,14 +116,15 @@ module OutputFrame =
                 else
                     copy nullText buffer at)
             buffer
+            start
 
     /// A column of `null`s.
-    let private nulls (keys: byte[][]) (buffer: byte[]) : int =
-        column keys (fun buffer at _ -> copy nullText buffer at) buffer
+    let private nulls (keys: byte[][]) (buffer: byte[]) (start: int) : int =
+        column keys (fun buffer at _ -> copy nullText buffer at) buffer start
 
     /// A column of `Timestamp.isoformat()` texts of the row times moved by `shift`.
-    let private times (keys: byte[][]) (naive: bool) (rows: DateTimeOffset[]) (shift: TimeSpan) (buffer: byte[]) =
-        column keys (fun buffer at i -> quotedTimestamp 'T' naive (rows.[i] + shift) buffer at) buffer
+    let private times (keys: byte[][]) (naive: bool) (rows: DateTimeOffset[]) (shift: TimeSpan) (buffer: byte[]) start =
+        column keys (fun buffer at i -> quotedTimestamp 'T' naive (rows.[i] + shift) buffer at) buffer start
 
     /// The `start` and `end` columns: each row's time and that time plus the resolution (null
     /// when unknown, and both null for integer row labels).
@@ -130,35 +134,68 @@ module OutputFrame =
         | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
         | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
+    let private putSpan (output: IBufferWriter<byte>) (bytes: ReadOnlySpan<byte>) =
+        bytes.CopyTo(output.GetSpan bytes.Length)
+        output.Advance bytes.Length
+
+    let private put (output: IBufferWriter<byte>) (bytes: byte[]) = putSpan output (ReadOnlySpan bytes)
+
+    /// `"name":`, the name escaped as the replies' JSON writer escapes it.
+    let private name (output: IBufferWriter<byte>) (text: string) =
+        put output "\""B
+        putSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
+        put output "\":"B
+
+    /// Writes one column of at most `size` bytes with `cells` straight into the output's memory
+    /// (through a pooled array when that memory is not an array).
+    let private emit (output: IBufferWriter<byte>) (size: int) (cells: byte[] -> int -> int) =
+        let memory = output.GetMemory size
+
+        match MemoryMarshal.TryGetArray(Memory<byte>.op_Implicit memory) with
+        | true, segment -> output.Advance(cells segment.Array segment.Offset - segment.Offset)
+        | _ ->
+            let scratch = ArrayPool<byte>.Shared.Rent size
+
+            try
+                let length = cells scratch 0
+                putSpan output (ReadOnlySpan(scratch, 0, length))
+            finally
+                ArrayPool<byte>.Shared.Return scratch
+
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
-    /// levels, rows in label order, NaN as null) straight to a JSON writer, each column's object
-    /// as one raw value built from the row keys (made once per reply) and the cells: the same
-    /// bytes as writing every key and value through the writer, which cost more than the
-    /// numbers. No value tree is built.
-    let write (w: Utf8JsonWriter) (table: OutputTable) : unit =
+    /// levels, rows in label order, NaN as null) straight into the output: the same bytes as
+    /// writing every key and value through the replies' `Utf8JsonWriter`, which cost more than
+    /// the numbers. Row keys are made once per reply; each column is written in place, with no
+    /// value tree and no copy.
+    let write (output: IBufferWriter<byte>) (table: OutputTable) : unit =
         let keys = rowKeys table
         let start, finish = startEndColumns keys table
         let widest = keys |> Array.fold (fun m k -> max m k.Length) 0
+        let size = 2 + keys.Length * (widest + 1 + CellBytes)
 
-        let buffer =
-            Buffers.ArrayPool<byte>.Shared.Rent(2 + keys.Length * (widest + 1 + CellBytes))
+        let groups =
+            [ ("start", ""), start; ("end", ""), finish ]
+            @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
+            |> grouped
 
-        try
-            w.WriteStartObject()
+        put output "{"B
 
-            for top, subs in
-                [ ("start", ""), start; ("end", ""), finish ]
-                @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
-                |> grouped do
-                w.WriteStartObject top
+        groups
+        |> List.iteri (fun g (top, subs) ->
+            if g > 0 then
+                put output ","B
 
-                for sub, cells in subs do
-                    w.WritePropertyName sub
-                    let length = cells buffer
-                    w.WriteRawValue(ReadOnlySpan(buffer, 0, length), skipInputValidation = true)
+            name output top
+            put output "{"B
 
-                w.WriteEndObject()
+            subs
+            |> List.iteri (fun k (sub, cells) ->
+                if k > 0 then
+                    put output ","B
 
-            w.WriteEndObject()
-        finally
-            Buffers.ArrayPool<byte>.Shared.Return buffer
+                name output sub
+                emit output size cells)
+
+            put output "}"B)
+
+        put output "}"B

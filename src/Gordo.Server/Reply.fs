@@ -12,9 +12,9 @@ type Body =
     | Json of Value
     /// An HTML page (Flask-style error pages).
     | Html of string
-    /// The entries of a top-level JSON object, written straight to the response (the `revision`
-    /// key is appended after them).
-    | JsonEntries of (Utf8JsonWriter -> unit)
+    /// A top-level JSON object `{"data": ..., extra..., "revision": ...}` whose `data` value
+    /// `write` writes straight into the response bytes.
+    | JsonData of write: (Buffers.IBufferWriter<byte> -> unit) * extra: (string * Value) list
     /// Binary content with its content type.
     | Bytes of byte[] * contentType: string
     /// No body.
@@ -43,10 +43,11 @@ module Reply =
         Body = Body.Json(Value.Map entries)
     }
 
-    /// 200 with a JSON object whose entries `write` writes straight to the response.
-    let okStreamed (write: Utf8JsonWriter -> unit) : Reply = {
+    /// 200 with `{"data": ..., extra...}`, the data written by `write` straight into the
+    /// response bytes.
+    let okData (write: Buffers.IBufferWriter<byte> -> unit) (extra: (string * Value) list) : Reply = {
         Status = 200
-        Body = Body.JsonEntries write
+        Body = Body.JsonData(write, extra)
     }
 
     /// A JSON error reply `{key: message}`.
@@ -90,6 +91,24 @@ module Reply =
     /// are written as they are, not as `\uXXXX` escapes.
     let writerOptions: JsonWriterOptions = JsonWriterOptions(Encoder = relaxed)
 
+    let private put (output: PooledBuffer) (bytes: byte[]) =
+        bytes.AsSpan().CopyTo(output.Free(bytes.Length).Span)
+        output.Advance bytes.Length
+
+    /// `{"data":` + data + `,"key":value` for each extra entry and the revision + `}`: the
+    /// bytes the writer would give, with the data written in place.
+    let private data (output: PooledBuffer) (write: Buffers.IBufferWriter<byte> -> unit) entries =
+        put output "{\"data\":"B
+        write output
+
+        for key, value in entries do
+            put output ","B
+            using (new Utf8JsonWriter(output, writerOptions)) (fun w -> w.WriteStringValue(key: string))
+            put output ":"B
+            using (new Utf8JsonWriter(output, writerOptions)) (fun w -> Gordo.Core.Config.Print.writeJson w value)
+
+        put output "}"B
+
     /// Renders a body into `output` and returns its content type (None: no body); a top-level
     /// JSON object gets `"revision": revision` appended as its last key.
     let render (revision: string) (body: Body) (output: PooledBuffer) : string option =
@@ -113,7 +132,9 @@ module Reply =
                             write w value)
             )
         | Body.Json other -> json (fun w -> write w other)
-        | Body.JsonEntries entries -> json (withRevision entries)
+        | Body.JsonData(write, extra) ->
+            data output write (extra @ [ "revision", Value.String revision ])
+            Some "application/json"
         | Body.Html text ->
             Encoding.UTF8.GetBytes(text.AsSpan(), output) |> ignore
             Some "text/html; charset=utf-8"

@@ -66,11 +66,7 @@ let private reference (table: OutputTable) : string =
 
 let private written (table: OutputTable) : string =
     let output = ArrayBufferWriter<byte>()
-
-    using (new Utf8JsonWriter(output, Reply.writerOptions)) (fun w ->
-        OutputFrame.write w table
-        w.Flush())
-
+    OutputFrame.write output table
     Encoding.UTF8.GetString output.WrittenSpan
 
 let private table (random: Random) (rows: RowLabels) (frequency: TimeSpan option) : OutputTable =
