@@ -27,15 +27,11 @@ let private context (config: ServerConfig) (store: ModelStore) (input: string ->
     Route = fun _ -> None
 }
 
-let private write (output: ArrayBufferWriter<byte>) (reply: Reply) =
-    match reply.Body with
-    | Body.JsonEntries entries ->
-        output.ResetWrittenCount()
-        use w = new Utf8JsonWriter(output, Reply.writerOptions)
-        w.WriteStartObject()
-        entries w
-        w.WriteEndObject()
-    | other -> printfn "unexpected reply %A" other
+/// Renders a reply as the server does (into a pooled buffer); its length.
+let private write (reply: Reply) : int =
+    use buffer = new PooledBuffer(300_000)
+    Reply.render "1" reply.Body buffer |> ignore
+    buffer.Length
 
 let private measure (iterations: int) (name: string) (run: unit -> unit) =
     // Warm-up long enough for tiered compilation and PGO to settle (several seconds).
@@ -84,9 +80,7 @@ let private run (args: string[]) =
     let parsed = parse ()
     let tables = Map.ofList [ "X", parsed "X"; "y", parsed "y" ]
     let cached = fun key -> tables.[key]
-    let output = ArrayBufferWriter<byte>(300_000)
-    write output (Handlers.anomaly (request cached))
-    printfn "reply: %d bytes" output.WrittenCount
+    printfn "reply: %d bytes" (write (Handlers.anomaly (request cached)))
 
     let numbers = Array.init 5300 (fun i -> sin (float i) * 37.0 + 50.0)
     let digits = Array.zeroCreate<byte> 32
@@ -108,8 +102,8 @@ let private run (args: string[]) =
         t "y" |> ignore)
 
     measure iterations "handler (parsed input)" (fun () -> Handlers.anomaly (request cached) |> ignore)
-    measure iterations "handler + reply" (fun () -> write output (Handlers.anomaly (request cached)))
-    measure iterations "whole request path" (fun () -> write output (Handlers.anomaly (request (parse ()))))
+    measure iterations "handler + reply" (fun () -> write (Handlers.anomaly (request cached)) |> ignore)
+    measure iterations "whole request path" (fun () -> write (Handlers.anomaly (request (parse ()))) |> ignore)
 
 [<EntryPoint>]
 let main args =

@@ -140,10 +140,20 @@ module OutputFrame =
 
     let private put (output: IBufferWriter<byte>) (bytes: byte[]) = putSpan output (ReadOnlySpan bytes)
 
-    /// `"name":`, the name escaped as the replies' JSON writer escapes it.
+    /// Whether the JSON text of `s` is `s` itself: printable ASCII without `"` and `\`.
+    let private plainAscii (s: string) =
+        s |> String.forall (fun c -> c >= ' ' && c <= '~' && c <> '"' && c <> '\\')
+
+    /// `"name":`, the name escaped as the replies' JSON writer escapes it (tag names are
+    /// nearly always plain ASCII, written without the encoder's allocation).
     let private name (output: IBufferWriter<byte>) (text: string) =
         put output "\""B
-        putSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
+
+        if plainAscii text then
+            output.Advance(Text.Encoding.ASCII.GetBytes(text.AsSpan(), output.GetSpan text.Length))
+        else
+            putSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
+
         put output "\":"B
 
     /// Writes one column of at most `size` bytes with `cells` straight into the output's memory

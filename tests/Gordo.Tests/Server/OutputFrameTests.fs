@@ -88,7 +88,8 @@ let private table (random: Random) (rows: RowLabels) (frequency: TimeSpan option
         Frequency = frequency
         Columns = [
             for top in [ "model-output"; "tag-anomaly-scaled"; "model-input" ] do
-                for sub in [ "tag-b"; "tag-a"; "Tåg ü+'" ] -> (top, sub), Array.init n (fun _ -> value ())
+                for sub in [ "tag-b"; "tag-a"; "Tåg ü+'"; " !#$%&'()*+,-./:;<=>?@[]^_`{|}~"; "q\"uote\\" ] ->
+                    (top, sub), Array.init n (fun _ -> value ())
             yield ("total-anomaly-scaled", ""), Array.init n (fun _ -> value ())
         ]
     }
