@@ -134,12 +134,6 @@ module OutputFrame =
         | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
         | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
-    let private putSpan (output: IBufferWriter<byte>) (bytes: ReadOnlySpan<byte>) =
-        bytes.CopyTo(output.GetSpan bytes.Length)
-        output.Advance bytes.Length
-
-    let private put (output: IBufferWriter<byte>) (bytes: byte[]) = putSpan output (ReadOnlySpan bytes)
-
     /// Whether the JSON text of `s` is `s` itself: printable ASCII without `"` and `\`.
     let private plainAscii (s: string) =
         s |> String.forall (fun c -> c >= ' ' && c <= '~' && c <> '"' && c <> '\\')
@@ -147,14 +141,14 @@ module OutputFrame =
     /// `"name":`, the name escaped as the replies' JSON writer escapes it (tag names are
     /// nearly always plain ASCII, written without the encoder's allocation).
     let private name (output: IBufferWriter<byte>) (text: string) =
-        put output "\""B
+        BufferWriter.write output "\""B
 
         if plainAscii text then
             output.Advance(Text.Encoding.ASCII.GetBytes(text.AsSpan(), output.GetSpan text.Length))
         else
-            putSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
+            BufferWriter.writeSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
 
-        put output "\":"B
+        BufferWriter.write output "\":"B
 
     /// Writes one column of at most `size` bytes with `cells` straight into the output's memory
     /// (through a pooled array when that memory is not an array).
@@ -168,9 +162,23 @@ module OutputFrame =
 
             try
                 let length = cells scratch 0
-                putSpan output (ReadOnlySpan(scratch, 0, length))
+                BufferWriter.writeSpan output (ReadOnlySpan(scratch, 0, length))
             finally
                 ArrayPool<byte>.Shared.Return scratch
+
+    /// `{"name":value,...}`, each value written by `value`.
+    let private entries (output: IBufferWriter<byte>) (items: (string * 'T) list) (value: 'T -> unit) =
+        BufferWriter.write output "{"B
+
+        items
+        |> List.iteri (fun i (key, item) ->
+            if i > 0 then
+                BufferWriter.write output ","B
+
+            name output key
+            value item)
+
+        BufferWriter.write output "}"B
 
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
     /// levels, rows in label order, NaN as null) straight into the output: the same bytes as
@@ -188,24 +196,4 @@ module OutputFrame =
             @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
             |> grouped
 
-        put output "{"B
-
-        groups
-        |> List.iteri (fun g (top, subs) ->
-            if g > 0 then
-                put output ","B
-
-            name output top
-            put output "{"B
-
-            subs
-            |> List.iteri (fun k (sub, cells) ->
-                if k > 0 then
-                    put output ","B
-
-                name output sub
-                emit output size cells)
-
-            put output "}"B)
-
-        put output "}"B
+        entries output groups (fun subs -> entries output subs (emit output size))

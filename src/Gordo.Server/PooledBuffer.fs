@@ -44,3 +44,14 @@ type PooledBuffer(capacity: int) =
             if not (isNull array) then
                 pool.Return array
                 array <- null
+
+/// Appending raw bytes to a buffer writer (a `PooledBuffer` or a response pipe).
+[<RequireQualifiedAccess>]
+module BufferWriter =
+    /// Appends `bytes`.
+    let writeSpan (output: IBufferWriter<byte>) (bytes: ReadOnlySpan<byte>) : unit =
+        bytes.CopyTo(output.GetSpan bytes.Length)
+        output.Advance bytes.Length
+
+    /// Appends `bytes`.
+    let write (output: IBufferWriter<byte>) (bytes: byte[]) : unit = writeSpan output (ReadOnlySpan bytes)

@@ -91,23 +91,19 @@ module Reply =
     /// are written as they are, not as `\uXXXX` escapes.
     let writerOptions: JsonWriterOptions = JsonWriterOptions(Encoder = relaxed)
 
-    let private put (output: PooledBuffer) (bytes: byte[]) =
-        bytes.AsSpan().CopyTo(output.Free(bytes.Length).Span)
-        output.Advance bytes.Length
-
     /// `{"data":` + data + `,"key":value` for each extra entry and the revision + `}`: the
     /// bytes the writer would give, with the data written in place.
     let private data (output: PooledBuffer) (write: Buffers.IBufferWriter<byte> -> unit) entries =
-        put output "{\"data\":"B
+        BufferWriter.write output "{\"data\":"B
         write output
 
         for key, value in entries do
-            put output ","B
+            BufferWriter.write output ","B
             using (new Utf8JsonWriter(output, writerOptions)) (fun w -> w.WriteStringValue(key: string))
-            put output ":"B
+            BufferWriter.write output ":"B
             using (new Utf8JsonWriter(output, writerOptions)) (fun w -> Gordo.Core.Config.Print.writeJson w value)
 
-        put output "}"B
+        BufferWriter.write output "}"B
 
     /// Renders a body into `output` and returns its content type (None: no body); a top-level
     /// JSON object gets `"revision": revision` appended as its last key.
@@ -139,7 +135,6 @@ module Reply =
             Encoding.UTF8.GetBytes(text.AsSpan(), output) |> ignore
             Some "text/html; charset=utf-8"
         | Body.Bytes(bytes, contentType) ->
-            bytes.AsSpan().CopyTo(output.Free(bytes.Length).Span)
-            output.Advance bytes.Length
+            BufferWriter.write output bytes
             Some contentType
         | Body.Empty -> None
