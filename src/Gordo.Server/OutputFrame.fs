@@ -3,7 +3,6 @@ namespace Gordo.Server
 open System
 open System.Buffers
 open System.Runtime.InteropServices
-open System.Text.Json
 open Gordo.Core
 
 /// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
@@ -134,22 +133,6 @@ module OutputFrame =
         | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
         | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
-    /// Whether the JSON text of `s` is `s` itself: printable ASCII without `"` and `\`.
-    let private plainAscii (s: string) =
-        s |> String.forall (fun c -> c >= ' ' && c <= '~' && c <> '"' && c <> '\\')
-
-    /// `"name":`, the name escaped as the replies' JSON writer escapes it (tag names are
-    /// nearly always plain ASCII, written without the encoder's allocation).
-    let private name (output: IBufferWriter<byte>) (text: string) =
-        BufferWriter.write output "\""B
-
-        if plainAscii text then
-            output.Advance(Text.Encoding.ASCII.GetBytes(text.AsSpan(), output.GetSpan text.Length))
-        else
-            BufferWriter.writeSpan output (JsonEncodedText.Encode(text, Reply.writerOptions.Encoder).EncodedUtf8Bytes)
-
-        BufferWriter.write output "\":"B
-
     /// Writes one column of at most `size` bytes with `cells` straight into the output's memory
     /// (through a pooled array when that memory is not an array).
     let private emit (output: IBufferWriter<byte>) (size: int) (cells: byte[] -> int -> int) =
@@ -175,7 +158,7 @@ module OutputFrame =
             if i > 0 then
                 BufferWriter.write output ","B
 
-            name output key
+            Reply.writeName output key
             value item)
 
         BufferWriter.write output "}"B

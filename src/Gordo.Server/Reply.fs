@@ -91,17 +91,32 @@ module Reply =
     /// are written as they are, not as `\uXXXX` escapes.
     let writerOptions: JsonWriterOptions = JsonWriterOptions(Encoder = relaxed)
 
+    /// Whether the JSON text of `s` is `s` itself: printable ASCII without `"` and `\`.
+    let private plainAscii (s: string) =
+        s |> String.forall (fun c -> c >= ' ' && c <= '~' && c <> '"' && c <> '\\')
+
+    /// Writes `"name":`, the name escaped as `writerOptions` escape it (names are nearly always
+    /// plain ASCII, written without the encoder's allocation).
+    let writeName (output: Buffers.IBufferWriter<byte>) (name: string) : unit =
+        BufferWriter.write output "\""B
+
+        if plainAscii name then
+            output.Advance(Encoding.ASCII.GetBytes(name.AsSpan(), output.GetSpan name.Length))
+        else
+            BufferWriter.writeSpan output (JsonEncodedText.Encode(name, relaxed).EncodedUtf8Bytes)
+
+        BufferWriter.write output "\":"B
+
     /// `{"data":` + data + `,"key":value` for each extra entry and the revision + `}`: the
     /// bytes the writer would give, with the data written in place.
-    let private data (output: PooledBuffer) (write: Buffers.IBufferWriter<byte> -> unit) entries =
+    let private data (output: PooledBuffer) (writeData: Buffers.IBufferWriter<byte> -> unit) entries =
         BufferWriter.write output "{\"data\":"B
-        write output
+        writeData output
 
         for key, value in entries do
             BufferWriter.write output ","B
-            using (new Utf8JsonWriter(output, writerOptions)) (fun w -> w.WriteStringValue(key: string))
-            BufferWriter.write output ":"B
-            using (new Utf8JsonWriter(output, writerOptions)) (fun w -> Gordo.Core.Config.Print.writeJson w value)
+            writeName output key
+            using (new Utf8JsonWriter(output, writerOptions)) (fun w -> write w value)
 
         BufferWriter.write output "}"B
 
