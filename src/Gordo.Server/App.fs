@@ -15,6 +15,7 @@ open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.DependencyInjection.Extensions
+open Microsoft.Extensions.Hosting
 open Microsoft.Extensions.Logging
 
 /// The Gordo ML server as an ASP.NET Core application (spec §5).
@@ -30,12 +31,14 @@ module App =
         ContentType: string option
     }
 
-    /// The largest reply rendered so far (capped): the first size of the next reply's buffer,
-    /// so a large reply is not copied while its buffer doubles.
+    /// The largest reply rendered so far (capped): the next reply's buffer starts a quarter
+    /// larger, so a large reply is not copied while its buffer doubles (`OutputFrame` asks for
+    /// room for a whole column before writing one).
     let mutable private largestReply = 4096
 
     let private render (revision: string) (reply: Reply) : Rendered =
-        let buffer = new PooledBuffer(Volatile.Read &largestReply)
+        let largest = Volatile.Read &largestReply
+        let buffer = new PooledBuffer(largest + largest / 4)
 
         try
             let contentType = Reply.render revision reply.Body buffer
@@ -228,33 +231,27 @@ module App =
                 | _ -> None
     }
 
-    /// Reads a POST body, then computes and renders the reply once `gate` lets it in: at most
-    /// `MaxConcurrentPredictions` requests compute at once and the others wait in arrival order,
-    /// so on a busy server each request runs to its end on a core instead of sharing the cores
-    /// with every other request in flight (the tail latency follows the queue, not the
-    /// scheduler).
+    /// Reads a POST body, then computes and renders the reply on one of the prediction lanes
+    /// (at most `MaxConcurrentPredictions` at once, in arrival order): each request runs to its
+    /// end on a core of its own instead of sharing the cores with every other request in flight,
+    /// so the tail latency follows the queue, not the scheduler.
     let private compute
+        (lanes: PredictionLanes)
         (config: ServerConfig)
-        (gate: SemaphoreSlim)
         (ctx: HttpContext)
         (reply: (string -> InputTable option) -> Reply)
         : Task<Rendered> =
         task {
             let! body = buffer config.MaxBodyBytes ctx
-            do! gate.WaitAsync ctx.RequestAborted
-
-            try
-                let! input = inputOf ctx body
-                let revision = (ctx.Items.[revisionKey] :?> RequestRevision).Name
-                return render revision (reply input)
-            finally
-                gate.Release() |> ignore
+            let! input = inputOf ctx body
+            let revision = (ctx.Items.[revisionKey] :?> RequestRevision).Name
+            return! lanes.Run((fun () -> render revision (reply input)), ctx.RequestAborted)
         }
 
     let private handle
         (config: ServerConfig)
         (store: ModelStore)
-        (gate: SemaphoreSlim)
+        (lanes: PredictionLanes)
         (handler: RequestContext -> Reply)
         : RequestDelegate =
         RequestDelegate(fun ctx ->
@@ -273,7 +270,7 @@ module App =
                             revision.Name
                             (Reply.html 422 "Unprocessable Entity" "gordo_name field has wrong format")
                 | _ when HttpMethods.IsPost ctx.Request.Method ->
-                    let! rendered = compute config gate ctx reply
+                    let! rendered = compute lanes config ctx reply
                     do! send ctx rendered
                 | _ -> do! write ctx revision.Name (reply (fun _ -> None))
             }
@@ -282,10 +279,16 @@ module App =
     /// Maps every route of the route table (spec §5.3) onto an endpoint builder, each with its
     /// OpenAPI description.
     let mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
-        let gate = new SemaphoreSlim(config.MaxConcurrentPredictions)
+        let lanes = new PredictionLanes(config.MaxConcurrentPredictions)
+
+        match routes.ServiceProvider.GetService(typeof<IHostApplicationLifetime>) with
+        | :? IHostApplicationLifetime as lifetime ->
+            lifetime.ApplicationStopped.Register(fun () -> (lanes :> IDisposable).Dispose())
+            |> ignore
+        | _ -> ()
 
         for spec in Routes.all do
-            let handler = handle config store gate spec.Handler
+            let handler = handle config store lanes spec.Handler
 
             routes
                 .MapMethods(spec.Template, [ spec.Method ], Func<HttpContext, Task>(fun ctx -> handler.Invoke ctx))

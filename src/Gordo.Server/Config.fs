@@ -22,8 +22,9 @@ type ServerConfig = {
     EnablePrometheus: bool
     /// `MAX_REQUEST_BODY_MB` (in MB): larger request bodies get a 413 reply (default 50 MB).
     MaxBodyBytes: int64
-    /// `MAX_CONCURRENT_PREDICTIONS`: how many POST requests compute at once; the others wait
-    /// in arrival order (default: the number of cores, so requests do not share cores).
+    /// `MAX_CONCURRENT_PREDICTIONS`: how many POST requests compute at once, each on a thread
+    /// of its own; the others wait in arrival order (default: half the cores, at least one, so
+    /// the other half receives and sends, and requests do not share cores).
     MaxConcurrentPredictions: int
     /// `PROJECT`: the project name, if set.
     Project: string option
@@ -56,7 +57,7 @@ module ServerConfig =
         PreloadExpectedModels = false
         EnablePrometheus = false
         MaxBodyBytes = 50L * megabyte
-        MaxConcurrentPredictions = Environment.ProcessorCount
+        MaxConcurrentPredictions = max 1 (Environment.ProcessorCount / 2)
         Project = None
         Version = version
     }

@@ -23,8 +23,8 @@ public sealed class GordoServerOptions
     public int? CachedMetadata { get; set; }
 
     /// <summary>
-    /// How many prediction requests compute at once; the others wait in arrival order
-    /// (<c>MAX_CONCURRENT_PREDICTIONS</c>, default: the number of cores).
+    /// How many prediction requests compute at once, each on a thread of its own; the others wait
+    /// in arrival order (<c>MAX_CONCURRENT_PREDICTIONS</c>, default: half the cores, at least one).
     /// </summary>
     public int? MaxConcurrentPredictions { get; set; }
 

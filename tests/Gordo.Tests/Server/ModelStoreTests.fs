@@ -140,7 +140,7 @@ let private configTests =
             Expect.equal c.CachedModelBytes (ServerConfig.defaultModelBytes ()) "memory"
             Expect.equal c.MaxBodyBytes (50L * 1024L * 1024L) "body"
             Expect.isFalse c.EnablePrometheus "prometheus"
-            Expect.equal c.MaxConcurrentPredictions Environment.ProcessorCount "one computing request per core"
+            Expect.equal c.MaxConcurrentPredictions (max 1 (Environment.ProcessorCount / 2)) "half the cores"
         }
         test "sizes, booleans and the errors that name the variable" {
             let c =
