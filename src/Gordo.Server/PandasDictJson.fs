@@ -235,19 +235,55 @@ module PandasDictJson =
         r.Skip()
         start + int r.BytesConsumed
 
-    /// The value of a top-level entry: None for null, else a table.
-    let private entry (s: ReadOnlySpan<byte>) (start: int) (scratch: Scratch) (result: byref<DictTable option>) : int =
+    /// The first table scanned in a body: where its text starts, how long it is, what it gave.
+    [<Struct>]
+    type private Scanned = {
+        Start: int
+        Length: int
+        Table: DictTable
+    }
+
+    /// The value of a top-level entry: None for null, else a table. A table whose text repeats
+    /// the first one's byte for byte (Gordo's client sends `y` equal to `X` for anomaly models)
+    /// is a copy of it, not scanned again.
+    let private entry
+        (s: ReadOnlySpan<byte>)
+        (start: int)
+        (scratch: Scratch)
+        (first: byref<Scanned voption>)
+        (result: byref<DictTable option>)
+        : int =
         if at s start = 'n'B then
             result <- None
             literal s start nullText
         else
-            let mutable t = Unchecked.defaultof<DictTable>
-            let stop = table s start scratch &t
-            result <- Some t
-            stop
+            match first with
+            | ValueSome f when s.Slice(start).StartsWith(s.Slice(f.Start, f.Length)) ->
+                result <-
+                    Some {
+                        f.Table with
+                            Values = Array2D.copy f.Table.Values
+                    }
+
+                start + f.Length
+            | _ ->
+                let mutable t = Unchecked.defaultof<DictTable>
+                let stop = table s start scratch &t
+                result <- Some t
+
+                if first.IsNone then
+                    first <-
+                        ValueSome {
+                            Start = start
+                            Length = stop - start
+                            Table = t
+                        }
+
+                stop
 
     let private scanBody (s: ReadOnlySpan<byte>) (scratch: Scratch) : DictBody =
         let mutable x, y = None, None
+        let mutable first = ValueNone
         let mutable seen = 0
         let mutable i = opening s 0
         let mutable more = true
@@ -266,8 +302,8 @@ module PandasDictJson =
             let stop =
                 if bit = 0 then skipValue s start
                 elif seen &&& bit <> 0 then raise NotSimple
-                elif bit = 1 then entry s start scratch &x
-                else entry s start scratch &y
+                elif bit = 1 then entry s start scratch &first &x
+                else entry s start scratch &first &y
 
             seen <- seen ||| bit
             i <- next s stop &more

@@ -173,6 +173,37 @@ let tests =
                 same body
         }
 
+        test "a table whose text repeats the first one's is a copy of it; one byte apart, it is read itself" {
+            for _ in 1..50 do
+                let table = randomTable (random.Next(1, 5)) (rowKeys (random.Next(1, 30)))
+                // The same table with another last cell (cells are never 12345.5).
+                let colon = table.LastIndexOf ':'
+
+                let changed =
+                    table.Substring(0, colon + 1)
+                    + "12345.5"
+                    + table.Substring(table.IndexOf('}', colon))
+
+                for body in
+                    [
+                        $"""{{"X": %s{table}, "y": %s{table}}}"""
+                        $"""{{"y": %s{table}, "X": %s{table}}}"""
+                        $"""{{"X": %s{table}, "y": %s{changed}}}"""
+                        $"""{{"X": %s{changed}, "y": %s{table}}}"""
+                    ] do
+                    Expect.isTrue (scanned body) body
+                    same body
+
+                let found =
+                    PandasDictJson.tryScan (
+                        ReadOnlySpan(Encoding.UTF8.GetBytes $"""{{"X": %s{table}, "y": %s{table}}}""")
+                    )
+
+                Expect.isFalse
+                    (obj.ReferenceEquals(found.Value.X.Value.Values, found.Value.Y.Value.Values))
+                    "X and y have values of their own"
+        }
+
         test "bodies the scanner leaves to the document reader (same tables or errors)" {
             for body in
                 [

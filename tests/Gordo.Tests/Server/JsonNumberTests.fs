@@ -17,13 +17,30 @@ let private reference (bytes: byte[]) : float option =
     | true, v -> Some v
     | _ -> None
 
-let private ours (bytes: byte[]) : float option =
-    let mutable v = 0.0
+/// What follows a number inside a body: far enough from the end of the text for `JsonNumber`'s
+/// eight-bytes-at-a-time path, which it does not take within 32 bytes of the end.
+let private rest = Encoding.UTF8.GetBytes(", \"next\": 1.5, \"more\": [1, 2, 3]}")
 
-    match JsonNumber.read (ReadOnlySpan bytes) 0 &v with
-    | stop when stop = bytes.Length -> Some v
-    | -1 -> None
-    | stop -> failwith $"stopped at %d{stop} of %d{bytes.Length}"
+/// Where `JsonNumber.read` stops in `bytes`, alone and followed by `rest`: the same index (or
+/// the test fails), with the value read, when both read the same bits.
+let private readAt (bytes: byte[]) : int * float =
+    let mutable alone = 0.0
+    let mutable inBody = 0.0
+    let stop = JsonNumber.read (ReadOnlySpan bytes) 0 &alone
+    let padded = JsonNumber.read (ReadOnlySpan(Array.append bytes rest)) 0 &inBody
+    let text = Encoding.UTF8.GetString bytes
+    Expect.equal padded stop $"%s{text}: the same end alone and in a body"
+
+    if stop >= 0 then
+        Expect.equal (BitConverter.DoubleToInt64Bits inBody) (BitConverter.DoubleToInt64Bits alone) text
+
+    stop, alone
+
+let private ours (bytes: byte[]) : float option =
+    match readAt bytes with
+    | stop, v when stop = bytes.Length -> Some v
+    | -1, _ -> None
+    | stop, _ -> failwith $"stopped at %d{stop} of %d{bytes.Length}"
 
 /// Checks ours against the reader and `double.Parse`, bit for bit: the texts that differ.
 /// (The reader's parser, `Utf8Parser`, and `double.Parse` themselves differ on some exact ties
@@ -178,6 +195,19 @@ let private hardCases = [
     "1E2"
     "1e+2"
     "1.0E-0"
+    // the eight-bytes-at-a-time path: digit runs of every length up to and across eight
+    "100"
+    "1234567"
+    "12345678"
+    "0.12345678"
+    "12.12345678"
+    "0.00000001"
+    "5.00000000"
+    "123.4567890123456"
+    "1234567.123456789012"
+    "9999999.999999999999"
+    "1.1234567890123456"
+    "-7.000000000000001"
 ]
 
 [<Tests>]
@@ -228,8 +258,7 @@ let tests =
 
         test "what is not a JSON number is refused" {
             for text in [ ""; "-"; "+1"; "."; "1."; ".5"; "1e"; "1e+"; "-x"; "NaN"; "Infinity" ] do
-                let mutable v = 0.0
-                Expect.equal (JsonNumber.read (ReadOnlySpan(Encoding.UTF8.GetBytes text)) 0 &v) -1 text
+                Expect.equal (fst (readAt (Encoding.UTF8.GetBytes text))) -1 text
 
             for text, stop in
                 [
@@ -243,8 +272,10 @@ let tests =
                     "1.23456789/1", 10
                     "12345678:12345678", 8
                     "98765432109876543210]", 20
+                    "1234567.123456789012345}", 23
+                    "-0.000000000000000001 ", 21
+                    "9999999.999999999999,", 20
                 ] do
-                let mutable v = 0.0
-                Expect.equal (JsonNumber.read (ReadOnlySpan(Encoding.UTF8.GetBytes text)) 0 &v) stop text
+                Expect.equal (fst (readAt (Encoding.UTF8.GetBytes text))) stop text
         }
     ]
