@@ -129,7 +129,7 @@ module JsonNumber =
 
     /// The common short form, `[-]d[ddddddd][.d…]` with at most 7 integer digits, 1–15 fraction
     /// digits and 19 digits in all, no exponent, read eight bytes at a time: the index after it,
-    /// or -1 for any other text (and within 32 bytes of the end of `s`), left to `scan`.
+    /// or -1 for any other text (and within 32 bytes of the end of `s`), left to `readAny`.
     let private plain (s: ReadOnlySpan<byte>) (start: int) (value: byref<float>) : int =
         if start + 32 > s.Length then
             -1
