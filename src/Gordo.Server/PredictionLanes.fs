@@ -20,30 +20,45 @@ type PredictionLanes(count: int) =
         for work in queue.GetConsumingEnumerable() do
             work ()
 
+    let start i =
+        let thread = Thread(lane, IsBackground = true, Name = $"gordo-predict-{i}")
+        thread.Start()
+        thread
+
+    // The lanes start without the creator's execution context: each piece of work brings its own.
     let threads =
-        Array.init (max 1 count) (fun i ->
-            let thread = Thread(lane, IsBackground = true, Name = $"gordo-predict-{i}")
-            thread.Start()
-            thread)
+        if ExecutionContext.IsFlowSuppressed() then
+            Array.init (max 1 count) start
+        else
+            use _ = ExecutionContext.SuppressFlow()
+            Array.init (max 1 count) start
 
     /// How many lanes run predictions at once.
     member _.Count: int = threads.Length
 
-    /// Runs `work` on the next free lane; the task ends with its result or its exception (and is
-    /// cancelled, without running `work`, when `cancel` fires while it waits). Continuations run
-    /// on the thread pool, never on a lane.
+    /// Runs `work` on the next free lane, in the caller's execution context (its async-local
+    /// values: `IHttpContextAccessor`, `Activity.Current`, log scopes); the task ends with its
+    /// result or its exception (and is cancelled, without running `work`, when `cancel` fires
+    /// while it waits). Continuations run on the thread pool, never on a lane.
     member _.Run(work: unit -> 'T, cancel: CancellationToken) : Task<'T> =
         let result =
             TaskCompletionSource<'T>(TaskCreationOptions.RunContinuationsAsynchronously)
 
+        let complete (_: obj) =
+            try
+                result.SetResult(work ())
+            with e ->
+                result.SetException e
+
+        let context = ExecutionContext.Capture()
+
         let run () =
             if cancel.IsCancellationRequested then
                 result.TrySetCanceled cancel |> ignore
+            elif isNull context then
+                complete null
             else
-                try
-                    result.SetResult(work ())
-                with e ->
-                    result.SetException e
+                ExecutionContext.Run(context, ContextCallback complete, null)
 
         try
             queue.Add run

@@ -49,6 +49,24 @@ let tests =
             Expect.equal name "gordo-predict-0" "lane thread"
             Expect.isFalse pooled "not a pool thread"
         }
+        test "the caller's async-local values reach the work (IHttpContextAccessor, Activity, log scopes)" {
+            let local = AsyncLocal<string>()
+            local.Value <- "startup"
+            use lanes = new PredictionLanes(1)
+            local.Value <- "request 7"
+            Expect.equal (lanes.Run((fun () -> local.Value), CancellationToken.None).Result) "request 7" "flows"
+            local.Value <- "request 8"
+            Expect.equal (lanes.Run((fun () -> local.Value), CancellationToken.None).Result) "request 8" "each its own"
+
+            use _ = ExecutionContext.SuppressFlow()
+
+            Expect.isNull
+                (lanes.Run((fun () -> local.Value), CancellationToken.None).Result)
+                "nothing from the context the lanes were made in"
+
+            use made = new PredictionLanes(1)
+            Expect.equal (made.Run((fun () -> 1), CancellationToken.None).Result) 1 "made while the flow is suppressed"
+        }
         test "one lane runs work one at a time in arrival order" {
             use lanes = new PredictionLanes(1)
             let order = Collections.Concurrent.ConcurrentQueue<int>()
