@@ -1,8 +1,6 @@
 namespace Gordo.Server
 
 open System
-open System.Buffers
-open System.Runtime.InteropServices
 open Gordo.Core
 
 /// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
@@ -133,24 +131,13 @@ module OutputFrame =
         | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
         | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
-    /// Writes one column of at most `size` bytes with `cells` straight into the output's memory
-    /// (through a pooled array when that memory is not an array).
-    let private emit (output: IBufferWriter<byte>) (size: int) (cells: byte[] -> int -> int) =
-        let memory = output.GetMemory size
-
-        match MemoryMarshal.TryGetArray(Memory<byte>.op_Implicit memory) with
-        | true, segment -> output.Advance(cells segment.Array segment.Offset - segment.Offset)
-        | _ ->
-            let scratch = ArrayPool<byte>.Shared.Rent size
-
-            try
-                let length = cells scratch 0
-                BufferWriter.writeSpan output (ReadOnlySpan(scratch, 0, length))
-            finally
-                ArrayPool<byte>.Shared.Return scratch
+    /// Writes one column of at most `size` bytes with `cells` straight into the output's array.
+    let private emit (output: PooledBuffer) (size: int) (cells: byte[] -> int -> int) =
+        let free = output.FreeSegment size
+        output.Advance(cells free.Array free.Offset - free.Offset)
 
     /// `{"name":value,...}`, each value written by `value`.
-    let private entries (output: IBufferWriter<byte>) (items: (string * 'T) list) (value: 'T -> unit) =
+    let private entries (output: PooledBuffer) (items: (string * 'T) list) (value: 'T -> unit) =
         BufferWriter.write output "{"B
 
         items
@@ -168,7 +155,7 @@ module OutputFrame =
     /// writing every key and value through the replies' `Utf8JsonWriter`, which cost more than
     /// the numbers. Row keys are made once per reply; each column is written in place, with no
     /// value tree and no copy.
-    let write (output: IBufferWriter<byte>) (table: OutputTable) : unit =
+    let write (output: PooledBuffer) (table: OutputTable) : unit =
         let keys = rowKeys table
         let start, finish = startEndColumns keys table
         let widest = keys |> Array.fold (fun m k -> max m k.Length) 0

@@ -26,10 +26,14 @@ type PooledBuffer(capacity: int) =
     /// The bytes written so far (valid until the next write or `Dispose`).
     member _.Written: ReadOnlyMemory<byte> = ReadOnlyMemory(array, 0, length)
 
-    /// The free space after the written bytes, at least `hint` bytes (grows the buffer).
-    member _.Free(hint: int) : Memory<byte> =
+    /// The free space after the written bytes, at least `hint` bytes (grows the buffer), as
+    /// part of the buffer's array (for writers that store by index).
+    member _.FreeSegment(hint: int) : ArraySegment<byte> =
         ensure hint
-        Memory(array, length, array.Length - length)
+        ArraySegment(array, length, array.Length - length)
+
+    /// The free space after the written bytes, at least `hint` bytes (grows the buffer).
+    member this.Free(hint: int) : Memory<byte> = this.FreeSegment(hint).AsMemory()
 
     /// Marks `count` more bytes of the free space as written.
     member _.Advance(count: int) : unit = length <- length + count

@@ -14,7 +14,7 @@ type Body =
     | Html of string
     /// A top-level JSON object `{"data": ..., extra..., "revision": ...}` whose `data` value
     /// `write` writes straight into the response bytes.
-    | JsonData of write: (Buffers.IBufferWriter<byte> -> unit) * extra: (string * Value) list
+    | JsonData of write: (PooledBuffer -> unit) * extra: (string * Value) list
     /// Binary content with its content type.
     | Bytes of byte[] * contentType: string
     /// No body.
@@ -45,7 +45,7 @@ module Reply =
 
     /// 200 with `{"data": ..., extra...}`, the data written by `write` straight into the
     /// response bytes.
-    let okData (write: Buffers.IBufferWriter<byte> -> unit) (extra: (string * Value) list) : Reply = {
+    let okData (write: PooledBuffer -> unit) (extra: (string * Value) list) : Reply = {
         Status = 200
         Body = Body.JsonData(write, extra)
     }
@@ -109,7 +109,7 @@ module Reply =
 
     /// `{"data":` + data + `,"key":value` for each extra entry and the revision + `}`: the
     /// bytes the writer would give, with the data written in place.
-    let private data (output: PooledBuffer) (writeData: Buffers.IBufferWriter<byte> -> unit) entries =
+    let private data (output: PooledBuffer) (writeData: PooledBuffer -> unit) entries =
         BufferWriter.write output "{\"data\":"B
         writeData output
 

@@ -65,9 +65,10 @@ let private reference (table: OutputTable) : string =
     Encoding.UTF8.GetString output.WrittenSpan
 
 let private written (table: OutputTable) : string =
-    let output = ArrayBufferWriter<byte>()
+    // A small first array: the buffer grows while the columns are written.
+    use output = new PooledBuffer(256)
     OutputFrame.write output table
-    Encoding.UTF8.GetString output.WrittenSpan
+    Encoding.UTF8.GetString output.Written.Span
 
 let private table (random: Random) (rows: RowLabels) (frequency: TimeSpan option) : OutputTable =
     let n =
