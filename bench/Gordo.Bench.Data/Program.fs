@@ -10,7 +10,7 @@ open System.Diagnostics
 open System.IO
 open System.Threading
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Language
 
 let tags = 100

@@ -12,8 +12,8 @@ open System.Diagnostics
 open System.IO
 open System.Threading
 open Gordo.Core.Config
-open Gordo.Core.Data
-open Gordo.Models.Builder
+open Gordo.Data
+open Gordo.Build
 
 let private work =
     Path.Combine(Path.GetTempPath(), "gordo-builder-bench-" + Guid.NewGuid().ToString("N"))

@@ -146,7 +146,7 @@ let private trainTorchSharp () =
     let x = data 52560 20
 
     let spec =
-        Factories.feedforward "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 20 20
+        Factories.build "gordo.machine.model.models.KerasAutoEncoder" "feedforward_hourglass" [] 20 20
 
     let options = {
         Epochs = epochs
@@ -158,7 +158,7 @@ let private trainTorchSharp () =
     }
 
     let fit () =
-        use parameters = (Tensors.ofArray (Layout.glorotUniform spec 0)).requires_grad_ ()
+        use parameters = (Tensors.ofArray (Layout.initialize spec 0)).requires_grad_ ()
         use xt = Tensors.ofMatrix x
         Training.fit spec parameters options xt xt |> ignore
 

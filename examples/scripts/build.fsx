@@ -8,14 +8,16 @@
 #r "nuget: FParsec, 1.1.1"
 #r "nuget: Parquet.Net, 6.1.0"
 #r "../../src/Gordo.Core/bin/Release/net10.0/Gordo.Core.dll"
+#r "../../src/Gordo.Data/bin/Release/net10.0/Gordo.Data.dll"
 #r "../../src/Gordo.Models/bin/Release/net10.0/Gordo.Models.dll"
+#r "../../src/Gordo.Build/bin/Release/net10.0/Gordo.Build.dll"
 
 open System
 open System.Globalization
 open System.IO
 open System.Threading
 open Gordo.Core.Config
-open Gordo.Models.Builder
+open Gordo.Build
 
 let work =
     Path.Combine(Path.GetTempPath(), "gordo-build-fsx-" + Guid.NewGuid().ToString("N"))

@@ -8,10 +8,11 @@
 #r "nuget: MathNet.Numerics, 5.0.0"
 #r "nuget: YamlDotNet, 18.1.0"
 #r "../../src/Gordo.Core/bin/Release/net10.0/Gordo.Core.dll"
+#r "../../src/Gordo.Data/bin/Release/net10.0/Gordo.Data.dll"
 #r "../../src/Gordo.Models/bin/Release/net10.0/Gordo.Models.dll"
 
 open System
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Specs
 open Gordo.Core.Yaml
 open Gordo.Models

@@ -8,7 +8,7 @@ open Argu
 open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Core.Yaml
-open Gordo.Models.Builder
+open Gordo.Build
 
 /// A failure before the builder runs (bad payload or config): Gordo's `ConfigException`.
 type BuildSetupError = {

@@ -6,7 +6,7 @@ open System.Diagnostics
 open System.Globalization
 open System.IO
 open Gordo.Models
-open Gordo.Models.Builder
+open Gordo.Build
 
 /// Plain progress lines `[machine] text` (no terminal control codes: logs, pipes, pods), with the
 /// text of `BuildText`. Epoch lines are throttled per machine: the first and last epoch of every

@@ -5,7 +5,7 @@ open System.IO
 open System.Threading
 open Argu
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Language
 
 /// `gordo data generate` and `gordo dataset`.

@@ -5,7 +5,7 @@ open System.IO
 open System.Threading
 open Argu
 open Gordo.Core.Config
-open Gordo.Models.Builder
+open Gordo.Build
 
 /// One machine's outcome in `gordo local-build` (name; built model with its `OutputDirectory`,
 /// `Metadata`, `CrossValidation`, `FromCache`, or the failure).

@@ -4,7 +4,7 @@ open System
 open System.IO
 open Gordo.Models.Anomaly
 open Gordo.Core
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Models
 open Gordo.Models.Artifacts
 open Gordo.Models.Scoring

@@ -1,7 +1,7 @@
 namespace Gordo.Cli
 
 open Argu
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Microsoft.FSharp.Reflection
 
 /// `gordo workflow generate` options: one case per option of spec §7.1 (names, env vars and

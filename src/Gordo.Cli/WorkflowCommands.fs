@@ -4,7 +4,7 @@ open System
 open System.Collections.Generic
 open System.IO
 open Argu
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Microsoft.FSharp.Reflection
 
 /// `gordo workflow generate`.

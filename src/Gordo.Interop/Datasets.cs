@@ -1,8 +1,8 @@
 using Gordo.Core.Config;
-using Gordo.Core.Data;
+using Gordo.Data;
 using Microsoft.FSharp.Core;
 using ConfigMachine = Gordo.Core.Config.Machine;
-using CoreDataset = Gordo.Core.Data.Dataset;
+using CoreDataset = Gordo.Data.Dataset;
 
 namespace Gordo.Interop;
 

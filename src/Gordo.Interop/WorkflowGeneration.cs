@@ -1,5 +1,5 @@
 using Microsoft.FSharp.Core;
-using Wf = Gordo.Core.Workflow;
+using Wf = Gordo.Workflow;
 
 namespace Gordo.Interop;
 

@@ -6,7 +6,7 @@ open System.IO
 open System.Net
 open System.Text
 open Gordo.Core.Config
-open Gordo.Models.Builder
+open Gordo.Build
 
 /// `report.html`: one self-contained page (plotly.js inline, no network) with an overview table
 /// and a section per machine.
@@ -94,7 +94,7 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
         match m.Events with
         | [] -> ""
         | events ->
-            let row (e: Gordo.Core.Data.SampleEvent) =
+            let row (e: Gordo.Data.SampleEvent) =
                 $"<tr><td>%s{enc e.Kind}</td><td>%s{enc e.Tag}</td><td>%s{time e.Start}</td><td>%s{time e.End}</td></tr>"
 
             let rows = events |> List.map row |> String.concat ""

@@ -3,7 +3,7 @@ namespace Gordo.Report
 open System
 open Plotly.NET
 open Plotly.NET.LayoutObjects
-open Gordo.Core.Data
+open Gordo.Data
 
 /// The Plotly charts of a machine's report section.
 [<RequireQualifiedAccess>]

@@ -3,10 +3,10 @@ namespace Gordo.Report
 open System
 open System.Threading
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Models
 open Gordo.Models.Anomaly
-open Gordo.Models.Builder
+open Gordo.Build
 
 /// Anomaly scores of a built model over its training period.
 type AnomalySeries = {
@@ -98,7 +98,7 @@ module ReportData =
         match detector built.Model with
         | Some d when d.IsFitted && d.Thresholds.IsSome ->
             let x, y = Matrix.ofColumns data.X.Data, Matrix.ofColumns data.Y.Data
-            let times = Gordo.Core.Data.Frame.timestamps data.X
+            let times = Gordo.Data.Frame.timestamps data.X
 
             let input = {
                 InputNames = data.X.Columns

@@ -3,7 +3,7 @@ namespace Gordo.Server
 open System
 open System.IO
 open System.Text.Json
-open Gordo.Core.Data
+open Gordo.Data
 
 /// Parsing uploaded Parquet files (multipart fields `X`/`y`, spec §5.4) into tables: files
 /// written by pandas/pyarrow (index and two-level columns from the `pandas` metadata) or by any

@@ -4,7 +4,7 @@ open System
 open System.IO
 open System.Text.Json
 open Gordo.Core
-open Gordo.Core.Data
+open Gordo.Data
 
 /// Output tables as Parquet (`?format=parquet`, spec §5.5), laid out the way pyarrow writes
 /// Gordo's two-level DataFrame: one column per `(top, sub)` pair named by its Python tuple text

@@ -1,6 +1,6 @@
 using Microsoft.FSharp.Core;
 using Gordo.Models;
-using Builder = Gordo.Models.Builder;
+using Builder = Gordo.Build;
 using Config = Gordo.Core.Config;
 using ArtifactJson = Gordo.Models.Artifacts.Json;
 

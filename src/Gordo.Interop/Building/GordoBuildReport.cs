@@ -1,5 +1,5 @@
 using Microsoft.FSharp.Collections;
-using Builder = Gordo.Models.Builder;
+using Builder = Gordo.Build;
 using Config = Gordo.Core.Config;
 using Report = Gordo.Report;
 

@@ -1,4 +1,4 @@
-using Builder = Gordo.Models.Builder;
+using Builder = Gordo.Build;
 using Config = Gordo.Core.Config;
 
 namespace Gordo.Interop;

@@ -96,7 +96,4 @@ module ModelOutput =
 
     /// A flat column name for files: `top|sub`, or `top` for single-level columns.
     let flatName (top: string, sub: string) : string =
-        if sub = "" || sub = top then
-            top
-        else
-            Gordo.Core.Data.Frame.multiColumnName top sub
+        if sub = "" || sub = top then top else top + "|" + sub

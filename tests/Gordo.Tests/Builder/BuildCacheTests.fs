@@ -6,7 +6,7 @@ open System.Threading
 open Expecto
 open Gordo.Core
 open Gordo.Models.Artifacts
-open Gordo.Models.Builder
+open Gordo.Build
 open Gordo.Tests.Support
 open Gordo.Tests.Builder.ModelBuilderTests
 

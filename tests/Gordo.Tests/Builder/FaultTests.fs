@@ -6,7 +6,7 @@ open System.Threading
 open Expecto
 open Gordo.Models
 open Gordo.Models.Artifacts
-open Gordo.Models.Builder
+open Gordo.Build
 open Gordo.Tests.Builder.ModelBuilderTests
 
 let private temp (name: string) =

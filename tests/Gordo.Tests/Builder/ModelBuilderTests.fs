@@ -6,9 +6,9 @@ open System.Threading
 open Expecto
 open Gordo.Core
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Models.Anomaly
-open Gordo.Models.Builder
+open Gordo.Build
 
 let private tempDir (prefix: string) =
     Path.Combine(Path.GetTempPath(), $"gordo-%s{prefix}-" + Guid.NewGuid().ToString("N"))

@@ -4,7 +4,7 @@ open System
 open System.Threading
 open Expecto
 open Npgsql
-open Gordo.Models.Builder
+open Gordo.Build
 open Gordo.Tests.Builder.ModelBuilderTests
 
 let private env (name: string) =

@@ -5,9 +5,9 @@ open System.Diagnostics
 open System.IO
 open System.Threading
 open Expecto
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Cli
-open Gordo.Models.Builder
+open Gordo.Build
 open Gordo.Tests.Support
 open Gordo.Tests.Builder.ModelBuilderTests
 

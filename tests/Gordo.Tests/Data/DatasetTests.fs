@@ -5,7 +5,7 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Language
 
 /// A provider serving fixed frames by tag name.

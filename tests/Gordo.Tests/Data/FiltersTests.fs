@@ -3,7 +3,7 @@ module Gordo.Tests.Data.FiltersTests
 open System
 open System.Text.Json
 open Expecto
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Language
 
 /// The joined 10T frame every filter reference starts from.

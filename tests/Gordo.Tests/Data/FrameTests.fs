@@ -5,7 +5,7 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 
 let private minute = TimeSpan.TicksPerMinute
 let private origin = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)

@@ -8,7 +8,7 @@ open System.Threading
 open Expecto
 open Gordo.Core
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 
 let private uri = Environment.GetEnvironmentVariable "GORDO_TEST_INFLUX_URI"
 

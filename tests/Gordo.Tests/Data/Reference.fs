@@ -4,7 +4,7 @@ module Gordo.Tests.Data.Reference
 open System
 open System.IO
 open System.Text.Json
-open Gordo.Core.Data
+open Gordo.Data
 
 let private path =
     Path.Combine(AppContext.BaseDirectory, "reference", "data", "reference.json")

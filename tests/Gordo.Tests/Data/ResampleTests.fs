@@ -4,7 +4,7 @@ open System
 open System.Text.Json
 open Expecto
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Core.Language
 
 let private resampleCase (case: JsonElement) =

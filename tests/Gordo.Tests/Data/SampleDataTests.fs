@@ -6,7 +6,7 @@ open System.Threading
 open Expecto
 open Gordo.Core
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 
 let private options = { SampleData.defaults with Days = 3 }
 

@@ -6,7 +6,7 @@ open System.Threading
 open Expecto
 open Gordo.Core
 open Gordo.Core.Config
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Tests.Support
 
 let private start = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)

@@ -6,7 +6,7 @@ open System.IO
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Hosting
 open Microsoft.Extensions.Logging
-open Gordo.Models.Builder
+open Gordo.Build
 open Gordo.Server
 open Gordo.Tests.Builder
 

@@ -5,7 +5,7 @@ open System.IO
 open System.Net.Http
 open System.Text.Json
 open Expecto
-open Gordo.Core.Data
+open Gordo.Data
 open Gordo.Server
 open Gordo.Tests.Server.ServerFixture
 

@@ -1,7 +1,7 @@
 module Gordo.Tests.Workflow.ManifestLintTests
 
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 let private workflow (deploymentExtra: string) =
     $"""apiVersion: argoproj.io/v1alpha1

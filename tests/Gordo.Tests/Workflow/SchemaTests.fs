@@ -3,7 +3,7 @@ module Gordo.Tests.Workflow.SchemaTests
 open System.IO
 open System.Text.Json.Nodes
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 let private docs = Path.Combine(__SOURCE_DIRECTORY__, "schema-docs")
 

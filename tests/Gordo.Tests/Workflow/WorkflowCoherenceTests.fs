@@ -14,7 +14,7 @@ open System.Net.Sockets
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Gordo.Tests.Support
 
 let private project = "coherence"

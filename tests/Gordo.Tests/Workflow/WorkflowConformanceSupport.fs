@@ -5,7 +5,7 @@ open System.Collections.Generic
 open System.IO
 open System.Text.Json.Nodes
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 /// The conformance configs (shared/conformance/gordo-configs).
 let configs =

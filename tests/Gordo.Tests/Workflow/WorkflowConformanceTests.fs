@@ -4,7 +4,7 @@ open System.IO
 open System.Text.Json.Nodes
 open System.Text.RegularExpressions
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Gordo.Tests.Workflow.WorkflowConformanceSupport
 
 let private count (pattern: string) (text: string) =

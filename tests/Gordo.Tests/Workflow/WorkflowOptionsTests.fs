@@ -3,7 +3,7 @@ module Gordo.Tests.Workflow.WorkflowOptionsTests
 open System
 open System.Collections.Generic
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 let private sources (args: (string * string) list) (env: (string * string) list) : WorkflowOptionSources =
     let environment = Map.ofList env

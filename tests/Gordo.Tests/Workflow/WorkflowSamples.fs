@@ -1,6 +1,6 @@
 module Gordo.Tests.Workflow.WorkflowSamples
 
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 let resources (rm: int64) (rc: int64) (lm: int64) (lc: int64) : ResourceSpec = {
     RequestsMemory = rm

@@ -1,7 +1,7 @@
 module Gordo.Tests.Workflow.WorkflowTemplateTests
 
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Gordo.Tests.Workflow.WorkflowSamples
 
 let private builtIn =

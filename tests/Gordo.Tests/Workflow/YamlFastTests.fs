@@ -5,7 +5,7 @@ open System.IO
 open System.Text.Json
 open System.Text.Encodings.Web
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 open Gordo.Tests
 open Gordo.Tests.Yaml
 

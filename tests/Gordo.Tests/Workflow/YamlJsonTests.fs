@@ -1,7 +1,7 @@
 module Gordo.Tests.Workflow.YamlJsonTests
 
 open Expecto
-open Gordo.Core.Workflow
+open Gordo.Workflow
 
 let private one (yaml: string) =
     match YamlJson.parseDocuments yaml with

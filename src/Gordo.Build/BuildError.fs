@@ -1,0 +1,102 @@
+namespace Gordo.Build
+
+open System
+open System.IO
+open Gordo.Data
+open Gordo.Models
+
+/// Recognising I/O failures that need their own message.
+[<RequireQualifiedAccess>]
+module IoFailure =
+    /// True when `e` says the filesystem is full: ENOSPC (28) on Unix, ERROR_DISK_FULL (112) or
+    /// ERROR_HANDLE_DISK_FULL (39) on Windows.
+    let isDiskFull (e: exn) : bool =
+        match e with
+        | :? IOException as io ->
+            match io.HResult with
+            | 28
+            | 0x80070070
+            | 0x80070027 -> true
+            | _ -> false
+        | _ -> false
+
+/// Why a machine did not build.
+[<RequireQualifiedAccess>]
+type BuildError =
+    /// The data provider could not be created from the dataset's `data_provider`.
+    | Provider of ProviderError
+    /// Fetching or preparing the data failed.
+    | Data of DatasetError
+    /// A metric in `evaluation.metrics` is not known.
+    | UnknownMetric of name: string
+    /// `evaluation.cv` is not a cross-validation splitter.
+    | NotASplitter of classPath: string
+    /// Building, cross-validating or fitting the model failed.
+    | Model of exn
+    /// Writing the model directory failed.
+    | Output of path: string * exn
+    /// The build was cancelled.
+    | Cancelled
+    /// A reporter of `runtime.reporters` failed (Gordo's `ReporterException` family).
+    | Reporter of typeName: string * message: string
+
+    /// A one-line description (what failed and why).
+    member this.Message: string =
+        match this with
+        | Provider e -> $"data provider: %s{e.Message}"
+        | Data e -> $"data: %s{e.Message}"
+        | UnknownMetric name ->
+            $"evaluation.metrics: unknown metric '%s{name}'; use explained_variance_score, r2_score, mean_squared_error, mean_absolute_error (or their sklearn.metrics paths)"
+        | NotASplitter path ->
+            $"evaluation.cv: '%s{path}' is not a cross-validation splitter (use e.g. sklearn.model_selection.TimeSeriesSplit)"
+        | Model e -> $"model: %s{e.Message}"
+        | Output(path, e) when IoFailure.isDiskFull e ->
+            $"no space left on device while writing the model to '%s{path}': free space on that filesystem or choose another output directory (any previous model there is unchanged)"
+        | Output(path, e) -> $"cannot write the model to '%s{path}': %s{e.Message}"
+        | Cancelled -> "the build was cancelled before the model was written (any previous model is unchanged)"
+        | Reporter(_, message) -> message
+
+    /// The Gordo exception type name this failure corresponds to (exception report `type`).
+    member this.TypeName: string =
+        match this with
+        | Provider(ProviderError.UnknownProvider _) -> "NoSuitableDataProviderError"
+        | Provider(ProviderError.File(FileError.NotFound _))
+        | Data(DatasetError.Provider(ProviderError.File(FileError.NotFound _))) -> "FileNotFoundError"
+        | Provider _ -> "ConfigException"
+        | Data(DatasetError.InvalidSetting _) -> "ValueError"
+        | Data(DatasetError.MissingData _) -> "InsufficientDataError"
+        | Data(DatasetError.EmptyGenerated _) -> "EmptyGeneratedDataframeError"
+        | Data(DatasetError.KnownPeriodsEmpty _) -> "KnownPeriodsEmptyDataError"
+        | Data(DatasetError.RowFilterEmpty _) -> "RowFilterEmptyDataError"
+        | Data(DatasetError.NuisanceEmpty _) -> "NuisanceEmptyDataError"
+        | Data _ -> "DataError"
+        | UnknownMetric _ -> "AttributeError"
+        | NotASplitter _ -> "ValueError"
+        | Model(:? ModelDefinitionException) -> "ImportError"
+        | Model(:? ModelInputException) -> "ValueError"
+        | Model e -> e.GetType().Name
+        | Output(_, (:? UnauthorizedAccessException)) -> "PermissionError"
+        | Output(_, e) when IoFailure.isDiskFull e -> "OSError"
+        | Output(_, e) -> e.GetType().Name
+        | Cancelled -> "KeyboardInterrupt"
+        | Reporter(typeName, _) -> typeName
+
+    /// The process exit code of spec §6.5 for this failure.
+    member this.ExitCode: int =
+        match this.TypeName with
+        | "PermissionError" -> 20
+        | "FileNotFoundError" -> 30
+        | "NoSuitableDataProviderError" -> 70
+        | "InsufficientDataError"
+        | "EmptyGeneratedDataframeError"
+        | "KnownPeriodsEmptyDataError"
+        | "RowFilterEmptyDataError"
+        | "NuisanceEmptyDataError" -> 80
+        | "ImportError" -> 85
+        | "ReporterException"
+        | "PostgresReporterException"
+        | "MlflowLoggingError" -> 90
+        | "ConfigException" -> 100
+        | "ValueError" -> 2
+        | "KeyboardInterrupt" -> 130
+        | _ -> 1

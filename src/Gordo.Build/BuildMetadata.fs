@@ -1,0 +1,167 @@
+namespace Gordo.Build
+
+open System
+open System.Globalization
+open Gordo.Core
+open Gordo.Data
+open Gordo.Models
+
+/// The timings and results the builder measured, for `build_metadata`.
+type BuildFacts = {
+    /// `dataset.query_duration_sec`.
+    QueryDurationSeconds: float option
+    /// `dataset.dataset_meta` (spec §1.5.2).
+    DatasetMeta: Value
+    /// Cross-validation (None: scores and splits `{}`, duration null).
+    CrossValidation: CrossValidationResult option
+    /// Fit seconds (None with `cross_val_only`).
+    TrainingSeconds: float option
+    /// Rows of X without an output row.
+    Offset: int
+    /// When the model was made (None with `cross_val_only`).
+    Created: DateTimeOffset option
+    /// `model_meta` (spec §3.4).
+    ModelMeta: (string * Value) list
+}
+
+/// metadata.json of spec §4.7 (user metadata nested once, see DESIGN.md).
+[<RequireQualifiedAccess>]
+module BuildMetadata =
+    /// The builder version written as `model_builder_version`.
+    let builderVersion: string =
+        let v = typeof<BuildFacts>.Assembly.GetName().Version
+        $"%d{v.Major}.%d{v.Minor}.%d{v.Build}"
+
+    /// Python `str(datetime.now(tz))`: `2020-11-08 19:16:08.971313+00:00`.
+    let pythonTimestamp (t: DateTimeOffset) : string =
+        t.ToString("yyyy-MM-dd HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture)
+
+    let private optional (f: 'T -> Value) (x: 'T option) =
+        x |> Option.map f |> Option.defaultValue Value.Null
+
+    let private crossValidation (cv: CrossValidationResult option) : Value =
+        match cv with
+        | None ->
+            Value.Map [
+                "scores", Value.Map []
+                "cv_duration_sec", Value.Null
+                "splits", Value.Map []
+            ]
+        | Some r ->
+            Value.Map [
+                "scores",
+                Value.Map(
+                    r.Scores
+                    |> List.map (fun (k, stats) -> k, Value.Map(stats |> List.map (fun (s, v) -> s, Value.Float v)))
+                )
+                "cv_duration_sec", Value.Float r.DurationSeconds
+                "splits", Value.Map r.Splits
+            ]
+
+    /// `metadata.user_defined` of a machine (`global-metadata` and `machine-metadata`).
+    let userDefined (m: Gordo.Core.Config.Metadata) : Value =
+        let orEmpty v =
+            if v = Value.Null then Value.Map [] else v
+
+        Value.Map [ "global-metadata", orEmpty m.Global; "machine-metadata", orEmpty m.Machine ]
+
+    /// The build metadata (`metadata.build_metadata`).
+    let buildMetadata (facts: BuildFacts) : Value =
+        Value.Map [
+            "model",
+            Value.Map [
+                "model_offset", Value.Int(int64 facts.Offset)
+                "model_creation_date", optional (pythonTimestamp >> Value.String) facts.Created
+                "model_builder_version", Value.String builderVersion
+                "cross_validation", crossValidation facts.CrossValidation
+                "model_training_duration_sec", optional Value.Float facts.TrainingSeconds
+                "model_meta", Value.Map facts.ModelMeta
+            ]
+            "dataset",
+            Value.Map [
+                "query_duration_sec", optional Value.Float facts.QueryDurationSeconds
+                "dataset_meta", facts.DatasetMeta
+            ]
+        ]
+
+    /// The whole metadata.json value (`Machine.to_dict()`).
+    let machine (input: BuildInput) (model: Value) (facts: BuildFacts) : Value =
+        let m = input.Machine
+
+        Value.Map [
+            "name", Value.String m.Name
+            "dataset", input.Dataset
+            "model", model
+            "metadata",
+            Value.Map [
+                "user_defined", userDefined m.Metadata
+                "build_metadata", buildMetadata facts
+            ]
+            "runtime", input.Runtime
+            "project_name", Value.String m.ProjectName
+            "evaluation", input.Evaluation
+        ]
+
+    /// The cross-validation scores of a metadata.json value, as `(key, stat, value)`.
+    let scoresOf (metadata: Value) : (string * string * float) list =
+        let path = [ "metadata"; "build_metadata"; "model"; "cross_validation"; "scores" ]
+
+        match path |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some metadata) with
+        | Some(Value.Map scores) ->
+            scores
+            |> List.collect (fun (key, stats) ->
+                match stats with
+                | Value.Map entries ->
+                    entries
+                    |> List.choose (fun (s, v) ->
+                        match v with
+                        | Value.Float f -> Some(key, s, f)
+                        | Value.Int i -> Some(key, s, float i)
+                        | _ -> None)
+                | _ -> [])
+        | _ -> []
+
+    /// `dataset_meta` of a dataset result.
+    let datasetMeta (data: DatasetResult) : Value = MetadataValue.ofMetadata data.Metadata
+
+    let private replace (key: string) (value: Value) (map: Value) : Value =
+        match map with
+        | Value.Map entries when entries |> List.exists (fst >> (=) key) ->
+            Value.Map(entries |> List.map (fun (k, v) -> k, (if k = key then value else v)))
+        | Value.Map entries -> Value.Map(entries @ [ key, value ])
+        | other -> other
+
+    /// A cached model's metadata with the current machine's user metadata and runtime (spec §4.1:
+    /// everything else, creation date included, is the cached build's).
+    let refresh (input: BuildInput) (metadata: Value) : Value =
+        let meta =
+            Value.tryGet "metadata" metadata
+            |> Option.defaultValue (Value.Map [])
+            |> replace "user_defined" (userDefined input.Machine.Metadata)
+
+        metadata |> replace "metadata" meta |> replace "runtime" input.Runtime
+
+    /// The cross-validation results recorded in a metadata.json value (None for `build_only`).
+    let crossValidationOf (metadata: Value) : CrossValidationResult option =
+        let cv =
+            [ "metadata"; "build_metadata"; "model"; "cross_validation" ]
+            |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some metadata)
+
+        let duration =
+            match cv |> Option.bind (Value.tryGet "cv_duration_sec") with
+            | Some(Value.Float f) -> Some f
+            | Some(Value.Int i) -> Some(float i)
+            | _ -> None
+
+        duration
+        |> Option.map (fun seconds -> {
+            Scores =
+                scoresOf metadata
+                |> List.groupBy (fun (k, _, _) -> k)
+                |> List.map (fun (k, stats) -> k, stats |> List.map (fun (_, s, v) -> s, v))
+            Splits =
+                match cv |> Option.bind (Value.tryGet "splits") with
+                | Some(Value.Map entries) -> entries
+                | _ -> []
+            DurationSeconds = seconds
+        })
