@@ -1,0 +1,79 @@
+/// The project graph of docs/architecture.md, checked against what each built assembly really
+/// references (the compiler records only the assemblies a project uses).
+module Gordo.Tests.Architecture
+
+open System.Reflection
+open Expecto
+
+let private gordo = [
+    "Gordo.Core"
+    "Gordo.Data"
+    "Gordo.Workflow"
+    "Gordo.Models"
+    "Gordo.Build"
+    "Gordo.Report"
+    "Gordo.Server"
+]
+
+let private below (name: string) =
+    gordo |> List.skipWhile ((<>) name) |> List.tail
+
+/// Each assembly and the name prefixes it may not reference.
+let private forbidden: (string * string list) list = [
+    "Gordo.Core",
+    below "Gordo.Core"
+    @ [ "Parquet"; "Fluid"; "TorchSharp"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
+    "Gordo.Data",
+    below "Gordo.Data"
+    @ [ "Fluid"; "TorchSharp"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
+    "Gordo.Workflow",
+    below "Gordo.Workflow"
+    @ [
+        "Gordo.Data"
+        "Parquet"
+        "TorchSharp"
+        "Npgsql"
+        "Plotly"
+        "Microsoft.AspNetCore"
+    ]
+    "Gordo.Models",
+    [
+        "Gordo.Data"
+        "Gordo.Workflow"
+        "Gordo.Build"
+        "Gordo.Report"
+        "Gordo.Server"
+    ]
+    @ [ "Parquet"; "Fluid"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
+    "Gordo.Build",
+    [
+        "Gordo.Workflow"
+        "Gordo.Report"
+        "Gordo.Server"
+        "Fluid"
+        "Plotly"
+        "Microsoft.AspNetCore"
+    ]
+    "Gordo.Server", [ "Gordo.Build"; "Gordo.Workflow"; "Gordo.Report"; "Fluid"; "Npgsql"; "Plotly" ]
+]
+
+let private references (name: string) =
+    Assembly.Load(name).GetReferencedAssemblies()
+    |> Array.map (fun a -> a.Name)
+    |> List.ofArray
+
+let private isUnder (prefix: string) (reference: string) =
+    reference = prefix || reference.StartsWith(prefix + ".")
+
+[<Tests>]
+let tests =
+    testList "Architecture" [
+        for name, banned in forbidden do
+            test $"%s{name} references none of the projects and packages below it" {
+                let offending =
+                    references name
+                    |> List.filter (fun r -> banned |> List.exists (fun b -> isUnder b r))
+
+                Expect.isEmpty offending $"%s{name} may not reference these (docs/architecture.md)"
+            }
+    ]
