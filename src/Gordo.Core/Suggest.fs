@@ -2,7 +2,7 @@ namespace Gordo.Core
 
 /// "Did you mean ...?" suggestions for near-miss names.
 [<RequireQualifiedAccess>]
-module Suggest =
+module internal Suggest =
     /// Levenshtein edit distance between two strings.
     let distance (a: string) (b: string) : int =
         let previous = Array.init (b.Length + 1) id

@@ -6,7 +6,7 @@ open Gordo.Core.Yaml
 /// Project-level rules (spec §1.8): URL-safe names, the 63-char limits, the host rule, unique
 /// machine names.
 [<RequireQualifiedAccess>]
-module Check =
+module internal Check =
     let private lowerOrDigit (c: char) =
         (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
 

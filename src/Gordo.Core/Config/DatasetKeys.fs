@@ -5,7 +5,7 @@ open Gordo.Core.Yaml
 /// Dataset key aliases (spec §1.5): `tags` → `tag_list`, `from_ts` → `train_start_date`,
 /// `to_ts` → `train_end_date`.
 [<RequireQualifiedAccess>]
-module DatasetKeys =
+module internal DatasetKeys =
     /// The aliases and the keys they stand for.
     let aliases: (string * string) list = [
         "tags", "tag_list"

@@ -8,7 +8,7 @@ open Gordo.Core.Yaml
 /// Timedelta strings (`interpolation_limit`) and pandas-eval expressions (`row_filter`,
 /// `known_filter_periods`). Nothing is evaluated: checking a config fetches no data.
 [<RequireQualifiedAccess>]
-module DatasetLanguage =
+module internal DatasetLanguage =
     /// The reason part of a parser message ("invalid x 'y': reason" → "reason").
     let private reasonOf (message: string) =
         match message.IndexOf "': " with

@@ -5,7 +5,7 @@ open Gordo.Core.Yaml
 
 /// Gordo's DEFAULT_CONFIG_GLOBALS with the derived defaults (spec §1.4).
 [<RequireQualifiedAccess>]
-module Defaults =
+module internal Defaults =
     /// The default globals as Gordo 6 writes them, with the unified `gordo-base` images.
     let private globalsText =
         """

@@ -7,7 +7,7 @@ open Gordo.Core.Yaml
 
 /// The dataset section: merged tree → typed `Dataset` (spec §1.5, §1.8).
 [<RequireQualifiedAccess>]
-module ElaborateDataset =
+module internal ElaborateDataset =
     let private knownKeys = [
         "type"
         "train_start_date"

@@ -6,7 +6,7 @@ open Gordo.Core.Yaml
 
 /// The evaluation, runtime and metadata sections: merged trees → typed records (spec §1.6, §1.7).
 [<RequireQualifiedAccess>]
-module ElaborateSections =
+module internal ElaborateSections =
     let private evaluationKeys = [ "cv_mode"; "metrics"; "scoring_scaler"; "cv"; "seed" ]
 
     let private cvModes = [

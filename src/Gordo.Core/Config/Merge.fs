@@ -7,7 +7,7 @@ open Gordo.Core.Yaml
 /// by element, anything else (null included) is replaced by the patch. Positions follow the value
 /// that wins, so a diagnostic about a merged value points where that value was written.
 [<RequireQualifiedAccess>]
-module Merge =
+module internal Merge =
     let private isNull (node: Node) = Value.ofNode node = Value.Null
 
     let rec private mergeEntries (original: Entry list) (patch: Entry list) : Entry list =

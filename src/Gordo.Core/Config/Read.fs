@@ -9,7 +9,7 @@ type Checked<'T> = 'T * Diagnostic list
 /// Typed readers for config nodes: each returns its value and the diagnostics it found, so an
 /// elaborator can read every field and report every problem at once.
 [<RequireQualifiedAccess>]
-module Read =
+module internal Read =
     let private wrong (expected: string) (node: Node) =
         Problem.at node (Problem.WrongType(expected, Node.describe node))
 

@@ -4,7 +4,7 @@ open Gordo.Core
 
 /// Checks plain parameter values against the catalog's parameter types.
 [<RequireQualifiedAccess>]
-module ParameterCheck =
+module internal ParameterCheck =
     /// Words for a type, for messages.
     let rec describeType (t: ParameterType) : string =
         match t with
