@@ -187,6 +187,17 @@ type Metadata = {
     Machine: Value
 }
 
+/// A machine's normalized sections as plain data, as Gordo records them (`Machine.to_dict()`):
+/// what the builder writes to metadata.json and hashes into the build cache key.
+type NormalizedSections = {
+    /// The dataset section after merging (an empty mapping when there is none).
+    Dataset: Value
+    /// The evaluation section after merging.
+    Evaluation: Value
+    /// The runtime section after merging.
+    Runtime: Value
+}
+
 /// A normalized, checked machine.
 type Machine = {
     /// URL-safe name.
@@ -203,6 +214,8 @@ type Machine = {
     Runtime: Runtime
     /// User metadata.
     Metadata: Metadata
+    /// The dataset, evaluation and runtime sections as written after normalization.
+    Normalized: NormalizedSections
 }
 
 /// A normalized, checked project.

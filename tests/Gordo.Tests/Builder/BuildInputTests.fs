@@ -101,9 +101,41 @@ let private seededConfig =
                   kind: feedforward_hourglass
 """
 
+/// Two machines under global evaluation and runtime; the second overrides both.
+let private sharedConfig =
+    "globals:\n  model: sklearn.decomposition.PCA\n  evaluation: {seed: 7}\n  runtime: {log_level: debug}\nmachines:\n"
+    + machineYaml "m-1"
+    + machineYaml "m-2"
+    + "    evaluation: {cv_mode: build_only}\n    runtime: {server: {resources: {limits: {memory: 900}}}}\n"
+
+let private plain (node: Gordo.Core.Yaml.Node option) =
+    node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map [])
+
 [<Tests>]
 let tests =
     testList "Build inputs" [
+        test "each machine carries the sections of its own normalized tree" {
+            let compilation = compile sharedConfig
+            Expect.isEmpty (errorCodes compilation) "the config compiles"
+            let trees = compilation.Normalized.Value.Machines
+            let inputs = BuildInput.ofCompilation compilation
+            Expect.equal inputs.Length 2 "two machines"
+
+            for input, tree in List.zip inputs trees do
+                Expect.equal input.Dataset (plain tree.Dataset) $"%s{input.Machine.Name} dataset"
+                Expect.equal input.Evaluation (plain tree.Evaluation) $"%s{input.Machine.Name} evaluation"
+                Expect.equal input.Runtime (plain tree.Runtime) $"%s{input.Machine.Name} runtime"
+                Expect.equal (BuildInput.ofMachine input.Machine) input "ofMachine gives the same input"
+
+            let seeds = inputs |> List.map (fun i -> Value.tryGet "seed" i.Evaluation)
+            Expect.equal seeds [ Some(Value.Int 7L); Some(Value.Int 7L) ] "the global evaluation reaches both"
+            let modes = inputs |> List.map (fun i -> Value.tryGet "cv_mode" i.Evaluation)
+
+            Expect.equal
+                modes
+                [ Some(Value.String "full_build"); Some(Value.String "build_only") ]
+                "the machine's own evaluation wins"
+        }
         test "the compiled model's networks carry the evaluation seed" {
             match BuildInput.ofCompilation (compile seededConfig) with
             | [ input ] ->
