@@ -188,15 +188,37 @@ type Metadata = {
 }
 
 /// A machine's normalized sections as plain data, as Gordo records them (`Machine.to_dict()`):
-/// what the builder writes to metadata.json and hashes into the build cache key.
-type NormalizedSections = {
+/// what the builder writes to metadata.json and hashes into the build cache key. Each is converted
+/// from its merged tree on first use, so checking a config or generating a workflow never pays for
+/// it. Equal when the three values are.
+[<Sealed>]
+type NormalizedSections(dataset: Lazy<Value>, evaluation: Lazy<Value>, runtime: Lazy<Value>) =
+    let values () =
+        dataset.Value, evaluation.Value, runtime.Value
+
     /// The dataset section after merging (an empty mapping when there is none).
-    Dataset: Value
+    member _.Dataset: Value = dataset.Value
+
     /// The evaluation section after merging.
-    Evaluation: Value
+    member _.Evaluation: Value = evaluation.Value
+
     /// The runtime section after merging.
-    Runtime: Value
-}
+    member _.Runtime: Value = runtime.Value
+
+    override _.Equals(other: obj) =
+        match other with
+        | :? NormalizedSections as o -> values () = o.Values
+        | _ -> false
+
+    override _.GetHashCode() = hash (values ())
+
+    member private _.Values = values ()
+
+    interface System.IComparable with
+        member _.CompareTo(other: obj) =
+            match other with
+            | :? NormalizedSections as o -> compare (values ()) o.Values
+            | _ -> invalidArg "other" "not a NormalizedSections"
 
 /// A normalized, checked machine.
 type Machine = {

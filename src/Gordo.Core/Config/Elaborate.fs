@@ -8,8 +8,8 @@ type internal SectionReaders = {
     Model: Node option -> Checked<Specs.ModelSpec option>
     Evaluation: Node option -> Checked<Evaluation>
     Runtime: Node option -> Checked<Runtime>
-    EvaluationValue: Node option -> Value
-    RuntimeValue: Node option -> Value
+    EvaluationValue: Node option -> Lazy<Value>
+    RuntimeValue: Node option -> Lazy<Value>
 }
 
 /// Normalized trees → typed, checked `Project` (every problem reported at once).
@@ -33,9 +33,9 @@ module Elaborate =
             Some spec, problems
         | None -> None, []
 
-    /// A section as plain data (an empty mapping when absent).
-    let private plain (node: Node option) : Value =
-        node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map [])
+    /// A section as plain data (an empty mapping when absent), converted on first use.
+    let private plain (node: Node option) : Lazy<Value> =
+        lazy (node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map []))
 
     let private readers (globals: Node) : SectionReaders = {
         Model = sharing (Node.tryGet "model" globals) modelOf
@@ -80,11 +80,12 @@ module Elaborate =
                     Global = globalMetadata
                     Machine = ElaborateSections.metadata tree.Metadata
                 }
-                Normalized = {
-                    Dataset = plain tree.Dataset
-                    Evaluation = readers.EvaluationValue tree.Evaluation
-                    Runtime = readers.RuntimeValue tree.Runtime
-                }
+                Normalized =
+                    NormalizedSections(
+                        plain tree.Dataset,
+                        readers.EvaluationValue tree.Evaluation,
+                        readers.RuntimeValue tree.Runtime
+                    )
             },
             problems
         | _ -> None, problems

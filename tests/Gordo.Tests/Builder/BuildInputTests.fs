@@ -114,6 +114,21 @@ let private plain (node: Gordo.Core.Yaml.Node option) =
 [<Tests>]
 let tests =
     testList "Build inputs" [
+        test "machines compiled twice from one text are equal" {
+            let machines () =
+                (compile sharedConfig).Project.Value.Machines
+
+            Expect.equal (machines ()) (machines ()) "structural equality through the normalized sections"
+        }
+        test "normalized sections are equal and ordered by their three values" {
+            let sections (runtime: int64) =
+                NormalizedSections(lazy (Value.Map []), lazy (Value.Int 1L), lazy (Value.Int runtime))
+
+            Expect.equal (sections 1L) (sections 1L) "same values"
+            Expect.notEqual (sections 1L) (sections 2L) "the runtime differs"
+            Expect.equal (hash (sections 1L)) (hash (sections 1L)) "same hash"
+            Expect.isLessThan (compare (sections 1L) (sections 2L)) 0 "ordered by value"
+        }
         test "each machine carries the sections of its own normalized tree" {
             let compilation = compile sharedConfig
             Expect.isEmpty (errorCodes compilation) "the config compiles"
