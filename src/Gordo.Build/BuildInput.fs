@@ -1,55 +1,32 @@
 namespace Gordo.Build
 
-open Gordo.Models
-
 open Gordo.Core
 open Gordo.Core.Config
-open Gordo.Core.Yaml
 
-/// A checked machine to build, with its normalized sections as plain data (the `dataset`,
-/// `evaluation` and `runtime` written to metadata.json).
+/// A checked machine to build. The machine carries its normalized sections, which the builder
+/// writes to metadata.json and hashes into the cache key as they are.
 type BuildInput = {
     /// The typed, checked machine.
     Machine: Machine
+} with
+
     /// The normalized dataset section.
-    Dataset: Value
+    member this.Dataset: Value = this.Machine.Normalized.Dataset
+
     /// The normalized evaluation section.
-    Evaluation: Value
+    member this.Evaluation: Value = this.Machine.Normalized.Evaluation
+
     /// The normalized runtime section.
-    Runtime: Value
-}
+    member this.Runtime: Value = this.Machine.Normalized.Runtime
 
 /// Making build inputs from a compiled config.
 [<RequireQualifiedAccess>]
 module BuildInput =
-    let private section (node: Node option) : Value =
-        node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map [])
-
-    let private treeName (tree: MachineTree) : string option =
-        match tree.Raw.Name |> Option.map Value.ofNode with
-        | Some(Value.String s) -> Some s
-        | _ -> None
-
-    /// A build input for a machine alone (sections taken as empty mappings).
-    let ofMachine (machine: Machine) : BuildInput = {
-        Machine = machine
-        Dataset = Value.Map []
-        Evaluation = Value.Map []
-        Runtime = Value.Map []
-    }
+    /// The build input of a machine.
+    let ofMachine (machine: Machine) : BuildInput = { Machine = machine }
 
     /// Every machine of a successful compilation, in config order (empty when it has errors).
     let ofCompilation (compilation: Compilation) : BuildInput list =
-        match compilation.Project, compilation.Normalized with
-        | Some project, Some trees ->
-            project.Machines
-            |> List.map (fun machine ->
-                match trees.Machines |> List.tryFind (fun t -> treeName t = Some machine.Name) with
-                | Some tree -> {
-                    Machine = machine
-                    Dataset = section tree.Dataset
-                    Evaluation = section tree.Evaluation
-                    Runtime = section tree.Runtime
-                  }
-                | None -> ofMachine machine)
-        | _ -> []
+        match compilation.Project with
+        | Some project -> project.Machines |> List.map ofMachine
+        | None -> []

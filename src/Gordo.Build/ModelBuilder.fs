@@ -59,20 +59,6 @@ type BuiltModel = {
 module ModelBuilder =
     let private seconds (sw: Stopwatch) = sw.Elapsed.TotalSeconds
 
-    /// Kept out of `seed`: naming the network type loads TorchSharp, which models without a
-    /// network (and scripts that reference no TorchSharp) must not need.
-    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
-    let private seedNetwork (value: int) (model: Estimator) =
-        match model with
-        | :? Networks.KerasNetwork as k -> k.Seed <- value
-        | _ -> ()
-
-    let rec private seed (value: int) (model: Estimator) =
-        if model.ClassPath.StartsWith "gordo.machine.model.models." then
-            seedNetwork value model
-
-        model.Children |> List.iter (seed value)
-
     let private attempt (f: unit -> 'T) : Result<'T, BuildError> =
         try
             Ok(f ())
@@ -213,12 +199,23 @@ module ModelBuilder =
             FromCache = false
         })
 
-    /// Compiles a machine's model definition into an unfitted, seeded estimator.
+    let private compileIn (context: ModelContext) (machine: Machine) : Result<Estimator, BuildError> =
+        attempt (fun () -> Definition.build context machine.Model)
+
+    /// Compiles a machine's model definition into an unfitted estimator whose networks carry the
+    /// evaluation seed (no data: the model knows no column names).
     let compile (machine: Machine) : Result<Estimator, BuildError> =
-        attempt (fun () ->
-            let model = Definition.fromSpec machine.Model
-            seed machine.Evaluation.Seed model
-            model)
+        compileIn (ModelContext.seeded machine.Evaluation.Seed) machine
+
+    /// The model of a machine built for its data: seeded, with X's and y's column names.
+    let private compileFor (machine: Machine) (data: DatasetResult) : Result<Estimator, BuildError> =
+        compileIn
+            {
+                Seed = machine.Evaluation.Seed
+                InputNames = data.X.Columns
+                TargetNames = data.Y.Columns
+            }
+            machine
 
     /// Builds one machine (spec §4.2): fetch data, compile the model, cross-validate per
     /// `evaluation.cv_mode`, fit, and write the model directory atomically when `outputDirectory`
@@ -239,14 +236,8 @@ module ModelBuilder =
             let queried = seconds start
             progress (BuildEvent.DataReady(Frame.length data.X, data.X.Columns.Length, queried))
 
-            compile machine
+            compileFor machine data
             |> Result.bind (fun model ->
-                match model with
-                | :? DiffDetector as d -> d.TargetNames <- data.Y.Columns
-                | _ -> ()
-
-                model.BindColumnNames data.X.Columns
-
                 if cancel.IsCancellationRequested then
                     Error BuildError.Cancelled
                 else

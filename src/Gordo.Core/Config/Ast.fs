@@ -187,6 +187,39 @@ type Metadata = {
     Machine: Value
 }
 
+/// A machine's normalized sections as plain data, as Gordo records them (`Machine.to_dict()`):
+/// what the builder writes to metadata.json and hashes into the build cache key. Each is converted
+/// from its merged tree on first use, so checking a config or generating a workflow never pays for
+/// it. Equal when the three values are.
+[<Sealed>]
+type NormalizedSections(dataset: Lazy<Value>, evaluation: Lazy<Value>, runtime: Lazy<Value>) =
+    let values () =
+        dataset.Value, evaluation.Value, runtime.Value
+
+    /// The dataset section after merging (an empty mapping when there is none).
+    member _.Dataset: Value = dataset.Value
+
+    /// The evaluation section after merging.
+    member _.Evaluation: Value = evaluation.Value
+
+    /// The runtime section after merging.
+    member _.Runtime: Value = runtime.Value
+
+    override _.Equals(other: obj) =
+        match other with
+        | :? NormalizedSections as o -> values () = o.Values
+        | _ -> false
+
+    override _.GetHashCode() = hash (values ())
+
+    member private _.Values = values ()
+
+    interface System.IComparable with
+        member _.CompareTo(other: obj) =
+            match other with
+            | :? NormalizedSections as o -> compare (values ()) o.Values
+            | _ -> invalidArg "other" "not a NormalizedSections"
+
 /// A normalized, checked machine.
 type Machine = {
     /// URL-safe name.
@@ -203,6 +236,8 @@ type Machine = {
     Runtime: Runtime
     /// User metadata.
     Metadata: Metadata
+    /// The dataset, evaluation and runtime sections as written after normalization.
+    Normalized: NormalizedSections
 }
 
 /// A normalized, checked project.

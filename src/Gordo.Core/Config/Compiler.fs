@@ -38,17 +38,8 @@ module Compiler =
         DefaultDataProvider = None
     }
 
-    let private projectName (options: CompileOptions) (text: string) =
-        match options.ProjectName with
-        | Some name -> name
-        | None ->
-            let m =
-                RegularExpressions.Regex.Match(text, @"(?m)^metadata:\s*\n\s+name:\s*([^\s#]+)")
-
-            if m.Success then
-                m.Groups.[1].Value.Trim('"', '\'')
-            else
-                "project"
+    let private projectName (options: CompileOptions) (raw: RawProject) =
+        options.ProjectName |> Option.orElse raw.Name |> Option.defaultValue "project"
 
     /// Keeps one diagnostic per code and place (a value can be reached twice through merges).
     let private distinct (diagnostics: Diagnostic list) =
@@ -72,7 +63,7 @@ module Compiler =
                     }
                     raw
 
-            let project, checkProblems = Elaborate.project (projectName options text) normalized
+            let project, checkProblems = Elaborate.project (projectName options raw) normalized
             let diagnostics = distinct (readProblems @ normalizeProblems @ checkProblems)
 
             {

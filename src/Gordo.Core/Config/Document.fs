@@ -20,6 +20,8 @@ type RawMachine = {
 type RawProject = {
     /// The file name used in diagnostics.
     File: string
+    /// The document's `metadata.name` (a Gordo custom resource's name), when it is a string.
+    Name: string option
     /// The `globals` sections (block strings parsed), by key.
     Globals: Map<string, Node>
     /// The machines, in order.
@@ -138,6 +140,14 @@ module Document =
         | Some node when (Value.ofNode node) = Value.Null -> Map.empty, []
         | Some node -> Map.empty, [ Problem.at node (Problem.WrongType("a mapping", Node.describe node)) ]
 
+    /// `metadata.name` at the top of the document: the custom resource's name. A bare
+    /// `machines:`/`globals:` document usually has none.
+    let private documentName (root: Node) : string option =
+        Node.tryGet "metadata" root
+        |> Option.bind (Node.tryGet "name")
+        |> Option.bind (Read.text >> Result.toOption)
+        |> Option.filter (fun name -> name <> "")
+
     /// Splits a parsed document into globals and machines (block-string sections parsed).
     let ofNode (file: string) (text: string) (root: Node) : Result<RawProject, Diagnostic list> * Diagnostic list =
         let lines = lazy (text.Split('\n') |> Array.map (fun l -> l.TrimEnd '\r'))
@@ -151,6 +161,7 @@ module Document =
 
             Ok {
                 File = file
+                Name = documentName root
                 Globals = globalSections
                 Machines = machineList
             },

@@ -8,6 +8,8 @@ type internal SectionReaders = {
     Model: Node option -> Checked<Specs.ModelSpec option>
     Evaluation: Node option -> Checked<Evaluation>
     Runtime: Node option -> Checked<Runtime>
+    EvaluationValue: Node option -> Lazy<Value>
+    RuntimeValue: Node option -> Lazy<Value>
 }
 
 /// Normalized trees → typed, checked `Project` (every problem reported at once).
@@ -31,10 +33,16 @@ module Elaborate =
             Some spec, problems
         | None -> None, []
 
+    /// A section as plain data (an empty mapping when absent), converted on first use.
+    let private plain (node: Node option) : Lazy<Value> =
+        lazy (node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map []))
+
     let private readers (globals: Node) : SectionReaders = {
         Model = sharing (Node.tryGet "model" globals) modelOf
         Evaluation = sharing (Node.tryGet "evaluation" globals) ElaborateSections.evaluation
         Runtime = sharing (Node.tryGet "runtime" globals) ElaborateSections.runtime
+        EvaluationValue = sharing (Node.tryGet "evaluation" globals) plain
+        RuntimeValue = sharing (Node.tryGet "runtime" globals) plain
     }
 
     let private machineName (project: string) (machine: MachineTree) : Checked<string option> =
@@ -72,6 +80,12 @@ module Elaborate =
                     Global = globalMetadata
                     Machine = ElaborateSections.metadata tree.Metadata
                 }
+                Normalized =
+                    NormalizedSections(
+                        plain tree.Dataset,
+                        readers.EvaluationValue tree.Evaluation,
+                        readers.RuntimeValue tree.Runtime
+                    )
             },
             problems
         | _ -> None, problems

@@ -25,33 +25,39 @@ type ConfigPart(classPath: string, args: (string * Arg) list) =
 /// `from_definition` (spec §2.1) and `into_definition` (spec §2.2) over the model catalog.
 [<RequireQualifiedAccess>]
 module Definition =
-    type private Constructor = (string * Arg) list -> Estimator
+    /// Builds a class from its arguments; networks take their seed and anomaly detectors their
+    /// target names from the context, at construction.
+    type private Constructor = ModelContext -> (string * Arg) list -> Estimator
+
+    let private plain (make: (string * Arg) list -> Estimator) : Constructor = fun _ args -> make args
 
     let private sklearn: (string * Constructor) list = [
-        "sklearn.preprocessing.MinMaxScaler", (fun a -> MinMaxScaler a)
-        "sklearn.preprocessing.StandardScaler", (fun a -> StandardScaler a)
-        "sklearn.preprocessing.RobustScaler", (fun a -> RobustScaler a)
-        "sklearn.preprocessing.FunctionTransformer", (fun a -> FunctionTransformer a)
-        "sklearn.decomposition.PCA", (fun a -> Pca a)
-        "sklearn.decomposition.TruncatedSVD", (fun a -> TruncatedSvd a)
-        "sklearn.impute.SimpleImputer", (fun a -> SimpleImputer a)
-        "gordo.machine.model.transformers.imputer.InfImputer", (fun a -> InfImputer a)
-        "sklearn.linear_model.LinearRegression", (fun a -> LinearRegression a)
-        "sklearn.multioutput.MultiOutputRegressor", (fun a -> MultiOutputRegressor a)
-        "sklearn.compose.TransformedTargetRegressor", (fun a -> TransformedTargetRegressor a)
-        "sklearn.pipeline.Pipeline", (fun a -> Pipeline a)
-        "sklearn.pipeline.FeatureUnion", (fun a -> FeatureUnion a)
-        "sklearn.compose.ColumnTransformer", (fun a -> ColumnTransformer a)
-        "sklearn.model_selection.TimeSeriesSplit", (fun a -> TimeSeriesSplit a)
-        "sklearn.model_selection.KFold", (fun a -> KFold a)
-        "sklearn.model_selection.ShuffleSplit", (fun a -> ShuffleSplit a)
-        "gordo.machine.model.models.KerasAutoEncoder", (fun a -> Networks.KerasAutoEncoder a)
-        "gordo.machine.model.models.KerasLSTMAutoEncoder", (fun a -> Networks.KerasLSTMAutoEncoder a)
-        "gordo.machine.model.models.KerasLSTMForecast", (fun a -> Networks.KerasLSTMForecast a)
-        "gordo.machine.model.models.KerasRawModelRegressor", (fun a -> Networks.KerasRawModelRegressor a)
-        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector", (fun a -> Anomaly.DiffBasedAnomalyDetector a)
+        "sklearn.preprocessing.MinMaxScaler", plain (fun a -> MinMaxScaler a)
+        "sklearn.preprocessing.StandardScaler", plain (fun a -> StandardScaler a)
+        "sklearn.preprocessing.RobustScaler", plain (fun a -> RobustScaler a)
+        "sklearn.preprocessing.FunctionTransformer", plain (fun a -> FunctionTransformer a)
+        "sklearn.decomposition.PCA", plain (fun a -> Pca a)
+        "sklearn.decomposition.TruncatedSVD", plain (fun a -> TruncatedSvd a)
+        "sklearn.impute.SimpleImputer", plain (fun a -> SimpleImputer a)
+        "gordo.machine.model.transformers.imputer.InfImputer", plain (fun a -> InfImputer a)
+        "sklearn.linear_model.LinearRegression", plain (fun a -> LinearRegression a)
+        "sklearn.multioutput.MultiOutputRegressor", plain (fun a -> MultiOutputRegressor a)
+        "sklearn.compose.TransformedTargetRegressor", plain (fun a -> TransformedTargetRegressor a)
+        "sklearn.pipeline.Pipeline", plain (fun a -> Pipeline a)
+        "sklearn.pipeline.FeatureUnion", plain (fun a -> FeatureUnion a)
+        "sklearn.compose.ColumnTransformer", plain (fun a -> ColumnTransformer a)
+        "sklearn.model_selection.TimeSeriesSplit", plain (fun a -> TimeSeriesSplit a)
+        "sklearn.model_selection.KFold", plain (fun a -> KFold a)
+        "sklearn.model_selection.ShuffleSplit", plain (fun a -> ShuffleSplit a)
+        "gordo.machine.model.models.KerasAutoEncoder", (fun c a -> Networks.KerasAutoEncoder(a, Seed = c.Seed))
+        "gordo.machine.model.models.KerasLSTMAutoEncoder", (fun c a -> Networks.KerasLSTMAutoEncoder(a, Seed = c.Seed))
+        "gordo.machine.model.models.KerasLSTMForecast", (fun c a -> Networks.KerasLSTMForecast(a, Seed = c.Seed))
+        "gordo.machine.model.models.KerasRawModelRegressor",
+        (fun c a -> Networks.KerasRawModelRegressor(a, Seed = c.Seed))
+        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector",
+        (fun c a -> Anomaly.DiffBasedAnomalyDetector(a, TargetNames = c.TargetNames))
         "gordo.machine.model.anomaly.diff.DiffBasedKFCVAnomalyDetector",
-        (fun a -> Anomaly.DiffBasedKFCVAnomalyDetector a)
+        (fun c a -> Anomaly.DiffBasedKFCVAnomalyDetector(a, TargetNames = c.TargetNames))
     ]
 
     let private constructors = dict sklearn
@@ -72,19 +78,20 @@ module Definition =
         | "tensorflow.keras.models.Sequential" -> "layers"
         | _ -> "steps"
 
-    /// Builds the model a definition describes (spec §2.1).
-    let rec fromSpec (spec: ModelSpec) : Estimator =
+    let rec private construct (context: ModelContext) (spec: ModelSpec) : Estimator =
         match spec with
         | ModelSpec.Literal text -> LiteralStep text
         | ModelSpec.Steps(path, steps) ->
-            fromSpec (ModelSpec.Class(path, [ stepsKey path, Parameter.Items(steps |> List.map Parameter.Model) ]))
+            construct
+                context
+                (ModelSpec.Class(path, [ stepsKey path, Parameter.Items(steps |> List.map Parameter.Model) ]))
         | ModelSpec.Class(path, parameters) ->
             let entry = entryOf path
 
             if entry.Kind = ClassKind.Function then
                 FunctionReference entry.Path
             else
-                let given = parameters |> List.map (fun (k, p) -> k, argOf p)
+                let given = parameters |> List.map (fun (k, p) -> k, argOf context p)
                 // Keras wrappers and parts keep only the given kwargs (their into_definition hook
                 // writes those back, as Gordo does); everything else is fully expanded.
                 let expanded =
@@ -93,10 +100,10 @@ module Definition =
                     | ClassKind.KerasPart -> given
                     | _ -> Args.withDefaults entry.Path given
 
-                let args = expanded |> List.map (buildDefault entry)
+                let args = expanded |> List.map (buildDefault context entry)
 
                 match constructors.TryGetValue entry.Path with
-                | true, make -> make args
+                | true, make -> make context args
                 | _ when entry.Kind = ClassKind.KerasPart -> ConfigPart(entry.Path, args)
                 | _ ->
                     raise (
@@ -105,14 +112,14 @@ module Definition =
                         )
                     )
 
-    and private argOf (parameter: Parameter) : Arg =
+    and private argOf (context: ModelContext) (parameter: Parameter) : Arg =
         match parameter with
         | Parameter.Plain v -> Arg.Plain v
-        | Parameter.Model m -> Arg.Model(fromSpec m)
-        | Parameter.Items items -> Arg.Items(items |> List.map argOf)
+        | Parameter.Model m -> Arg.Model(construct context m)
+        | Parameter.Items items -> Arg.Items(items |> List.map (argOf context))
 
     /// Catalog defaults that name estimators (`scaler: sklearn...MinMaxScaler`) are built too.
-    and private buildDefault (entry: CatalogEntry) (name: string, arg: Arg) : string * Arg =
+    and private buildDefault (context: ModelContext) (entry: CatalogEntry) (name: string, arg: Arg) : string * Arg =
         let isEstimator =
             match Catalog.tryParameter entry name with
             | Some p ->
@@ -124,8 +131,22 @@ module Definition =
 
         match arg with
         | Arg.Plain(Value.String _ as v)
-        | Arg.Plain(Value.Map [ _ ] as v) when isEstimator -> name, Arg.Model(fromSpec (SpecValue.toSpec v))
+        | Arg.Plain(Value.Map [ _ ] as v) when isEstimator -> name, Arg.Model(construct context (SpecValue.toSpec v))
         | _ -> name, arg
+
+    /// Builds the model a definition describes (spec §2.1) in a context: every network in it is
+    /// seeded with `context.Seed`, every anomaly detector names its targets `context.TargetNames`,
+    /// and the model knows X's column names when `context.InputNames` gives them.
+    let build (context: ModelContext) (spec: ModelSpec) : Estimator =
+        let model = construct context spec
+
+        if context.InputNames.Length > 0 then
+            model.BindColumnNames context.InputNames
+
+        model
+
+    /// Builds the model a definition describes (spec §2.1) in the empty context.
+    let fromSpec (spec: ModelSpec) : Estimator = build ModelContext.empty spec
 
     /// Builds a model from its value form (`{class: params}`).
     let fromValue (definition: Value) : Estimator = fromSpec (SpecValue.toSpec definition)
