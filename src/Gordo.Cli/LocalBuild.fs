@@ -49,30 +49,19 @@ module LocalBuild =
               ]
             | Error e -> [ o.Name; $"failed (exit %d{e.ExitCode})"; "-"; "-"; "-"; e.Message ])
 
+    /// The summary table's column headings.
+    let summaryHeader = [
+        "machine"
+        "status"
+        "seconds"
+        "r2 (cv mean)"
+        "expl. var. (cv mean)"
+        "model / error"
+    ]
+
     let private printTable (rows: string list list) =
-        let header = [
-            "machine"
-            "status"
-            "seconds"
-            "r2 (cv mean)"
-            "expl. var. (cv mean)"
-            "model / error"
-        ]
-
-        let all = header :: rows
-
-        let widths =
-            List.init header.Length (fun j -> all |> List.map (fun r -> r.[j].Length) |> List.max)
-
-        let line (r: string list) =
-            List.map2 (fun (c: string) w -> c.PadRight w) r widths
-            |> String.concat "  "
-            |> _.TrimEnd()
-
         printfn ""
-        printfn "%s" (line header)
-        printfn "%s" (widths |> List.map (fun w -> String('-', w)) |> String.concat "  ")
-        rows |> List.iter (line >> printfn "%s")
+        ConsoleTable.write Console.Out BuildDisplay.IsTerminal summaryHeader rows
 
     let private select (names: string list) (inputs: BuildInput list) : Result<BuildInput list, string> =
         match

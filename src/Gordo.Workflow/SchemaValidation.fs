@@ -108,18 +108,18 @@ module SchemaValidation =
     /// A raw violation: reversed path, rule, message.
     type private Violation = Step list * string * string
 
+    /// `definition: keyword`, or the keyword alone outside any definition.
+    let private ruleName (definition: string) (keyword: string) =
+        if definition = "" then
+            keyword
+        else
+            definition + ": " + keyword
+
     let rec private validate (definition: string) (path: Step list) (schema: Schema) (node: JsonNode) : Violation list =
         schema.Rules |> List.collect (fun rule -> check definition path rule node)
 
     and private check (definition: string) (path: Step list) (rule: Rule) (node: JsonNode) : Violation list =
-        let fail (keyword: string) (message: string) : Violation list =
-            let where =
-                if definition = "" then
-                    keyword
-                else
-                    definition + ": " + keyword
-
-            [ path, where, message ]
+        let fail (keyword: string) (message: string) : Violation list = [ path, ruleName definition keyword, message ]
 
         let kind = kindOf node
 
@@ -196,13 +196,7 @@ module SchemaValidation =
                 | _, Additional.Any -> ()
                 | _, Additional.Matching s -> yield! validate definition here s kv.Value
                 | _, Additional.Forbidden ->
-                    let where =
-                        if definition = "" then
-                            "additionalProperties"
-                        else
-                            definition + ": additionalProperties"
-
-                    yield here, where, $"unknown property '%s{kv.Key}'"
+                    yield here, ruleName definition "additionalProperties", $"unknown property '%s{kv.Key}'"
           ]
         | _ -> []
 
@@ -214,7 +208,7 @@ module SchemaValidation =
             []
         elif matched > 1 then
             [
-                path, keyword, $"value matches %d{matched} alternatives, exactly one is allowed"
+                path, ruleName definition keyword, $"value matches %d{matched} alternatives, exactly one is allowed"
             ]
         else
             let reasons =
@@ -225,7 +219,9 @@ module SchemaValidation =
                 |> String.concat "; "
 
             [
-                path, keyword, $"value matches none of the %d{List.length schemas} alternatives (%s{reasons})"
+                path,
+                ruleName definition keyword,
+                $"value matches none of the %d{List.length schemas} alternatives (%s{reasons})"
             ]
 
     and private lengthCheck fail kind node ok keyword message =

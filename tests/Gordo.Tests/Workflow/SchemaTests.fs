@@ -151,4 +151,68 @@ let tests =
                 ]
                 "bracketed key"
         }
+
+        test "x-kubernetes-int-or-string accepts integers and strings only" {
+            let bundle =
+                Schema.bundle
+                    "test"
+                    (JsonNode
+                        .Parse(
+                            """{"definitions":{"t.Port":{"type":"object","properties":{"port":{"x-kubernetes-int-or-string":true}}}}}"""
+                        )
+                        .AsObject())
+
+            let check (json: string) =
+                SchemaValidation.validateDefinition bundle "t.Port" "doc" (JsonNode.Parse json)
+
+            Expect.isEmpty (check """{"port":8080}""") "integer"
+            Expect.isEmpty (check """{"port":"50%"}""") "string"
+            Expect.isEmpty (check """{"port":2.0}""") "an integral number is an integer"
+
+            for bad, kind in [ "1.5", "number"; "true", "boolean"; "[1]", "array" ] do
+                match check $"""{{"port":%s{bad}}}""" with
+                | [ e ] ->
+                    Expect.equal (e.Path, e.Rule) ("$.port", "t.Port: x-kubernetes-int-or-string") bad
+                    Expect.equal e.Message $"expected integer or string, got %s{kind}" bad
+                | other -> failtestf "%s: expected one error, got %A" bad other
+        }
+
+        test "OpenAPI nullable admits null where it is set, and only there" {
+            let bundle =
+                Schema.bundle
+                    "test"
+                    (JsonNode
+                        .Parse(
+                            """{"definitions":{"t.N":{"type":"object","properties":{"a":{"type":"string","nullable":true},"b":{"type":"string"},"nullable":{"type":"integer"}}}}}"""
+                        )
+                        .AsObject())
+
+            let check (json: string) =
+                SchemaValidation.validateDefinition bundle "t.N" "doc" (JsonNode.Parse json)
+
+            Expect.isEmpty (check """{"a":null,"b":"x","nullable":1}""") "a is nullable"
+
+            Expect.equal
+                (check """{"a":"x","b":null}""" |> List.map (fun e -> e.Path, e.Message))
+                [ "$.b", "expected string, got null null" ]
+                "b is not"
+        }
+
+        test "a value matching no anyOf alternative is one error that gives each alternative's reason" {
+            let doc = load "wf-gordo-style-ints.json"
+            let retry = doc.["spec"].["templates"].[0].["retryStrategy"]
+
+            retry["limit"] <- JsonValue.Create true
+
+            match SchemaCatalog.validateManifest standard "wf" doc with
+            | [ e ] ->
+                Expect.equal e.Path "$.spec.templates[0].retryStrategy.limit" "path"
+                Expect.equal e.Rule "io.k8s.apimachinery.pkg.util.intstr.IntOrString: anyOf" "rule"
+
+                Expect.equal
+                    e.Message
+                    "value matches none of the 2 alternatives (io.k8s.apimachinery.pkg.util.intstr.IntOrString: type: expected string, got boolean true; io.k8s.apimachinery.pkg.util.intstr.IntOrString: type: expected integer, got boolean true)"
+                    "reasons"
+            | other -> failtestf "expected one error, got %A" other
+        }
     ]
