@@ -5,7 +5,7 @@ open System.Threading
 
 /// Remembering the results of pure functions of config text.
 [<RequireQualifiedAccess>]
-module Memo =
+module internal Memo =
     /// Remembers a pure text parser's results: a config repeats a handful of dates and
     /// resolutions across thousands of machines. Each thread keeps its own table (no locks
     /// between the cores elaborating machines), of at most `capacity` texts; others are parsed
