@@ -42,11 +42,9 @@ module internal OutputFrame =
 
     /// Writes `"` + the text of `t` + `"` at `at` (no JSON escaping needed); returns the end.
     let private quotedTimestamp (separator: char) (naive: bool) (t: DateTimeOffset) (buffer: byte[]) (at: int) =
+        let length = TimestampText.length naive t
         buffer.[at] <- byte '"'
-
-        let length =
-            TimestampText.write separator naive t (Span(buffer, at + 1, TimestampText.MaxLength))
-
+        TimestampText.write separator naive t (Span(buffer, at + 1, length))
         buffer.[at + length + 1] <- byte '"'
         at + length + 2
 
@@ -57,10 +55,9 @@ module internal OutputFrame =
         | RowLabels.Times(ts, naive) ->
             ts
             |> Array.map (fun t ->
-                let key = Array.zeroCreate (TimestampText.MaxLength + 3)
-                let colon = quotedTimestamp ' ' naive t key 0
-                key.[colon] <- byte ':'
-                Array.truncate (colon + 1) key)
+                let key = Array.zeroCreate (TimestampText.length naive t + 3)
+                key.[quotedTimestamp ' ' naive t key 0] <- byte ':'
+                key)
 
     /// Columns grouped by their top name; both levels sorted ordinally; single columns (sub-name
     /// "") use the top name twice.

@@ -1,37 +1,55 @@
 namespace Gordo.Server
 
 open System
-open System.Globalization
 
-/// Row labels and start/end times as pandas prints them, written by .NET's formatter straight
-/// as UTF-8 bytes: `2019-01-01 00:00:00+00:00` (`str(Timestamp)`, separator ' ') or
-/// `2019-01-01T00:00:00+00:00` (`Timestamp.isoformat()`, separator 'T'), with `.ffffff` when
-/// the time has a fraction of a second and no offset for naive times. None of these bytes
-/// needs JSON escaping.
+/// Row labels and start/end times as pandas prints them, written straight as ASCII bytes:
+/// `2019-01-01 00:00:00+00:00` (`str(Timestamp)`, separator ' ') or `2019-01-01T00:00:00+00:00`
+/// (`Timestamp.isoformat()`, separator 'T'), with `.ffffff` when the time has a fraction of a
+/// second and no offset for naive times. None of these bytes needs JSON escaping.
 [<RequireQualifiedAccess>]
 module internal TimestampText =
-    /// The most bytes a timestamp's text takes.
-    [<Literal>]
-    let MaxLength = 32
+    /// The length of a timestamp's text.
+    let length (naive: bool) (t: DateTimeOffset) : int =
+        19
+        + (if t.Ticks % TimeSpan.TicksPerSecond = 0L then 0 else 7)
+        + (if naive then 0 else 6)
 
-    /// The custom format of each case, indexed by `index`.
-    let private formats = [|
-        for separator in [ ' '; 'T' ] do
-            for fraction in [ ""; ".ffffff" ] do
-                for offset in [ ""; "zzz" ] -> $"yyyy-MM-dd'%c{separator}'HH:mm:ss%s{fraction}%s{offset}"
-    |]
+    let private two (dest: Span<byte>) (at: int) (value: int) =
+        dest.[at] <- byte (48 + value / 10)
+        dest.[at + 1] <- byte (48 + value % 10)
 
-    let private index (separator: char) (naive: bool) (t: DateTimeOffset) : int =
-        (if separator = 'T' then 4 else 0)
-        + (if t.Ticks % TimeSpan.TicksPerSecond = 0L then 0 else 2)
-        + (if naive then 0 else 1)
+    let private fraction (dest: Span<byte>) (at: int) (microseconds: int) =
+        dest.[at] <- byte '.'
+        two dest (at + 1) (microseconds / 10000)
+        two dest (at + 3) (microseconds / 100 % 100)
+        two dest (at + 5) (microseconds % 100)
 
-    /// Writes the text of `t` at the start of `dest` (at least `MaxLength` bytes); its length.
-    let write (separator: char) (naive: bool) (t: DateTimeOffset) (dest: Span<byte>) : int =
-        let mutable written = 0
-        let format = formats.[index separator naive t]
+    let private offset (dest: Span<byte>) (at: int) (offset: TimeSpan) =
+        let minutes = int (offset.Ticks / TimeSpan.TicksPerMinute)
+        dest.[at] <- if minutes < 0 then byte '-' else byte '+'
+        two dest (at + 1) (abs minutes / 60)
+        dest.[at + 3] <- byte ':'
+        two dest (at + 4) (abs minutes % 60)
 
-        if not (t.TryFormat(dest, &written, format.AsSpan(), CultureInfo.InvariantCulture)) then
-            invalidArg (nameof dest) $"fewer than %d{MaxLength} bytes"
+    /// Writes the text of `t` (`length naive t` bytes) at the start of `dest`.
+    let write (separator: char) (naive: bool) (t: DateTimeOffset) (dest: Span<byte>) : unit =
+        let d = t.DateTime
+        two dest 0 (d.Year / 100)
+        two dest 2 (d.Year % 100)
+        dest.[4] <- byte '-'
+        two dest 5 d.Month
+        dest.[7] <- byte '-'
+        two dest 8 d.Day
+        dest.[10] <- byte separator
+        two dest 11 d.Hour
+        dest.[13] <- byte ':'
+        two dest 14 d.Minute
+        dest.[16] <- byte ':'
+        two dest 17 d.Second
+        let sub = int (d.Ticks % TimeSpan.TicksPerSecond)
 
-        written
+        if sub <> 0 then
+            fraction dest 19 (sub / 10)
+
+        if not naive then
+            offset dest (length true t) t.Offset

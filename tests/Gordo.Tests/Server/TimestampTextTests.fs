@@ -18,9 +18,9 @@ let reference (separator: char) (naive: bool) (t: DateTimeOffset) =
     + (if naive then "" else f "zzz")
 
 let private written (separator: char) (naive: bool) (t: DateTimeOffset) =
-    let bytes = Array.zeroCreate<byte> TimestampText.MaxLength
-    let length = TimestampText.write separator naive t (Span bytes)
-    Text.Encoding.ASCII.GetString(bytes, 0, length)
+    let bytes = Array.zeroCreate<byte> (TimestampText.length naive t)
+    TimestampText.write separator naive t (Span bytes)
+    Text.Encoding.ASCII.GetString bytes
 
 let private randomTimes (count: int) =
     let random = Random 11
