@@ -9,6 +9,8 @@
 # python3-torch.
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
+# GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
+# comparison) in the peer's place, with the same model, body and durations; no Python needed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo="$PWD"
@@ -29,7 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in wrk gunicorn; do
+vs="${GORDO_BENCH_VS:-}"
+tools="wrk gunicorn"
+[ -z "$vs" ] || tools="wrk"
+for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk gunicorn python3-flask"; exit 1; }
 done
 
@@ -73,8 +78,15 @@ DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --hos
   > "$dir/ours.log" 2>&1 &
 ours_pid=$!
 pids+=("$ours_pid")
-(cd bench/peers && PEER_TAGS="${tags// /,}" exec gunicorn --workers 2 --threads 8 --worker-class gthread \
-  --bind "127.0.0.1:$peer_port" --log-level warning server_peer:app) > "$dir/peer.log" 2>&1 &
+if [ -n "$vs" ]; then
+  peer_name="gordo-dotnet ($vs)"
+  DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$vs" run-server --host 127.0.0.1 --port "$peer_port" \
+    --log-level warning > "$dir/peer.log" 2>&1 &
+else
+  peer_name="gordo-python (Flask+gunicorn)"
+  (cd bench/peers && PEER_TAGS="${tags// /,}" exec gunicorn --workers 2 --threads 8 --worker-class gthread \
+    --bind "127.0.0.1:$peer_port" --log-level warning server_peer:app) > "$dir/peer.log" 2>&1 &
+fi
 peer_pid=$!
 pids+=("$peer_pid")
 
@@ -134,6 +146,7 @@ measure() { # name port connections pid
 # in the background for several seconds, much longer on a loaded machine: measured before it
 # settles, the CPU per request counts the compiler too).
 wrk -t 2 -c 8 -d "${GORDO_BENCH_WARMUP:-20}s" -s bench/server/post.lua "http://127.0.0.1:$ours_port/$route" > /dev/null
+[ -z "$vs" ] || wrk -t 2 -c 8 -d "${GORDO_BENCH_WARMUP:-20}s" -s bench/server/post.lua "http://127.0.0.1:$peer_port/$route" > /dev/null
 
 echo
 echo "| server | connections | requests/s | p50 | p99 | server CPU ms/request | failures |"
@@ -142,7 +155,8 @@ for c in 1 8 64; do
   # A short warm-up at this connection count (pools), then the measurement.
   wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$ours_port/$route" > /dev/null
   measure "gordo-dotnet" "$ours_port" "$c" "$ours_pid"
-  measure "gordo-python (Flask+gunicorn)" "$peer_port" "$c" "$peer_pid"
+  [ -z "$vs" ] || wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$peer_port/$route" > /dev/null
+  measure "$peer_name" "$peer_port" "$c" "$peer_pid"
 done
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"

@@ -1,5 +1,6 @@
 namespace Gordo.Server
 
+open CommunityToolkit.HighPerformance.Buffers
 open System
 open System.Diagnostics
 open System.Globalization
@@ -27,7 +28,7 @@ module App =
     /// A reply rendered to bytes in a pooled buffer, ready to send.
     type private Rendered = {
         Status: int
-        Buffer: PooledBuffer
+        Buffer: ArrayPoolBufferWriter<byte>
         ContentType: string option
     }
 
@@ -38,13 +39,13 @@ module App =
 
     let private render (revision: string) (reply: Reply) : Rendered =
         let largest = Volatile.Read &largestReply
-        let buffer = new PooledBuffer(largest + largest / 4)
+        let buffer = new ArrayPoolBufferWriter<byte>(largest + largest / 4)
 
         try
             let contentType = Reply.render revision reply.Body buffer
 
-            if buffer.Length > largestReply && buffer.Length <= 4 * 1024 * 1024 then
-                Volatile.Write(&largestReply, buffer.Length)
+            if buffer.WrittenCount > largestReply && buffer.WrittenCount <= 4 * 1024 * 1024 then
+                Volatile.Write(&largestReply, buffer.WrittenCount)
 
             {
                 Status = reply.Status
@@ -65,8 +66,8 @@ module App =
             match rendered.ContentType with
             | Some t ->
                 ctx.Response.ContentType <- t
-                ctx.Response.ContentLength <- int64 rendered.Buffer.Length
-                do! ctx.Response.Body.WriteAsync(rendered.Buffer.Written)
+                ctx.Response.ContentLength <- int64 rendered.Buffer.WrittenCount
+                do! ctx.Response.Body.WriteAsync(rendered.Buffer.WrittenMemory)
             | None -> ()
         }
 
@@ -146,7 +147,7 @@ module App =
 
     /// The request body, at most `limit` bytes (else a 413 reply), in a pooled buffer (sized
     /// from Content-Length when sent) that goes back to the pool when the request ends.
-    let private buffer (limit: int64) (ctx: HttpContext) : Task<PooledBuffer> =
+    let private buffer (limit: int64) (ctx: HttpContext) : Task<ArrayPoolBufferWriter<byte>> =
         task {
             let tooLarge () =
                 Reply.fail (
@@ -161,25 +162,31 @@ module App =
             if expected > limit then
                 tooLarge ()
 
-            let body = new PooledBuffer(int (max 4096L (expected + 1L)))
+            let body = new ArrayPoolBufferWriter<byte>(int (max 4096L (expected + 1L)))
             ctx.Response.RegisterForDispose body
             let mutable reading = true
 
             while reading do
-                let! n = ctx.Request.Body.ReadAsync(body.Free 1)
+                let! n = ctx.Request.Body.ReadAsync(body.GetMemory 1)
 
-                if n = 0 then reading <- false
-                elif int64 body.Length + int64 n > limit then tooLarge ()
-                else body.Advance n
+                if n = 0 then
+                    reading <- false
+                elif int64 body.WrittenCount + int64 n > limit then
+                    tooLarge ()
+                else
+                    body.Advance n
 
             return body
         }
 
-    let private parquetInput (ctx: HttpContext) (body: PooledBuffer) : Task<string -> InputTable option> =
+    let private parquetInput
+        (ctx: HttpContext)
+        (body: ArrayPoolBufferWriter<byte>)
+        : Task<string -> InputTable option> =
         task {
-            match MemoryMarshal.TryGetArray body.Written with
+            match MemoryMarshal.TryGetArray body.WrittenMemory with
             | true, bytes -> ctx.Request.Body <- new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
-            | _ -> ctx.Request.Body <- new MemoryStream(body.Written.ToArray())
+            | _ -> ctx.Request.Body <- new MemoryStream(body.WrittenMemory.ToArray())
 
             let! form = ctx.Request.ReadFormAsync()
 
@@ -194,12 +201,12 @@ module App =
         }
 
     /// The input tables of a POST body: JSON (`X`/`y` keys) or multipart Parquet files `X`/`y`.
-    let private inputOf (ctx: HttpContext) (body: PooledBuffer) : Task<string -> InputTable option> =
+    let private inputOf (ctx: HttpContext) (body: ArrayPoolBufferWriter<byte>) : Task<string -> InputTable option> =
         task {
             let contentType = string ctx.Request.ContentType
 
             if contentType.Contains "json" then
-                return InputJson.tables body.Written
+                return InputJson.tables body.WrittenMemory
             elif contentType.StartsWith "multipart/form-data" then
                 return! parquetInput ctx body
             else
@@ -278,7 +285,7 @@ module App =
 
     /// Maps every route of the route table (spec §5.3) onto an endpoint builder, each with its
     /// OpenAPI description.
-    let mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
+    let internal mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
         let lanes = new PredictionLanes(config.MaxConcurrentPredictions)
 
         match routes.ServiceProvider.GetService(typeof<IHostApplicationLifetime>) with

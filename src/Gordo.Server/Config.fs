@@ -63,7 +63,7 @@ module ServerConfig =
     }
 
     /// Parses `EXPECTED_MODELS` (a JSON/YAML flow list, trailing comma allowed).
-    let parseExpectedModels (text: string) : Result<string list, string> =
+    let internal parseExpectedModels (text: string) : Result<string list, string> =
         try
             let options = JsonDocumentOptions(AllowTrailingCommas = true)
 
@@ -78,7 +78,7 @@ module ServerConfig =
             Error $"EXPECTED_MODELS is not a list of names (%s{e.Message}); write e.g. [\"model-a\", \"model-b\"]"
 
     /// Parses a boolean variable: true/1/yes/on or false/0/no/off (any case); unset is `fallback`.
-    let parseBool (name: string) (fallback: bool) (text: string) : Result<bool, string> =
+    let internal parseBool (name: string) (fallback: bool) (text: string) : Result<bool, string> =
         match (if isNull text then "" else text.Trim().ToLowerInvariant()) with
         | "" -> Ok fallback
         | "true"

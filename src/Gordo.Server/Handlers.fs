@@ -12,7 +12,7 @@ open Gordo.Models.Artifacts
 open Gordo.Models.Scoring
 
 /// What a handler sees of a request.
-type RequestContext = {
+type internal RequestContext = {
     /// The request path, with the application's path base (links of the index page).
     Path: string
     /// Server settings.
@@ -33,7 +33,7 @@ type RequestContext = {
 
 /// The route handlers of spec §5.3: small functions from a request context to a reply.
 [<RequireQualifiedAccess>]
-module Handlers =
+module internal Handlers =
     let private listDir (dir: string) =
         if Directory.Exists dir then
             Directory.GetFileSystemEntries dir

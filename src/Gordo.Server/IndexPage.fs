@@ -7,7 +7,7 @@ open Giraffe.ViewEngine
 open Gordo.Core
 
 /// One model's row on the project index page (read from its `metadata.json`).
-type ModelSummary = {
+type internal ModelSummary = {
     /// The model name (its directory).
     Name: string
     /// `loaded` (in the model store), `available` (on disk) or what is wrong with it.
@@ -26,7 +26,7 @@ type ModelSummary = {
 
 /// The server-rendered project index page at `/gordo/v0/{project}/`.
 [<RequireQualifiedAccess>]
-module IndexPage =
+module internal IndexPage =
     let private path (keys: string list) (value: Value) : Value option =
         keys |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some value)
 

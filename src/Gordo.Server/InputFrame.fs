@@ -7,14 +7,14 @@ open Gordo.Models
 
 /// Row labels of an input table.
 [<RequireQualifiedAccess>]
-type RowLabels =
+type internal RowLabels =
     /// Integer labels.
     | Ints of int64[]
     /// Timestamps; `naive` when the text carried no offset (rendered without one).
     | Times of DateTimeOffset[] * naive: bool
 
 /// A table parsed from a request (pandas `dataframe_from_dict`, spec §5.4).
-type InputTable = {
+type internal InputTable = {
     /// Column names (two-level columns joined for messages).
     Columns: string[]
     /// True for `{top: {sub: {row: v}}}` input.
@@ -27,7 +27,7 @@ type InputTable = {
 
 /// Parsing request JSON into tables and checking their columns.
 [<RequireQualifiedAccess>]
-module InputFrame =
+module internal InputFrame =
     /// Ends the request with a 400 `{"message": ...}` reply.
     let bad (message: string) : 'T =
         Reply.fail (Reply.jsonError 400 "message" message)

@@ -13,7 +13,7 @@ open System.Text.Json
 /// and any body the fast pass does not fully understand (errors included), is read through a
 /// `JsonDocument` by `InputFrame.parse`, which gives the same tables and the specified errors.
 [<RequireQualifiedAccess>]
-module InputJson =
+module internal InputJson =
     let private document (body: ReadOnlyMemory<byte>) : JsonElement =
         try
             JsonDocument.Parse(body).RootElement

@@ -9,7 +9,7 @@ open Gordo.Data
 /// written by pandas/pyarrow (index and two-level columns from the `pandas` metadata) or by any
 /// other writer (the first timestamp column is the index, else rows are numbered).
 [<RequireQualifiedAccess>]
-module InputParquet =
+module internal InputParquet =
     /// Where the row labels of a file come from.
     [<RequireQualifiedAccess>]
     type private IndexSource =

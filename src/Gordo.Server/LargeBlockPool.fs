@@ -27,7 +27,7 @@ type internal LargeBlock(array: byte[], free: ConcurrentQueue<LargeBlock>, keep:
 /// with its pipe flush and wake-up of the reader, and a 260 KB reply leaves in one send of four
 /// buffers instead of 65. At most `keep` free blocks are kept; the rest go to the GC.
 [<Sealed>]
-type LargeBlockPool(blockSize: int, keep: int) =
+type internal LargeBlockPool(blockSize: int, keep: int) =
     inherit MemoryPool<byte>()
     let free = ConcurrentQueue<LargeBlock>()
 
@@ -53,7 +53,7 @@ type LargeBlockPool(blockSize: int, keep: int) =
 
 /// Gives Kestrel `LargeBlockPool`s (register it as the `IMemoryPoolFactory<byte>` service).
 [<Sealed>]
-type LargeBlockPoolFactory(blockSize: int, keep: int) =
+type internal LargeBlockPoolFactory(blockSize: int, keep: int) =
     /// 64 KB blocks, at most 512 (32 MB) kept free.
     new() = LargeBlockPoolFactory(65536, 512)
 

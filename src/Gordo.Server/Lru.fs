@@ -16,7 +16,7 @@ type private LruEntry<'Key, 'Value> = {
 /// Values are created once per key even under concurrent first requests (a `Lazy` per entry);
 /// a failed creation is not cached. The most recently used entry is never evicted, so one value
 /// heavier than the bound is still served.
-type Lru<'Key, 'Value when 'Key: equality>(capacity: int, maxWeight: int64, weigh: 'Key -> 'Value -> int64) =
+type internal Lru<'Key, 'Value when 'Key: equality>(capacity: int, maxWeight: int64, weigh: 'Key -> 'Value -> int64) =
     let gate = obj ()
     let order = LinkedList<'Key>()
     let entries = Dictionary<'Key, LruEntry<'Key, 'Value>>()

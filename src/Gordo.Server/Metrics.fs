@@ -10,7 +10,7 @@ open Prometheus
 /// Gordo's Prometheus metrics (spec §5.8) in a registry of their own: `gordo_server_info`,
 /// `gordo_server_request_duration_seconds` and `gordo_server_requests_total` with Gordo's label
 /// names and order, recorded for every request except `/healthcheck` and `/metrics`.
-type ServerMetrics(config: ServerConfig) =
+type internal ServerMetrics(config: ServerConfig) =
     let registry = Metrics.NewCustomRegistry()
     let factory = Metrics.WithCustomRegistry registry
 

@@ -8,7 +8,7 @@ open Gordo.Models.Artifacts
 /// Models of a revision directory, loaded on demand into an LRU bounded by count and by
 /// estimated memory (spec §5.6). The existence of `metadata.json` is checked on every request,
 /// so deleted models answer 404.
-type ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetadata: int) =
+type internal ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetadata: int) =
     let mutable loads = 0
 
     let load (dir: string) : LoadedModel =

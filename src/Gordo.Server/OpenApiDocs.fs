@@ -12,7 +12,7 @@ open Microsoft.OpenApi
 /// Swagger UI (`/swagger`): every route of the route table with its request and response examples
 /// and its error statuses.
 [<RequireQualifiedAccess>]
-module OpenApiDocs =
+module internal OpenApiDocs =
     /// Where the document is served.
     [<Literal>]
     let DocumentPath = "/openapi/v1.json"

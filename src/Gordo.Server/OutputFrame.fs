@@ -1,11 +1,12 @@
 namespace Gordo.Server
 
+open CommunityToolkit.HighPerformance.Buffers
 open System
 open Gordo.Core
 
 /// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
 /// value columns (sub-name "" for single columns such as `total-anomaly-scaled`).
-type OutputTable = {
+type internal OutputTable = {
     /// The labels of the table's rows.
     Rows: RowLabels
     /// The model's resolution (`end = start + frequency`), if known.
@@ -16,7 +17,7 @@ type OutputTable = {
 
 /// Output tables as Gordo's two-level JSON (`dataframe_to_dict`, spec §5.5).
 [<RequireQualifiedAccess>]
-module OutputFrame =
+module internal OutputFrame =
     /// The table of the last `n` input rows (the model output may be shorter than its input).
     let create (labels: RowLabels) (frequency: TimeSpan option) (n: int) (columns) : OutputTable =
         let rows =
@@ -132,12 +133,12 @@ module OutputFrame =
         | RowLabels.Ints _, _ -> nulls keys, nulls keys
 
     /// Writes one column of at most `size` bytes with `cells` straight into the output's array.
-    let private emit (output: PooledBuffer) (size: int) (cells: byte[] -> int -> int) =
-        let free = output.FreeSegment size
+    let private emit (output: ArrayPoolBufferWriter<byte>) (size: int) (cells: byte[] -> int -> int) =
+        let free = BufferWriter.freeSegment output size
         output.Advance(cells free.Array free.Offset - free.Offset)
 
     /// `{"name":value,...}`, each value written by `value`.
-    let private entries (output: PooledBuffer) (items: (string * 'T) list) (value: 'T -> unit) =
+    let private entries (output: ArrayPoolBufferWriter<byte>) (items: (string * 'T) list) (value: 'T -> unit) =
         BufferWriter.write output "{"B
 
         items
@@ -155,7 +156,7 @@ module OutputFrame =
     /// writing every key and value through the replies' `Utf8JsonWriter`, which cost more than
     /// the numbers. Row keys are made once per reply; each column is written in place, with no
     /// value tree and no copy.
-    let write (output: PooledBuffer) (table: OutputTable) : unit =
+    let write (output: ArrayPoolBufferWriter<byte>) (table: OutputTable) : unit =
         let keys = rowKeys table
         let start, finish = startEndColumns keys table
         let widest = keys |> Array.fold (fun m k -> max m k.Length) 0

@@ -11,7 +11,7 @@ open Gordo.Data
 /// (`('model-input', 'tag-a')`, `('start', '')`), the row labels in `__index_level_0__`, and a
 /// `pandas` metadata document so `pandas.read_parquet` rebuilds the two-level columns and index.
 [<RequireQualifiedAccess>]
-module OutputParquet =
+module internal OutputParquet =
     /// The name of the index column pyarrow writes.
     [<Literal>]
     let IndexColumn = "__index_level_0__"

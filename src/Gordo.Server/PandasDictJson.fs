@@ -8,7 +8,7 @@ open System.Text.Json
 open System.Text.Unicode
 
 /// One table of a JSON body in pandas dict form (`{column: {row: value}}`) as scanned.
-type DictTable = {
+type internal DictTable = {
     /// Column names.
     Names: string[]
     /// The row keys as start and length in the body (two entries per row).
@@ -18,7 +18,7 @@ type DictTable = {
 }
 
 /// The `X` and `y` tables of a JSON body (None: null or absent).
-type DictBody = {
+type internal DictBody = {
     /// `X`.
     X: DictTable option
     /// `y`.
@@ -31,7 +31,7 @@ type DictBody = {
 /// strings as cells, nested tables, NaN, duplicate keys, malformed JSON): the general reader
 /// then gives the table or the specified error.
 [<RequireQualifiedAccess>]
-module PandasDictJson =
+module internal PandasDictJson =
     exception private NotSimple
 
     /// A pooled buffer that grows by doubling.

@@ -13,7 +13,7 @@ open System.Threading.Tasks
 /// receiving and sending. Here a lane takes the next prediction the moment it finishes one,
 /// and sockets keep the pool to themselves.
 [<Sealed>]
-type PredictionLanes(count: int) =
+type internal PredictionLanes(count: int) =
     let queue = new BlockingCollection<unit -> unit>(ConcurrentQueue<unit -> unit>())
 
     let lane () =

@@ -7,7 +7,7 @@ open System.Text
 /// `-Infinity`, which strict JSON parsers reject. Gordo's clients send them (pandas data with
 /// gaps), so a body that fails to parse is retried with those tokens quoted.
 [<RequireQualifiedAccess>]
-module PythonJson =
+module internal PythonJson =
     let private tokens =
         [ "-Infinity"; "Infinity"; "NaN" ] |> List.map Encoding.ASCII.GetBytes
 

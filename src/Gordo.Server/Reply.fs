@@ -1,5 +1,6 @@
 namespace Gordo.Server
 
+open CommunityToolkit.HighPerformance.Buffers
 open System
 open System.Text
 open System.Text.Json
@@ -7,21 +8,21 @@ open Gordo.Core
 
 /// The body of a response.
 [<RequireQualifiedAccess>]
-type Body =
+type internal Body =
     /// A JSON document (top-level objects get a `revision` key appended).
     | Json of Value
     /// An HTML page (Flask-style error pages).
     | Html of string
     /// A top-level JSON object `{"data": ..., extra..., "revision": ...}` whose `data` value
     /// `write` writes straight into the response bytes.
-    | JsonData of write: (PooledBuffer -> unit) * extra: (string * Value) list
+    | JsonData of write: (ArrayPoolBufferWriter<byte> -> unit) * extra: (string * Value) list
     /// Binary content with its content type.
     | Bytes of byte[] * contentType: string
     /// No body.
     | Empty
 
 /// What a handler answers: a status code and a body.
-type Reply = {
+type internal Reply = {
     /// HTTP status code.
     Status: int
     /// The body.
@@ -29,14 +30,14 @@ type Reply = {
 }
 
 /// An expected failure that ends a request with a specific reply (mapped at the edge).
-type HttpErrorException(reply: Reply) =
+type internal HttpErrorException(reply: Reply) =
     inherit Exception(sprintf "HTTP %d" reply.Status)
     /// The reply to send.
     member _.Reply = reply
 
 /// Building replies.
 [<RequireQualifiedAccess>]
-module Reply =
+module internal Reply =
     /// 200 with a JSON object of the given entries.
     let ok (entries: (string * Value) list) : Reply = {
         Status = 200
@@ -45,7 +46,7 @@ module Reply =
 
     /// 200 with `{"data": ..., extra...}`, the data written by `write` straight into the
     /// response bytes.
-    let okData (write: PooledBuffer -> unit) (extra: (string * Value) list) : Reply = {
+    let okData (write: ArrayPoolBufferWriter<byte> -> unit) (extra: (string * Value) list) : Reply = {
         Status = 200
         Body = Body.JsonData(write, extra)
     }
@@ -109,7 +110,7 @@ module Reply =
 
     /// `{"data":` + data + `,"key":value` for each extra entry and the revision + `}`: the
     /// bytes the writer would give, with the data written in place.
-    let private data (output: PooledBuffer) (writeData: PooledBuffer -> unit) entries =
+    let private data (output: ArrayPoolBufferWriter<byte>) (writeData: ArrayPoolBufferWriter<byte> -> unit) entries =
         BufferWriter.write output "{\"data\":"B
         writeData output
 
@@ -122,7 +123,7 @@ module Reply =
 
     /// Renders a body into `output` and returns its content type (None: no body); a top-level
     /// JSON object gets `"revision": revision` appended as its last key.
-    let render (revision: string) (body: Body) (output: PooledBuffer) : string option =
+    let render (revision: string) (body: Body) (output: ArrayPoolBufferWriter<byte>) : string option =
         let json (write: Utf8JsonWriter -> unit) =
             using (new Utf8JsonWriter(output, writerOptions)) write
             Some "application/json"

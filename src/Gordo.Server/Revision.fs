@@ -4,7 +4,7 @@ open System.IO
 open System.Text.RegularExpressions
 
 /// The revision a request works on (spec §5.2).
-type RequestRevision = {
+type internal RequestRevision = {
     /// The effective revision name (echoed in the `revision` key and header).
     Name: string
     /// Its model directory.
@@ -13,7 +13,7 @@ type RequestRevision = {
 
 /// Revision selection: query `revision`, else header `revision`, else the current one.
 [<RequireQualifiedAccess>]
-module Revision =
+module internal Revision =
     let private numeric = Regex(@"^\d+$", RegexOptions.Compiled)
 
     /// True when a revision name is all digits (never a path).

@@ -4,7 +4,7 @@ open Gordo.Core
 
 /// One route of the API: what serves it and how the OpenAPI document describes it.
 [<NoEquality; NoComparison>]
-type RouteSpec = {
+type internal RouteSpec = {
     /// HTTP method (GET, POST, DELETE).
     Method: string
     /// ASP.NET Core route template (`/gordo/v0/{project}/{model}/metadata`).
@@ -26,7 +26,7 @@ type RouteSpec = {
 /// The route table of spec §5.3: every route is registered from here (App.mapRoutes) and
 /// described from here (the OpenAPI document).
 [<RequireQualifiedAccess>]
-module Routes =
+module internal Routes =
     /// The prefix of the project routes.
     [<Literal>]
     let Prefix = "/gordo/v0/{project}"

@@ -6,7 +6,7 @@ open System
 /// ISO-8601 with `T` or a space, optional fraction, `Z` or `±hh:mm` offset or none). Anything
 /// else is left to the general .NET parsers, which give the same result more slowly.
 [<RequireQualifiedAccess>]
-module RowTimestamp =
+module internal RowTimestamp =
     let private digits (s: ReadOnlySpan<char>) (start: int) (count: int) : int =
         let mutable value = 0
         let mutable i = start

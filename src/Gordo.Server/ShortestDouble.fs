@@ -18,7 +18,7 @@ open System.Runtime.Intrinsics.X86
 /// inlined into one function: at this size, calls and mispredictions cost as much as the
 /// arithmetic.
 [<RequireQualifiedAccess>]
-module ShortestDouble =
+module internal ShortestDouble =
     /// ⌊q·log10 2⌋ (checked for |q| ≤ 1100).
     let private log10Pow2 (q: int) =
         int ((int64 q * 661_971_961_083L) >>> 41)

@@ -7,7 +7,7 @@ open System
 /// (`Timestamp.isoformat()`, separator 'T'), with `.ffffff` when the time has a fraction of a
 /// second and no offset for naive times. None of these bytes needs JSON escaping.
 [<RequireQualifiedAccess>]
-module TimestampText =
+module internal TimestampText =
     /// The length of a timestamp's text.
     let length (naive: bool) (t: DateTimeOffset) : int =
         19

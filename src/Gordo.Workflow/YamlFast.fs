@@ -4,21 +4,12 @@ open System.Text.Json.Nodes
 open Gordo.Core
 open Gordo.Core.Yaml
 
-/// The fast YAML reader (`FastParse`) for the lint: reads the block-structured YAML that workflow
+/// The fast YAML reader (`Parse.tryBlockDocuments`) for the lint: reads the block-structured YAML that workflow
 /// templates produce into `System.Text.Json` nodes, typing plain scalars as `YamlScalar` does. It
 /// gives up (None) on text outside the reader's subset, which the caller reads with the full
 /// parser; on the subset the result equals the full parser's (tests compare the two).
 [<RequireQualifiedAccess>]
 module YamlFast =
-
-    let private settings: FastParse.Settings = {
-        Map = fun _ _ -> Position.none
-        Paths = false
-        Limits = {
-            MaxDepth = 256
-            MaxNodes = System.Int32.MaxValue
-        }
-    }
 
     let rec private toJson (node: Node) : JsonNode =
         match node.Value with
@@ -41,5 +32,5 @@ module YamlFast =
 
     /// The documents of a YAML stream, or None when the text leaves the subset the fast reader handles.
     let tryParse (text: string) : JsonNode list option =
-        FastParse.tryDocuments settings text
+        Parse.tryBlockDocuments text
         |> Option.map (List.map (Option.map toJson >> Option.toObj))

@@ -12,7 +12,7 @@ open Gordo.Core
 /// with YamlDotNet, which also reports the errors. On the subset it reads, the tree equals the
 /// one `Parse` builds from YamlDotNet's events, positions and paths included (tests compare them).
 [<RequireQualifiedAccess>]
-module FastParse =
+module internal FastParse =
 
     /// What a read needs besides the text.
     type Settings = {

@@ -283,6 +283,22 @@ module Parse =
         | Some root -> Ok(Some root, (if checkTimestamps then timestampWarnings root else []))
         | None -> full file map limits checkTimestamps source
 
+    /// The documents of a multi-document YAML stream (None for an empty document) read by the
+    /// fast block-YAML reader, without positions or paths; None when the text leaves the
+    /// reader's subset (anchors, tags, folded scalars, errors...), which callers then read with
+    /// YamlDotNet. The workflow lint's reader of generated manifests.
+    let tryBlockDocuments (text: string) : Node option list option =
+        let settings: FastParse.Settings = {
+            Map = fun _ _ -> Position.none
+            Paths = false
+            Limits = {
+                MaxDepth = 256
+                MaxNodes = System.Int32.MaxValue
+            }
+        }
+
+        FastParse.tryDocuments settings text
+
     /// The identity position map for a whole file.
     let fileMap (file: string) : PositionMap =
         fun line column -> {

@@ -1,5 +1,6 @@
 module Gordo.Tests.Server.OutputFrameTests
 
+open CommunityToolkit.HighPerformance.Buffers
 open System
 open System.Buffers
 open System.Globalization
@@ -66,9 +67,9 @@ let private reference (table: OutputTable) : string =
 
 let private written (table: OutputTable) : string =
     // A small first array: the buffer grows while the columns are written.
-    use output = new PooledBuffer(256)
+    use output = new ArrayPoolBufferWriter<byte>(256)
     OutputFrame.write output table
-    Encoding.UTF8.GetString output.Written.Span
+    Encoding.UTF8.GetString output.WrittenSpan
 
 let private table (random: Random) (rows: RowLabels) (frequency: TimeSpan option) : OutputTable =
     let n =

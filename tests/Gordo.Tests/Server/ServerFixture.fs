@@ -99,7 +99,7 @@ let serveApp (config: ServerConfig) : WebApplication =
 let serveWith (config: ServerConfig) : HttpClient = (serveApp config).GetTestClient()
 
 /// The model store of a test server application.
-let storeOf (app: WebApplication) : ModelStore =
+let internal storeOf (app: WebApplication) : ModelStore =
     app.Services.GetService(typeof<ModelStore>) :?> ModelStore
 
 /// A test server over a model collection directory.
