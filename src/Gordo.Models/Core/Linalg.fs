@@ -78,33 +78,8 @@ module Linalg =
 
         { decomposition with U = u; Vt = vt }
 
-    let private toTensor (x: Matrix) =
-        let rows, cols = Array2D.length1 x, Array2D.length2 x
-
-        use view =
-            TorchSharp.torch.tensor (Matrix.toFlat x, System.ReadOnlySpan<int64>([| int64 rows; int64 cols |]))
-
-        view.clone ()
-
-    let private ofTensor (t: TorchSharp.torch.Tensor) : Matrix =
-        use c = t.contiguous ()
-        Matrix.ofFlat (int t.shape.[0]) (int t.shape.[1]) (c.data<float>().ToArray())
-
-    /// Thin SVD with LAPACK (`torch.linalg.svd`, float64, gesdd as scipy/scikit-learn use):
-    /// the fast path for PCA/TruncatedSVD on large data.
-    let svd (x: Matrix) : ThinSvd =
-        Gordo.Models.Torch.Native.ensure ()
-        use t = toTensor x
-        let struct (u, s, vt) = TorchSharp.torch.linalg.svd (t, false)
-        use u = u
-        use s = s
-        use vt = vt
-
-        {
-            U = ofTensor u
-            S = s.data<float>().ToArray()
-            Vt = ofTensor vt
-        }
+    /// Thin SVD as PCA/TruncatedSVD use it (scikit-learn: LAPACK gesdd, then `svdFlip`).
+    let svd (x: Matrix) : ThinSvd = svdManaged x
 
     /// Minimum-norm least squares `argmin ‖A·X − B‖` (LAPACK gelsd semantics: singular values
     /// below `max(rows, cols) · eps · s_max` are treated as zero). Returns X (cols(A) × cols(B)).
