@@ -14,6 +14,7 @@ open Gordo.Models
 open Gordo.Models.Artifacts
 open Gordo.Models.Definitions
 open Gordo.Models.Networks
+open Gordo.Models.Torch
 
 let private data rows cols =
     Array2D.init rows cols (fun i j -> sin (float i / 37.0 + float j) * 0.7 + 0.1 * cos (float i / 5.0 * float (j + 1)))
@@ -130,7 +131,7 @@ let private autoEncoder epochs =
     :?> KerasAutoEncoder
 
 let private train () =
-    Torch.Native.setThreads 2
+    Native.setThreads 2
     let x = data 52560 20
 
     compare
@@ -142,7 +143,7 @@ let private train () =
 
 /// The TorchSharp trainer on the same network (networks with dropout/softmax train this way).
 let private trainTorchSharp () =
-    Torch.Native.setThreads 2
+    Native.setThreads 2
     let x = data 52560 20
 
     let spec =
@@ -160,7 +161,7 @@ let private trainTorchSharp () =
     let fit () =
         use parameters = (Tensors.ofArray (Layout.initialize spec 0)).requires_grad_ ()
         use xt = Tensors.ofMatrix x
-        Training.fit spec parameters options xt xt |> ignore
+        TorchTraining.fit spec parameters options xt xt |> ignore
 
     compare
         $"train-torchsharp  the TorchSharp trainer, same network and data, %d{epochs} epochs (seconds)"
@@ -170,7 +171,7 @@ let private trainTorchSharp () =
         "pytorch"
 
 let private predict () =
-    Torch.Native.setThreads 2
+    Native.setThreads 2
     let train = data 1000 20
     let model = autoEncoder 1L
     model.Fit(train, train)

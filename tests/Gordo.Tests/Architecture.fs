@@ -18,43 +18,27 @@ let private gordo = [
 let private below (name: string) =
     gordo |> List.skipWhile ((<>) name) |> List.tail
 
+/// Packages that only the stages that need them may use.
+let private heavy = [ "Parquet"; "Fluid"; "TorchSharp"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
+
+let private heavyExcept (allowed: string list) =
+    heavy |> List.filter (fun h -> not (List.contains h allowed))
+
 /// Each assembly and the name prefixes it may not reference.
 let private forbidden: (string * string list) list = [
-    "Gordo.Core",
-    below "Gordo.Core"
-    @ [ "Parquet"; "Fluid"; "TorchSharp"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
-    "Gordo.Data",
-    below "Gordo.Data"
-    @ [ "Fluid"; "TorchSharp"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
-    "Gordo.Workflow",
-    below "Gordo.Workflow"
-    @ [
-        "Gordo.Data"
-        "Parquet"
-        "TorchSharp"
-        "Npgsql"
-        "Plotly"
-        "Microsoft.AspNetCore"
-    ]
+    "Gordo.Core", below "Gordo.Core" @ heavy
+    "Gordo.Data", below "Gordo.Data" @ heavyExcept [ "Parquet" ]
+    "Gordo.Workflow", below "Gordo.Workflow" @ "Gordo.Data" :: heavyExcept [ "Fluid" ]
     "Gordo.Models",
-    [
-        "Gordo.Data"
-        "Gordo.Workflow"
-        "Gordo.Build"
-        "Gordo.Report"
-        "Gordo.Server"
-    ]
-    @ [ "Parquet"; "Fluid"; "Npgsql"; "Plotly"; "Microsoft.AspNetCore" ]
+    [ "Gordo.Data"; "Gordo.Workflow"; "Gordo.Models.Torch" ]
+    @ below "Gordo.Models"
+    @ heavy
     "Gordo.Build",
-    [
-        "Gordo.Workflow"
-        "Gordo.Report"
-        "Gordo.Server"
-        "Fluid"
-        "Plotly"
-        "Microsoft.AspNetCore"
-    ]
-    "Gordo.Server", [ "Gordo.Build"; "Gordo.Workflow"; "Gordo.Report"; "Fluid"; "Npgsql"; "Plotly" ]
+    [ "Gordo.Workflow"; "Gordo.Models.Torch"; "Gordo.Report"; "Gordo.Server" ]
+    @ heavyExcept [ "Parquet"; "Npgsql" ]
+    "Gordo.Server",
+    [ "Gordo.Build"; "Gordo.Workflow"; "Gordo.Models.Torch"; "Gordo.Report" ]
+    @ heavyExcept [ "Parquet"; "Microsoft.AspNetCore" ]
 ]
 
 let private references (name: string) =

@@ -1,5 +1,7 @@
 namespace Gordo.Models
 
+open System
+open System.Numerics.Tensors
 open MathNet.Numerics.LinearAlgebra
 
 /// A thin singular value decomposition `X = U · diag(S) · Vt`, with U rows × k, Vt k × cols.
@@ -78,33 +80,100 @@ module Linalg =
 
         { decomposition with U = u; Vt = vt }
 
-    let private toTensor (x: Matrix) =
-        let rows, cols = Array2D.length1 x, Array2D.length2 x
+    /// Rows per block of `tallR`: a block of 100 columns is 0.8 MB, so it stays in cache.
+    let private blockRows (cols: int) = max 1024 (4 * cols)
 
-        use view =
-            TorchSharp.torch.tensor (Matrix.toFlat x, System.ReadOnlySpan<int64>([| int64 rows; int64 cols |]))
+    /// The R (cols × cols) of a Householder QR of the matrix whose columns are `columns` (each at
+    /// least as long as there are columns; overwritten). Q is never formed: each reflection is a
+    /// dot product and a multiply-add per remaining column, over contiguous, vectorised columns.
+    let private householderR (columns: float[][]) : Matrix =
+        let n = columns.Length
+        let r = Array2D.zeroCreate n n
 
-        view.clone ()
+        for k in 0 .. n - 1 do
+            let length = columns.[k].Length - k
+            let v = Span<float>(columns.[k], k, length)
 
-    let private ofTensor (t: TorchSharp.torch.Tensor) : Matrix =
-        use c = t.contiguous ()
-        Matrix.ofFlat (int t.shape.[0]) (int t.shape.[1]) (c.data<float>().ToArray())
+            let norm =
+                sqrt (TensorPrimitives.Dot(ReadOnlySpan<float>(columns.[k], k, length), v))
 
-    /// Thin SVD with LAPACK (`torch.linalg.svd`, float64, gesdd as scipy/scikit-learn use):
-    /// the fast path for PCA/TruncatedSVD on large data.
+            let alpha = if v.[0] > 0.0 then -norm else norm
+            r.[k, k] <- alpha
+
+            if norm > 0.0 then
+                v.[0] <- v.[0] - alpha
+                let v = ReadOnlySpan<float>(columns.[k], k, length)
+                let scale = 2.0 / TensorPrimitives.Dot(v, v)
+
+                for j in k + 1 .. n - 1 do
+                    let target = Span<float>(columns.[j], k, length)
+                    let t = scale * TensorPrimitives.Dot(v, ReadOnlySpan<float>(columns.[j], k, length))
+                    TensorPrimitives.MultiplyAdd(v, -t, ReadOnlySpan<float>(columns.[j], k, length), target)
+                    r.[k, j] <- columns.[j].[k]
+            else
+                for j in k + 1 .. n - 1 do
+                    r.[k, j] <- columns.[j].[k]
+
+        r
+
+    /// R of X = Q·R by blocks of rows (TSQR): each block's R (in parallel; the last block takes
+    /// the remainder), then the R of the stacked Rs. Householder's R up to row signs, which the
+    /// SVD of R absorbs into U.
+    let private tallR (x: Matrix) : Matrix =
+        let rows, cols = Matrix.rows x, Matrix.cols x
+        let step = blockRows cols
+        let blocks = rows / step
+        let rs = Array.zeroCreate blocks
+
+        let factor (b: int) =
+            let first = b * step
+            let count = if b = blocks - 1 then rows - first else step
+            rs.[b] <- householderR (Array.init cols (fun j -> Array.init count (fun i -> x.[first + i, j])))
+
+        Threading.Tasks.Parallel.For(0, blocks, factor) |> ignore
+        householderR (Array.init cols (fun j -> Array.init (blocks * cols) (fun i -> rs.[i / cols].[i % cols, j])))
+
+    /// U = X·V·S⁻¹ (rows in parallel); columns of singular values at or below `cutoff` are 0
+    /// (LAPACK returns some orthonormal completion there; no parity is possible for them).
+    let private leftVectors (x: Matrix) (vt: Matrix<float>) (s: float[]) (cutoff: float) : Matrix =
+        let rows, cols, k = Matrix.rows x, Matrix.cols x, s.Length
+        // w[j, c] = V[j, c] / s[c], row-major, so each row of U is Σⱼ x[i, j] · w[j, ·].
+        let w =
+            Array.init (cols * k) (fun at ->
+                let j, c = at / k, at % k
+                if s.[c] > cutoff then vt.[c, j] / s.[c] else 0.0)
+
+        let u = Array.zeroCreate (rows * k)
+
+        let addRows (chunk: int) =
+            for i in chunk * 256 .. min rows (chunk * 256 + 256) - 1 do
+                for j in 0 .. cols - 1 do
+                    let source = ReadOnlySpan<float>(w, j * k, k)
+                    let sum = ReadOnlySpan<float>(u, i * k, k)
+                    TensorPrimitives.MultiplyAdd(source, x.[i, j], sum, Span<float>(u, i * k, k))
+
+        Threading.Tasks.Parallel.For(0, (rows + 255) / 256, addRows) |> ignore
+        Matrix.ofFlat rows k u
+
+    /// Thin SVD as PCA/TruncatedSVD use it (scikit-learn: LAPACK gesdd, then `svdFlip`). Tall X
+    /// (≥ 4 blocks of rows) goes through `tallR` (same singular values and vectors as
+    /// `svdManaged` to rounding, without forming Q); the rest through `svdManaged`.
     let svd (x: Matrix) : ThinSvd =
-        Gordo.Models.Torch.Native.ensure ()
-        use t = toTensor x
-        let struct (u, s, vt) = TorchSharp.torch.linalg.svd (t, false)
-        use u = u
-        use s = s
-        use vt = vt
+        let rows, cols = Matrix.rows x, Matrix.cols x
 
-        {
-            U = ofTensor u
-            S = s.data<float>().ToArray()
-            Vt = ofTensor vt
-        }
+        if rows < 4 * blockRows cols then
+            svdManaged x
+        else
+            let inner = (dense (tallR x)).Svd(true)
+            let s = inner.S.ToArray()
+            let smax = if s.Length = 0 then 0.0 else s.[0]
+            let cutoff = float (max rows cols) * 2.220446049250313e-16 * smax
+
+            {
+                U = leftVectors x inner.VT s cutoff
+                S = s
+                Vt = inner.VT.ToArray()
+            }
 
     /// Minimum-norm least squares `argmin ‖A·X − B‖` (LAPACK gelsd semantics: singular values
     /// below `max(rows, cols) · eps · s_max` are treated as zero). Returns X (cols(A) × cols(B)).

@@ -1,25 +1,7 @@
 namespace Gordo.Models.Networks
 
-open TorchSharp
 open Gordo.Core
 open Gordo.Models
-
-/// Sliding windows over rows, as Gordo's `create_keras_timeseriesgenerator`: window k holds rows
-/// k .. k+lookback−1 and its target is row k+lookback−1+lookahead.
-[<RequireQualifiedAccess>]
-module Windows =
-    /// Number of windows over `rows` rows.
-    let count (rows: int) (lookback: int) (lookahead: int) : int = rows - lookback + 1 - lookahead
-
-    /// The windows of X [rows × features] as [count × lookback × features] (a view of X).
-    let inputs (x: torch.Tensor) (lookback: int) (lookahead: int) : torch.Tensor =
-        let n = count (int x.shape.[0]) lookback lookahead
-        x.unfold(0L, int64 lookback, 1L).permute(0L, 2L, 1L).narrow (0L, 0L, int64 n)
-
-    /// The target row of every window [count × targets].
-    let targets (y: torch.Tensor) (lookback: int) (lookahead: int) : torch.Tensor =
-        let n = count (int y.shape.[0]) lookback lookahead
-        y.narrow (0L, int64 (lookback - 1 + lookahead), int64 n)
 
 /// The kwargs of Gordo's LSTM wrappers.
 [<RequireQualifiedAccess>]
@@ -80,36 +62,26 @@ type KerasLstmNetwork(classPath: string, lookahead: int, args: (string * Arg) li
 
     /// Keras' two fits: one priming step on the first window (batch 1), then every window in
     /// order (`shuffle=False`, no validation split), the optimizer state carried over.
-    override this.Train(network, parameters, x, y) =
-        use xt = Tensors.ofMatrix x
-        use yt = Tensors.ofMatrix y
-        use windows = Windows.inputs xt lookback lookahead
-        use targets = Windows.targets yt lookback lookahead
-
+    override this.Train(network, weights, x, y) =
         let options = {
             KerasFit.options classPath args this.Seed with
                 ValidationSplit = 0.0
                 Shuffle = false
         }
 
-        Training.fitPrimed network parameters options windows targets
+        this.TrainOnBackend(network, weights, options, x, y)
 
-    /// One output row per window, predicted in batches of 10000 windows (as Gordo).
+    override _.Sequences =
+        Some {
+            Lookback = lookback
+            Lookahead = lookahead
+        }
+
+    /// One output row per window, predicted on the back end in batches of 10000 windows (as Gordo).
     override this.Predict x =
         this.Fitted x |> ignore
         this.CheckInput x
-        use xt = Tensors.ofMatrix x
-        use windows = Windows.inputs xt lookback lookahead
-        let n = windows.shape.[0]
-
-        [
-            for start in 0L .. 10000L .. n - 1L do
-                use batch = windows.narrow (0L, start, min 10000L (n - start))
-                let m = this.RunTorch batch
-                yield! Array.init (Matrix.rows m) (fun i -> Matrix.row i m)
-        ]
-        |> Array.ofList
-        |> Matrix.ofRows
+        this.PredictOnBackend x
 
     override _.Metadata() =
         base.Metadata() @ [ "forecast_steps", Value.Int(int64 lookahead) ]

@@ -1,10 +1,8 @@
 namespace Gordo.Models.Networks
 
-open TorchSharp
 open Gordo.Core
 open Gordo.Core.Specs
 open Gordo.Models
-open Gordo.Models.Torch
 
 /// Reading Keras `fit` arguments from a wrapper's kwargs (catalog defaults for the missing ones).
 [<RequireQualifiedAccess>]
@@ -43,8 +41,9 @@ module KerasFit =
         }
 
 /// What every Keras wrapper of Gordo shares (spec §2.3): a network compiled at fit time from the
-/// wrapper's kwargs and the data's widths, Keras-initialised from the seed, trained on
-/// TorchSharp in float32; metadata `history`; definition = given kwargs, then
+/// wrapper's kwargs and the data's widths, Keras-initialised from the seed, trained in float32
+/// (managed code for Dense networks, else the network back end, see `NetworkBackend`); metadata
+/// `history`; definition = given kwargs, then
 /// `n_features`/`n_features_out` set at fit, then `kind` (Gordo's `into_definition` hook).
 [<AbstractClass>]
 type KerasNetwork(classPath: string, args: (string * Arg) list) =
@@ -55,7 +54,7 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
     let given = args |> List.filter (fun (k, _) -> k <> "kind")
 
     let mutable spec: NetworkSpec option = None
-    let mutable parameters: torch.Tensor = null
+    let mutable predictor: INetworkPredictor option = None
     let mutable weights: float32[] = null
     let mutable history: History = []
     let mutable steps = 0
@@ -87,14 +86,19 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
     /// Compiles the network for these input/output widths.
     abstract Build: features: int * featuresOut: int -> NetworkSpec
 
-    /// Trains the freshly initialised `parameters` on X, y: the history and steps per epoch.
-    abstract Train: network: NetworkSpec * parameters: torch.Tensor * x: Matrix * y: Matrix -> History * int
+    /// Trains the freshly initialised `weights` in place on X, y (on the network back end): the
+    /// history and steps per epoch.
+    abstract Train: network: NetworkSpec * weights: float32[] * x: Matrix * y: Matrix -> History * int
 
-    /// Trains the initial `weights` in place without TorchSharp when the wrapper can (None: it
+    /// Trains the initial `weights` in place in managed code when the wrapper can (None: it
     /// cannot, and `Train` runs instead).
     abstract TrainManaged: network: NetworkSpec * weights: float32[] * x: Matrix * y: Matrix -> (History * int) option
 
     default _.TrainManaged(_, _, _, _) = None
+
+    /// How X is cut into windows (None: one output row per input row).
+    abstract Sequences: Sequences option
+    default _.Sequences = None
 
     /// Input checks before training (beyond finite values and one row).
     abstract CheckInput: x: Matrix -> unit
@@ -115,23 +119,16 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
         let network = this.Build(Matrix.cols x, Matrix.cols y)
         let initial = Layout.initialize network this.Seed
 
-        if not (isNull parameters) then
-            parameters.Dispose()
-            parameters <- null
+        this.DropPredictor()
 
         let h, s =
             match this.TrainManaged(network, initial, x, y) with
             | Some result -> result
-            | None ->
-                Native.seed this.Seed
-                use trained = (Tensors.ofArray initial).requires_grad_ ()
-                let result = this.Train(network, trained, x, y)
-                Array.blit (trained.data<float32>().ToArray()) 0 initial 0 initial.Length
-                result
+            | None -> this.Train(network, initial, x, y)
 
         history <- h
         steps <- s
-        // Prediction uses a fresh tensor made from these weights (see `torchParameters`), as a
+        // Prediction uses a predictor made from these weights (see `PredictOnBackend`), as a
         // loaded model does: libtorch's kernels may round differently on the training tensor, and
         // a model must predict bit-identically before and after an artifact round trip.
         weights <- initial
@@ -143,36 +140,41 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
         Check.features name spec.Value.Inputs x
         spec.Value
 
-    /// The weights as a tensor, made on first use (managed-only models never load libtorch).
-    member private _.TorchParameters() : torch.Tensor =
-        if isNull parameters then
-            Native.ensure ()
-            parameters <- Tensors.ofArray weights
+    /// The network back end (loaded on first use; a clear error when it cannot be).
+    member _.Backend: INetworkBackend = NetworkBackend.require name
 
-        parameters
+    /// Trains `weights` in place on the network back end with these `fit` options.
+    member this.TrainOnBackend
+        (network: NetworkSpec, weights: float32[], options: FitOptions, x: Matrix, y: Matrix)
+        : History * int =
+        this.Backend.Train(network, weights, options, this.Sequences, x, y)
 
-    /// The network output for an input tensor, through TorchSharp.
-    member this.RunTorch(input: torch.Tensor) : Matrix =
-        let current = this.TorchParameters()
-        use _ = torch.no_grad ()
-        use scope = torch.NewDisposeScope()
-        let output, _ = Forward.run spec.Value current false input
-        Tensors.toMatrix output
+    member private _.DropPredictor() =
+        predictor |> Option.iter _.Dispose()
+        predictor <- None
 
-    /// The network output for X: in managed code where every layer can run there, else through
-    /// TorchSharp (the LSTM wrappers override this to cut X into windows first).
+    /// The network output for X on the back end (its predictor is made on first use, so
+    /// managed-only models never load the back end).
+    member this.PredictOnBackend(x: Matrix) : Matrix =
+        let current =
+            match predictor with
+            | Some p -> p
+            | None ->
+                let p = this.Backend.Predictor(spec.Value, weights, this.Sequences)
+                predictor <- Some p
+                p
+
+        current.Predict x
+
+    /// The network output for X: in managed code where every layer can run there, else on the
+    /// back end (the LSTM wrappers override this to check the window first).
     override this.Predict x =
         let network = this.Fitted x
 
         if ManagedForward.supports network then
             ManagedForward.run network weights x
         else
-            this.PredictWithTorch x
-
-    /// Prediction of a 2-D X through TorchSharp (the training forward pass).
-    member this.PredictWithTorch(x: Matrix) : Matrix =
-        use xt = Tensors.ofMatrix x
-        this.RunTorch xt
+            this.PredictOnBackend x
 
     override this.Transform x = this.Predict x
 
@@ -244,10 +246,7 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
                 raise (System.IO.InvalidDataException $"%s{name}: saved weights do not match the network shape")
 
             weights <- values |> Array.map float32
-
-            if not (isNull parameters) then
-                parameters.Dispose()
-                parameters <- null
+            this.DropPredictor()
 
             spec <- Some network
             steps <- int (State.number "steps" state)

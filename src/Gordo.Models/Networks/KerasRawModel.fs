@@ -159,7 +159,7 @@ type KerasRawModelRegressor(args: (string * Arg) list) =
 
     override _.Build(features, _) = RawModel.network kind features
 
-    override this.Train(network, parameters, x, y) =
+    override this.Train(network, weights, x, y) =
         let outputs = Layout.blocks network |> List.last |> (fun (_, units, _) -> units)
 
         if outputs <> Matrix.cols y then
@@ -170,8 +170,6 @@ type KerasRawModelRegressor(args: (string * Arg) list) =
                 )
             )
 
-        use xt = Tensors.ofMatrix x
-        use yt = Tensors.ofMatrix y
-        Training.fit network parameters (KerasFit.options classPath args this.Seed) xt yt
+        this.TrainOnBackend(network, weights, KerasFit.options classPath args this.Seed, x, y)
 
     override _.Recreate args = KerasRawModelRegressor args

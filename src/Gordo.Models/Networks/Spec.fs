@@ -1,7 +1,6 @@
 namespace Gordo.Models.Networks
 
 open System
-open TorchSharp
 open Gordo.Models
 
 /// One Keras layer of a network.
@@ -37,41 +36,31 @@ type NetworkSpec = {
     Metrics: string list
 }
 
-/// TorchSharp scalars from floats (explicit: implicit conversions are warnings here).
-[<AutoOpen>]
-module internal ScalarOps =
-    /// A TorchSharp scalar.
-    let inline sc (value: float) : Scalar = Scalar.op_Implicit value
-
 /// Activations by Keras name.
 [<RequireQualifiedAccess>]
 module Activation =
-    /// Applies the Keras activation `name`.
-    let apply (name: string) (x: torch.Tensor) : torch.Tensor =
-        match name with
-        | "linear"
-        | null
-        | "" -> x
-        | "tanh" -> x.tanh ()
-        | "relu" -> x.relu ()
-        | "sigmoid" -> x.sigmoid ()
-        | "elu" -> torch.nn.functional.elu (x, 1.0)
-        | "selu" -> torch.nn.functional.selu (x)
-        | "softplus" -> torch.nn.functional.softplus (x)
-        | "softsign" -> torch.nn.functional.softsign (x)
-        | "exponential" -> x.exp ()
-        | "softmax" -> torch.nn.functional.softmax (x, -1L)
-        | other ->
-            raise (
-                ModelDefinitionException(
-                    $"unknown activation '%s{other}'; use linear, tanh, relu, sigmoid, elu, selu, softplus, softsign, exponential or softmax"
-                )
-            )
+    /// The Keras activations a network may use (null and "" mean linear).
+    let known: string list = [
+        "linear"
+        "tanh"
+        "relu"
+        "sigmoid"
+        "elu"
+        "selu"
+        "softplus"
+        "softsign"
+        "exponential"
+        "softmax"
+    ]
 
     /// Throws early for unknown activation names.
     let check (name: string) : unit =
-        use probe = torch.zeros (1L, 1L)
-        apply name probe |> ignore
+        if not (isNull name || name = "" || List.contains name known) then
+            raise (
+                ModelDefinitionException(
+                    $"unknown activation '%s{name}'; use linear, tanh, relu, sigmoid, elu, selu, softplus, softsign, exponential or softmax"
+                )
+            )
 
 /// Layout of a network's parameters in one flat float32 buffer: for each Dense layer its weight
 /// [out × in] then its bias [out]; for each LSTM layer its input weights [4u × in], recurrent

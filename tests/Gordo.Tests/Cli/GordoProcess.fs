@@ -7,10 +7,13 @@ open System.Text
 open System.Threading
 open Gordo.Tests.Support
 
-/// `dotnet exec gordo.dll args` with redirected output and extra environment variables.
-let startInfo (env: (string * string) list) (args: string list) : ProcessStartInfo =
-    let dll =
-        Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo.dll")
+/// The built CLI's output folder.
+let outputDir: string =
+    Path.Combine(repoRoot, "src", "Gordo.Cli", "bin", "Release", "net10.0")
+
+/// `dotnet exec DIR/gordo.dll args` with redirected output and extra environment variables.
+let startInfoIn (dir: string) (env: (string * string) list) (args: string list) : ProcessStartInfo =
+    let dll = Path.Combine(dir, "gordo.dll")
 
     let psi =
         ProcessStartInfo("dotnet", "exec" :: dll :: args, RedirectStandardOutput = true, RedirectStandardError = true)
@@ -20,17 +23,23 @@ let startInfo (env: (string * string) list) (args: string list) : ProcessStartIn
 
     psi
 
-/// Runs the built `gordo` to the end; exit code, stdout and stderr.
-let run (env: (string * string) list) (args: string list) : int * string * string =
-    use proc = Process.Start(startInfo env args)
+/// `dotnet exec gordo.dll args` (the built CLI) with redirected output and extra environment variables.
+let startInfo (env: (string * string) list) (args: string list) : ProcessStartInfo = startInfoIn outputDir env args
+
+/// Runs the `gordo` in `dir` to the end; exit code, stdout and stderr.
+let runIn (dir: string) (env: (string * string) list) (args: string list) : int * string * string =
+    use proc = Process.Start(startInfoIn dir env args)
     let out = proc.StandardOutput.ReadToEndAsync()
     let err = proc.StandardError.ReadToEndAsync()
     proc.WaitForExit()
     proc.ExitCode, out.Result, err.Result
 
+/// Runs the built `gordo` to the end; exit code, stdout and stderr.
+let run (env: (string * string) list) (args: string list) : int * string * string = runIn outputDir env args
+
 /// A running `gordo` whose stdout and stderr are collected line by line as they come.
-type Running(env: (string * string) list, args: string list) =
-    let proc = new Process(StartInfo = startInfo env args)
+type Running(psi: ProcessStartInfo) =
+    let proc = new Process(StartInfo = psi)
     let out = StringBuilder()
     let err = StringBuilder()
 
@@ -78,6 +87,9 @@ type Running(env: (string * string) list, args: string list) =
             proc.Kill true
             proc.WaitForExit()
             None
+
+    /// The built `gordo` with these environment variables and arguments.
+    new(env: (string * string) list, args: string list) = new Running(startInfo env args)
 
     interface IDisposable with
         member _.Dispose() =

@@ -28,14 +28,14 @@ let private start (env: (string * string) list) (args: string list) =
     let proc = Process.Start psi
     proc, proc.StandardOutput.ReadToEndAsync(), proc.StandardError.ReadToEndAsync()
 
-let private freePort () =
+let freePort () =
     let l = new TcpListener(IPAddress.Loopback, 0)
     l.Start()
     let port = (l.LocalEndpoint :?> IPEndPoint).Port
     l.Stop()
     port
 
-let private waitHealthy (port: int) =
+let waitHealthy (port: int) =
     use http = new HttpClient(Timeout = TimeSpan.FromSeconds 2.0)
     let watch = Stopwatch.StartNew()
     let mutable ok = false

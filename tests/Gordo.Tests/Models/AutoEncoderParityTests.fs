@@ -4,6 +4,7 @@ open Expecto
 open TorchSharp
 open Gordo.Models
 open Gordo.Models.Networks
+open Gordo.Models.Torch
 
 let private reference = lazy (Reference.load "autoencoder.json")
 
@@ -64,7 +65,7 @@ let tests =
                 (Tensors.ofArray (vector "initial" |> Array.map float32)).requires_grad_ ()
 
             use xt = Tensors.ofMatrix x
-            let history, steps = Training.fit spec parameters options xt xt
+            let history, steps = TorchTraining.fit spec parameters options xt xt
             Expect.equal steps 5 "steps per epoch"
             expectHistory history
 

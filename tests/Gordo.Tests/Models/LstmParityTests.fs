@@ -4,6 +4,7 @@ open Expecto
 open TorchSharp
 open Gordo.Models
 open Gordo.Models.Networks
+open Gordo.Models.Torch
 
 let private reference = lazy (Reference.load "lstm.json")
 
@@ -50,7 +51,9 @@ let tests =
                 EarlyStopping = None
             }
 
-            let history, steps = Training.fitPrimed network parameters options windows targets
+            let history, steps =
+                TorchTraining.fitPrimed network parameters options windows targets
+
             Expect.equal steps 4 "27 windows in batches of 8"
             let losses = history |> List.find (fst >> (=) "loss") |> snd |> Array.ofList
             Reference.close 1e-5 (Matrix.ofVector losses) (Matrix.ofVector (vector "loss")) "loss per epoch"

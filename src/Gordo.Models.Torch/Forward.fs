@@ -1,7 +1,7 @@
-namespace Gordo.Models.Networks
+namespace Gordo.Models.Torch
 
 open TorchSharp
-open Gordo.Models
+open Gordo.Models.Networks
 
 /// The forward pass of a network over its flat parameter buffer (see `Layout`).
 [<RequireQualifiedAccess>]
@@ -34,8 +34,8 @@ module Forward =
         for t in 0L .. steps - 1L do
             let z = projected.select(1L, t).add (torch.nn.functional.linear (h, wHh))
             let parts = z.chunk (4L, 1L)
-            c <- parts.[1].sigmoid().mul(c).add (parts.[0].sigmoid().mul (Activation.apply activation parts.[2]))
-            h <- parts.[3].sigmoid().mul (Activation.apply activation c)
+            c <- parts.[1].sigmoid().mul(c).add (parts.[0].sigmoid().mul (TensorActivation.apply activation parts.[2]))
+            h <- parts.[3].sigmoid().mul (TensorActivation.apply activation c)
             outputs.Add h
 
         if returnSequences then torch.stack (outputs, 1L) else h
@@ -61,7 +61,7 @@ module Forward =
                 let units = int64 units
                 let w = parameters.narrow(0L, offset, units * width).view (units, width)
                 let b = parameters.narrow (0L, offset + units * width, units)
-                h <- Activation.apply activation (torch.nn.functional.linear (h, w, b))
+                h <- TensorActivation.apply activation (torch.nn.functional.linear (h, w, b))
                 offset <- offset + units * width + units
                 width <- units
 

@@ -1,8 +1,7 @@
-namespace Gordo.Models.Networks
+namespace Gordo.Models.Torch
 
 open TorchSharp
 open Gordo.Models
-open Gordo.Models.Torch
 
 /// Conversions between float64 matrices and float32 tensors.
 [<RequireQualifiedAccess>]
