@@ -14,6 +14,7 @@ let private packable = [
     "Gordo.Data"
     "Gordo.Workflow"
     "Gordo.Models"
+    "Gordo.Models.Torch"
     "Gordo.Build"
     "Gordo.Report"
     "Gordo.Server"
