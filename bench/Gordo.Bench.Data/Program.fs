@@ -116,6 +116,28 @@ let child (args: string list) =
     p.WaitForExit()
     out.Trim()
 
+/// Hands both sides' time and peak memory to bench/run.fsx.
+let emit (ours: string) (peer: string) =
+    let read (json: string) =
+        use doc = Text.Json.JsonDocument.Parse json
+        let r = doc.RootElement
+
+        r.GetProperty("impl").GetString(),
+        r.GetProperty("seconds").GetDouble(),
+        r.GetProperty("peak_mb").GetDouble() * 1048576.0
+
+    let what =
+        sprintf "data pipeline: %d tags x 1 year of minute data, Parquet to 10T frame" tags
+
+    let _, seconds, peak = read ours
+    BenchLine.ours "data" what seconds "s" ""
+    BenchLine.ours "data-memory" (what + ", peak memory") peak "B" ""
+
+    if peer.StartsWith "{" then
+        let name, peerSeconds, peerPeak = read peer
+        BenchLine.peer "data" name peerSeconds "s" "reads raw arrays, not Parquet"
+        BenchLine.peer "data-memory" name peerPeak "B" ""
+
 [<EntryPoint>]
 let main argv =
     match List.ofArray argv with
@@ -134,14 +156,16 @@ let main argv =
 
         let dll = Reflection.Assembly.GetExecutingAssembly().Location
         let root = Path.GetFullPath(Path.Combine(__SOURCE_DIRECTORY__, "..", ".."))
-        printfn "%s" (child [ "dotnet"; "exec"; dll; "run"; dir ])
+        let ours = child [ "dotnet"; "exec"; dll; "run"; dir ]
+        printfn "%s" ours
 
-        printfn
-            "%s"
-            (child [
+        let peer =
+            child [
                 "/usr/bin/python3"
                 Path.Combine(root, "bench", "peers", "data_pipeline.py")
                 dir
-            ])
+            ]
 
+        printfn "%s" peer
+        emit ours peer
         0
