@@ -64,7 +64,7 @@ let script (path: string) (extra: string list) (env: (string * string) list) =
         Adapt = benchLines
     }
 
-/// bench/peers/models_peer.py prints `<name> <value> [cpu <seconds>]`; predict's value is µs.
+/// bench/peers/models_peer.py predict prints `pytorch-predict-median-us <microseconds>`.
 let predictPeer = {
     Shown = "python3 bench/peers/models_peer.py predict"
     Exe = "/usr/bin/python3"
@@ -73,7 +73,7 @@ let predictPeer = {
     Adapt =
         fun output ->
             match output.Trim().Split('\n') |> Array.last |> (fun l -> l.Split ' ') with
-            | [| "predict"; us |] ->
+            | [| "pytorch-predict-median-us"; us |] ->
                 let seconds = Double.Parse(us, CultureInfo.InvariantCulture) / 1e6
                 [ $"##bench\tpeer\tpredict\tPyTorch (eval, no_grad)\t{seconds:R}\ts\t" ]
             | _ -> []
