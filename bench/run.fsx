@@ -4,7 +4,8 @@
 // Every bench program prints its figures as tab-separated `##bench` lines:
 //   ##bench  ours|peer  KEY  TEXT  VALUE  UNIT  [NOTE]
 // (TEXT: what, for ours; the peer's name, for a peer). Ours and the peer with the same KEY make one
-// row. A full run rewrites the table; a run of some steps replaces the rows it measured.
+// row. A full run rewrites the table; a run of some steps replaces the rows it measured. The
+// table is written after each step.
 
 open System
 open System.Diagnostics
@@ -101,7 +102,9 @@ let steps = [
     }
     {
         Name = "data"
-        Commands = [ project "Gordo.Bench.Data" [] [] ]
+        Commands = [
+            project "Gordo.Bench.Data" [] (if quick then [ ("GORDO_BENCH_TAGS", "20") ] else [])
+        ]
     }
     {
         Name = "models"
@@ -351,17 +354,9 @@ let selected =
             eprintfn "unknown step(s) %A; steps: %s" unknown (steps |> List.map (fun s -> s.Name) |> String.concat " ")
             exit 2
 
-let figures = [
-    for step in selected do
-        for command in step.Commands do
-            let output, load = run command
-            yield! command.Adapt output |> List.choose (parse command.Shown load)
-]
-
-let keys = figures |> List.map (fun f -> f.Key) |> List.distinct
-
-let newRows = [
-    for key in keys do
+/// The table's rows for some figures: ours and the peer with the same key make one row.
+let rowsOf (figures: Figure list) = [
+    for key in figures |> List.map (fun f -> f.Key) |> List.distinct do
         let pick role =
             figures |> List.tryFindBack (fun f -> f.Key = key && f.Role = role)
 
@@ -370,22 +365,33 @@ let newRows = [
         what, row ours peer
 ]
 
-let merged =
-    if chosen.IsEmpty then
-        List.map snd newRows
-    else
-        let fresh = dict newRows
-        let old = oldRows ()
+/// Replaces the rows with the same first cell, appends the others.
+let merge (fresh: (string * string) list) =
+    let byWhat = dict fresh
+    let old = oldRows ()
 
-        let kept =
-            old
-            |> List.map (fun (what, line) -> if fresh.ContainsKey what then fresh.[what] else line)
+    let kept =
+        old
+        |> List.map (fun (what, line) -> if byWhat.ContainsKey what then byWhat.[what] else line)
 
-        let added =
-            newRows
-            |> List.filter (fun (what, _) -> old |> List.forall (fun (w, _) -> w <> what))
+    let added =
+        fresh
+        |> List.filter (fun (what, _) -> old |> List.forall (fun (w, _) -> w <> what))
 
-        kept @ List.map snd added
+    write (kept @ List.map snd added)
 
-write merged
-printfn "bench/README.md: %d rows (%d measured now)" merged.Length newRows.Length
+// A run of every step starts a new table; the table is written after each step, so an
+// interrupted run keeps what it measured.
+if chosen.IsEmpty then
+    write []
+
+for step in selected do
+    let figures = [
+        for command in step.Commands do
+            let output, load = run command
+            yield! command.Adapt output |> List.choose (parse command.Shown load)
+    ]
+
+    let rows = rowsOf figures
+    merge rows
+    printfn "bench/README.md: %d rows from step %s" rows.Length step.Name

@@ -1,4 +1,4 @@
-/// Data-layer benchmark (issue 3): one year of irregular 1-minute data for 100 tags, read from
+/// Data-layer benchmark (issue 3): one year of irregular 1-minute data for 100 tags (GORDO_BENCH_TAGS), read from
 /// Parquet (one file per tag), resampled to 10T with mean, interpolated, joined, row-filtered.
 /// The same pipeline runs in pandas (bench/peers/data_pipeline.py) in the same run; each side runs
 /// in its own process so peak memory is its own.
@@ -13,7 +13,13 @@ open Gordo.Core.Config
 open Gordo.Data
 open Gordo.Core.Language
 
-let tags = 100
+/// Tags in the data set: GORDO_BENCH_TAGS, default 100 (the child inherits it).
+let tags =
+    match Environment.GetEnvironmentVariable "GORDO_BENCH_TAGS" with
+    | null
+    | "" -> 100
+    | text -> int text
+
 let start = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)
 let finish = start.AddYears 1
 let filter = "`TAG-000` > -0.5"
@@ -148,7 +154,8 @@ let main argv =
         let dir =
             match rest with
             | [ d ] -> d
-            | _ -> Path.Combine(Path.GetTempPath(), "gordo-bench-data")
+            | _ when tags = 100 -> Path.Combine(Path.GetTempPath(), "gordo-bench-data")
+            | _ -> Path.Combine(Path.GetTempPath(), $"gordo-bench-data-%d{tags}")
 
         if not (File.Exists(Path.Combine(dir, "done"))) then
             printfn "generating %d tags x 1 year of irregular minute data in %s ..." tags dir
