@@ -54,8 +54,14 @@ let project (name: string) (extra: string list) (env: (string * string) list) =
         Adapt = benchLines
     }
 
-let script (path: string) (extra: string list) (env: (string * string) list) =
-    let shownEnv = env |> List.map (fun (k, v) -> $"{k}={v} ") |> String.concat ""
+/// The scripts use the `gordo` that `build.fsx bench` built (run.fsx expects a built tree).
+let builtGordo =
+    Path.Combine(root, "src", "Gordo.Cli", "bin", "Release", "net10.0", "gordo")
+
+let script (path: string) (extra: string list) (scriptEnv: (string * string) list) =
+    let shownEnv = scriptEnv |> List.map (fun (k, v) -> $"{k}={v} ") |> String.concat ""
+
+    let env = ("GORDO_BENCH_GORDO", builtGordo) :: scriptEnv
 
     {
         Shown = String.concat " " ($"{shownEnv}{path}" :: extra)

@@ -29,8 +29,9 @@ print("      base_estimator:")
 print("        sklearn.pipeline.Pipeline:")
 print("          steps: [sklearn.preprocessing.MinMaxScaler, sklearn.decomposition.PCA]")
 PY
-dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
-gordo=src/Gordo.Cli/bin/Release/net10.0/gordo
+# GORDO_BENCH_GORDO: an already built `gordo` to use instead of building src/Gordo.Cli.
+gordo="${GORDO_BENCH_GORDO:-src/Gordo.Cli/bin/Release/net10.0/gordo}"
+[ -n "${GORDO_BENCH_GORDO:-}" ] || dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
 GORDO_WORKFLOW_TIMINGS=1 /usr/bin/time -o "$dir/time" -f "machines=$n wall=%es cpu=%Us+%Ss peak_rss=%MKB exit=%x" \
   "$gordo" workflow generate --machine-config "$dir/config.yaml" --project-name bench \
   --project-revision 1700000000000 --output-file "$dir/workflows.yaml"
