@@ -291,7 +291,17 @@ let commit =
         out
 
     let head = git [ "rev-parse"; "--short"; "HEAD" ]
-    let dirty = git [ "status"; "--porcelain"; "--untracked-files=no" ]
+    // The table itself does not count: run.fsx rewrites it after each step.
+    let dirty =
+        git [
+            "status"
+            "--porcelain"
+            "--untracked-files=no"
+            "--"
+            "."
+            ":!bench/README.md"
+        ]
+
     if dirty = "" then head else head + " (modified)"
 
 let row (ours: Figure option) (peer: Figure option) =

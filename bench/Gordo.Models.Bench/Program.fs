@@ -146,7 +146,7 @@ let private train () =
     let x = data 52560 20
 
     compare
-        ("train", $"train hourglass autoencoder 52,560 x 20, %d{epochs} epochs, batch 32")
+        ("train", $"train hourglass autoencoder 52,560 x 20, batch 32, epochs: %d{epochs}")
         $"train  hourglass AE 52,560x20, %d{epochs} epochs, batch 32, 2 threads (seconds)"
         "s"
         (fun () -> timed (fun () -> (autoEncoder (int64 epochs)).Fit(x, x)))
@@ -176,7 +176,7 @@ let private trainTorchSharp () =
         Training.fit spec parameters options xt xt |> ignore
 
     compare
-        ("train-torchsharp", $"train the same network with TorchSharp, %d{epochs} epochs")
+        ("train-torchsharp", $"train the same network with TorchSharp, epochs: %d{epochs}")
         $"train-torchsharp  the TorchSharp trainer, same network and data, %d{epochs} epochs (seconds)"
         "s"
         (fun () -> timed fit)

@@ -125,7 +125,8 @@ measure() { # name port connections pid ours|peer
   printf '| %s | %d | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "$cpu" "$bad"
   # The figure for bench/run.fsx's table (see bench/BenchLine.fs); $5 is ours or peer.
   local text="$1"
-  [ "$5" = ours ] && text="server over HTTP: POST anomaly/prediction (100 x 10), $3 connections"
+  [ "$5" = ours ] && text="server over HTTP: POST anomaly/prediction (100 x 10), connections: $3"
+  [ "${requests:-0}" -gt 0 ] || return 0  # nothing answered in time: no figure
   printf '##bench\t%s\tserver-%d\t%s\t%s\treq/s\tp50 %s, p99 %s, server CPU %s ms/request\n' \
     "$5" "$3" "$text" "$rps" "$p50" "$p99" "$cpu"
 }
