@@ -2,7 +2,8 @@
 //   build   compile the solution (Release, warnings are errors)
 //   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts;
 //           ends with the line "N passed, N failed" and exits non-zero on any failure
-//   bench   run the benchmarks in bench/ (Release)
+//   bench   build, run the benchmarks in bench/ and rewrite bench/README.md's table
+//           (`bench --quick` for CI-sized runs; `bench STEP ...` for some: see bench/run.fsx)
 //   pack    NuGet packages of Gordo.Core and Gordo.Interop (the C# face) into artifacts/
 //   format  format every F# source with Fantomas
 
@@ -147,12 +148,10 @@ let test () =
     printfn "%d passed, %d failed" passed failed
     exit (if failed = 0 then 0 else 1)
 
-let bench () =
-    let projects =
-        Directory.GetFiles(Path.Combine(root, "bench"), "*.fsproj", SearchOption.AllDirectories)
-
-    for project in projects do
-        runOrFail "dotnet" [ "run"; "-c"; "Release"; "--project"; project ]
+/// Builds, then runs bench/run.fsx, which runs the benchmarks and rewrites bench/README.md's table.
+let bench (options: string list) =
+    build ()
+    runOrFail "dotnet" ([ "fsi"; "bench/run.fsx" ] @ options)
 
 let pack () =
     // Gordo.Interop depends on the Gordo.Core package (its ProjectReference becomes a package dependency).
@@ -163,7 +162,7 @@ match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | []
 | [ "build" ] -> build ()
 | [ "test" ] -> test ()
-| [ "bench" ] -> bench ()
+| "bench" :: options -> bench options
 | [ "pack" ] -> pack ()
 | [ "format" ] -> format ()
 | other ->

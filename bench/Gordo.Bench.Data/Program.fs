@@ -1,4 +1,4 @@
-/// Data-layer benchmark (issue 3): one year of irregular 1-minute data for 100 tags, read from
+/// Data-layer benchmark (issue 3): one year of irregular 1-minute data for 100 tags (GORDO_BENCH_TAGS), read from
 /// Parquet (one file per tag), resampled to 10T with mean, interpolated, joined, row-filtered.
 /// The same pipeline runs in pandas (bench/peers/data_pipeline.py) in the same run; each side runs
 /// in its own process so peak memory is its own.
@@ -13,7 +13,13 @@ open Gordo.Core.Config
 open Gordo.Data
 open Gordo.Core.Language
 
-let tags = 100
+/// Tags in the data set: GORDO_BENCH_TAGS, default 100 (the child inherits it).
+let tags =
+    match Environment.GetEnvironmentVariable "GORDO_BENCH_TAGS" with
+    | null
+    | "" -> 100
+    | text -> int text
+
 let start = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)
 let finish = start.AddYears 1
 let filter = "`TAG-000` > -0.5"
@@ -116,6 +122,28 @@ let child (args: string list) =
     p.WaitForExit()
     out.Trim()
 
+/// Hands both sides' time and peak memory to bench/run.fsx.
+let emit (ours: string) (peer: string) =
+    let read (json: string) =
+        use doc = Text.Json.JsonDocument.Parse json
+        let r = doc.RootElement
+
+        r.GetProperty("impl").GetString(),
+        r.GetProperty("seconds").GetDouble(),
+        r.GetProperty("peak_mb").GetDouble() * 1048576.0
+
+    let what =
+        sprintf "data pipeline: %d tags x 1 year of minute data, Parquet to 10T frame" tags
+
+    let _, seconds, peak = read ours
+    BenchLine.ours "data" what seconds "s" ""
+    BenchLine.ours "data-memory" (what + ", peak memory") peak "B" ""
+
+    if peer.StartsWith "{" then
+        let name, peerSeconds, peerPeak = read peer
+        BenchLine.peer "data" name peerSeconds "s" "reads raw arrays, not Parquet"
+        BenchLine.peer "data-memory" name peerPeak "B" ""
+
 [<EntryPoint>]
 let main argv =
     match List.ofArray argv with
@@ -126,7 +154,8 @@ let main argv =
         let dir =
             match rest with
             | [ d ] -> d
-            | _ -> Path.Combine(Path.GetTempPath(), "gordo-bench-data")
+            | _ when tags = 100 -> Path.Combine(Path.GetTempPath(), "gordo-bench-data")
+            | _ -> Path.Combine(Path.GetTempPath(), $"gordo-bench-data-%d{tags}")
 
         if not (File.Exists(Path.Combine(dir, "done"))) then
             printfn "generating %d tags x 1 year of irregular minute data in %s ..." tags dir
@@ -134,14 +163,16 @@ let main argv =
 
         let dll = Reflection.Assembly.GetExecutingAssembly().Location
         let root = Path.GetFullPath(Path.Combine(__SOURCE_DIRECTORY__, "..", ".."))
-        printfn "%s" (child [ "dotnet"; "exec"; dll; "run"; dir ])
+        let ours = child [ "dotnet"; "exec"; dll; "run"; dir ]
+        printfn "%s" ours
 
-        printfn
-            "%s"
-            (child [
+        let peer =
+            child [
                 "/usr/bin/python3"
                 Path.Combine(root, "bench", "peers", "data_pipeline.py")
                 dir
-            ])
+            ]
 
+        printfn "%s" peer
+        emit ours peer
         0

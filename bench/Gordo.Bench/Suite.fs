@@ -59,28 +59,6 @@ module Suite =
 
         if errors = 0 then 0 else 1
 
-    /// Compiles in this process after a warm-up: the sample and the bytes allocated by one compile.
-    let inProcess (runs: int) (file: string) : Sample * int64 =
-        let once () =
-            GC.Collect()
-            GC.WaitForPendingFinalizers()
-            let before = GC.GetTotalAllocatedBytes true
-
-            let _, ms, cpu =
-                Measure.time (fun () -> Compiler.compileFile Compiler.defaultOptions file)
-
-            ms, cpu, GC.GetTotalAllocatedBytes true - before
-
-        let results = List.init runs (fun _ -> once ())
-
-        let sample = {
-            Runs = results |> List.map (fun (ms, _, _) -> ms)
-            Cpu = results |> List.map (fun (_, cpu, _) -> cpu)
-            PeakBytes = None
-        }
-
-        sample, results |> List.map (fun (_, _, bytes) -> bytes) |> List.max
-
     let private self (args: string list) =
         let exe = Environment.ProcessPath
 

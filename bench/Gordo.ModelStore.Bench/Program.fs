@@ -126,4 +126,19 @@ let main argv =
     printfn "  RSS before loading             %.0f MB (runtime, TorchSharp, training of the one model)" before
     printfn "  RSS with %d models loaded    %.0f MB (+%.1f KB per model)" count after perModelKb
     printfn "  store estimate per model       %.1f KB" (float store.LoadedBytes / 1024.0 / float count)
+
+    BenchLine.ours
+        "store-rss"
+        $"server model store: memory per loaded hourglass model (%d{count} models)"
+        (perModelKb * 1024.0)
+        "B"
+        $"RSS %.0f{before} MB to %.0f{after} MB"
+
+    BenchLine.ours
+        "store-first"
+        "server model store: first load in a fresh process (JIT included)"
+        (times.[0] / 1000.0)
+        "s"
+        ""
+
     0

@@ -3,7 +3,8 @@ module Gordo.Models.Bench.Program
 // Benchmarks of issue 4, each side by side with its peer in bench/peers/models_peer.py, in the
 // same invocation: every round runs ours, then the peer (alternating, so both see the same load);
 // the report gives each round, the medians and the ratio ours / peer (≤ 1.0 means no slower).
-//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|predict|pca|train-torchsharp]...
+//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|pca|train-torchsharp]...
+// (prediction is a BenchmarkDotNet benchmark: bench/Gordo.Micro.Bench, DensePredictBench)
 //   GORDO_BENCH_ROUNDS (default 3), GORDO_BENCH_EPOCHS (default 10)
 
 open System
@@ -11,7 +12,6 @@ open System.Diagnostics
 open System.IO
 open Gordo.Core
 open Gordo.Models
-open Gordo.Models.Artifacts
 open Gordo.Models.Definitions
 open Gordo.Models.Networks
 open Gordo.Models.Torch
@@ -77,7 +77,14 @@ let private median (xs: float list) =
     if sorted.IsEmpty then nan else sorted.[sorted.Length / 2]
 
 /// Alternates ours and the peer for `rounds` rounds and prints rounds, medians and ratios.
-let private compare (title: string) (unit: string) (ours: unit -> Sample) (peerArgs: string) (peerName: string) =
+let private compare
+    (key: string, what: string)
+    (title: string)
+    (unit: string)
+    (ours: unit -> Sample)
+    (peerArgs: string)
+    (peerName: string)
+    =
     printfn "%s" title
     let results = ResizeArray()
 
@@ -122,6 +129,11 @@ let private compare (title: string) (unit: string) (ours: unit -> Sample) (peerA
     let cpuRatio = if Double.IsNaN(oc / pc) then "" else $", cpu %.3f{oc / pc}"
 
     printfn "  ratio gordo-dotnet / %s: wall %.3f%s" peerName (ow / pw) cpuRatio
+    let cpu (c: float) = $"CPU %.2f{c} s"
+    BenchLine.ours key what ow "s" (cpu oc)
+
+    if not (Double.IsNaN pw) then
+        BenchLine.peer key peerName pw "s" (cpu pc)
 
 let private autoEncoder epochs =
     Definition.create "gordo.machine.model.models.KerasAutoEncoder" [
@@ -135,11 +147,12 @@ let private train () =
     let x = data 52560 20
 
     compare
+        ("train", $"train hourglass autoencoder 52,560 x 20, batch 32, epochs: %d{epochs}")
         $"train  hourglass AE 52,560x20, %d{epochs} epochs, batch 32, 2 threads (seconds)"
         "s"
         (fun () -> timed (fun () -> (autoEncoder (int64 epochs)).Fit(x, x)))
         $"train {epochs}"
-        "pytorch"
+        "PyTorch"
 
 /// The TorchSharp trainer on the same network (networks with dropout/softmax train this way).
 let private trainTorchSharp () =
@@ -164,47 +177,12 @@ let private trainTorchSharp () =
         TorchTraining.fit spec parameters options xt xt |> ignore
 
     compare
+        ("train-torchsharp", $"train the same network with TorchSharp, epochs: %d{epochs}")
         $"train-torchsharp  the TorchSharp trainer, same network and data, %d{epochs} epochs (seconds)"
         "s"
         (fun () -> timed fit)
         $"train {epochs}"
-        "pytorch"
-
-let private predict () =
-    Native.setThreads 2
-    let train = data 1000 20
-    let model = autoEncoder 1L
-    model.Fit(train, train)
-
-    let dir =
-        Path.Combine(Path.GetTempPath(), $"gordo-bench-model-%d{Environment.ProcessId}")
-
-    Artifact.save dir model Value.Null
-    let loaded = (Artifact.load dir).Model
-    Directory.Delete(dir, true)
-    let x = data 100 20
-
-    for _ in 1..500 do
-        loaded.Predict x |> ignore
-
-    let once () =
-        let times =
-            Array.init 2000 (fun _ ->
-                let start = Stopwatch.GetTimestamp()
-                loaded.Predict x |> ignore
-                Stopwatch.GetElapsedTime(start).TotalMicroseconds)
-
-        {
-            Wall = median (List.ofArray times)
-            Cpu = nan
-        }
-
-    compare
-        "predict 100x20 through a loaded hourglass AE (median of 2000 calls, microseconds)"
-        "us"
-        once
-        "predict"
-        "pytorch"
+        "PyTorch"
 
 let private pca () =
     let x = data 52560 100
@@ -224,15 +202,18 @@ let private pca () =
         timed (fun () -> pipeline.Fit(x, x))
 
     fit () |> ignore // warm-up (JIT, libtorch load)
-    compare "pca    Pipeline(MinMaxScaler, PCA) fit on 52,560x100 (seconds)" "s" fit "pca" "sklearn"
+
+    compare
+        ("pca", "Pipeline(MinMaxScaler, PCA) fit on 52,560 x 100")
+        "pca    Pipeline(MinMaxScaler, PCA) fit on 52,560x100 (seconds)"
+        "s"
+        fit
+        "pca"
+        "scikit-learn"
 
 [<EntryPoint>]
 let main argv =
-    let chosen =
-        if argv.Length = 0 then
-            [| "pca"; "predict"; "train" |]
-        else
-            argv
+    let chosen = if argv.Length = 0 then [| "pca"; "train" |] else argv
 
     printfn
         "Gordo.Models.Bench: %d rounds, ours then the peer in each round; %d cores"
@@ -243,8 +224,7 @@ let main argv =
         match name with
         | "train" -> train ()
         | "train-torchsharp" -> trainTorchSharp ()
-        | "predict" -> predict ()
         | "pca" -> pca ()
-        | other -> eprintfn "unknown benchmark %s (train|predict|pca|train-torchsharp)" other
+        | other -> eprintfn "unknown benchmark %s (train|pca|train-torchsharp)" other
 
     0

@@ -22,11 +22,6 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  # GORDO_BENCH_KEEP=DIR keeps the model (DIR/models/1) and body (DIR/body.json) for
-  # bench/Gordo.Server.Bench, the in-process harness of the same request path.
-  if [ -n "${GORDO_BENCH_KEEP:-}" ] && [ -f "$dir/body.json" ]; then
-    mkdir -p "$GORDO_BENCH_KEEP" && cp -r "$dir/models" "$dir/body.json" "$GORDO_BENCH_KEEP/"
-  fi
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -124,7 +119,7 @@ cpu_ticks() { # pid: user+system clock ticks of the process and its children (gu
   echo "$total"
 }
 
-measure() { # name port connections pid
+measure() { # name port connections pid ours|peer
   local threads=$(( $3 < 2 ? 1 : 2 ))
   local out before after
   before="$(cpu_ticks "$4")"
@@ -140,6 +135,12 @@ measure() { # name port connections pid
   cpu="$(awk -v t=$(( after - before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "-" }')"
   printf '| %s | %d | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "$cpu" "$bad"
+  # The figure for bench/run.fsx's table (see bench/BenchLine.fs); $5 is ours or peer.
+  local text="$1"
+  [ "$5" = ours ] && text="server over HTTP: POST anomaly/prediction (100 x 10), connections: $3"
+  [ "${requests:-0}" -gt 0 ] || return 0  # nothing answered in time: no figure
+  printf '##bench\t%s\tserver-%d\t%s\t%s\treq/s\tp50 %s, p99 %s, server CPU %s ms/request\n' \
+    "$5" "$3" "$text" "$rps" "$p50" "$p99" "$cpu"
 }
 
 # Warm-up of ours until the JIT has settled (tiered compilation and PGO recompile the hot path
@@ -154,9 +155,9 @@ echo "|---|---|---|---|---|---|---|"
 for c in 1 8 64; do
   # A short warm-up at this connection count (pools), then the measurement.
   wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$ours_port/$route" > /dev/null
-  measure "gordo-dotnet" "$ours_port" "$c" "$ours_pid"
+  measure "gordo-dotnet" "$ours_port" "$c" "$ours_pid" ours
   [ -z "$vs" ] || wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$peer_port/$route" > /dev/null
-  measure "$peer_name" "$peer_port" "$c" "$peer_pid"
+  measure "$peer_name" "$peer_port" "$c" "$peer_pid" peer
 done
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"

@@ -29,10 +29,17 @@ print("      base_estimator:")
 print("        sklearn.pipeline.Pipeline:")
 print("          steps: [sklearn.preprocessing.MinMaxScaler, sklearn.decomposition.PCA]")
 PY
-dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
-gordo=src/Gordo.Cli/bin/Release/net10.0/gordo
-GORDO_WORKFLOW_TIMINGS=1 /usr/bin/time -f "machines=$n wall=%es cpu=%Us+%Ss peak_rss=%MKB exit=%x" \
+# GORDO_BENCH_GORDO: an already built `gordo` to use instead of building src/Gordo.Cli.
+gordo="${GORDO_BENCH_GORDO:-src/Gordo.Cli/bin/Release/net10.0/gordo}"
+[ -n "${GORDO_BENCH_GORDO:-}" ] || dotnet build src/Gordo.Cli -c Release -nologo -v:q > /dev/null
+GORDO_WORKFLOW_TIMINGS=1 /usr/bin/time -o "$dir/time" -f "machines=$n wall=%es cpu=%Us+%Ss peak_rss=%MKB exit=%x" \
   "$gordo" workflow generate --machine-config "$dir/config.yaml" --project-name bench \
   --project-revision 1700000000000 --output-file "$dir/workflows.yaml"
+cat "$dir/time"
 echo "output: $(wc -c < "$dir/workflows.yaml") bytes, $(grep -c '^kind: Workflow' "$dir/workflows.yaml") workflows, sha256 $(sha256sum < "$dir/workflows.yaml" | cut -c1-16)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared)"
+# The figures for bench/run.fsx's table (see bench/BenchLine.fs).
+read -r wall cpu rss < <(sed -E 's/.*wall=([0-9.]+)s cpu=([0-9.]+)s\+([0-9.]+)s peak_rss=([0-9]+)KB.*/\1 \2+\3 \4/' "$dir/time" \
+  | awk '{split($2, c, "+"); print $1, c[1] + c[2], $3}')
+printf '##bench\tours\tworkflow\tgordo workflow generate, %d machines (schemas checked)\t%s\ts\tCPU %s s, peak %d MB\n' \
+  "$n" "$wall" "$cpu" "$((rss / 1024))"

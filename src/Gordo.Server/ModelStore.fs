@@ -38,7 +38,7 @@ type internal ModelStore(cachedModels: int, cachedModelBytes: int64, cachedMetad
 
         files + ModelStore.OverheadBytes
 
-    /// The fixed per-model overhead of `EstimatedBytes` (measured by bench/Gordo.Server.Bench).
+    /// The fixed per-model overhead of `EstimatedBytes` (measured by bench/Gordo.ModelStore.Bench).
     static member OverheadBytes: int64 = 256L * 1024L
 
     /// The `metadata.json` of a model (in `<dir>/<name>` or `<dir>`), if present.

@@ -1,0 +1,82 @@
+/// The ML server's request path without HTTP (bench/server/run.sh measures it with HTTP):
+/// POST .../anomaly/prediction with 100 rows x 10 tags as X and y in pandas dict form.
+namespace Gordo.Micro.Bench
+
+open System
+open System.IO
+open BenchmarkDotNet.Attributes
+open Gordo.Server
+
+/// Reading the body, the anomaly handler, writing the reply, and all three together.
+[<MemoryDiagnoser>]
+type RequestPathBench() =
+    let mutable revision = ""
+    let mutable body = ReadOnlyMemory<byte>()
+    let mutable store = Unchecked.defaultof<ModelStore>
+    let mutable parsed = Map.empty<string, InputTable option>
+
+    let context (input: string -> InputTable option) : RequestContext =
+        let config = {
+            ServerConfig.defaults with
+                ModelCollectionDir = Some revision
+        }
+
+        {
+            Path = "/gordo/v0/bench/bench-model/anomaly/prediction"
+            Config = config
+            Store = store
+            Revision = { Name = "1"; Directory = revision }
+            Model = "bench-model"
+            Query = fun _ -> None
+            Input = input
+            Route = fun _ -> None
+        }
+
+    /// The reply written as the server writes it; its length in bytes.
+    let write (reply: Reply) : int =
+        use buffer = new CommunityToolkit.HighPerformance.Buffers.ArrayPoolBufferWriter<byte>(300_000)
+        Reply.render "1" reply.Body buffer |> ignore
+        buffer.WrittenCount
+
+    let read () =
+        let tables = InputJson.tables body
+        tables "X", tables "y"
+
+    /// Trains and saves the model, makes the body, loads the model once.
+    [<GlobalSetup>]
+    member _.Setup() =
+        revision <- Fixtures.serverRevision "bench-model"
+        body <- ReadOnlyMemory(Fixtures.predictionBody ())
+        store <- ModelStore(ServerConfig.defaults)
+        let x, y = read ()
+        parsed <- Map.ofList [ "X", x; "y", y ]
+
+        match (Handlers.anomaly (context (fun key -> parsed.[key]))).Status with
+        | 200 -> ()
+        | status -> failwithf "the anomaly handler answered %d" status
+
+    /// Removes the revision.
+    [<GlobalCleanup>]
+    member _.Cleanup() = Directory.Delete(revision, true)
+
+    /// `InputJson.tables`: X and y read from the body.
+    [<Benchmark>]
+    member _.ReadInput() : obj = box (read ())
+
+    /// The anomaly handler and the JSON reply, input already read.
+    [<Benchmark>]
+    member _.HandlerAndReply() =
+        write (Handlers.anomaly (context (fun key -> parsed.[key])))
+
+    /// Body to reply bytes: what one request costs the server besides HTTP.
+    [<Benchmark>]
+    member _.WholePath() =
+        let x, y = read ()
+
+        let input =
+            function
+            | "X" -> x
+            | "y" -> y
+            | _ -> None
+
+        write (Handlers.anomaly (context input))
