@@ -34,7 +34,9 @@ type RequestPathBench() =
 
     /// The reply written as the server writes it; its length in bytes.
     let write (reply: Reply) : int =
-        use buffer = new CommunityToolkit.HighPerformance.Buffers.ArrayPoolBufferWriter<byte>(300_000)
+        use buffer =
+            new CommunityToolkit.HighPerformance.Buffers.ArrayPoolBufferWriter<byte>(300_000)
+
         Reply.render "1" reply.Body buffer |> ignore
         buffer.WrittenCount
 
