@@ -70,10 +70,12 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
 
         gated requests cancel (fun () ->
             task {
+                let first = anomaly
+
                 try
                     try
-                        return! api.PredictAsync(name, revision, anomaly, body, cancel)
-                    with NotAnomalyDetectorException _ when anomaly ->
+                        return! api.PredictAsync(name, revision, first, body, cancel)
+                    with NotAnomalyDetectorException _ when first ->
                         anomaly <- false
                         return! api.PredictAsync(name, revision, false, body, cancel)
                 with NotAnomalyDetectorException m ->

@@ -25,7 +25,7 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
 
     /// Classifies an answer: 2xx returned; 410 aborts; 422 marks a non-anomaly model; other 4xx
     /// are definite failures; 5xx are transient.
-    static let check (url: string) (resp: HttpResponseMessage) : Task<byte[]> =
+    static let check (scoring: bool) (url: string) (resp: HttpResponseMessage) : Task<byte[]> =
         task {
             let! body = resp.Content.ReadAsByteArrayAsync()
             let code = int resp.StatusCode
@@ -38,7 +38,7 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
                 return body
             elif code = 410 then
                 return raise (ResourceGoneException(url, text ()))
-            elif code = 422 then
+            elif code = 422 && scoring then
                 return raise (NotAnomalyDetectorException(text ()))
             elif code >= 500 then
                 return raise (TransientException $"%s{url} answered %d{code}: %s{text ()}")
@@ -54,7 +54,7 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
                 use req = prepare (make ())
                 let url = string req.RequestUri
                 use! resp = http.SendAsync(req, cancel)
-                let! body = check url resp
+                let! body = check (req.Method = HttpMethod.Post) url resp
 
                 let media =
                     resp.Content.Headers.ContentType |> Option.ofObj |> Option.map _.MediaType
