@@ -34,18 +34,7 @@ module ClientCommands =
 
     /// `--data-provider`: a mapping with `type`.
     let dataProvider (text: string) : Result<DataProvider, string> =
-        document "--data-provider" text
-        |> Result.bind (function
-            | Value.Map entries ->
-                match entries |> List.tryFind (fst >> (=) "type") with
-                | Some(_, Value.String t) when (DataProviders.tryResolve t).IsSome ->
-                    Ok {
-                        Type = t
-                        Arguments = entries |> List.filter (fst >> (<>) "type")
-                    }
-                | Some(_, Value.String t) -> usage $"--data-provider: unknown data provider type '%s{t}'"
-                | _ -> usage "--data-provider: data_provider.type is empty"
-            | _ -> usage "--data-provider: expected a mapping such as {\"type\": \"InfluxDataProvider\", ...}")
+        ClientData.parseDataProvider "--data-provider" text
 
     /// `--metadata key,value`.
     let private metadataTag (text: string) : Result<string * string, string> =

@@ -196,3 +196,24 @@ module ClientData =
             form.Add(part, name, name + ".parquet")
 
         form :> HttpContent
+
+    /// A data provider given as JSON or YAML text (or a file holding one): a mapping with a known
+    /// `type` and its arguments (`--data-provider`, env `DATA_PROVIDER`).
+    let parseDataProvider (what: string) (text: string) : Result<DataProvider, string> =
+        let source = if File.Exists text then File.ReadAllText text else text
+
+        match Parse.text what (Parse.fileMap what) Parse.defaultLimits false source with
+        | Error d -> Error $"%s{what}: not JSON or YAML (%s{d.Message})"
+        | Ok(None, _) -> Error $"%s{what}: empty"
+        | Ok(Some node, _) ->
+            match Value.ofNode node with
+            | Value.Map entries ->
+                match entries |> List.tryFind (fst >> (=) "type") with
+                | Some(_, Value.String t) when (DataProviders.tryResolve t).IsSome ->
+                    Ok {
+                        Type = t
+                        Arguments = entries |> List.filter (fst >> (<>) "type")
+                    }
+                | Some(_, Value.String t) -> Error $"%s{what}: unknown data provider type '%s{t}'"
+                | _ -> Error $"%s{what}: data_provider.type is empty"
+            | _ -> Error $"%s{what}: expected a mapping such as {{\"type\": \"InfluxDataProvider\", ...}}"
