@@ -4,7 +4,7 @@
 # InfluxDB. Prints wall time, rows/s, the client's peak RSS, and the client's and the server's
 # CPU seconds for the same requests. Needs the InfluxDB of .ci/setup.d/40-influxdb.sh
 # (GORDO_TEST_INFLUX_URI) and a Release build of src/Gordo.Cli.
-#   bench/client/run.sh [MACHINES=30]
+#   bench/client/run.sh [MACHINES=30]     (NO_FORWARD=1: predict without forwarding, to split the cost)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 machines="${1:-30}"
@@ -50,11 +50,13 @@ server=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/gordo/v0/bench/models"; do sleep 0.5; done
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # utime + stime, seconds (CLK_TCK 100)
 before=$(cpu $server)
+forward=(--influx-uri "$creds@$hostport/bench_feeder" --influx-recreate-db)
+[ -n "${NO_FORWARD:-}" ] && forward=()
 targets=(); for m in $(seq -f "%02g" 0 $((machines - 1))); do targets+=(--target "m-$m"); done
 start=$(date +%s.%N)
 /usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench --host 127.0.0.1 --port $port --scheme http \
   --metadata version,1 predict 2020-02-01T00:00:00+00:00 2020-03-01T00:00:00+00:00 "${targets[@]}" \
-  --influx-uri "$creds@$hostport/bench_feeder" --influx-recreate-db --log-level warning > "$work/client.log" 2>&1
+  "${forward[@]}" --log-level warning > "$work/client.log" 2>&1
 end=$(date +%s.%N)
 after=$(cpu $server)
 read -r rss user sys < "$work/time"

@@ -167,10 +167,31 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             do! prepare.Force()
             let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
 
-            for batch in Seq.chunkBySize options.BatchSize lines do
-                let body = String.Join("\n", batch)
-                let! _ = send (fun () -> request HttpMethod.Post path body) cancel
-                ()
+            // One builder per write, reused batch after batch: no array of lines, no joined copy.
+            let batch = StringBuilder()
+            let mutable count = 0
+
+            let flush () =
+                task {
+                    let body = batch.ToString()
+                    batch.Clear() |> ignore
+                    count <- 0
+                    let! _ = send (fun () -> request HttpMethod.Post path body) cancel
+                    ()
+                }
+
+            for line in lines do
+                if count > 0 then
+                    batch.Append('\n') |> ignore
+
+                batch.Append(line) |> ignore
+                count <- count + 1
+
+                if count = options.BatchSize then
+                    do! flush ()
+
+            if count > 0 then
+                do! flush ()
         }
 
     /// A forwarder with its own HTTP client.
