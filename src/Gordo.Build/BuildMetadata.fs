@@ -90,7 +90,7 @@ module BuildMetadata =
 
         Value.Map [
             "name", Value.String m.Name
-            "dataset", input.Dataset
+            "dataset", Gordo.Core.Config.CanonicalDataset.ofTyped input.Dataset m.Dataset
             "model", model
             "metadata",
             Value.Map [

@@ -70,6 +70,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Anomaly of ParseResults<AnomalyArgs>
     | [<CliPrefix(CliPrefix.None)>] Workflow of ParseResults<WorkflowArgs>
     | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
+    | [<CliPrefix(CliPrefix.None)>] Client of ParseResults<ClientArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -85,4 +86,5 @@ type GordoArgs =
             | Anomaly _ -> "anomaly scores of a Parquet/CSV file with a saved anomaly detector (offline batch)."
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
+            | Client _ -> "Gordo's client: predict a time range through a server into InfluxDB or files."
             | Version -> "print the version."

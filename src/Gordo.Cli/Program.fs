@@ -26,6 +26,7 @@ let private run (results: ParseResults<GordoArgs>) =
         match args.GetSubCommand() with
         | WorkflowArgs.Generate generate -> WorkflowCommands.generate generate
     | Run_Server args -> ServerCommands.runServer args
+    | Client args -> ClientCommands.run args
     | Version -> version ()
 
 [<EntryPoint>]
@@ -36,6 +37,11 @@ let main argv =
         ArgumentParser.Create<GordoArgs>(programName = "gordo", checkStructure = false)
 
     try
+        let argv =
+            match List.ofArray argv with
+            | "client" :: rest -> "client" :: ClientArguments.reorder rest |> Array.ofList
+            | _ -> argv
+
         run (parser.ParseCommandLine(argv, raiseOnUsage = true))
     with
     | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->

@@ -18,6 +18,12 @@ internal static class Boundary
     internal static Config.CompileOptions Options(ConfigLoadOptions? options) =>
         new(Some(options?.ProjectName), Some(options?.DefaultDataProvider));
 
+    internal static Config.DataProvider DataProvider(string text)
+    {
+        var parsed = Gordo.Client.ClientData.parseDataProvider("dataProviderJson", text);
+        return parsed.IsOk ? parsed.ResultValue : throw new ArgumentException(parsed.ErrorValue, "dataProviderJson");
+    }
+
     internal static Microsoft.FSharp.Core.FSharpOption<string>? Some(string? value) =>
         value is null ? null : Microsoft.FSharp.Core.FSharpOption<string>.Some(value);
 

@@ -97,7 +97,7 @@ module internal Handlers =
             @ [
                 "env", Value.Map [ "MODEL_COLLECTION_DIR", Value.String(collectionDir ctx) ]
                 "gordo-server-version", Value.String ctx.Config.Version
-                "metadata", Reply.sortKeys meta
+                "metadata", Reply.sortKeys (Gordo.Core.Config.CanonicalDataset.inMetadata meta)
             ]
         )
 

@@ -9,7 +9,7 @@ namespace Gordo.Interop;
 /// <c>http://gordo-server:5555/</c> or, for endpoints mapped under a prefix, <c>http://host/ml/</c>).
 /// Error replies raise <see cref="GordoApiException"/>. Every method takes an optional revision.
 /// </summary>
-public sealed class GordoClient
+public sealed partial class GordoClient : IGordoClient
 {
     private readonly HttpClient _http;
     private readonly string _project;

@@ -1,7 +1,8 @@
 /// Coherence of the generated workflow with the tools it runs (issue 7, "Tests"): each
 /// model-builder step's command runs with that step's environment, as the pod would (paths under
 /// /gordo and /tmp mapped to a temp dir); then the server Deployment's command runs with its
-/// environment (on loopback, a free port), and `/gordo/v0/{project}/models` lists every machine.
+/// environment (on loopback, a free port), and `/gordo/v0/{project}/models` lists every machine;
+/// with the InfluxDB of the test running, each machine's gordo-client step runs its script too.
 module Gordo.Tests.Workflow.WorkflowCoherenceTests
 
 open System
@@ -237,7 +238,64 @@ let rec private poll (client: HttpClient) (url: string) (deadline: DateTime) (se
         poll client url deadline server
     | None -> failtestf "the server did not answer %s (exited: %b)" url server.HasExited
 
-let private serve (root: string) (workflow: JsonNode) : string list =
+/// The InfluxDB of the test (.ci/setup.d/40-influxdb.sh) as `user:password@host:port`, if it runs.
+let private localInflux () : string option =
+    Environment.GetEnvironmentVariable "GORDO_TEST_INFLUX_URI"
+    |> Option.ofObj
+    |> Option.filter ((<>) "")
+    |> Option.map (fun uri -> uri.Substring(0, uri.LastIndexOf '/'))
+
+let private influxQuery (server: string) (q: string) : string =
+    let credentials, host = server.Split('@').[0], server.Split('@').[1]
+    use client = new HttpClient()
+    let url = $"http://%s{host}/query?db=feeder&q=" + Uri.EscapeDataString q
+    use req = new HttpRequestMessage(HttpMethod.Post, url)
+    let raw = Text.Encoding.UTF8.GetBytes credentials
+    req.Headers.Authorization <- Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String raw)
+    client.Send(req).Content.ReadAsStringAsync().Result
+
+/// Each machine's `gordo-client` step: its bash script with its environment, `gordo` being the
+/// built CLI, the server and InfluxDB hosts mapped to loopback (the `feeder` database is made
+/// first, as the workflow's database step does). Returns the machines whose step succeeded.
+let private runClients (root: string) (workflow: JsonNode) (port: int) (influx: string) : string list =
+    let templates = items (at [ "spec"; "templates" ] workflow)
+    let client = named "gordo-client" templates
+    let script = text (at [ "script"; "source" ] client)
+    let tasks = items (at [ "dag"; "tasks" ] (named "do-all" templates))
+    influxQuery influx "CREATE DATABASE feeder" |> ignore
+
+    let mapEnv (name: string, value: string) =
+        match name with
+        | "GORDO_CLIENT_HOST" -> name, "127.0.0.1"
+        | "GORDO_CLIENT_PORT" -> name, string port
+        | "GORDO_CLIENT_PREDICT_INFLUX_URI" -> name, influx + value.Substring(value.IndexOf '/')
+        | _ -> name, value
+
+    [
+        for task in tasks do
+            if text (at [ "template" ] task) = "gordo-client-para-limited" then
+                let values = parameters task
+                let env = environment root values (at [ "script" ] client) |> List.map mapEnv
+
+                let psi =
+                    ProcessStartInfo("bash", RedirectStandardOutput = true, RedirectStandardError = true)
+
+                psi.ArgumentList.Add "-c"
+                psi.ArgumentList.Add($"gordo() {{ dotnet exec '%s{gordoDll}' \"$@\"; }}\n" + script)
+
+                for k, v in env do
+                    psi.Environment[k] <- v
+
+                use proc = Process.Start psi
+                let out = proc.StandardOutput.ReadToEndAsync()
+                let err = proc.StandardError.ReadToEndAsync()
+                proc.WaitForExit()
+                let machine = values["model-name"]
+                Expect.equal proc.ExitCode 0 $"gordo-client step of %s{machine}: %s{out.Result}%s{err.Result}"
+                machine
+    ]
+
+let private serve (root: string) (workflow: JsonNode) (whileUp: int -> unit) : string list =
     let container = serverContainer workflow
     let command = items (at [ "command" ] container) |> List.map text
     let port = freePort ()
@@ -253,6 +311,7 @@ let private serve (root: string) (workflow: JsonNode) : string list =
         use client = new HttpClient(Timeout = TimeSpan.FromSeconds 10.0)
         let url = $"http://127.0.0.1:%d{port}/gordo/v0/%s{project}/models"
         let body = poll client url (DateTime.UtcNow.AddSeconds 60.0) server
+        whileUp port
         items (at [ "models" ] (JsonNode.Parse body)) |> List.map text
     finally
         if not server.HasExited then
@@ -272,8 +331,25 @@ let tests =
                 let workflow = generate root
                 let built = build root workflow
                 Expect.equal built [ "machine-a"; "machine-b" ] "one builder step per machine"
-                let models = serve root workflow
+                let mutable predicted = []
+
+                let clients (port: int) =
+                    match localInflux () with
+                    | Some influx ->
+                        predicted <- runClients root workflow port influx
+
+                        let reply =
+                            influxQuery influx "SELECT count(sensor_value) FROM \"model-output\" GROUP BY machine"
+
+                        for machine in predicted do
+                            Expect.stringContains reply $"\"machine\":\"%s{machine}\"" "predictions in feeder"
+                    | None -> ()
+
+                let models = serve root workflow clients
                 Expect.equal (List.sort models) built "/models lists every machine"
+
+                if (localInflux ()).IsSome then
+                    Expect.equal predicted built "one gordo-client step per machine, each succeeded"
             finally
                 Directory.Delete(root, true)
         }

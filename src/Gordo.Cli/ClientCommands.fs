@@ -1,0 +1,379 @@
+namespace Gordo.Cli
+
+open System
+open System.Globalization
+open System.IO
+open System.Net.Http
+open System.Text.Json
+open System.Threading
+open Argu
+open Gordo.Core
+open Gordo.Core.Config
+open Gordo.Core.Yaml
+open Gordo.Client
+
+/// `gordo client`: Gordo's client (spec §8.3). Exit codes: 0 success, 1 a machine failed or the
+/// server could not be reached, 2 bad usage (found before any request).
+[<RequireQualifiedAccess>]
+module ClientCommands =
+    let private usage (message: string) : Result<'T, string> = Error message
+
+    let private env (name: string) =
+        Environment.GetEnvironmentVariable name
+        |> Option.ofObj
+        |> Option.filter ((<>) "")
+
+    /// A JSON/YAML text, or a file holding one.
+    let private document (what: string) (text: string) : Result<Value, string> =
+        let source = if File.Exists text then File.ReadAllText text else text
+
+        match Parse.text what (Parse.fileMap what) Parse.defaultLimits false source with
+        | Ok(Some node, _) -> Ok(Value.ofNode node)
+        | Ok(None, _) -> usage $"%s{what}: empty"
+        | Error d -> usage $"%s{what}: not JSON or YAML (%s{d.Message})"
+
+    /// `--data-provider`: a mapping with `type`.
+    let dataProvider (text: string) : Result<DataProvider, string> =
+        ClientData.parseDataProvider "--data-provider" text
+
+    /// `--metadata key,value`.
+    let private metadataTag (text: string) : Result<string * string, string> =
+        match text.IndexOf ',' with
+        | i when i > 0 -> Ok(text.Substring(0, i), text.Substring(i + 1))
+        | _ -> usage $"--metadata: '%s{text}' is not key,value"
+
+    /// `--session-config`: headers (and `verify: false`) of the HTTP session.
+    let private sessionConfig (text: string) : Result<(string * string) list * bool, string> =
+        document "--session-config" text
+        |> Result.bind (function
+            | Value.Map entries ->
+                let headers =
+                    match entries |> List.tryFind (fst >> (=) "headers") with
+                    | Some(_, Value.Map h) ->
+                        h
+                        |> List.map (fun (k, v) ->
+                            k,
+                            match v with
+                            | Value.String s -> s
+                            | other -> Print.json other)
+                    | _ -> []
+
+                let verify =
+                    entries
+                    |> List.exists (fun (k, v) -> k = "verify" && v = Value.Bool false)
+                    |> not
+
+                for k, _ in entries do
+                    if k <> "headers" && k <> "verify" then
+                        eprintfn "gordo client: warning: --session-config: '%s' is not used by this client" k
+
+                Ok(headers, verify)
+            | _ -> usage "--session-config: expected a mapping such as {\"headers\": {\"API-KEY\": \"x\"}}")
+
+    let private time (what: string) (text: string) : Result<DateTimeOffset, string> =
+        match DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) with
+        | true, t -> Ok t
+        | _ -> usage $"%s{what}: '%s{text}' is not an ISO 8601 date-time"
+
+    let private all (results: Result<'T, string> list) : Result<'T list, string> =
+        List.foldBack (fun r acc -> Result.bind (fun xs -> Result.map (fun x -> x :: xs) r) acc) results (Ok [])
+
+    let private logLevel (args: ParseResults<ClientArgs>) : Result<string, string> =
+        let level =
+            args.TryGetResult ClientArgs.Log_Level
+            |> Option.orElse (env "GORDO_LOG_LEVEL")
+            |> Option.defaultValue "info"
+
+        match level.ToLowerInvariant() with
+        | "debug"
+        | "info"
+        | "warning"
+        | "error"
+        | "critical" as l -> Ok l
+        | other -> usage $"--log-level: '%s{other}' is not debug, info, warning, error or critical"
+
+    /// The client options of the group options (`retries` from `predict`).
+    let options (args: ParseResults<ClientArgs>) (retries: int) : Result<ClientOptions * bool, string> =
+        match args.TryGetResult ClientArgs.Project with
+        | None -> usage "--project is required"
+        | Some project ->
+            let tags = args.GetResults ClientArgs.Metadata |> List.map metadataTag |> all
+
+            let session =
+                args.TryGetResult ClientArgs.Session_Config
+                |> Option.map sessionConfig
+                |> Option.defaultValue (Ok([], true))
+
+            let d = ClientOptions.create project
+
+            match tags, session, args.GetResult(ClientArgs.Scheme, d.Scheme) with
+            | Error e, _, _
+            | _, Error e, _ -> Error e
+            | _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
+            | Ok tags, Ok(headers, verify), scheme ->
+                Ok(
+                    {
+                        d with
+                            Host = args.GetResult(ClientArgs.Host, d.Host)
+                            Port = args.GetResult(ClientArgs.Port, d.Port)
+                            Scheme = scheme
+                            BatchSize = max 1 (args.GetResult(ClientArgs.Batch_Size, d.BatchSize))
+                            Parallelism = max 1 (args.GetResult(ClientArgs.Parallelism, d.Parallelism))
+                            Metadata = tags
+                            Headers = headers
+                            AllColumns = args.Contains ClientArgs.All_Columns
+                            Retries = retries
+                            BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
+                    },
+                    verify
+                )
+
+    /// The HTTP client of the options (`verify: false` accepts any certificate).
+    let httpClient (o: ClientOptions) (verify: bool) : HttpClient =
+        let handler = new SocketsHttpHandler(MaxConnectionsPerServer = max 2 o.Parallelism)
+
+        if not verify then
+            handler.SslOptions.RemoteCertificateValidationCallback <- fun _ _ _ _ -> true
+
+        new HttpClient(handler, Timeout = o.Timeout)
+
+    let private fail (message: string) =
+        eprintfn "gordo client: %s" message
+        1
+
+    let private usageError (message: string) =
+        eprintfn "gordo client: %s" message
+        2
+
+    /// Runs a client action, mapping unreachable servers and 410 to exit 1 without a stack trace.
+    let private guarded (server: string) (context: string) (body: unit -> int) : int =
+        try
+            body ()
+        with e ->
+            let inner =
+                match e with
+                | :? AggregateException as a when a.InnerExceptions.Count = 1 -> a.InnerException
+                | e -> e
+
+            match inner with
+            | ResourceGoneException(url, text) -> fail $"the server says %s{url} is gone (410): %s{text}; stopped"
+            | BadRequestException(_, m)
+            | NotAnomalyDetectorException m -> fail m
+            | e when Retry.isTransient e -> fail $"%s{context}cannot reach the server %s{server}: %s{Retry.message e}"
+            | :? JsonException as e -> fail $"the server %s{server} sent an unreadable reply: %s{e.Message}"
+            | :? IOException
+            | :? UnauthorizedAccessException as e -> fail e.Message
+            | _ -> reraise ()
+
+    let private forwarders
+        (o: ClientOptions)
+        (p: ParseResults<ClientPredictArgs>)
+        : Result<IPredictionForwarder, string> =
+        let influx =
+            match p.TryGetResult ClientPredictArgs.Influx_Uri with
+            | None -> Ok []
+            | Some uri ->
+                InfluxForwarder.Options
+                    uri
+                    (p.TryGetResult ClientPredictArgs.Influx_Api_Key)
+                    (p.Contains ClientPredictArgs.Influx_Recreate_Db)
+                |> Result.mapError (fun e -> "--influx-uri: " + e)
+                |> Result.map (fun io -> [
+                    new InfluxForwarder(
+                        {
+                            io with
+                                Retries = o.Retries
+                                BackoffBase = o.BackoffBase
+                        }
+                    )
+                    :> IPredictionForwarder
+                ])
+
+        let files =
+            p.TryGetResult ClientPredictArgs.Output_Dir
+            |> Option.map (fun d -> FileForwarder d :> IPredictionForwarder)
+            |> Option.toList
+
+        influx
+        |> Result.map (fun i -> CompositeForwarder(i @ files) :> IPredictionForwarder)
+
+    let private summary (outcomes: MachineOutcome list) : int =
+        let failed = outcomes |> List.filter (fun o -> not o.Errors.IsEmpty)
+
+        for o in outcomes do
+            if o.Errors.IsEmpty then
+                eprintfn "%s: %d rows" o.Name o.Rows
+
+        match failed with
+        | [] -> 0
+        | _ ->
+            eprintfn "\nFailures (%d of %d machines):" failed.Length outcomes.Length
+
+            for o in failed do
+                for e in o.Errors do
+                    eprintfn "  %s: %s" o.Name e
+
+            1
+
+    let private predictRun
+        (o: ClientOptions)
+        verify
+        quiet
+        (p: ParseResults<ClientPredictArgs>)
+        start
+        finish
+        forwarder
+        : int =
+        use http = httpClient o verify
+        use client = new GordoClient(o, http)
+        let targets = p.GetResults ClientPredictArgs.Target
+
+        let context =
+            match targets with
+            | [] -> ""
+            | ts -> String.Join(", ", ts) + ": "
+
+        guarded client.BaseUrl context (fun () ->
+            let revision =
+                client.LatestRevisionAsync(CancellationToken.None).GetAwaiter().GetResult()
+
+            let known =
+                client.Api.MachinesAsync(revision, CancellationToken.None).GetAwaiter().GetResult()
+
+            match targets |> List.filter (fun t -> not (List.contains t known)) with
+            | _ :: _ as unknown ->
+                let names = String.Join(", ", unknown)
+
+                fail
+                    $"""unknown --target %s{names}: revision %s{revision} of %s{client.BaseUrl} has %s{String.Join(", ", known)}"""
+            | [] ->
+                let display = ClientDisplay(BuildDisplay.IsTerminal, quiet, Console.Out)
+
+                let outcomes =
+                    client
+                        .PredictAsync(
+                            start,
+                            finish,
+                            targets,
+                            Some revision,
+                            forwarder,
+                            display.Show,
+                            CancellationToken.None
+                        )
+                        .GetAwaiter()
+                        .GetResult()
+
+                summary outcomes)
+
+    /// `gordo client ... predict`.
+    let predict (args: ParseResults<ClientArgs>) (p: ParseResults<ClientPredictArgs>) : int =
+        let range =
+            match p.GetResult ClientPredictArgs.Range with
+            | [ s; e ] ->
+                match time "START" s, time "END" e with
+                | Ok s, Ok e when s < e -> Ok(s, e)
+                | Ok s, Ok e -> usage $"START (%O{s}) must be before END (%O{e})"
+                | Error m, _
+                | _, Error m -> Error m
+            | other -> usage $"predict takes START and END, got %d{other.Length} values"
+
+        let provider =
+            p.TryGetResult ClientPredictArgs.Data_Provider
+            |> Option.orElse (env "DATA_PROVIDER")
+            |> Option.map (dataProvider >> Result.map Some)
+            |> Option.defaultValue (Ok None)
+
+        let setup =
+            range
+            |> Result.bind (fun r -> provider |> Result.map (fun dp -> r, dp))
+            |> Result.bind (fun (r, dp) ->
+                logLevel args
+                |> Result.bind (fun level ->
+                    options args (p.GetResult(ClientPredictArgs.N_Retries, 5))
+                    |> Result.bind (fun (o, verify) ->
+                        let o = {
+                            o with
+                                DataProvider = dp
+                                ForwardResampledSensors = p.Contains ClientPredictArgs.Forward_Resampled_Sensors
+                                UseParquet = not (p.Contains ClientPredictArgs.No_Parquet)
+                        }
+
+                        forwarders o p |> Result.map (fun f -> r, o, verify, level, f))))
+
+        match setup with
+        | Error e -> usageError e
+        | Ok((start, finish), o, verify, level, forwarder) ->
+            predictRun o verify (level <> "debug" && level <> "info") p start finish forwarder
+
+    /// `gordo client ... metadata`.
+    let metadata (args: ParseResults<ClientArgs>) (m: ParseResults<ClientMetadataArgs>) : int =
+        match options args 5 with
+        | Error e -> usageError e
+        | Ok(o, verify) ->
+            use http = httpClient o verify
+            use client = new GordoClient(o, http)
+
+            guarded client.BaseUrl "" (fun () ->
+                let all =
+                    client
+                        .MetadataAsync(m.GetResults ClientMetadataArgs.Target, CancellationToken.None)
+                        .GetAwaiter()
+                        .GetResult()
+
+                use buffer = new MemoryStream()
+
+                do
+                    use w = new Utf8JsonWriter(buffer, JsonWriterOptions(Indented = true))
+                    w.WriteStartObject()
+
+                    for name, meta in all do
+                        w.WritePropertyName name
+                        meta.WriteTo w
+
+                    w.WriteEndObject()
+
+                let text = Text.Encoding.UTF8.GetString(buffer.ToArray())
+
+                match m.TryGetResult ClientMetadataArgs.Output_File with
+                | Some path -> File.WriteAllText(path, text)
+                | None -> printfn "%s" text
+
+                0)
+
+    /// `gordo client ... download-model`.
+    let downloadModel (args: ParseResults<ClientArgs>) (d: ParseResults<ClientDownloadArgs>) : int =
+        match options args 5 with
+        | Error e -> usageError e
+        | Ok(o, verify) ->
+            use http = httpClient o verify
+            use client = new GordoClient(o, http)
+            let root = d.GetResult ClientDownloadArgs.Output_Dir
+
+            guarded client.BaseUrl "" (fun () ->
+                let revision =
+                    client.LatestRevisionAsync(CancellationToken.None).GetAwaiter().GetResult()
+
+                let names =
+                    match d.GetResults ClientDownloadArgs.Target with
+                    | [] -> client.Api.MachinesAsync(revision, CancellationToken.None).GetAwaiter().GetResult()
+                    | given -> given
+
+                for name in names do
+                    let bytes =
+                        client.Api.DownloadModelAsync(name, CancellationToken.None).GetAwaiter().GetResult()
+
+                    let dir = Path.Combine(root, name)
+                    Directory.CreateDirectory dir |> ignore
+                    use tar = new MemoryStream(bytes)
+                    Formats.Tar.TarFile.ExtractToDirectory(tar, dir, true)
+                    eprintfn "%s: %s" name dir
+
+                0)
+
+    /// `gordo client ...`.
+    let run (args: ParseResults<ClientArgs>) : int =
+        match args.TryGetSubCommand() with
+        | Some(ClientArgs.Predict p) -> predict args p
+        | Some(ClientArgs.Get_Metadata m) -> metadata args m
+        | Some(ClientArgs.Download_Model d) -> downloadModel args d
+        | _ -> usageError "a command is required: predict, metadata or download-model"

@@ -1,0 +1,116 @@
+namespace Gordo.Client
+
+open System
+open System.Collections.Concurrent
+open System.Globalization
+open System.IO
+open System.IO.Compression
+open System.Text
+open System.Threading
+open System.Threading.Tasks
+open Gordo.Data
+
+/// The machine a forwarder is sending for.
+type ForwardedMachine = {
+    /// Machine name.
+    Name: string
+    /// The machine's input tag names (`dataset.tag_list`).
+    Tags: string list
+    /// Extra tags (`--metadata key,value`).
+    Metadata: (string * string) list
+}
+
+/// Where predictions go (spec §8.2): InfluxDB, files, or anything a user writes (a historian, a
+/// message bus). Per machine, calls arrive in time order; different machines call concurrently.
+type IPredictionForwarder =
+    /// Sends one chunk of predictions of a machine.
+    abstract ForwardPredictionsAsync:
+        machine: ForwardedMachine * predictions: PredictionTable * cancel: CancellationToken -> Task
+
+    /// Sends a machine's resampled sensor data (called only with `forward_resampled_sensors`).
+    abstract ForwardResampledAsync: machine: ForwardedMachine * sensors: Frame * cancel: CancellationToken -> Task
+
+    /// Called once when a machine is finished (successfully or not).
+    abstract CompleteAsync: machine: ForwardedMachine * cancel: CancellationToken -> Task
+
+/// Several forwarders, called one after the other.
+type CompositeForwarder(forwarders: IPredictionForwarder list) =
+    interface IPredictionForwarder with
+        member _.ForwardPredictionsAsync(machine, predictions, cancel) =
+            task {
+                for f in forwarders do
+                    do! f.ForwardPredictionsAsync(machine, predictions, cancel)
+            }
+
+        member _.ForwardResampledAsync(machine, sensors, cancel) =
+            task {
+                for f in forwarders do
+                    do! f.ForwardResampledAsync(machine, sensors, cancel)
+            }
+
+        member _.CompleteAsync(machine, cancel) =
+            task {
+                for f in forwarders do
+                    do! f.CompleteAsync(machine, cancel)
+            }
+
+/// Writes each machine's predictions to `<dir>/<machine>.csv.gz` (`--output-dir`): a `timestamp`
+/// column, then one column per `(top, sub)` named `top|sub` (`top` alone for single columns, as
+/// `gordo anomaly` names them). Rows are appended as chunks arrive, so memory stays bounded.
+type FileForwarder(directory: string) =
+    let open' = ConcurrentDictionary<string, StreamWriter>()
+
+    static let cell (v: float) =
+        if Double.IsNaN v then
+            ""
+        else
+            v.ToString("R", CultureInfo.InvariantCulture)
+
+    let writerFor (machine: string) (t: PredictionTable) =
+        open'.GetOrAdd(
+            machine,
+            fun name ->
+                Directory.CreateDirectory directory |> ignore
+                let file = File.Create(Path.Combine(directory, name + ".csv.gz"))
+
+                let w =
+                    new StreamWriter(new GZipStream(file, CompressionLevel.Fastest), UTF8Encoding false)
+
+                w.WriteLine(
+                    "timestamp,"
+                    + String.Join(",", t.Columns |> Array.map (fst >> PredictionTable.flatName))
+                )
+
+                w
+        )
+
+    /// The file a machine's predictions go to.
+    member _.PathOf(machine: string) : string =
+        Path.Combine(directory, machine + ".csv.gz")
+
+    interface IPredictionForwarder with
+        member _.ForwardPredictionsAsync(machine, predictions, _) =
+            let w = writerFor machine.Name predictions
+            let line = StringBuilder()
+
+            for i in 0 .. predictions.Index.Length - 1 do
+                line
+                    .Clear()
+                    .Append(predictions.Index.[i].ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))
+                |> ignore
+
+                for _, values in predictions.Columns do
+                    line.Append(',').Append(cell values.[i]) |> ignore
+
+                w.WriteLine(line.ToString())
+
+            Task.CompletedTask
+
+        member _.ForwardResampledAsync(_, _, _) = Task.CompletedTask
+
+        member _.CompleteAsync(machine, _) =
+            match open'.TryRemove machine.Name with
+            | true, w -> w.Dispose()
+            | _ -> ()
+
+            Task.CompletedTask

@@ -1,0 +1,224 @@
+namespace Gordo.Client
+
+open System
+open System.Globalization
+open System.Net
+open System.Net.Http
+open System.Text
+open System.Threading
+open System.Threading.Tasks
+open Gordo.Data
+
+/// InfluxDB line protocol (1.x) for Gordo's forwarded points (spec §8.2).
+[<RequireQualifiedAccess>]
+module LineProtocol =
+    let private escape (special: char[]) (s: string) =
+        let b = StringBuilder(s.Length + 8)
+
+        for c in s do
+            if Array.contains c special || c = '\\' then
+                b.Append('\\') |> ignore
+
+            b.Append(c) |> ignore
+
+        b.ToString()
+
+    /// A measurement name (commas and spaces escaped).
+    let measurement (s: string) : string = escape [| ','; ' ' |] s
+
+    /// A tag key or value (commas, equals signs and spaces escaped).
+    let tag (s: string) : string = escape [| ','; '='; ' ' |] s
+
+    /// The `measurement,tags` prefix of a point.
+    let series (name: string) (tags: (string * string) list) : string =
+        let b = StringBuilder(measurement name)
+
+        for k, v in tags |> List.sortBy fst do
+            if v <> "" then
+                b.Append(',').Append(tag k).Append('=').Append(tag v) |> ignore
+
+        b.ToString()
+
+    /// One point: `<series> sensor_value=<v> <ns>`.
+    let point (series: string) (value: float) (time: DateTimeOffset) : string =
+        let ns = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100L
+
+        series
+        + " sensor_value="
+        + value.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e")
+        + " "
+        + ns.ToString(CultureInfo.InvariantCulture)
+
+    let private isBad (v: float) = Double.IsNaN v || Double.IsInfinity v
+
+    /// Rows kept: those without NaN or ±inf in any column (spec §8.2: ±inf → NaN, NaN rows dropped).
+    let keptRows (columns: float[][]) (n: int) : int[] = [|
+        for i in 0 .. n - 1 do
+            if columns |> Array.forall (fun c -> not (isBad c.[i])) then
+                i
+    |]
+
+    /// The points of a prediction chunk: per top-level column (start/end excluded) a measurement,
+    /// `sensor_name` = sub-name, renamed to the machine's tags when the width equals the tag count,
+    /// or the top-level name for single columns; `machine` and metadata tags on every point.
+    let predictionLines (machine: ForwardedMachine) (t: PredictionTable) : string seq =
+        let rows = keptRows (t.Columns |> Array.map snd) t.Index.Length
+        let tags = Array.ofList machine.Tags
+
+        seq {
+            for top, group in t.Columns |> Array.groupBy (fst >> fst) do
+                let names =
+                    if group.Length = tags.Length then
+                        tags
+                    else
+                        group |> Array.map (fun ((top, sub), _) -> if sub = "" then top else sub)
+
+                for (_, values), sensor in Array.zip group names do
+                    let s =
+                        series top (("sensor_name", sensor) :: ("machine", machine.Name) :: machine.Metadata)
+
+                    for i in rows -> point s values.[i] t.Index.[i]
+        }
+
+    /// The points of resampled sensor data: measurement `resampled`, tag `sensor_name`.
+    let resampledLines (sensors: Frame) : string seq =
+        let rows = keptRows sensors.Data sensors.Index.Length
+        let times = Frame.timestamps sensors
+
+        seq {
+            for name, values in Array.zip sensors.Columns sensors.Data do
+                let s = series "resampled" [ "sensor_name", name ]
+
+                for i in rows -> point s values.[i] times.[i]
+        }
+
+/// Settings of the InfluxDB forwarder (`--influx-uri`, `--influx-api-key`, `--influx-recreate-db`).
+type InfluxForwarderOptions = {
+    /// Where to write.
+    Connection: InfluxConnection
+    /// Drop and re-create the database before the first write.
+    RecreateDatabase: bool
+    /// Retries of a failed write.
+    Retries: int
+    /// Backoff base (see `Retry.delay`).
+    BackoffBase: TimeSpan
+    /// Points per write request (10,000 in Gordo).
+    BatchSize: int
+}
+
+/// `ForwardPredictionsIntoInflux` (spec §8.2): points written over InfluxDB 1.x's HTTP API.
+type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
+    let c = options.Connection
+    let baseUrl = c.BaseUrl.TrimEnd '/'
+
+    let request (httpMethod: HttpMethod) (pathAndQuery: string) (body: string) =
+        let req = new HttpRequestMessage(httpMethod, baseUrl + pathAndQuery)
+
+        if body <> "" then
+            req.Content <- new StringContent(body, UTF8Encoding false, "text/plain")
+
+        if c.User <> "" || c.Password <> "" then
+            let raw = Encoding.UTF8.GetBytes(c.User + ":" + c.Password)
+            req.Headers.Authorization <- Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String raw)
+
+        c.ApiKey
+        |> Option.iter (fun (h, k) -> req.Headers.TryAddWithoutValidation(h, k) |> ignore)
+
+        req
+
+    let send (make: unit -> HttpRequestMessage) (cancel: CancellationToken) : Task<string> =
+        Retry.run options.Retries options.BackoffBase cancel (fun () ->
+            task {
+                use req = make ()
+                use! resp = http.SendAsync(req, cancel)
+                let! text = resp.Content.ReadAsStringAsync(cancel)
+                let code = int resp.StatusCode
+
+                if code >= 500 then
+                    raise (TransientException $"InfluxDB at %s{baseUrl} answered %d{code}: %s{text.Trim()}")
+                elif code >= 300 then
+                    invalidOp $"InfluxDB at %s{baseUrl} answered %d{code}: %s{text.Trim()}"
+
+                return text
+            })
+
+    let query (q: string) (cancel: CancellationToken) =
+        send (fun () -> request HttpMethod.Post ("/query?q=" + Uri.EscapeDataString q) "") cancel
+
+    let prepare =
+        lazy
+            (task {
+                let db = "\"" + c.Database.Replace("\"", "\\\"") + "\""
+
+                if options.RecreateDatabase then
+                    let! _ = query ("DROP DATABASE " + db) CancellationToken.None
+                    let! _ = query ("CREATE DATABASE " + db) CancellationToken.None
+                    ()
+                else
+                    let! shown = query "SHOW DATABASES" CancellationToken.None
+
+                    if not (shown.Contains("[\"" + c.Database + "\"]")) then
+                        invalidOp
+                            $"InfluxDB at %s{baseUrl} has no database '%s{c.Database}': create it, or pass --influx-recreate-db"
+            })
+
+    let write (lines: string seq) (cancel: CancellationToken) : Task =
+        task {
+            do! prepare.Force()
+            let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
+
+            // One builder per write, reused batch after batch: no array of lines, no joined copy.
+            let batch = StringBuilder()
+            let mutable count = 0
+
+            let flush () =
+                task {
+                    let body = batch.ToString()
+                    batch.Clear() |> ignore
+                    count <- 0
+                    let! _ = send (fun () -> request HttpMethod.Post path body) cancel
+                    ()
+                }
+
+            for line in lines do
+                if count > 0 then
+                    batch.Append('\n') |> ignore
+
+                batch.Append(line) |> ignore
+                count <- count + 1
+
+                if count = options.BatchSize then
+                    do! flush ()
+
+            if count > 0 then
+                do! flush ()
+        }
+
+    /// A forwarder with its own HTTP client.
+    new(options: InfluxForwarderOptions) =
+        new InfluxForwarder(options, new HttpClient(Timeout = options.Connection.Timeout))
+
+    /// Options for a URI of Gordo's form, with Gordo's defaults (5 retries, 10,000 points a
+    /// batch); an API key goes in `Ocp-Apim-Subscription-Key` and switches TLS on.
+    static member Options
+        (uri: string)
+        (apiKey: string option)
+        (recreate: bool)
+        : Result<InfluxForwarderOptions, string> =
+        InfluxUri.tryParse uri (apiKey |> Option.map (fun k -> "Ocp-Apim-Subscription-Key", k))
+        |> Result.map (fun connection -> {
+            Connection = connection
+            RecreateDatabase = recreate
+            Retries = 5
+            BackoffBase = TimeSpan.FromSeconds 1.0
+            BatchSize = 10000
+        })
+
+    interface IPredictionForwarder with
+        member _.ForwardPredictionsAsync(machine, predictions, cancel) =
+            write (LineProtocol.predictionLines machine predictions) cancel
+
+        member _.ForwardResampledAsync(_, sensors, cancel) =
+            write (LineProtocol.resampledLines sensors) cancel
+
+        member _.CompleteAsync(_, _) = Task.CompletedTask

@@ -1,0 +1,135 @@
+using Gordo.Client;
+using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
+
+namespace Gordo.Interop;
+
+/// <summary>Settings of <see cref="GordoClient"/> and <c>services.AddGordoClient(...)</c>.</summary>
+public sealed class GordoClientOptions
+{
+    /// <summary>The server root, e.g. <c>http://gordo-srv-proj/</c>.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The project.</summary>
+    public string Project { get; set; } = "";
+
+    /// <summary>Rows per prediction request (100,000 as Gordo).</summary>
+    public int BatchSize { get; set; } = 100_000;
+
+    /// <summary>Requests in flight at once over all machines (10 as Gordo).</summary>
+    public int Parallelism { get; set; } = 10;
+
+    /// <summary>Retries of a failed request: 5xx, I/O errors, timeouts (5 as Gordo).</summary>
+    public int Retries { get; set; } = 5;
+
+    /// <summary>The first retry waits 4 × this, then 8 ×, 16 × ... (at most 300 ×); 1 s as Gordo.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Send Parquet rather than JSON.</summary>
+    public bool UseParquet { get; set; } = true;
+
+    /// <summary>Forward the resampled sensor data too.</summary>
+    public bool ForwardResampledSensors { get; set; }
+
+    /// <summary>Extra tags written with every forwarded point (e.g. <c>version</c>).</summary>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>();
+}
+
+/// <summary>The outcome of one machine's range prediction.</summary>
+public sealed class GordoMachineOutcome
+{
+    internal GordoMachineOutcome(string name, int rows, IReadOnlyList<string> errors)
+    {
+        Name = name;
+        Rows = rows;
+        Errors = errors;
+    }
+
+    /// <summary>Machine name.</summary>
+    public string Name { get; }
+
+    /// <summary>Prediction rows forwarded.</summary>
+    public int Rows { get; }
+
+    /// <summary>Error messages; empty when everything succeeded.</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>True when there are no errors.</summary>
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>Progress of a range prediction: a machine's chunks done of its total.</summary>
+public sealed class GordoClientProgress
+{
+    internal GordoClientProgress(string machine, int chunksDone, int chunksTotal, string? error)
+    {
+        Machine = machine;
+        ChunksDone = chunksDone;
+        ChunksTotal = chunksTotal;
+        Error = error;
+    }
+
+    /// <summary>Machine name.</summary>
+    public string Machine { get; }
+
+    /// <summary>Chunks scored and forwarded.</summary>
+    public int ChunksDone { get; }
+
+    /// <summary>Chunks of the machine.</summary>
+    public int ChunksTotal { get; }
+
+    /// <summary>The failure this report is about, if any.</summary>
+    public string? Error { get; }
+}
+
+public sealed partial class GordoClient
+{
+    private GordoClientOptions _options = new();
+
+    /// <summary>
+    /// Creates a client from options (the typed client of <c>AddGordoClient</c>): the project and
+    /// the batch size, parallelism and retries of <see cref="PredictRangeAsync"/>.
+    /// </summary>
+    public GordoClient(HttpClient httpClient, GordoClientOptions options)
+        : this(httpClient, options?.Project ?? throw new ArgumentNullException(nameof(options)))
+    {
+        _options = options;
+    }
+
+    private ClientOptions RangeOptions(string? dataProviderJson)
+    {
+        var root = _http.BaseAddress ?? _options.BaseAddress
+            ?? throw new InvalidOperationException("the HttpClient needs a BaseAddress (the server root) for range predictions");
+        var provider = dataProviderJson is null ? null : FSharpOption<Gordo.Core.Config.DataProvider>.Some(Boundary.DataProvider(dataProviderJson));
+        return new ClientOptions(_project, root.Host, root.Port, root.Scheme,
+            ListModule.OfSeq(_options.Metadata.Select(kv => Tuple.Create(kv.Key, kv.Value))), provider,
+            _options.BatchSize, _options.Parallelism, _options.ForwardResampledSensors, _options.Retries,
+            _options.BackoffBase, _options.UseParquet, false, FSharpList<Tuple<string, string>>.Empty,
+            _http.Timeout);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<GordoMachineOutcome>> PredictRangeAsync(DateTimeOffset start, DateTimeOffset end,
+        IReadOnlyList<string>? targets, IPredictionForwarder forwarder, string? dataProviderJson = null,
+        IProgress<GordoClientProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(forwarder);
+        if (start >= end) throw new ArgumentException($"the start ({start:O}) must be before the end ({end:O})", nameof(end));
+        using var client = new Gordo.Client.GordoClient(RangeOptions(dataProviderJson), _http);
+        var report = FuncConvert.FromAction<ClientEvent>(e => Report(progress, e));
+        var outcomes = await client.PredictAsync(start, end, ListModule.OfSeq(targets ?? []), null,
+            ForwarderBridge.ToFSharp(forwarder), report, cancellationToken).ConfigureAwait(false);
+        return outcomes.Select(o => new GordoMachineOutcome(o.Name, o.Rows, o.Errors.ToList())).ToList();
+    }
+
+    private static void Report(IProgress<GordoClientProgress>? progress, ClientEvent e)
+    {
+        if (progress is null) return;
+        switch (e)
+        {
+            case ClientEvent.Started s: progress.Report(new GordoClientProgress(s.machine, 0, s.chunks, null)); break;
+            case ClientEvent.ChunkDone d: progress.Report(new GordoClientProgress(d.machine, d.done, d.total, null)); break;
+            case ClientEvent.ChunkFailed f: progress.Report(new GordoClientProgress(f.machine, 0, 0, f.message)); break;
+        }
+    }
+}

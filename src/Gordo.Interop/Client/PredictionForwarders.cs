@@ -1,0 +1,163 @@
+using Gordo.Client;
+using Microsoft.FSharp.Collections;
+using FsForwarder = Gordo.Client.IPredictionForwarder;
+
+namespace Gordo.Interop;
+
+/// <summary>The machine a forwarder is sending for.</summary>
+public sealed class GordoForwardedMachine
+{
+    internal GordoForwardedMachine(string name, IReadOnlyList<string> tags, IReadOnlyDictionary<string, string> metadata)
+    {
+        Name = name;
+        Tags = tags;
+        Metadata = metadata;
+    }
+
+    /// <summary>Machine name.</summary>
+    public string Name { get; }
+
+    /// <summary>The machine's input tag names.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>Extra tags given to the client (e.g. <c>version</c>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+}
+
+/// <summary>
+/// Where predictions go: InfluxDB (<see cref="InfluxPredictionForwarder"/>), files
+/// (<see cref="FilePredictionForwarder"/>) or your own (a historian, a message bus). Per machine,
+/// calls arrive in time order; different machines call concurrently.
+/// </summary>
+public interface IPredictionForwarder
+{
+    /// <summary>One chunk of a machine's predictions; columns are named <c>top|sub</c> (<c>top</c> for single columns).</summary>
+    Task ForwardPredictionsAsync(GordoForwardedMachine machine, GordoFrame predictions, CancellationToken cancellationToken);
+
+    /// <summary>A machine's resampled sensor data (only when the client forwards it).</summary>
+    Task ForwardResampledAsync(GordoForwardedMachine machine, GordoFrame sensors, CancellationToken cancellationToken);
+
+    /// <summary>Called once when a machine is finished.</summary>
+    Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Writes predictions into InfluxDB 1.x (spec §8.2): a measurement per top-level column, tags
+/// <c>sensor_name</c>, <c>machine</c> and the client's metadata, rows with NaN or ±inf dropped.
+/// </summary>
+public sealed class InfluxPredictionForwarder : IPredictionForwarder
+{
+    internal FsForwarder Inner { get; }
+
+    /// <summary>
+    /// A forwarder for <paramref name="uri"/> (<c>user:password@host:port/optional-path/db</c>);
+    /// an API key is sent as <c>Ocp-Apim-Subscription-Key</c> and switches TLS on; without
+    /// <paramref name="recreateDatabase"/> the database must exist.
+    /// </summary>
+    public InfluxPredictionForwarder(string uri, string? apiKey = null, bool recreateDatabase = false, int retries = 5)
+    {
+        var options = InfluxForwarder.Options(uri, apiKey is null ? null : Microsoft.FSharp.Core.FSharpOption<string>.Some(apiKey), recreateDatabase);
+        if (options.IsError) throw new ArgumentException(options.ErrorValue, nameof(uri));
+        var o = options.ResultValue;
+        Inner = new InfluxForwarder(new InfluxForwarderOptions(o.Connection, o.RecreateDatabase, retries, o.BackoffBase, o.BatchSize));
+    }
+
+    /// <inheritdoc />
+    public Task ForwardPredictionsAsync(GordoForwardedMachine machine, GordoFrame predictions, CancellationToken cancellationToken) =>
+        Inner.ForwardPredictionsAsync(ForwarderBridge.Machine(machine), ForwarderBridge.Table(predictions), cancellationToken);
+
+    /// <inheritdoc />
+    public Task ForwardResampledAsync(GordoForwardedMachine machine, GordoFrame sensors, CancellationToken cancellationToken) =>
+        Inner.ForwardResampledAsync(ForwarderBridge.Machine(machine), ForwarderBridge.Frame(sensors), cancellationToken);
+
+    /// <inheritdoc />
+    public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Writes each machine's predictions to <c>directory/&lt;machine&gt;.csv.gz</c>, streaming.</summary>
+public sealed class FilePredictionForwarder : IPredictionForwarder
+{
+    internal FsForwarder Inner { get; }
+
+    /// <summary>A forwarder writing into <paramref name="directory"/>.</summary>
+    public FilePredictionForwarder(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Inner = new FileForwarder(directory);
+    }
+
+    /// <inheritdoc />
+    public Task ForwardPredictionsAsync(GordoForwardedMachine machine, GordoFrame predictions, CancellationToken cancellationToken) =>
+        Inner.ForwardPredictionsAsync(ForwarderBridge.Machine(machine), ForwarderBridge.Table(predictions), cancellationToken);
+
+    /// <inheritdoc />
+    public Task ForwardResampledAsync(GordoForwardedMachine machine, GordoFrame sensors, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) =>
+        Inner.CompleteAsync(ForwarderBridge.Machine(machine), cancellationToken);
+}
+
+/// <summary>Conversions between the C# forwarder types and the F# client's.</summary>
+internal static class ForwarderBridge
+{
+    public static ForwardedMachine Machine(GordoForwardedMachine m) =>
+        new(m.Name, ListModule.OfSeq(m.Tags),
+            ListModule.OfSeq(m.Metadata.Select(kv => Tuple.Create(kv.Key, kv.Value))));
+
+    public static GordoForwardedMachine Machine(ForwardedMachine m) =>
+        new(m.Name, m.Tags.ToList(), m.Metadata.ToDictionary(t => t.Item1, t => t.Item2));
+
+    public static GordoFrame Frame(PredictionTable t)
+    {
+        var values = new double[t.Index.Length, t.Columns.Length];
+        for (var c = 0; c < t.Columns.Length; c++)
+        for (var r = 0; r < t.Index.Length; r++)
+            values[r, c] = t.Columns[c].Item2[r];
+        return new GordoFrame(t.Index, t.Columns.Select(c => PredictionTableModule.flatName(c.Item1.Item1, c.Item1.Item2)).ToList(), values);
+    }
+
+    public static GordoFrame Frame(Gordo.Data.Frame f)
+    {
+        var values = new double[f.Index.Length, f.Columns.Length];
+        for (var c = 0; c < f.Columns.Length; c++)
+        for (var r = 0; r < f.Index.Length; r++)
+            values[r, c] = f.Data[c][r];
+        return new GordoFrame(f.Index.Select(t => new DateTimeOffset(t, TimeSpan.Zero)).ToList(), f.Columns, values);
+    }
+
+    private static double[] Column(GordoFrame f, int c) =>
+        Enumerable.Range(0, f.Index.Count).Select(r => f[r, c]).ToArray();
+
+    public static PredictionTable Table(GordoFrame f) =>
+        new(f.Index.ToArray(),
+            f.Columns.Select((name, c) =>
+            {
+                var bar = name.IndexOf('|');
+                var key = bar < 0 ? Tuple.Create(name, "") : Tuple.Create(name[..bar], name[(bar + 1)..]);
+                return Tuple.Create(key, Column(f, c));
+            }).ToArray());
+
+    public static Gordo.Data.Frame Frame(GordoFrame f) =>
+        new(f.Index.Select(t => t.UtcTicks).ToArray(), TimeSpan.Zero, f.Columns.ToArray(),
+            f.Columns.Select((_, c) => Column(f, c)).ToArray());
+
+    /// <summary>The F# forwarder of a C# one: the built-in ones directly, others through an adapter.</summary>
+    public static FsForwarder ToFSharp(IPredictionForwarder forwarder) => forwarder switch
+    {
+        InfluxPredictionForwarder i => i.Inner,
+        FilePredictionForwarder f => f.Inner,
+        _ => new Adapter(forwarder),
+    };
+
+    private sealed class Adapter(IPredictionForwarder inner) : FsForwarder
+    {
+        public Task ForwardPredictionsAsync(ForwardedMachine machine, PredictionTable predictions, CancellationToken cancel) =>
+            inner.ForwardPredictionsAsync(Machine(machine), Frame(predictions), cancel);
+
+        public Task ForwardResampledAsync(ForwardedMachine machine, Gordo.Data.Frame sensors, CancellationToken cancel) =>
+            inner.ForwardResampledAsync(Machine(machine), Frame(sensors), cancel);
+
+        public Task CompleteAsync(ForwardedMachine machine, CancellationToken cancel) => inner.CompleteAsync(Machine(machine), cancel);
+    }
+}

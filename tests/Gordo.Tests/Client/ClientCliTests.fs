@@ -1,0 +1,190 @@
+/// `gordo client` against a scripted server: retries, 410, usage errors, failures named.
+module Gordo.Tests.Client.ClientCliTests
+
+open System
+open System.IO
+open System.IO.Compression
+open Expecto
+open Gordo.Tests.Client.FakeServer
+
+let private gordo = Gordo.Tests.Cli.GordoProcess.run []
+
+let private range = [ "2020-01-01T06:00:00+00:00"; "2020-01-01T18:00:00+00:00" ]
+
+/// `gordo client --project proj --host 127.0.0.1 --port P --scheme http ... predict START END ...`.
+let private predict (port: int) (extra: string list) =
+    gordo (
+        [
+            "client"
+            "--project"
+            "proj"
+            "--host"
+            "127.0.0.1"
+            "--port"
+            string port
+            "--scheme"
+            "http"
+        ]
+        @ [ "--backoff-base"; "0.01"; "--batch-size"; "30"; "predict" ]
+        @ range
+        @ [ "--no-parquet" ]
+        @ extra
+    )
+
+let private temp () =
+    Path.Combine(Path.GetTempPath(), "gordo-client-" + Guid.NewGuid().ToString("N"))
+
+let private csvRows (path: string) =
+    use file = File.OpenRead path
+    use reader = new StreamReader(new GZipStream(file, CompressionMode.Decompress))
+
+    reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    |> Array.tail
+
+let private noTrace (err: string) =
+    Expect.isFalse (err.Contains "   at ") $"no stack trace: %s{err}"
+
+[<Tests>]
+let tests =
+    testList "Client.Cli" [
+        test "a server answering 500 then 200 is retried and the predictions are written" {
+            use server =
+                new Server(standard (fun (body, n) -> if n = 0 then 500, "{}" else 200, predictionReply body))
+
+            let out = temp ()
+            let code, stdout, err = predict server.Port [ "--output-dir"; out ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            let rows = csvRows (Path.Combine(out, "m-1.csv.gz"))
+            Expect.isGreaterThan rows.Length 60 "rows of the range (start moved back by 5 buckets)"
+            let times = rows |> Array.map (fun r -> DateTimeOffset.Parse(r.Split(',').[0]))
+            Expect.equal times (Array.sort times) "rows in time order"
+
+            Expect.isGreaterThan
+                (server.Count "/gordo/v0/proj/m-1/anomaly/prediction")
+                (rows.Length / 30)
+                "the 500 was retried"
+        }
+        test "a 410 aborts the run: exit 1, the reason named, no stack trace" {
+            use server = new Server(standard (fun _ -> 410, """{"message": "revision gone"}"""))
+            let code, stdout, err = predict server.Port [ "--parallelism"; "1" ]
+            Expect.equal code 1 $"exit 1: %s{stdout}%s{err}"
+            Expect.stringContains err "410" "410 named"
+            Expect.equal (server.Count "/gordo/v0/proj/m-1/anomaly/prediction") 1 "no retry after 410"
+            noTrace err
+        }
+        test "a 422 switches to /prediction" {
+            use server =
+                new Server(fun (m, path, body, n) ->
+                    if path.EndsWith "/anomaly/prediction" then
+                        422, """{"message": "not an anomaly detector"}"""
+                    else
+                        standard (fun (b, _) -> 200, predictionReply b) (m, path, body, n))
+
+            let code, stdout, err = predict server.Port [ "--parallelism"; "1" ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+
+            Expect.equal
+                (server.Count "/gordo/v0/proj/m-1/anomaly/prediction")
+                1
+                "one anomaly request, then /prediction"
+
+            Expect.isGreaterThan (server.Count "/gordo/v0/proj/m-1/prediction") 1 "every chunk on /prediction"
+        }
+        test "a server that is down: retried, then the machine and the server named, exit 1" {
+            let port = freePort ()
+            let code, stdout, err = predict port [ "--target"; "m-1"; "--n-retries"; "2" ]
+            Expect.equal code 1 $"exit 1: %s{stdout}%s{err}"
+            Expect.stringContains err $"127.0.0.1:%d{port}" "server named"
+            noTrace err
+        }
+        test "a 404 from the prediction route is recorded for the machine, not retried, exit 1" {
+            use server = new Server(standard (fun _ -> 404, """{"message": "nope"}"""))
+            let code, _, err = predict server.Port []
+            Expect.equal code 1 "exit 1"
+            Expect.stringContains err "m-1" "machine named in the summary"
+            Expect.stringContains err "Failed to get predictions for dates" "Gordo's message"
+        }
+        test "an unknown --target is named; exit 1" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let code, _, err = predict server.Port [ "--target"; "nope" ]
+            Expect.equal code 1 "exit 1"
+            Expect.stringContains err "nope" "target named"
+            Expect.stringContains err "m-1" "known machines listed"
+        }
+        test "usage errors come before any request: START >= END, bad --data-provider, bad --influx-uri" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+
+            let args = [
+                "client"
+                "--project"
+                "proj"
+                "--host"
+                "127.0.0.1"
+                "--port"
+                string server.Port
+                "--scheme"
+                "http"
+                "predict"
+            ]
+
+            let cases = [
+                [ "2020-01-02T00:00:00+00:00"; "2020-01-01T00:00:00+00:00" ], "must be before"
+                range @ [ "--data-provider"; "{type: [" ], "--data-provider"
+                range @ [ "--data-provider"; """{"type": "NoSuchProvider"}""" ], "NoSuchProvider"
+                range @ [ "--influx-uri"; "not-a-uri" ], "--influx-uri"
+            ]
+
+            for extra, expected in cases do
+                let code, _, err = gordo (args @ extra)
+                Expect.equal code 2 $"usage error for %A{extra}: %s{err}"
+                Expect.stringContains err expected "the problem named"
+                noTrace err
+
+            Expect.equal (server.Count "/gordo/v0/proj/revisions") 0 "no request made"
+        }
+        test "group options are accepted after the subcommand, as the workflow template writes them" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let out = temp ()
+
+            let code, stdout, err =
+                gordo (
+                    [
+                        "client"
+                        "predict"
+                        "--project"
+                        "proj"
+                        "--host"
+                        "127.0.0.1"
+                        "--port"
+                        string server.Port
+                    ]
+                    @ [
+                        "--scheme"
+                        "http"
+                        "--parallelism"
+                        "2"
+                        "--metadata"
+                        "version,1"
+                        "--target"
+                        "m-1"
+                    ]
+                    @ [ "--no-parquet"; "--output-dir"; out ]
+                    @ range
+                )
+
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            Expect.isTrue (File.Exists(Path.Combine(out, "m-1.csv.gz"))) "predictions written"
+        }
+        test "InfluxDB down while forwarding: retried, then reported; exit 1" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let port = freePort ()
+
+            let code, _, err =
+                predict server.Port [ "--influx-uri"; $"u:p@127.0.0.1:%d{port}/feeder"; "--n-retries"; "2" ]
+
+            Expect.equal code 1 "exit 1"
+            Expect.stringContains err "Failed to forward predictions" "forwarding failure reported"
+            Expect.stringContains err "m-1" "machine named"
+            noTrace err
+        }
+    ]
