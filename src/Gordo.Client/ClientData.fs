@@ -28,7 +28,7 @@ module ClientData =
         | true, d when d.ValueKind = JsonValueKind.Object ->
             parse "metadata.dataset" (d.GetRawText())
             |> Result.bind (fun node ->
-                match ElaborateDataset.elaborate node (Some node) with
+                match Elaborate.dataset node with
                 | Some ds, problems when not (List.exists Diagnostic.isError problems) -> Ok ds
                 | _, problems ->
                     let errors =

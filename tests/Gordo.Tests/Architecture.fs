@@ -36,6 +36,15 @@ let private forbidden: (string * string list) list = [
     "Gordo.Build",
     [ "Gordo.Workflow"; "Gordo.Models.Torch"; "Gordo.Report"; "Gordo.Server" ]
     @ heavyExcept [ "Parquet"; "Npgsql" ]
+    "Gordo.Client",
+    [
+        "Gordo.Workflow"
+        "Gordo.Models"
+        "Gordo.Build"
+        "Gordo.Report"
+        "Gordo.Server"
+    ]
+    @ heavyExcept [ "Parquet" ]
     "Gordo.Server",
     [ "Gordo.Build"; "Gordo.Workflow"; "Gordo.Models.Torch"; "Gordo.Report" ]
     @ heavyExcept [ "Parquet"; "Microsoft.AspNetCore" ]

@@ -18,6 +18,7 @@ let private packable = [
     "Gordo.Build"
     "Gordo.Report"
     "Gordo.Server"
+    "Gordo.Client"
     "Gordo.Interop"
 ]
 

@@ -121,3 +121,8 @@ module Elaborate =
                 Globals = Value.ofNode tree.Globals
             },
             problems
+
+    /// Elaborates a standalone `dataset` mapping, such as a served model's `metadata.dataset`
+    /// (canonical or as written), with the checks a machine's dataset gets.
+    let dataset (node: Node) : Checked<Dataset option> =
+        ElaborateDataset.elaborate node (Some node)
