@@ -10,37 +10,7 @@ open Gordo.Models.Anomaly
 open Gordo.Models.Artifacts
 open Gordo.Models.Definitions
 
-/// The server benchmark's tags (10, as bench/server/run.sh).
-let tags = Array.init 10 (fun j -> $"tag-%d{j}")
-
-/// The server model: DiffBasedAnomalyDetector(Pipeline(MinMaxScaler, feedforward_hourglass)).
-let private serverModel =
-    let autoEncoder =
-        Value.Map [
-            "gordo.machine.model.models.KerasAutoEncoder",
-            Value.Map [ "kind", Value.String "feedforward_hourglass"; "epochs", Value.Int 1L ]
-        ]
-
-    Value.Map [
-        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector",
-        Value.Map [
-            "base_estimator",
-            Value.Map [
-                "sklearn.pipeline.Pipeline",
-                Value.List [ Value.String "sklearn.preprocessing.MinMaxScaler"; autoEncoder ]
-            ]
-        ]
-    ]
-
-let private metadata (name: string) =
-    Value.Map [
-        "name", Value.String name
-        "dataset",
-        Value.Map [
-            "tag_list", Value.List(tags |> Array.map Value.String |> List.ofArray)
-            "resolution", Value.String "10T"
-        ]
-    ]
+let tags = ServerModel.tags
 
 /// A smooth signal of `rows` x `cols` (the same formula as bench/peers/models_peer.py).
 let signal (rows: int) (cols: int) : float[,] =
@@ -54,11 +24,11 @@ let tempDir (prefix: string) : string =
 /// revision folder, which is returned.
 let serverRevision (name: string) : string =
     let dir = tempDir "gordo-micro-revision-"
-    let model = Definition.fromValue serverModel :?> DiffDetector
+    let model = Definition.fromValue ServerModel.definition :?> DiffDetector
     let x = signal 500 tags.Length
     model.CrossValidate(x, x, None) |> ignore
     model.Fit(x, x)
-    Artifact.save (Path.Combine(dir, name)) model (metadata name)
+    Artifact.save (Path.Combine(dir, name)) model (ServerModel.metadata name)
     dir
 
 /// The prediction body: 100 rows x 10 tags in pandas dict form, as X and as y (bench/server/run.sh).

@@ -12,38 +12,14 @@ open Gordo.Models.Artifacts
 open Gordo.Models.Definitions
 open Gordo.Server
 
-let private tags = Array.init 10 (fun j -> $"tag-%d{j}")
+let private tags = ServerModel.tags
 
 let private data rows =
     Array2D.init rows tags.Length (fun i j -> sin (float i / 7.0 + float j) + 0.01 * float (i % 13))
 
-let private definition =
-    let autoEncoder =
-        Value.Map [
-            "gordo.machine.model.models.KerasAutoEncoder",
-            Value.Map [ "kind", Value.String "feedforward_hourglass"; "epochs", Value.Int 1L ]
-        ]
+let private definition = ServerModel.definition
 
-    Value.Map [
-        "gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector",
-        Value.Map [
-            "base_estimator",
-            Value.Map [
-                "sklearn.pipeline.Pipeline",
-                Value.List [ Value.String "sklearn.preprocessing.MinMaxScaler"; autoEncoder ]
-            ]
-        ]
-    ]
-
-let private metadata (name: string) =
-    Value.Map [
-        "name", Value.String name
-        "dataset",
-        Value.Map [
-            "tag_list", Value.List(tags |> Array.map Value.String |> List.ofArray)
-            "resolution", Value.String "10T"
-        ]
-    ]
+let private metadata = ServerModel.metadata
 
 let rec private copyDir (source: string) (target: string) =
     Directory.CreateDirectory target |> ignore
