@@ -12,7 +12,7 @@ open Gordo.Core.Config
 /// payload and the Model CR's `spec.config`. `name` and `project_name` are strings; `dataset`,
 /// `model`, `metadata`, `runtime` and `evaluation` are JSON-encoded strings.
 [<RequireQualifiedAccess>]
-module MachineJson =
+module internal MachineJson =
 
     /// A plain value as a JSON node (non-finite floats become null).
     let rec ofValue (value: Value) : JsonNode =

@@ -12,7 +12,7 @@ open System.Text.RegularExpressions
 /// argument), with its `{{inputs.parameters.x}}` placeholders replaced by the values the
 /// calling DAG task or step passes, as Argo would.
 [<RequireQualifiedAccess>]
-module ManifestLint =
+module internal ManifestLint =
 
     let private placeholder =
         Regex(@"\{\{\s*inputs\.parameters\.([A-Za-z0-9_.-]+)\s*\}\}", RegexOptions.Compiled)

@@ -84,7 +84,7 @@ type SchemaBundle = {
 /// Compiles JSON-schema documents (the subset of draft 2020-12 / draft-07 / OpenAPI v3 that the
 /// Argo, Kubernetes and gordo-controller schemas use) into `Schema` values.
 [<RequireQualifiedAccess>]
-module Schema =
+module internal Schema =
 
     /// A schema that accepts everything.
     let any: Schema = { Rules = [] }

@@ -31,7 +31,7 @@ type SchemaCatalog = {
 
 /// Loading the embedded schema bundles and choosing the schema of a manifest.
 [<RequireQualifiedAccess>]
-module SchemaCatalog =
+module internal SchemaCatalog =
 
     /// Both adjustments on (the default of the workflow lint).
     let defaultAdjustments: SchemaAdjustments = { FixIntOrString = true; Strict = true }

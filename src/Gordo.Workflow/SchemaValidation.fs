@@ -25,7 +25,7 @@ type SchemaError = {
 
 /// Validates `System.Text.Json` nodes against compiled schemas.
 [<RequireQualifiedAccess>]
-module SchemaValidation =
+module internal SchemaValidation =
 
     /// A step of a JSON path (kept reversed while descending; formatted only on error).
     [<RequireQualifiedAccess>]

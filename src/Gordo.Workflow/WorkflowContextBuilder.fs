@@ -7,7 +7,7 @@ open Gordo.Core.Config
 
 /// Lowers a checked project and the options into one `WorkflowContext` per chunk of machines.
 [<RequireQualifiedAccess>]
-module WorkflowContextBuilder =
+module internal WorkflowContextBuilder =
 
     /// The value at a path of nested mappings.
     let rec at (path: string list) (value: Value) : Value option =

@@ -39,7 +39,7 @@ type WorkflowTemplate = {
 
 /// Parsing and rendering Liquid workflow templates (Fluid) with a `WorkflowContext`.
 [<RequireQualifiedAccess>]
-module WorkflowTemplates =
+module internal WorkflowTemplates =
 
     /// Name of the built-in template (templates/argo-workflow.yaml.liquid).
     [<Literal>]

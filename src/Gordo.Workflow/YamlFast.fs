@@ -9,7 +9,7 @@ open Gordo.Core.Yaml
 /// gives up (None) on text outside the reader's subset, which the caller reads with the full
 /// parser; on the subset the result equals the full parser's (tests compare the two).
 [<RequireQualifiedAccess>]
-module YamlFast =
+module internal YamlFast =
 
     let rec private toJson (node: Node) : JsonNode =
         match node.Value with

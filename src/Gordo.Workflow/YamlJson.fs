@@ -11,7 +11,7 @@ open YamlDotNet.Core
 /// schema does (what the Kubernetes API server and Argo read): quoted and block scalars stay strings.
 /// Works on YamlDotNet's event stream (no intermediate YAML tree).
 [<RequireQualifiedAccess>]
-module YamlJson =
+module internal YamlJson =
 
     exception private ShapeError of line: int64 * column: int64 * message: string
 

@@ -10,7 +10,7 @@ open System.Text.RegularExpressions
 /// Typing of plain (unquoted) YAML scalars as the YAML 1.2 core schema does (what the Kubernetes
 /// API server and Argo read); quoted and block scalars stay strings.
 [<RequireQualifiedAccess>]
-module YamlScalar =
+module internal YamlScalar =
 
     let private intPattern = Regex(@"^[-+]?[0-9]+$", RegexOptions.Compiled)
 
