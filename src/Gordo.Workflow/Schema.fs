@@ -9,7 +9,7 @@ open System.Text.RegularExpressions
 
 /// The JSON value kinds a schema's `type` keyword can name.
 [<RequireQualifiedAccess>]
-type JsonType =
+type internal JsonType =
     | Object
     | Array
     | String
@@ -20,7 +20,7 @@ type JsonType =
 
 /// What a schema says about properties that it does not declare.
 [<RequireQualifiedAccess; NoEquality; NoComparison>]
-type Additional =
+type internal Additional =
     /// Any undeclared property is accepted (no `additionalProperties`, or `true`).
     | Any
     /// `additionalProperties: false`: undeclared properties are errors.
@@ -29,7 +29,7 @@ type Additional =
     | Matching of Schema
 
 /// One compiled validation keyword of a JSON schema.
-and [<RequireQualifiedAccess; NoEquality; NoComparison>] Rule =
+and [<RequireQualifiedAccess; NoEquality; NoComparison>] internal Rule =
     /// `type` (one or several kinds); `nullable` (OpenAPI) additionally admits null.
     | Type of JsonType list * nullable: bool
     /// `x-kubernetes-int-or-string: true`.
@@ -70,11 +70,11 @@ and [<RequireQualifiedAccess; NoEquality; NoComparison>] Rule =
     | MaxItems of int
 
 /// A compiled JSON schema: the list of its validation keywords (annotations are dropped).
-and [<NoEquality; NoComparison>] Schema = { Rules: Rule list }
+and [<NoEquality; NoComparison>] internal Schema = { Rules: Rule list }
 
 /// A schema bundle: named definitions that refer to each other with `#/definitions/<name>`.
 [<NoEquality; NoComparison>]
-type SchemaBundle = {
+type internal SchemaBundle = {
     /// The bundle's name, used in error messages (e.g. `argo-workflow`).
     Name: string
     /// The compiled definitions by name.

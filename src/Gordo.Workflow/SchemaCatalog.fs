@@ -7,7 +7,7 @@ open System.IO
 open System.Text.Json.Nodes
 
 /// The two adjustments of the published schemas that `shared/schemas/README.md` describes.
-type SchemaAdjustments = {
+type internal SchemaAdjustments = {
     /// IntOrString and Quantity accept integers/numbers, as the API server does (Argo's
     /// `schema.json` types them as plain strings).
     FixIntOrString: bool
@@ -18,7 +18,7 @@ type SchemaAdjustments = {
 
 /// The schemas embedded in Gordo.Core and the `apiVersion`/`kind` each document is checked against.
 [<NoEquality; NoComparison>]
-type SchemaCatalog = {
+type internal SchemaCatalog = {
     /// Argo Workflows v4.1.2 `schema.json` (closure of the Workflow definition).
     Argo: SchemaBundle
     /// Kubernetes v1.31.6 standalone-strict definitions (Deployment, Service, HPA, StatefulSet, ...).
