@@ -63,7 +63,7 @@ module FoldResult =
 
 /// Threshold formulas.
 [<RequireQualifiedAccess>]
-module ThresholdMath =
+module internal ThresholdMath =
     /// `max(rolling-min(values, w))` (NaN when fewer than w rows).
     let rollingMinMax (w: int) (values: float[]) : float = Rolling.nanMax (Rolling.min w values)
 

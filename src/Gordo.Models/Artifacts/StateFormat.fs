@@ -10,7 +10,7 @@ open Gordo.Models
 /// rows×cols f64 row-major | 4 Bytes i32 n, n bytes | 5 Text (7-bit-length-prefixed UTF-8) |
 /// 6 Record i32 n, n×(name, node) | 7 List i32 n, n×node.
 [<RequireQualifiedAccess>]
-module StateFormat =
+module internal StateFormat =
     /// The magic prefix.
     let magic: byte[] = Encoding.ASCII.GetBytes "GORDO-STATE"
 

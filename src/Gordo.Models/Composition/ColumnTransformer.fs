@@ -14,7 +14,7 @@ type ColumnSelector =
 
 /// Resolving column selectors against an input's width and names.
 [<RequireQualifiedAccess>]
-module ColumnSelector =
+module internal ColumnSelector =
     let private invalid (value: Value) =
         ModelDefinitionException(
             $"ColumnTransformer: columns must be integer indices or column names, all of one kind; got %A{value}"

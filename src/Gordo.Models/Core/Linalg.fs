@@ -16,7 +16,7 @@ type ThinSvd = {
 
 /// Linear algebra on MathNet.Numerics (managed provider).
 [<RequireQualifiedAccess>]
-module Linalg =
+module internal Linalg =
     let private dense (m: Matrix) = Matrix<float>.Build.DenseOfArray m
 
     /// Thin SVD in managed code (MathNet). Tall matrices are first reduced by a thin QR

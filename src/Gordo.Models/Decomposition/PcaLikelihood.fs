@@ -19,7 +19,7 @@ type PcaFit = {
 
 /// scikit-learn 1.2 `get_covariance`, `get_precision` and `score_samples` of PCA.
 [<RequireQualifiedAccess>]
-module PcaLikelihood =
+module internal PcaLikelihood =
     let private build = Matrix<float>.Build
 
     /// The axes the model uses: `components_`, times √variance per row when whitening.

@@ -5,7 +5,7 @@ open Gordo.Core.Specs
 
 /// Model definitions as plain values (the YAML/JSON shape of spec §2.1) and back.
 [<RequireQualifiedAccess>]
-module SpecValue =
+module internal SpecValue =
     let private literals = Gordo.Core.Specs.Elaborate.literals
     let private stepListKeys = Gordo.Core.Specs.Elaborate.stepListKeys
     let private isClassLike = Gordo.Core.Specs.Elaborate.isClassLike

@@ -9,7 +9,7 @@ open System.Numerics.Tensors
 /// `u * stride + r`). Every inner loop then runs over rows, so it vectorises (TensorPrimitives,
 /// AVX) however narrow the layer is; the hourglass layers are 10-20 units wide.
 [<RequireQualifiedAccess>]
-module DenseKernels =
+module internal DenseKernels =
     /// The activations that run here (softmax needs whole rows and stays on TorchSharp).
     let supported (name: string) : bool =
         match name with

@@ -7,7 +7,7 @@ open Gordo.Models
 
 /// Gordo's network factories (spec §2.4): layer sizes, activations, regularisers, compile.
 [<RequireQualifiedAccess>]
-module Factories =
+module internal Factories =
     /// `hourglass_calc_dims(compression_factor, encoding_layers, n_features)` (round half to even).
     let hourglassDims (compression: float) (layers: int) (features: int) : int list =
         if compression < 0.0 || compression > 1.0 then

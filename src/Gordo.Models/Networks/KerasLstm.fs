@@ -5,7 +5,7 @@ open Gordo.Models
 
 /// The kwargs of Gordo's LSTM wrappers.
 [<RequireQualifiedAccess>]
-module LstmArgs =
+module internal LstmArgs =
     /// Gordo's constructor: `lookback_window` (default 1) and `batch_size` (default 32) always
     /// join the kwargs (appended when not given; given ones keep their place, so a definition
     /// read back from `into_definition` is a fixpoint).

@@ -6,7 +6,7 @@ open Gordo.Models
 
 /// Reading Keras `fit` arguments from a wrapper's kwargs (catalog defaults for the missing ones).
 [<RequireQualifiedAccess>]
-module KerasFit =
+module internal KerasFit =
     /// The `EarlyStopping` callback among `callbacks`, if any.
     let earlyStopping (args: (string * Arg) list) : EarlyStopping option =
         match Args.get "callbacks" args with

@@ -8,7 +8,7 @@ open Gordo.Models
 /// `tensorflow.keras.models.Sequential` of Dense, LSTM and Dropout layers, `compile` the kwargs of
 /// Keras `compile` (`loss`, `optimizer`, `metrics`).
 [<RequireQualifiedAccess>]
-module RawModel =
+module internal RawModel =
     let private bad (message: string) =
         raise (ModelDefinitionException($"KerasRawModelRegressor: %s{message}"))
 

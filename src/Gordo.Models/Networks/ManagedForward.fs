@@ -9,7 +9,7 @@ open Gordo.Models
 /// once, each layer is `fanOut × fanIn` vectorised multiply-adds over all rows, and the output is
 /// transposed back.
 [<RequireQualifiedAccess>]
-module ManagedForward =
+module internal ManagedForward =
     /// True when every layer can run here (softmax needs the whole row and LSTM layers a
     /// sequence: they stay on TorchSharp).
     let supports (spec: NetworkSpec) : bool =

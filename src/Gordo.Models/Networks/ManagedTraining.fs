@@ -10,7 +10,7 @@ open Gordo.Models
 /// operation. A step of the default hourglass is ~5 000 vectorised multiply-adds over the batch
 /// rows (`DenseKernels`), where TorchSharp spends milliseconds in per-op overhead.
 [<RequireQualifiedAccess>]
-module ManagedTraining =
+module internal ManagedTraining =
     /// True when the managed trainer handles `spec` (Dense layers with a managed activation; no
     /// dropout, whose random masks come from libtorch's generator).
     let supports (spec: NetworkSpec) : bool =
