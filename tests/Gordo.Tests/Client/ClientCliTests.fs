@@ -14,17 +14,7 @@ let private range = [ "2020-01-01T06:00:00+00:00"; "2020-01-01T18:00:00+00:00" ]
 /// `gordo client --project proj --host 127.0.0.1 --port P --scheme http ... predict START END ...`.
 let private predict (port: int) (extra: string list) =
     gordo (
-        [
-            "client"
-            "--project"
-            "proj"
-            "--host"
-            "127.0.0.1"
-            "--port"
-            string port
-            "--scheme"
-            "http"
-        ]
+        clientOptions port
         @ [ "--backoff-base"; "0.01"; "--batch-size"; "30"; "predict" ]
         @ range
         @ [ "--no-parquet" ]
@@ -114,18 +104,7 @@ let tests =
         test "usage errors come before any request: START >= END, bad --data-provider, bad --influx-uri" {
             use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
 
-            let args = [
-                "client"
-                "--project"
-                "proj"
-                "--host"
-                "127.0.0.1"
-                "--port"
-                string server.Port
-                "--scheme"
-                "http"
-                "predict"
-            ]
+            let args = clientOptions server.Port @ [ "predict" ]
 
             let cases = [
                 [ "2020-01-02T00:00:00+00:00"; "2020-01-01T00:00:00+00:00" ], "must be before"

@@ -13,6 +13,7 @@ open System.Text.Json
 open Expecto
 open Gordo.Data
 open Gordo.Tests.Cli
+open Gordo.Tests.Client.FakeServer
 
 let private uri = Environment.GetEnvironmentVariable "GORDO_TEST_INFLUX_URI"
 
@@ -175,33 +176,27 @@ let private endToEnd (root: string) =
         $"%s{c.User}:%s{c.Password}@%s{Uri(c.BaseUrl).Host}:%d{Uri(c.BaseUrl).Port}/feeder"
 
     let code, out, err =
-        GordoProcess.run [] [
-            "client"
-            "--project"
-            "proj"
-            "--host"
-            "127.0.0.1"
-            "--port"
-            string port
-            "--scheme"
-            "http"
-            "--metadata"
-            "version,1700000000000"
-            "--batch-size"
-            "100"
-            "--parallelism"
-            "2"
-            "predict"
-            "2020-01-03T00:00:00+00:00"
-            "2020-01-05T00:00:00+00:00"
-            "--influx-uri"
-            feederUri
-            "--influx-recreate-db"
-            "--forward-resampled-sensors"
-            // local-build writes report.html next to the models, and the server lists it as one.
-            "--target"
-            "plant-1"
-        ]
+        GordoProcess.run
+            []
+            (clientOptions port
+             @ [
+                 "--metadata"
+                 "version,1700000000000"
+                 "--batch-size"
+                 "100"
+                 "--parallelism"
+                 "2"
+                 "predict"
+                 "2020-01-03T00:00:00+00:00"
+                 "2020-01-05T00:00:00+00:00"
+                 "--influx-uri"
+                 feederUri
+                 "--influx-recreate-db"
+                 "--forward-resampled-sensors"
+                 // local-build writes report.html next to the models, and the server lists it as one.
+                 "--target"
+                 "plant-1"
+             ])
 
     Expect.equal code 0 $"client predict: %s{out}%s{err}"
 

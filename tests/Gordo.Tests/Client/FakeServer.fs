@@ -90,3 +90,16 @@ let standard (predict: string * int -> int * string) (_: string, path: string, b
     | "/gordo/v0/proj/m-1/metadata" -> 200, metadataReply "m-1"
     | p when p.EndsWith "/prediction" -> predict (body, n)
     | _ -> 404, """{"message": "not found"}"""
+
+/// `gordo client`'s group options for project `proj` on a loopback server at `port`.
+let clientOptions (port: int) = [
+    "client"
+    "--project"
+    "proj"
+    "--host"
+    "127.0.0.1"
+    "--port"
+    string port
+    "--scheme"
+    "http"
+]
