@@ -192,11 +192,14 @@ module Dataset =
                 "filter_periods", Frame.length afterRows - Frame.length final
             ]
 
-            {
-                X = x
-                Y = Frame.select (columnsOf r r.Targets) final
-                Metadata = metadata r metas raw (Frame.length raw - Frame.length joined) x dropped periods
-            })
+            let y = Frame.select (columnsOf r r.Targets) final
+            x, y, (fun () -> metadata r metas raw (Frame.length raw - Frame.length joined) x dropped periods))
+
+    let private result (x: Frame, y: Frame, metadata: unit -> DatasetMetadata) : DatasetResult = {
+        X = x
+        Y = y
+        Metadata = metadata ()
+    }
 
     let private missingOf (tags: SensorTag list) (series: Frame list) : string list =
         List.zip tags series
@@ -213,14 +216,9 @@ module Dataset =
             List.map2 (prepareOne r) tags series
             |> sequence
             |> Result.bind (fun done' -> assemble r (List.map fst done') (List.map snd done'))
+            |> Result.map result
 
-    /// Fetches the tags one at a time and prepares each as it arrives (as gordo-core iterates
-    /// its provider), so only one raw series is held at once; then `build`'s remaining steps.
-    let getDataAsync
-        (provider: IDataProvider)
-        (r: DatasetRequest)
-        (cancel: CancellationToken)
-        : Task<Result<DatasetResult, DatasetError>> =
+    let private fetchAsync (provider: IDataProvider) (r: DatasetRequest) (cancel: CancellationToken) =
         task {
             let mutable state: Result<((string * TagLoadingMetadata) * Frame) list, DatasetError> =
                 Ok []
@@ -252,4 +250,28 @@ module Dataset =
                     else
                         let ordered = List.rev done'
                         assemble r (List.map fst ordered) (List.map snd ordered))
+        }
+
+    /// Fetches the tags one at a time and prepares each as it arrives (as gordo-core iterates
+    /// its provider), so only one raw series is held at once; then `build`'s remaining steps.
+    let getDataAsync
+        (provider: IDataProvider)
+        (r: DatasetRequest)
+        (cancel: CancellationToken)
+        : Task<Result<DatasetResult, DatasetError>> =
+        task {
+            let! assembled = fetchAsync provider r cancel
+            return assembled |> Result.map result
+        }
+
+    /// `getDataAsync` without the dataset metadata (statistics, histograms, loading metadata):
+    /// X and y only, for a client that scores them.
+    let getFramesAsync
+        (provider: IDataProvider)
+        (r: DatasetRequest)
+        (cancel: CancellationToken)
+        : Task<Result<Frame * Frame, DatasetError>> =
+        task {
+            let! assembled = fetchAsync provider r cancel
+            return assembled |> Result.map (fun (x, y, _) -> x, y)
         }

@@ -80,7 +80,7 @@ module DatasetMetadata =
             if n < 2 then
                 nan
             else
-                sqrt ((v |> Array.sumBy (fun x -> (x - mean) ** 2.0)) / float (n - 1))
+                sqrt ((v |> Array.sumBy (fun x -> (x - mean) * (x - mean))) / float (n - 1))
 
         let q = Filters.quantileSorted v
 

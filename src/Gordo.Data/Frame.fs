@@ -113,22 +113,55 @@ module Frame =
 
         create offset (timestamps |> Array.map (fun t -> t.UtcTicks)) columns
 
-    /// Builds a frame from an unsorted series (sorted here; for duplicate timestamps the last wins).
+    let private isStrictlyIncreasing (index: int64[]) =
+        let mutable ok = true
+        let mutable i = 1
+
+        while ok && i < index.Length do
+            ok <- index.[i - 1] < index.[i]
+            i <- i + 1
+
+        ok
+
+    /// Rows in time order, equal timestamps in their given order.
+    let private stableOrder (index: int64[]) : int[] =
+        let order = Array.init index.Length id
+
+        Array.Sort(
+            order,
+            Comparison(fun a b ->
+                let c = index.[a].CompareTo index.[b]
+                if c <> 0 then c else a.CompareTo b)
+        )
+
+        order
+
+    /// Builds a frame from an unsorted series (sorted here; for duplicate timestamps the last
+    /// wins). A series already in strictly increasing order (as providers mostly return them) is
+    /// taken as it is, arrays included.
     let ofUnsorted (offset: TimeSpan) (name: string) (index: int64[]) (values: float[]) : Frame =
-        let order = Array.init index.Length id |> Array.sortBy (fun i -> index.[i], i)
+        if isStrictlyIncreasing index then
+            {
+                Index = index
+                Offset = offset
+                Columns = [| name |]
+                Data = [| values |]
+            }
+        else
+            let order = stableOrder index
 
-        let keep =
-            order
-            |> Array.indexed
-            |> Array.filter (fun (k, i) -> k = order.Length - 1 || index.[order.[k + 1]] <> index.[i])
-            |> Array.map snd
+            let keep =
+                order
+                |> Array.indexed
+                |> Array.filter (fun (k, i) -> k = order.Length - 1 || index.[order.[k + 1]] <> index.[i])
+                |> Array.map snd
 
-        {
-            Index = keep |> Array.map (fun i -> index.[i])
-            Offset = offset
-            Columns = [| name |]
-            Data = [| keep |> Array.map (fun i -> values.[i]) |]
-        }
+            {
+                Index = keep |> Array.map (fun i -> index.[i])
+                Offset = offset
+                Columns = [| name |]
+                Data = [| keep |> Array.map (fun i -> values.[i]) |]
+            }
 
     /// A frame with no rows and the given columns.
     let empty (columns: string list) : Frame = {

@@ -123,7 +123,7 @@ type InfluxDataProvider(connection: InfluxConnection, measurement: string, value
 
             try
                 use! response = client.SendAsync(request, timeout.Token)
-                let! body = response.Content.ReadAsStringAsync(timeout.Token)
+                let! body = response.Content.ReadAsByteArrayAsync(timeout.Token)
                 return Ok(response.StatusCode, body)
             with
             | :? HttpRequestException as e -> return Error(ProviderError.Unreachable(this.Endpoint, e.Message))
@@ -131,57 +131,26 @@ type InfluxDataProvider(connection: InfluxConnection, measurement: string, value
                 return Error(ProviderError.Unreachable(this.Endpoint, sprintf "no answer within %O" connection.Timeout))
         }
 
-    member private this.Parse (tag: string) (status: HttpStatusCode, body: string) : Result<Frame, ProviderError> =
-        let error (doc: JsonElement) =
-            match doc.TryGetProperty "error" with
-            | true, e -> Some(e.GetString())
-            | _ -> None
+    member private this.Parse (tag: string) (status: HttpStatusCode, body: byte[]) : Result<Frame, ProviderError> =
+        let text () = Text.Encoding.UTF8.GetString body
 
         if status = HttpStatusCode.Unauthorized || status = HttpStatusCode.Forbidden then
-            Error(ProviderError.Unauthorized(this.Endpoint, body.Trim()))
+            Error(ProviderError.Unauthorized(this.Endpoint, text().Trim()))
         else
             try
-                use doc = JsonDocument.Parse body
-                let root = doc.RootElement
-
-                let result =
-                    if root.TryGetProperty("results") |> fst then
-                        Some(root.GetProperty("results").[0])
-                    else
-                        None
-
-                match error root, result |> Option.bind error with
-                | Some e, _
-                | None, Some e -> Error(ProviderError.BadResponse(this.Endpoint, e))
-                | None, None when int status >= 300 -> Error(ProviderError.BadResponse(this.Endpoint, body))
-                | None, None -> Ok(InfluxDataProvider.Series tag result)
+                match InfluxReply.read body with
+                | InfluxAnswer.Failed e -> Error(ProviderError.BadResponse(this.Endpoint, e))
+                | _ when int status >= 300 -> Error(ProviderError.BadResponse(this.Endpoint, text ()))
+                | InfluxAnswer.Points(ticks, values) ->
+                    let f = Frame.ofUnsorted TimeSpan.Zero tag ticks values
+                    Ok(Frame.filterRows (f.Data.[0] |> Array.map (Double.IsNaN >> not)) f)
             with :? JsonException as e ->
                 Error(
                     ProviderError.BadResponse(
                         this.Endpoint,
-                        sprintf "not JSON (%s): %s" e.Message (body.Substring(0, min 200 body.Length))
+                        sprintf "not JSON (%s): %s" e.Message (let t = text () in t.Substring(0, min 200 t.Length))
                     )
                 )
-
-    static member private Series (tag: string) (result: JsonElement option) : Frame =
-        match result |> Option.map (fun r -> r.TryGetProperty "series") with
-        | Some(true, series) when series.GetArrayLength() > 0 ->
-            let rows = [| for r in series.[0].GetProperty("values").EnumerateArray() -> r |]
-
-            let value (v: JsonElement) =
-                if v.ValueKind = JsonValueKind.Number then
-                    v.GetDouble()
-                else
-                    nan
-
-            let ticks =
-                rows |> Array.map (fun r -> DateTime.UnixEpoch.Ticks + r.[0].GetInt64() / 100L)
-
-            let values = rows |> Array.map (fun r -> value r.[1])
-
-            Frame.ofUnsorted TimeSpan.Zero tag ticks values
-            |> fun f -> Frame.filterRows (f.Data.[0] |> Array.map (Double.IsNaN >> not)) f
-        | _ -> Frame.empty [ tag ]
 
     interface IDataProvider with
         member _.TypeName = InfluxDataProvider.TypeName

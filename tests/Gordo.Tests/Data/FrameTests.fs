@@ -55,6 +55,25 @@ let tests =
             Expect.isTrue (obj.ReferenceEquals(same.Index, ix)) "equal timestamps: shared"
             Expect.equal other.Index [| origin.UtcTicks |] "different timestamps: kept"
         }
+        testProperty "an unsorted series is sorted with the last of equal timestamps kept, sorted or not"
+        <| Prop.forAll
+            (Arb.fromGen (Gen.zip (Gen.listOf (Gen.choose (0, 50))) (Gen.elements [ true; false ])))
+            (fun (minutes, presorted) ->
+                // Sorted input takes the fast path (arrays kept), unsorted the general one.
+                let minutes = if presorted then List.sort minutes else minutes
+
+                let ix =
+                    minutes
+                    |> List.map (fun m -> origin.UtcTicks + int64 m * minute)
+                    |> Array.ofList
+
+                let values = Array.init ix.Length float
+                let f = Frame.ofUnsorted TimeSpan.Zero "a" ix values
+                // The reference: per timestamp, the value given last.
+                let expected = Seq.zip ix values |> Map.ofSeq
+
+                f.Index = (expected |> Map.keys |> Array.ofSeq)
+                && f.Data.[0] = (expected |> Map.values |> Array.ofSeq))
         testProperty "slice equals filtering by range"
         <| Prop.forAll
             (Arb.fromGen (Gen.zip indexGen (Gen.zip (Gen.choose (-10, 510)) (Gen.choose (-10, 510)))))
