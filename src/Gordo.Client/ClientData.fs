@@ -132,14 +132,15 @@ module ClientData =
         (cancel: CancellationToken)
         : Task<Result<Frame * Frame, string>> =
         task {
-            let! result = Dataset.getDataAsync provider r cancel
-            return result |> Result.map (fun d -> d.X, d.Y) |> Result.mapError (fun e -> e.Message)
+            let! result = Dataset.getFramesAsync provider r cancel
+            return result |> Result.mapError (fun e -> e.Message)
         }
 
     let private writeDict (w: Utf8JsonWriter) (f: Frame) =
         let keys =
             Frame.timestamps f
-            |> Array.map (fun t -> t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture))
+            |> Array.map (fun t ->
+                JsonEncodedText.Encode(t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)))
 
         w.WriteStartObject()
 

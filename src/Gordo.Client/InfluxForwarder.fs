@@ -1,6 +1,7 @@
 namespace Gordo.Client
 
 open System
+open System.Buffers
 open System.Globalization
 open System.Net
 open System.Net.Http
@@ -9,9 +10,9 @@ open System.Threading
 open System.Threading.Tasks
 open Gordo.Data
 
-/// InfluxDB line protocol (1.x) for Gordo's forwarded points (spec §8.2).
+/// InfluxDB line protocol (1.x) for Gordo's forwarded points (spec §8.2), written as UTF-8 bytes.
 [<RequireQualifiedAccess>]
-module LineProtocol =
+module internal LineProtocol =
     let private escape (special: char[]) (s: string) =
         let b = StringBuilder(s.Length + 8)
 
@@ -39,15 +40,36 @@ module LineProtocol =
 
         b.ToString()
 
-    /// One point: `<series> sensor_value=<v> <ns>`.
-    let point (series: string) (value: float) (time: DateTimeOffset) : string =
-        let ns = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100L
+    /// The bytes every point of a series starts with: `<series> sensor_value=`.
+    let head (series: string) : byte[] =
+        Encoding.UTF8.GetBytes(series + " sensor_value=")
 
-        series
-        + " sensor_value="
-        + value.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e")
-        + " "
-        + ns.ToString(CultureInfo.InvariantCulture)
+    /// Nanoseconds since the epoch.
+    let nanoseconds (utcTicks: int64) : int64 =
+        (utcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100L
+
+    /// Longest point after its head: a double (≤ 24 bytes), a space, an int64 (≤ 20), a newline.
+    let private TailBytes = 48
+
+    /// Appends one point, `<head><value> <ns>\n`: the value round-trips (`R`, lower-case `e`).
+    let write (out: IBufferWriter<byte>) (head: byte[]) (value: float) (ns: int64) : unit =
+        let span = out.GetSpan(head.Length + TailBytes)
+        head.CopyTo span
+        let mutable at = head.Length
+        let mutable n = 0
+        value.TryFormat(span.Slice at, &n, "R", CultureInfo.InvariantCulture) |> ignore
+
+        for k in at .. at + n - 1 do
+            if span.[k] = byte 'E' then
+                span.[k] <- byte 'e'
+
+        at <- at + n
+        span.[at] <- byte ' '
+        at <- at + 1
+        Text.Utf8Formatter.TryFormat(ns, span.Slice at, &n) |> ignore
+        at <- at + n
+        span.[at] <- byte '\n'
+        out.Advance(at + 1)
 
     let private isBad (v: float) = Double.IsNaN v || Double.IsInfinity v
 
@@ -58,14 +80,23 @@ module LineProtocol =
                 i
     |]
 
-    /// The points of a prediction chunk: per top-level column (start/end excluded) a measurement,
+    /// One series of points: its head, values and row times (UTC ticks) of the kept rows.
+    type Series = {
+        Head: byte[]
+        Values: float[]
+        Ticks: int64[]
+        Rows: int[]
+    }
+
+    /// The series of a prediction chunk: per top-level column (start/end excluded) a measurement,
     /// `sensor_name` = sub-name, renamed to the machine's tags when the width equals the tag count,
     /// or the top-level name for single columns; `machine` and metadata tags on every point.
-    let predictionLines (machine: ForwardedMachine) (t: PredictionTable) : string seq =
+    let predictionSeries (machine: ForwardedMachine) (t: PredictionTable) : Series[] =
         let rows = keptRows (t.Columns |> Array.map snd) t.Index.Length
+        let ticks = t.Index |> Array.map _.UtcTicks
         let tags = Array.ofList machine.Tags
 
-        seq {
+        [|
             for top, group in t.Columns |> Array.groupBy (fst >> fst) do
                 let names =
                     if group.Length = tags.Length then
@@ -77,20 +108,27 @@ module LineProtocol =
                     let s =
                         series top (("sensor_name", sensor) :: ("machine", machine.Name) :: machine.Metadata)
 
-                    for i in rows -> point s values.[i] t.Index.[i]
-        }
+                    {
+                        Head = head s
+                        Values = values
+                        Ticks = ticks
+                        Rows = rows
+                    }
+        |]
 
-    /// The points of resampled sensor data: measurement `resampled`, tag `sensor_name`.
-    let resampledLines (sensors: Frame) : string seq =
+    /// The series of resampled sensor data: measurement `resampled`, tag `sensor_name`.
+    let resampledSeries (sensors: Frame) : Series[] =
         let rows = keptRows sensors.Data sensors.Index.Length
-        let times = Frame.timestamps sensors
 
-        seq {
-            for name, values in Array.zip sensors.Columns sensors.Data do
-                let s = series "resampled" [ "sensor_name", name ]
-
-                for i in rows -> point s values.[i] times.[i]
-        }
+        [|
+            for name, values in Array.zip sensors.Columns sensors.Data ->
+                {
+                    Head = head (series "resampled" [ "sensor_name", name ])
+                    Values = values
+                    Ticks = sensors.Index
+                    Rows = rows
+                }
+        |]
 
 /// Settings of the InfluxDB forwarder (`--influx-uri`, `--influx-api-key`, `--influx-recreate-db`).
 type InfluxForwarderOptions = {
@@ -111,11 +149,12 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
     let c = options.Connection
     let baseUrl = c.BaseUrl.TrimEnd '/'
 
-    let request (httpMethod: HttpMethod) (pathAndQuery: string) (body: string) =
+    let request (httpMethod: HttpMethod) (pathAndQuery: string) (body: HttpContent) =
         let req = new HttpRequestMessage(httpMethod, baseUrl + pathAndQuery)
 
-        if body <> "" then
-            req.Content <- new StringContent(body, UTF8Encoding false, "text/plain")
+        if not (isNull body) then
+            body.Headers.ContentType <- Headers.MediaTypeHeaderValue("text/plain", CharSet = "utf-8")
+            req.Content <- body
 
         if c.User <> "" || c.Password <> "" then
             let raw = Encoding.UTF8.GetBytes(c.User + ":" + c.Password)
@@ -143,7 +182,7 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             })
 
     let query (q: string) (cancel: CancellationToken) =
-        send (fun () -> request HttpMethod.Post ("/query?q=" + Uri.EscapeDataString q) "") cancel
+        send (fun () -> request HttpMethod.Post ("/query?q=" + Uri.EscapeDataString q) null) cancel
 
     let prepare =
         lazy
@@ -162,33 +201,29 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
                             $"InfluxDB at %s{baseUrl} has no database '%s{c.Database}': create it, or pass --influx-recreate-db"
             })
 
-    let write (lines: string seq) (cancel: CancellationToken) : Task =
+    let write (series: LineProtocol.Series[]) (cancel: CancellationToken) : Task =
         task {
             do! prepare.Force()
             let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
-
-            // One builder per write, reused batch after batch: no array of lines, no joined copy.
-            let batch = StringBuilder()
+            // One buffer per write, reused batch after batch: no string per point, no joined copy.
+            let batch = ArrayBufferWriter<byte>(1 <<< 16)
             let mutable count = 0
 
             let flush () =
                 task {
-                    let body = batch.ToString()
-                    batch.Clear() |> ignore
+                    let body = batch.WrittenMemory.Slice(0, batch.WrittenCount - 1) // without the last '\n'
+                    let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
+                    batch.ResetWrittenCount()
                     count <- 0
-                    let! _ = send (fun () -> request HttpMethod.Post path body) cancel
-                    ()
                 }
 
-            for line in lines do
-                if count > 0 then
-                    batch.Append('\n') |> ignore
+            for s in series do
+                for i in s.Rows do
+                    LineProtocol.write batch s.Head s.Values.[i] (LineProtocol.nanoseconds s.Ticks.[i])
+                    count <- count + 1
 
-                batch.Append(line) |> ignore
-                count <- count + 1
-
-                if count = options.BatchSize then
-                    do! flush ()
+                    if count = options.BatchSize then
+                        do! flush ()
 
             if count > 0 then
                 do! flush ()
@@ -216,9 +251,9 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
 
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, cancel) =
-            write (LineProtocol.predictionLines machine predictions) cancel
+            write (LineProtocol.predictionSeries machine predictions) cancel
 
         member _.ForwardResampledAsync(_, sensors, cancel) =
-            write (LineProtocol.resampledLines sensors) cancel
+            write (LineProtocol.resampledSeries sensors) cancel
 
         member _.CompleteAsync(_, _) = Task.CompletedTask

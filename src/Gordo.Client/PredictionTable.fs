@@ -3,6 +3,7 @@ namespace Gordo.Client
 open System
 open System.Globalization
 open System.IO
+open System.Collections.Generic
 open System.Text.Json
 open Gordo.Data
 
@@ -34,47 +35,134 @@ module PredictionTable =
     let private parseTime (text: string) : DateTimeOffset =
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
 
-    let private number (e: JsonElement) =
-        match e.ValueKind with
-        | JsonValueKind.Number -> e.GetDouble()
+    /// The row keys of the first column (raw UTF-8) with their times; later columns are matched
+    /// against them by position, falling back to their time when a key is out of place.
+    type private RowKeys() =
+        let keys = ResizeArray<byte[]>()
+        let times = ResizeArray<DateTimeOffset>()
+        let mutable byTime: Dictionary<DateTimeOffset, int> = null
+
+        member _.Count = keys.Count
+        member _.Times = times
+
+        member _.Add(r: byref<Utf8JsonReader>) =
+            let raw =
+                if r.ValueIsEscaped then
+                    Text.Encoding.UTF8.GetBytes(r.GetString())
+                else
+                    r.ValueSpan.ToArray()
+
+            keys.Add raw
+            times.Add(parseTime (r.GetString()))
+
+        /// The row of the key under the reader, -1 when unknown.
+        member _.Find(r: byref<Utf8JsonReader>, position: int) : int =
+            if position < keys.Count && r.ValueTextEquals(ReadOnlySpan keys.[position]) then
+                position
+            else
+                if isNull byTime then
+                    byTime <- Dictionary()
+
+                    for i in 0 .. times.Count - 1 do
+                        byTime.[times.[i]] <- i
+
+                match byTime.TryGetValue(parseTime (r.GetString())) with
+                | true, i -> i
+                | _ -> -1
+
+    let private number (r: byref<Utf8JsonReader>) : float =
+        match r.TokenType with
+        | JsonTokenType.Number -> r.GetDouble()
+        | JsonTokenType.StartObject
+        | JsonTokenType.StartArray ->
+            r.Skip()
+            nan
         | _ -> nan
 
-    /// The `data` table of a JSON reply (`{top: {sub: {row: value}}}`, single columns as
-    /// `{top: {top: ...}}`).
-    let ofJson (reply: JsonElement) : PredictionTable =
-        let data = reply.GetProperty "data"
+    /// `{row: value}` of one column; the first column defines the rows.
+    let private readCells (r: byref<Utf8JsonReader>) (rows: RowKeys) : float[] =
+        let first = rows.Count = 0
+        let collected = ResizeArray<float>()
+        let cells = if first then [||] else Array.create rows.Count nan
+        let mutable position = 0
 
-        let columns = [|
-            for top in data.EnumerateObject() do
-                if not (isTimeColumn top.Name) then
-                    for sub in top.Value.EnumerateObject() do
-                        let subName = if sub.Name = top.Name then "" else sub.Name
+        while r.Read() && r.TokenType = JsonTokenType.PropertyName do
+            if first then
+                rows.Add &r
+                r.Read() |> ignore
+                collected.Add(number &r)
+            else
+                let row = rows.Find(&r, position)
+                r.Read() |> ignore
+                let v = number &r
 
-                        let cells = [|
-                            for row in sub.Value.EnumerateObject() -> parseTime row.Name, number row.Value
-                        |]
+                if row >= 0 then
+                    cells.[row] <- v
 
-                        (top.Name, subName), cells
-        |]
+            position <- position + 1
 
-        match columns with
-        | [||] -> empty
-        | _ ->
-            let order =
-                snd columns.[0]
-                |> Array.map fst
-                |> Array.mapi (fun i t -> t, i)
-                |> Array.sortBy fst
+        if first then collected.ToArray() else cells
 
-            let index = order |> Array.map fst
+    let private expectObject (r: byref<Utf8JsonReader>) (what: string) =
+        if not (r.Read()) || r.TokenType <> JsonTokenType.StartObject then
+            raise (JsonException $"%s{what} is not an object")
 
-            let pick (cells: (DateTimeOffset * float)[]) =
-                order |> Array.map (fun (_, i) -> snd cells.[i])
+    /// `{top: {sub: {row: value}}}`, time columns skipped.
+    let private readData (r: byref<Utf8JsonReader>) (rows: RowKeys) =
+        let columns = ResizeArray<(string * string) * float[]>()
+        expectObject &r "data"
+
+        while r.Read() && r.TokenType = JsonTokenType.PropertyName do
+            let top = r.GetString()
+
+            if isTimeColumn top then
+                r.Read() |> ignore
+                r.Skip()
+            else
+                expectObject &r top
+
+                while r.Read() && r.TokenType = JsonTokenType.PropertyName do
+                    let sub = r.GetString()
+                    expectObject &r $"%s{top}.%s{sub}"
+                    let subName = if sub = top then "" else sub
+                    columns.Add(((top, subName), readCells &r rows))
+
+        columns.ToArray()
+
+    let private inTimeOrder (index: DateTimeOffset[]) (columns: ((string * string) * float[])[]) =
+        if Array.pairwise index |> Array.forall (fun (a, b) -> a < b) then
+            { Index = index; Columns = columns }
+        else
+            let order = Array.init index.Length id |> Array.sortBy (fun i -> index.[i])
 
             {
-                Index = index
-                Columns = columns |> Array.map (fun (k, cells) -> k, pick cells)
+                Index = order |> Array.map (fun i -> index.[i])
+                Columns = columns |> Array.map (fun (k, v) -> k, order |> Array.map (fun i -> v.[i]))
             }
+
+    /// The `data` table of a JSON reply (`{top: {sub: {row: value}}}`, single columns as
+    /// `{top: {top: ...}}`), read straight from the reply's bytes.
+    let ofJsonBytes (body: byte[]) : Result<PredictionTable, string> =
+        try
+            let mutable r = Utf8JsonReader(ReadOnlySpan body)
+            let rows = RowKeys()
+            let mutable columns = None
+            expectObject &r "the reply"
+
+            while r.Read() && r.TokenType = JsonTokenType.PropertyName do
+                if r.ValueTextEquals "data"B then
+                    columns <- Some(readData &r rows)
+                else
+                    r.Read() |> ignore
+                    r.Skip()
+
+            match columns with
+            | None -> Error "the reply has no 'data'"
+            | Some [||] -> Ok empty
+            | Some columns -> Ok(inTimeOrder (rows.Times.ToArray()) columns)
+        with
+        | :? JsonException
+        | :? FormatException as e -> Error e.Message
 
     /// `('model-input', 'tag-a')` → (`model-input`, `tag-a`): pyarrow's names of two-level columns.
     let tupleName (name: string) : (string * string) option =

@@ -124,7 +124,10 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
                 retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Post, url, Content = content ()))
 
             match media with
-            | "application/json" -> return PredictionTable.ofJson (JsonDocument.Parse(body).RootElement)
+            | "application/json" ->
+                match PredictionTable.ofJsonBytes body with
+                | Ok t -> return t
+                | Error e -> return raise (BadRequestException(200, $"%s{url}: unreadable JSON reply: %s{e}"))
             | "application/octet-stream"
             | "application/x-tar" ->
                 match PredictionTable.ofParquet body with

@@ -1,0 +1,100 @@
+/// What the client reads from the server and writes to InfluxDB, byte for byte.
+module Gordo.Tests.Client.WireFormatTests
+
+open System
+open System.Buffers
+open System.Text
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open Gordo.Client
+
+let private utf8 (s: string) = Encoding.UTF8.GetBytes s
+
+let private t0 = DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)
+
+let private point (value: float) (at: DateTimeOffset) =
+    let out = ArrayBufferWriter<byte>()
+    LineProtocol.write out (LineProtocol.head "m,k=v") value (LineProtocol.nanoseconds at.UtcTicks)
+    Encoding.UTF8.GetString(out.WrittenSpan)
+
+let private machine = {
+    Name = "m 1"
+    Tags = [ "tag-a"; "tag,b" ]
+    Metadata = [ "version", "1" ]
+}
+
+[<Tests>]
+let tests =
+    testList "Client.WireFormat" [
+        test "a point is the series, the round-trip value with a lower-case exponent, and nanoseconds" {
+            Expect.equal (point 0.1 t0) "m,k=v sensor_value=0.1 1577836800000000000\n" "plain"
+            Expect.equal (point -1.5e-7 (t0.AddTicks 1L)) "m,k=v sensor_value=-1.5e-07 1577836800000000100\n" "exponent"
+            Expect.equal (point 1e17 t0) "m,k=v sensor_value=1e+17 1577836800000000000\n" "large"
+        }
+        testProperty "every finite value is written so that it reads back exactly"
+        <| Prop.forAll (Arb.fromGen (ArbMap.defaults |> ArbMap.generate<NormalFloat>)) (fun (NormalFloat v) ->
+            let text = point v t0
+            let value = text.Split(' ').[1].Substring("sensor_value=".Length)
+            Double.Parse(value, Globalization.CultureInfo.InvariantCulture) = v)
+        test "series names escape commas, spaces and equals signs; tags are sorted; empty tags left out" {
+            Expect.equal
+                (LineProtocol.series "model output" [ "sensor_name", "a=b,c"; "machine", "m 1"; "empty", "" ])
+                "model\\ output,machine=m\\ 1,sensor_name=a\\=b\\,c"
+                "escaped"
+        }
+        test "prediction series: one per column, tags renamed when the width matches, NaN and inf rows dropped" {
+            let table = {
+                Index = [| t0; t0.AddMinutes 10.0; t0.AddMinutes 20.0 |]
+                Columns = [|
+                    ("model-output", "x"), [| 1.0; nan; 3.0 |]
+                    ("model-output", "y"), [| 4.0; 5.0; infinity |]
+                    ("total-anomaly-scaled", ""), [| 7.0; 8.0; 9.0 |]
+                |]
+            }
+
+            let series = LineProtocol.predictionSeries machine table
+
+            Expect.equal
+                (series |> Array.map (fun s -> Encoding.UTF8.GetString s.Head))
+                [|
+                    "model-output,machine=m\\ 1,sensor_name=tag-a,version=1 sensor_value="
+                    "model-output,machine=m\\ 1,sensor_name=tag\\,b,version=1 sensor_value="
+                    "total-anomaly-scaled,machine=m\\ 1,sensor_name=total-anomaly-scaled,version=1 sensor_value="
+                |]
+                "heads"
+
+            Expect.equal
+                (series |> Array.map _.Rows)
+                [| [| 0 |]; [| 0 |]; [| 0 |] |]
+                "only the first row is finite everywhere"
+        }
+        test "a JSON reply is read by row key, whatever the order of rows in each column" {
+            let reply =
+                """{"data":{"start":{"start":{"2020-01-01T00:10:00+00:00":"x","2020-01-01T00:00:00+00:00":"y"}},
+                   "model-output":{"a":{"2020-01-01T00:10:00+00:00":2.5,"2020-01-01T00:00:00+00:00":null},
+                                   "b":{"2020-01-01T00:00:00\u002B00:00":1e-3,"2020-01-01T00:10:00+00:00":-4}},
+                   "total-anomaly-scaled":{"total-anomaly-scaled":{"2020-01-01T00:00:00+00:00":7,"2020-01-01T00:10:00+00:00":8}}},
+                   "time-seconds":"0.01"}"""
+
+            match PredictionTable.ofJsonBytes (utf8 reply) with
+            | Ok t ->
+                Expect.equal t.Index [| t0; t0.AddMinutes 10.0 |] "rows in time order"
+
+                Expect.equal
+                    (t.Columns |> Array.map fst)
+                    [| "model-output", "a"; "model-output", "b"; "total-anomaly-scaled", "" |]
+                    "columns"
+
+                let a = snd t.Columns.[0]
+                Expect.isTrue (Double.IsNaN a.[0]) "null is NaN"
+                Expect.equal a.[1] 2.5 "a"
+                Expect.equal (snd t.Columns.[1]) [| 1e-3; -4.0 |] "b matched by key"
+                Expect.equal (snd t.Columns.[2]) [| 7.0; 8.0 |] "single column"
+            | Error e -> failtest e
+        }
+        test "a reply that is not a prediction table is an error, not a crash" {
+            for bad in [ "{}"; "[]"; """{"data":[1]}"""; "not json" ] do
+                Expect.isError (PredictionTable.ofJsonBytes (utf8 bad)) bad
+        }
+    ]
