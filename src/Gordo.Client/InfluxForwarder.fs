@@ -48,16 +48,18 @@ module internal LineProtocol =
     let nanoseconds (utcTicks: int64) : int64 =
         (utcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100L
 
-    /// Longest point after its head: a double (≤ 24 bytes), a space, an int64 (≤ 20), a newline.
-    let private TailBytes = 48
+    /// Room a point needs after its head: a double, a space, an int64 (≤ 20 bytes), a newline.
+    let private TailBytes = ShortestDouble.MaxLength + 22
 
-    /// Appends one point, `<head><value> <ns>\n`: the value round-trips (`R`, lower-case `e`).
+    /// Appends one point, `<head><value> <ns>\n`: the value's shortest round-trip text (as
+    /// .NET's `R`, with a lower-case `e`).
     let write (out: IBufferWriter<byte>) (head: byte[]) (value: float) (ns: int64) : unit =
         let span = out.GetSpan(head.Length + TailBytes)
         head.CopyTo span
         let mutable at = head.Length
-        let mutable n = 0
-        value.TryFormat(span.Slice at, &n, "R", CultureInfo.InvariantCulture) |> ignore
+
+        let mutable n =
+            ShortestDouble.format value (span.Slice(at, ShortestDouble.MaxLength))
 
         for k in at .. at + n - 1 do
             if span.[k] = byte 'E' then

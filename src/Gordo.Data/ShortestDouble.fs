@@ -1,4 +1,4 @@
-namespace Gordo.Server
+namespace Gordo.Data
 
 open System
 open System.Numerics
