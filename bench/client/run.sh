@@ -4,24 +4,28 @@
 # InfluxDB. Prints wall time, rows/s, the client's peak RSS, and the client's and the server's
 # CPU seconds for the same requests. Needs the InfluxDB of .ci/setup.d/40-influxdb.sh
 # (GORDO_TEST_INFLUX_URI) and a Release build of src/Gordo.Cli.
-#   bench/client/run.sh [MACHINES=30]     (NO_FORWARD=1: predict without forwarding, to split the cost)
+#   bench/client/run.sh [MACHINES=30] [DAYS=29]
+# DAYS: days predicted from 2020-02-01 (29: February 2020; 366: a year). NO_FORWARD=1: predict
+# without forwarding (to split the cost, or for ranges too large for this machine's InfluxDB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 machines="${1:-30}"
+days="${2:-29}"
+finish=$(date -u -d "2020-02-01 + $days days" +%Y-%m-%dT%H:%M:%S+00:00)
 uri="${GORDO_TEST_INFLUX_URI:?start InfluxDB with .ci/setup.d/40-influxdb.sh first}"
 creds="${uri%@*}"; hostport="${uri#*@}"; hostport="${hostport%%/*}"
 gordo=(dotnet exec src/Gordo.Cli/bin/Release/net10.0/gordo.dll)
 work="$(mktemp -d)"; trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-python3 - "$machines" "$creds" "$hostport" "$work" <<'PY'
+python3 - "$machines" "$creds" "$hostport" "$work" "$days" <<'PY'
 import base64, math, random, sys, urllib.parse, urllib.request
-machines, creds, hostport, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+machines, creds, hostport, work, days = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 auth = {"Authorization": "Basic " + base64.b64encode(creds.encode()).decode()}
 def post(path, body=b""):
     urllib.request.urlopen(urllib.request.Request(f"http://{hostport}{path}", data=body, method="POST", headers=auth)).read()
 post("/query?q=" + urllib.parse.quote("DROP DATABASE bench_src"))
 post("/query?q=" + urllib.parse.quote("CREATE DATABASE bench_src"))
-t0, steps = 1577836800, 2 * 31 * 144          # two months: one to train, one to predict
+t0, steps = 1577836800, (31 + days) * 144     # January to train, then the days to predict
 random.seed(0)
 config = ["machines:"]
 for m in range(machines):
@@ -55,7 +59,7 @@ forward=(--influx-uri "$creds@$hostport/bench_feeder" --influx-recreate-db)
 targets=(); for m in $(seq -f "%02g" 0 $((machines - 1))); do targets+=(--target "m-$m"); done
 start=$(date +%s.%N)
 /usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench --host 127.0.0.1 --port $port --scheme http \
-  --metadata version,1 predict 2020-02-01T00:00:00+00:00 2020-03-01T00:00:00+00:00 "${targets[@]}" \
+  --metadata version,1 predict 2020-02-01T00:00:00+00:00 "$finish" "${targets[@]}" \
   "${forward[@]}" --log-level warning > "$work/client.log" 2>&1
 end=$(date +%s.%N)
 after=$(cpu $server)

@@ -42,33 +42,9 @@ module ClientCommands =
         | i when i > 0 -> Ok(text.Substring(0, i), text.Substring(i + 1))
         | _ -> usage $"--metadata: '%s{text}' is not key,value"
 
-    /// `--session-config`: headers (and `verify: false`) of the HTTP session.
-    let private sessionConfig (text: string) : Result<(string * string) list * bool, string> =
-        document "--session-config" text
-        |> Result.bind (function
-            | Value.Map entries ->
-                let headers =
-                    match entries |> List.tryFind (fst >> (=) "headers") with
-                    | Some(_, Value.Map h) ->
-                        h
-                        |> List.map (fun (k, v) ->
-                            k,
-                            match v with
-                            | Value.String s -> s
-                            | other -> Print.json other)
-                    | _ -> []
-
-                let verify =
-                    entries
-                    |> List.exists (fun (k, v) -> k = "verify" && v = Value.Bool false)
-                    |> not
-
-                for k, _ in entries do
-                    if k <> "headers" && k <> "verify" then
-                        eprintfn "gordo client: warning: --session-config: '%s' is not used by this client" k
-
-                Ok(headers, verify)
-            | _ -> usage "--session-config: expected a mapping such as {\"headers\": {\"API-KEY\": \"x\"}}")
+    /// `--session-config`: what it sets on the HTTP session.
+    let private sessionConfig (text: string) : Result<Session, string> =
+        document "--session-config" text |> Result.bind Session.ofValue
 
     let private time (what: string) (text: string) : Result<DateTimeOffset, string> =
         match DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) with
@@ -78,22 +54,25 @@ module ClientCommands =
     let private all (results: Result<'T, string> list) : Result<'T list, string> =
         List.foldBack (fun r acc -> Result.bind (fun xs -> Result.map (fun x -> x :: xs) r) acc) results (Ok [])
 
-    let private logLevel (args: ParseResults<ClientArgs>) : Result<string, string> =
+    let private logLevel (args: ParseResults<ClientArgs>) : Result<ClientLogLevel, string> =
         let level =
             args.TryGetResult ClientArgs.Log_Level
             |> Option.orElse (env "GORDO_LOG_LEVEL")
             |> Option.defaultValue "info"
 
         match level.ToLowerInvariant() with
-        | "debug"
-        | "info"
-        | "warning"
+        | "debug" -> Ok ClientLogLevel.Debug
+        | "info" -> Ok ClientLogLevel.Info
+        | "warning" -> Ok ClientLogLevel.Warning
         | "error"
-        | "critical" as l -> Ok l
+        | "critical" -> Ok ClientLogLevel.Error
         | other -> usage $"--log-level: '%s{other}' is not debug, info, warning, error or critical"
 
-    /// The client options of the group options (`retries` from `predict`).
-    let options (args: ParseResults<ClientArgs>) (retries: int) : Result<ClientOptions * bool, string> =
+    /// The client options, session and log level of the group options (`retries` from `predict`).
+    let internal options
+        (args: ParseResults<ClientArgs>)
+        (retries: int)
+        : Result<ClientOptions * Session * ClientLogLevel, string> =
         match args.TryGetResult ClientArgs.Project with
         | None -> usage "--project is required"
         | Some project ->
@@ -102,15 +81,16 @@ module ClientCommands =
             let session =
                 args.TryGetResult ClientArgs.Session_Config
                 |> Option.map sessionConfig
-                |> Option.defaultValue (Ok([], true))
+                |> Option.defaultValue (Ok Session.none)
 
             let d = ClientOptions.create project
 
-            match tags, session, args.GetResult(ClientArgs.Scheme, d.Scheme) with
-            | Error e, _, _
-            | _, Error e, _ -> Error e
-            | _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
-            | Ok tags, Ok(headers, verify), scheme ->
+            match tags, session, logLevel args, args.GetResult(ClientArgs.Scheme, d.Scheme) with
+            | Error e, _, _, _
+            | _, Error e, _, _
+            | _, _, Error e, _ -> Error e
+            | _, _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
+            | Ok tags, Ok session, Ok level, scheme ->
                 Ok(
                     {
                         d with
@@ -120,22 +100,26 @@ module ClientCommands =
                             BatchSize = max 1 (args.GetResult(ClientArgs.Batch_Size, d.BatchSize))
                             Parallelism = max 1 (args.GetResult(ClientArgs.Parallelism, d.Parallelism))
                             Metadata = tags
-                            Headers = headers
+                            Headers = session.Headers
                             AllColumns = args.Contains ClientArgs.All_Columns
                             Retries = retries
                             BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
                     },
-                    verify
+                    session,
+                    level
                 )
 
-    /// The HTTP client of the options (`verify: false` accepts any certificate).
-    let httpClient (o: ClientOptions) (verify: bool) : HttpClient =
-        let handler = new SocketsHttpHandler(MaxConnectionsPerServer = max 2 o.Parallelism)
+    /// The HTTP client of the options and session; at debug level every request is logged.
+    let private httpClient (o: ClientOptions) (session: Session) (level: ClientLogLevel) : HttpClient =
+        let handler = Session.handler session o.Scheme o.Parallelism
 
-        if not verify then
-            handler.SslOptions.RemoteCertificateValidationCallback <- fun _ _ _ _ -> true
+        let logged: HttpMessageHandler =
+            if level = ClientLogLevel.Debug then
+                new RequestLog(handler, Console.Error)
+            else
+                handler
 
-        new HttpClient(handler, Timeout = o.Timeout)
+        new HttpClient(logged, Timeout = o.Timeout)
 
     let private fail (message: string) =
         eprintfn "gordo client: %s" message
@@ -197,11 +181,11 @@ module ClientCommands =
         influx
         |> Result.map (fun i -> CompositeForwarder(i @ files) :> IPredictionForwarder)
 
-    let private summary (outcomes: MachineOutcome list) : int =
+    let private summary (level: ClientLogLevel) (outcomes: MachineOutcome list) : int =
         let failed = outcomes |> List.filter (fun o -> not o.Errors.IsEmpty)
 
         for o in outcomes do
-            if o.Errors.IsEmpty then
+            if o.Errors.IsEmpty && level <> ClientLogLevel.Error then
                 eprintfn "%s: %d rows" o.Name o.Rows
 
         match failed with
@@ -217,14 +201,14 @@ module ClientCommands =
 
     let private predictRun
         (o: ClientOptions)
-        verify
-        quiet
+        session
+        level
         (p: ParseResults<ClientPredictArgs>)
         start
         finish
         forwarder
         : int =
-        use http = httpClient o verify
+        use http = httpClient o session level
         use client = new GordoClient(o, http)
         let targets = p.GetResults ClientPredictArgs.Target
 
@@ -247,7 +231,7 @@ module ClientCommands =
                 fail
                     $"""unknown --target %s{names}: revision %s{revision} of %s{client.BaseUrl} has %s{String.Join(", ", known)}"""
             | [] ->
-                let display = ClientDisplay(BuildDisplay.IsTerminal, quiet, Console.Out)
+                let display = ClientDisplay(BuildDisplay.IsTerminal, level, Console.Out)
 
                 let outcomes =
                     client
@@ -263,7 +247,7 @@ module ClientCommands =
                         .GetAwaiter()
                         .GetResult()
 
-                summary outcomes)
+                summary level outcomes)
 
     /// `gordo client ... predict`.
     let predict (args: ParseResults<ClientArgs>) (p: ParseResults<ClientPredictArgs>) : int =
@@ -287,30 +271,27 @@ module ClientCommands =
             range
             |> Result.bind (fun r -> provider |> Result.map (fun dp -> r, dp))
             |> Result.bind (fun (r, dp) ->
-                logLevel args
-                |> Result.bind (fun level ->
-                    options args (p.GetResult(ClientPredictArgs.N_Retries, 5))
-                    |> Result.bind (fun (o, verify) ->
-                        let o = {
-                            o with
-                                DataProvider = dp
-                                ForwardResampledSensors = p.Contains ClientPredictArgs.Forward_Resampled_Sensors
-                                UseParquet = not (p.Contains ClientPredictArgs.No_Parquet)
-                        }
+                options args (p.GetResult(ClientPredictArgs.N_Retries, 5))
+                |> Result.bind (fun (o, session, level) ->
+                    let o = {
+                        o with
+                            DataProvider = dp
+                            ForwardResampledSensors = p.Contains ClientPredictArgs.Forward_Resampled_Sensors
+                            UseParquet = not (p.Contains ClientPredictArgs.No_Parquet)
+                    }
 
-                        forwarders o p |> Result.map (fun f -> r, o, verify, level, f))))
+                    forwarders o p |> Result.map (fun f -> r, o, session, level, f)))
 
         match setup with
         | Error e -> usageError e
-        | Ok((start, finish), o, verify, level, forwarder) ->
-            predictRun o verify (level <> "debug" && level <> "info") p start finish forwarder
+        | Ok((start, finish), o, session, level, forwarder) -> predictRun o session level p start finish forwarder
 
     /// `gordo client ... metadata`.
     let metadata (args: ParseResults<ClientArgs>) (m: ParseResults<ClientMetadataArgs>) : int =
         match options args 5 with
         | Error e -> usageError e
-        | Ok(o, verify) ->
-            use http = httpClient o verify
+        | Ok(o, session, level) ->
+            use http = httpClient o session level
             use client = new GordoClient(o, http)
 
             guarded client.BaseUrl "" (fun () ->
@@ -344,8 +325,8 @@ module ClientCommands =
     let downloadModel (args: ParseResults<ClientArgs>) (d: ParseResults<ClientDownloadArgs>) : int =
         match options args 5 with
         | Error e -> usageError e
-        | Ok(o, verify) ->
-            use http = httpClient o verify
+        | Ok(o, session, level) ->
+            use http = httpClient o session level
             use client = new GordoClient(o, http)
             let root = d.GetResult ClientDownloadArgs.Output_Dir
 

@@ -7,10 +7,23 @@ open System.Globalization
 open System.IO
 open Gordo.Client
 
+/// `--log-level` of `gordo client` (`critical` is `Error`).
+[<RequireQualifiedAccess>]
+type ClientLogLevel =
+    /// Every event as a plain line, and every HTTP request.
+    | Debug
+    /// Progress: redrawn in place on a terminal, plain lines otherwise.
+    | Info
+    /// Failures only.
+    | Warning
+    /// Nothing but the final summary of failures.
+    | Error
+
 /// Progress of `gordo client predict`: on a terminal one line per machine redrawn in place
 /// (chunks done / total, rows/s); otherwise plain timestamped lines `[machine] text`, as the
-/// builder's progress. `quiet` (log level warning and above) keeps only failures.
-type ClientDisplay(live: bool, quiet: bool, writer: TextWriter) =
+/// builder's progress. The level decides what is shown (see `ClientLogLevel`).
+type ClientDisplay(terminal: bool, level: ClientLogLevel, writer: TextWriter) =
+    let live = terminal && level = ClientLogLevel.Info
     let gate = obj ()
     let order = ResizeArray<string>()
     let lines = Dictionary<string, string>()
@@ -50,10 +63,12 @@ type ClientDisplay(live: bool, quiet: bool, writer: TextWriter) =
 
         lines.[name] <- text
 
-        if live then
-            redraw ()
-        elif important || not quiet then
-            plain name text
+        match level with
+        | ClientLogLevel.Info when live -> redraw ()
+        | ClientLogLevel.Debug
+        | ClientLogLevel.Info -> plain name text
+        | ClientLogLevel.Warning when important -> plain name text
+        | _ -> ()
 
     /// Shows one event.
     member _.Show(event: ClientEvent) : unit =

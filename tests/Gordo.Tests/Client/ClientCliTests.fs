@@ -101,6 +101,46 @@ let tests =
             Expect.stringContains err "nope" "target named"
             Expect.stringContains err "m-1" "known machines listed"
         }
+        test "--session-config headers and auth reach the server" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+
+            let config =
+                """{"headers": {"API-KEY": "secret"}, "auth": ["user", "pass"], "verify": true}"""
+
+            let code, stdout, err = predict server.Port [ "--session-config"; config ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            Expect.equal (server.Header "API-KEY") (Some "secret") "header"
+            Expect.equal (server.Header "Authorization") (Some "Basic dXNlcjpwYXNz") "basic auth"
+        }
+        test "--session-config mistakes are usage errors naming the attribute" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+
+            let cases = [
+                """{"verify": "/no/such/ca.pem"}""", "/no/such/ca.pem"
+                """{"cert": "/no/such/client.pem"}""", "'cert'"
+                """{"auth": "user:pass"}""", "'auth'"
+                """{"proxies": ["http://p:3128"]}""", "'proxies'"
+                "[1, 2]", "expected a mapping"
+            ]
+
+            for config, expected in cases do
+                let code, _, err = predict server.Port [ "--session-config"; config ]
+                Expect.equal code 2 $"usage error for %s{config}: %s{err}"
+                Expect.stringContains err expected "the attribute named"
+                Expect.equal (server.Count "/gordo/v0/proj/revisions") 0 "no request made"
+                noTrace err
+        }
+        test "--log-level debug logs every request; error leaves only the summary" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let code, stdout, err = predict server.Port [ "--log-level"; "debug" ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            Expect.stringContains err "DEBUG GET http://127.0.0.1" "requests logged"
+            Expect.stringContains err "/anomaly/prediction?format=json&revision=1 -> 200" "scoring logged"
+            Expect.stringContains stdout "[m-1] done" "progress as plain lines"
+            let code, stdout, err = predict server.Port [ "--log-level"; "error" ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            Expect.equal (stdout.Trim(), err.Trim()) ("", "") "nothing printed on success"
+        }
         test "usage errors come before any request: START >= END, bad --data-provider, bad --influx-uri" {
             use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
 

@@ -40,6 +40,7 @@ type Server(answer: string * string * string * int -> int * string) =
     let port = freePort ()
     let listener = new HttpListener()
     let counts = Collections.Concurrent.ConcurrentDictionary<string, int>()
+    let headers = Collections.Concurrent.ConcurrentDictionary<string, string>()
     let stop = new CancellationTokenSource()
 
     do
@@ -55,6 +56,10 @@ type Server(answer: string * string * string * int -> int * string) =
                     reader.ReadToEnd()
 
                 let path = ctx.Request.Url.AbsolutePath
+
+                for name in ctx.Request.Headers.AllKeys do
+                    headers.[name.ToLowerInvariant()] <- ctx.Request.Headers.[name]
+
                 let n = counts.AddOrUpdate(path, 0, fun _ c -> c + 1)
                 let status, text = answer (ctx.Request.HttpMethod, path, body, n)
                 let bytes = Encoding.UTF8.GetBytes text
@@ -75,6 +80,12 @@ type Server(answer: string * string * string * int -> int * string) =
         match counts.TryGetValue path with
         | true, c -> c + 1
         | _ -> 0
+
+    /// The last value of a request header (any request).
+    member _.Header(name: string) : string option =
+        match headers.TryGetValue(name.ToLowerInvariant()) with
+        | true, v -> Some v
+        | _ -> None
 
     interface IDisposable with
         member _.Dispose() =
