@@ -72,6 +72,7 @@ type GordoArgs =
     | [<CliPrefix(CliPrefix.None)>] Run_Server of ParseResults<RunServerArgs>
     | [<CliPrefix(CliPrefix.None)>] Client of ParseResults<ClientArgs>
     | Version
+    | Log_Level of level: string
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -87,4 +88,6 @@ type GordoArgs =
             | Workflow _ -> "workflow tools (generate: Argo Workflows for Kubernetes)."
             | Run_Server _ -> "serve the models of MODEL_COLLECTION_DIR over HTTP (Gordo's ML server API)."
             | Client _ -> "Gordo's client: predict a time range through a server into InfluxDB or files."
-            | Version -> "print the version."
+            | Version -> "print the version (also: gordo version)."
+            | Log_Level _ ->
+                "debug, info, warning, error or critical, for every command (sets GORDO_LOG_LEVEL; before the subcommand)."

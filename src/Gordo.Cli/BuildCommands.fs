@@ -238,7 +238,11 @@ module BuildCommands =
 
         let result =
             try
-                CachedBuilder.build buildInput options (fun e -> log.Show(ProjectEvent.Machine(name, e))) cancel.Token
+                let progress (e: BuildEvent) =
+                    if LogLevel.showsProgress () then
+                        log.Show(ProjectEvent.Machine(name, e))
+
+                CachedBuilder.build buildInput options progress cancel.Token
             with
             | :? OperationCanceledException -> Error BuildError.Cancelled
             | e -> Error(BuildError.Model e)

@@ -75,12 +75,15 @@ module LocalBuild =
             Error $"""no machine %s{String.concat ", " unknown} in the config (machines: %s{known})"""
 
     let private buildAll (settings: ProjectBuildSettings) (inputs: BuildInput list) (cancel: CancellationToken) =
-        let display =
-            BuildDisplay(inputs |> List.map _.Machine.Name, BuildDisplay.IsTerminal)
+        if LogLevel.showsProgress () then
+            let display =
+                BuildDisplay(inputs |> List.map _.Machine.Name, BuildDisplay.IsTerminal)
 
-        let outcomes = ProjectBuilder.build settings inputs display.Show cancel
-        display.Close()
-        outcomes
+            let outcomes = ProjectBuilder.build settings inputs display.Show cancel
+            display.Close()
+            outcomes
+        else
+            ProjectBuilder.build settings inputs ignore cancel
 
     /// Writes `report.html` next to the models (a failure to write it is reported, not fatal).
     let private writeReport (output: string) (project: string) (inputs: BuildInput list) outcomes =

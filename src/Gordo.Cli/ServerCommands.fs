@@ -48,7 +48,12 @@ module ServerCommands =
                     Port = port
                     Workers = workers
                     Threads = threads
-                    LogLevel = text <@ RunServerArgs.Log_Level @> "GORDO_SERVER_LOG_LEVEL" d.LogLevel args
+                    LogLevel =
+                        text
+                            <@ RunServerArgs.Log_Level @>
+                            "GORDO_SERVER_LOG_LEVEL"
+                            (LogLevel.fromEnvironment () |> Option.defaultValue d.LogLevel)
+                            args
             }
         | Error e, _, _, _
         | _, Error e, _, _

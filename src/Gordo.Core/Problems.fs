@@ -50,6 +50,9 @@ type Problem =
     | UnknownCvMode of value: string * suggestion: string option
     | UnknownMetric of name: string * suggestion: string option
     | InvalidTagField of field: string
+    | UnsupportedReporter of path: string
+    | UnknownReporter of path: string
+    | RemoteLoggingUnsupported
     // Model definitions (GORDO02xx)
     | UnknownModelClass of path: string * suggestion: string option
     | UnknownModelParameter of classPath: string * parameter: string * suggestion: string option
@@ -184,6 +187,18 @@ module Problem =
         | Problem.UnknownMetric(name, suggestion) ->
             "GORDO0130", sprintf "unknown metric '%s'" name, didYouMean suggestion
         | Problem.InvalidTagField field -> "GORDO0131", sprintf "tag field '%s' must be a string" field, None
+        | Problem.UnsupportedReporter path ->
+            "GORDO0132",
+            sprintf "%s is not available in Gordo for .NET: there is no MLflow or AzureML server to report to" path,
+            Some "remove it; builds report to PostgreSQL with gordo.reporters.postgres.PostgresReporter"
+        | Problem.UnknownReporter path ->
+            "GORDO0133",
+            sprintf "unknown reporter '%s'" path,
+            Some "the reporter Gordo for .NET runs is gordo.reporters.postgres.PostgresReporter"
+        | Problem.RemoteLoggingUnsupported ->
+            "GORDO0134",
+            "remote logging (MLflow) is not available in Gordo for .NET; every build would fail after training",
+            Some "set runtime.builder.remote_logging.enable to false, or remove it"
         | _ -> "", "", None
 
     let private modelProblem (problem: Problem) =

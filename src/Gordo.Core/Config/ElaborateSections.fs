@@ -143,6 +143,39 @@ module internal ElaborateSections =
         "deployer"
     ]
 
+    let private postgresReporter = "gordo.reporters.postgres.PostgresReporter"
+
+    /// A reporter the builder cannot run is an error here, not after training (spec §6.5 exit 90).
+    let private reporterProblem (reporter: Node) : Diagnostic list =
+        let path =
+            match Value.ofNode reporter with
+            | Value.String p
+            | Value.Map [ p, _ ] -> Some p
+            | _ -> None
+
+        match path with
+        | Some p when p = postgresReporter -> []
+        | Some p when p.EndsWith "MlFlowReporter" -> [ Problem.at reporter (Problem.UnsupportedReporter p) ]
+        | Some p -> [ Problem.at reporter (Problem.UnknownReporter p) ]
+        | None -> []
+
+    let private reporterProblems (runtime: Node) : Diagnostic list =
+        match Node.tryGet "reporters" runtime |> Option.map _.Value with
+        | Some(NodeValue.Sequence items) -> items |> List.collect reporterProblem
+        | Some(NodeValue.Mapping _) -> reporterProblem (Node.tryGet "reporters" runtime).Value
+        | _ -> []
+
+    /// `runtime.builder.remote_logging.enable: true` asks for MLflow, which is not there.
+    let private remoteLoggingProblems (runtime: Node) : Diagnostic list =
+        let enable =
+            Node.tryGet "builder" runtime
+            |> Option.bind (Node.tryGet "remote_logging")
+            |> Option.bind (Node.tryGet "enable")
+
+        match enable |> Option.bind Read.scalar with
+        | Some(Scalar.Bool true) -> [ Problem.at enable.Value Problem.RemoteLoggingUnsupported ]
+        | _ -> []
+
     /// The runtime section (unknown keys preserved).
     let runtime (node: Node option) : Checked<Runtime> =
         let node = node |> Option.defaultValue (Node.emptyMapping "runtime")
@@ -175,7 +208,11 @@ module internal ElaborateSections =
             LogLevel = logLevel
             Extra = Read.extra ("reporters" :: "log_level" :: components) node
         },
-        p1 @ p2 @ (parts |> List.collect snd)
+        p1
+        @ p2
+        @ (parts |> List.collect snd)
+        @ reporterProblems node
+        @ remoteLoggingProblems node
 
     /// Metadata: any value; absent is an empty mapping.
     let metadata (node: Node option) : Value =

@@ -111,6 +111,46 @@ let tests =
             let json = System.Text.Json.JsonDocument.Parse out
             Expect.equal (json.RootElement.GetProperty("machines").GetArrayLength()) 1 "one machine"
         }
+        test "MLflow reporters, unknown reporters and remote logging are errors at their line" {
+            let path =
+                temp (
+                    String.concat "\n" [
+                        "machines:"
+                        "  - name: m-1"
+                        "  - name: m-2"
+                        "globals:"
+                        "  dataset: {tags: [a, b], train_start_date: 2020-01-01T00:00:00+00:00, train_end_date: 2020-01-02T00:00:00+00:00, data_provider: {type: RandomDataProvider}}"
+                        "  model: {sklearn.decomposition.PCA: {}}"
+                        "  runtime:"
+                        "    reporters: [gordo.reporters.mlflow.MlFlowReporter, my.Reporter, gordo.reporters.postgres.PostgresReporter]"
+                        "    builder: {remote_logging: {enable: true}}"
+                    ]
+                )
+
+            let code, _, err = gordo [ "validate"; path ]
+            Expect.equal code 1 err
+            Expect.stringContains err (sprintf "%s:8:17: error GORDO0132:" path) "MLflow reporter, once for the globals"
+
+            Expect.stringContains
+                err
+                (sprintf "%s:8:56: error GORDO0133: unknown reporter 'my.Reporter'" path)
+                "unknown"
+
+            Expect.stringContains err (sprintf "%s:9:40: error GORDO0134:" path) "remote logging"
+            Expect.stringContains err "3 errors, 0 warnings in 1 file" "the PostgresReporter is fine"
+        }
+        test "gordo --version and gordo version print the version; a bad root --log-level exits 2" {
+            for args in [ [ "--version" ]; [ "version" ] ] do
+                let code, out, err = gordo args
+                Expect.equal code 0 err
+                Expect.stringStarts out "gordo 0." "version line"
+
+            let code, _, err = gordo [ "--log-level"; "loud"; "validate"; simple ]
+            Expect.equal code 2 "usage"
+            Expect.stringContains err "'loud' is not debug, info, warning, error, critical" "levels named"
+            let code, _, err = gordo [ "--log-level=WARNING"; "validate"; simple ]
+            Expect.equal code 0 err
+        }
         test "unknown options exit 2 with usage" {
             let code, _, err = gordo [ "validate"; "--frobnicate"; simple ]
             Expect.equal code 2 "usage error"
