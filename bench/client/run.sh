@@ -7,6 +7,7 @@
 #   bench/client/run.sh [MACHINES=30] [DAYS=29]
 # DAYS: days predicted from 2020-02-01 (29: February 2020; 366: a year). NO_FORWARD=1: predict
 # without forwarding (to split the cost, or for ranges too large for this machine's InfluxDB).
+# BATCH_SIZE: rows per request (the client's default is 100000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 machines="${1:-30}"
@@ -58,7 +59,7 @@ forward=(--influx-uri "$creds@$hostport/bench_feeder" --influx-recreate-db)
 [ -n "${NO_FORWARD:-}" ] && forward=()
 targets=(); for m in $(seq -f "%02g" 0 $((machines - 1))); do targets+=(--target "m-$m"); done
 start=$(date +%s.%N)
-/usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench --host 127.0.0.1 --port $port --scheme http \
+/usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench --host 127.0.0.1 --port $port --scheme http ${BATCH_SIZE:+--batch-size "$BATCH_SIZE"} \
   --metadata version,1 predict 2020-02-01T00:00:00+00:00 "$finish" "${targets[@]}" \
   "${forward[@]}" --log-level warning > "$work/client.log" 2>&1
 end=$(date +%s.%N)

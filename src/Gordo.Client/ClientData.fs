@@ -159,7 +159,7 @@ module ClientData =
 
     /// `{"X": dataframe_to_dict(X), "y": dataframe_to_dict(y)}`.
     let jsonBody (x: Frame) (y: Frame) : HttpContent =
-        use buffer = new MemoryStream()
+        let buffer = new MemoryStream()
 
         do
             use w = new Utf8JsonWriter(buffer)
@@ -170,12 +170,12 @@ module ClientData =
             writeDict w y
             w.WriteEndObject()
 
-        let content = new ByteArrayContent(buffer.ToArray())
+        let content = new ByteArrayContent(buffer.GetBuffer(), 0, int buffer.Length)
         content.Headers.ContentType <- Headers.MediaTypeHeaderValue("application/json")
         content
 
-    let private parquetOf (f: Frame) : byte[] =
-        use s = new MemoryStream()
+    let private parquetOf (f: Frame) : ArraySegment<byte> =
+        let s = new MemoryStream()
         let stamps = f.Index |> Array.map (fun t -> Nullable(DateTime(t, DateTimeKind.Utc)))
 
         let columns =
@@ -185,14 +185,16 @@ module ClientData =
                 |> List.ofArray)
 
         ParquetIO.writeColumns s [] columns
-        s.ToArray()
+        // The stream's own buffer, not a copy of it (a chunk's file can be tens of megabytes).
+        ArraySegment(s.GetBuffer(), 0, int s.Length)
 
     /// Multipart files `X` and `y` as Parquet.
     let parquetBody (x: Frame) (y: Frame) : HttpContent =
         let form = new MultipartFormDataContent()
 
         for name, f in [ "X", x; "y", y ] do
-            let part = new ByteArrayContent(parquetOf f)
+            let file = parquetOf f
+            let part = new ByteArrayContent(file.Array, file.Offset, file.Count)
             part.Headers.ContentType <- Headers.MediaTypeHeaderValue("application/octet-stream")
             form.Add(part, name, name + ".parquet")
 

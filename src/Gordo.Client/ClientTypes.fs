@@ -35,6 +35,9 @@ type ClientOptions = {
     Headers: (string * string) list
     /// Per-request timeout.
     Timeout: TimeSpan
+    /// Path in front of `/gordo/v0` when the server sits behind a prefix (`/apps/gordo`);
+    /// empty by default, as Gordo's client has none.
+    PathPrefix: string
 }
 
 /// Defaults of spec §8.1.
@@ -57,11 +60,12 @@ module ClientOptions =
         AllColumns = false
         Headers = []
         Timeout = TimeSpan.FromMinutes 5.0
+        PathPrefix = ""
     }
 
-    /// `<scheme>://<host>:<port>/gordo/v0/<project>`.
+    /// `<scheme>://<host>:<port><prefix>/gordo/v0/<project>`.
     let baseUrl (o: ClientOptions) : string =
-        $"%s{o.Scheme}://%s{o.Host}:%d{o.Port}/gordo/v0/%s{o.Project}"
+        $"%s{o.Scheme}://%s{o.Host}:%d{o.Port}%s{o.PathPrefix.TrimEnd '/'}/gordo/v0/%s{o.Project}"
 
 /// The server said the resource is gone (410): the whole prediction run stops.
 exception ResourceGoneException of url: string * body: string

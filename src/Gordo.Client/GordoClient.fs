@@ -40,12 +40,14 @@ type CollectingForwarder() =
 
 /// Gordo's client (spec §8.1): revisions, machines and metadata from the server; predictions for
 /// a time range fetched from each machine's data source, scored by the server chunk by chunk and
-/// handed to a forwarder in time order. Requests in flight over all machines are bounded by
-/// `Parallelism`, and a machine keeps at most `Parallelism` chunks of predictions in memory.
+/// handed to a forwarder in time order. Chunks alive over all machines (sliced, in flight, or
+/// scored and waiting for their turn to be forwarded) are bounded by `Parallelism`, so memory
+/// is bounded by batch size × parallelism plus each active machine's input frames.
 type GordoClient(options: ClientOptions, http: HttpClient) =
     let api = ServerApi(options, http)
     let requests = new SemaphoreSlim(max 1 options.Parallelism)
     let machines = new SemaphoreSlim(max 1 options.Parallelism)
+    let chunks = new SemaphoreSlim(max 1 options.Parallelism)
     // A 422 switches this client to /prediction for good, as Gordo's client does.
     let mutable anomaly = true
 
@@ -185,7 +187,7 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                 if options.ForwardResampledSensors && n > 0 then
                     do! forward (fun () -> forwarder.ForwardResampledAsync(machine, x, cancel)) "resampled sensor data"
 
-                let window = Queue<Frame * Task<Result<PredictionTable, string>>>()
+                let window = Queue<int * Task<Result<PredictionTable, string>>>()
                 let mutable next = 0
                 let mutable finished = 0
 
@@ -194,29 +196,55 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                     let count = min size (n - from)
                     let xc = PredictionTable.sliceFrame from count x
                     let yc = PredictionTable.sliceFrame from count y
-                    window.Enqueue((xc, chunk name revision xc yc cancel))
+                    window.Enqueue((count, chunk name revision xc yc cancel))
                     next <- next + 1
 
-                while next < total && window.Count < max 1 options.Parallelism do
-                    launch ()
+                // Launch while chunk permits are free; wait for one only with nothing in flight
+                // (a machine holding permits must be free to forward its head, or all could wait).
+                let fill () =
+                    task {
+                        let mutable more = true
 
-                while window.Count > 0 do
-                    let xc, pending = window.Dequeue()
-                    let! result = pending
+                        while more && next < total do
+                            if window.Count = 0 then
+                                do! chunks.WaitAsync(cancel)
+                                launch ()
+                            elif chunks.Wait 0 then
+                                launch ()
+                            else
+                                more <- false
+                    }
 
-                    if next < total then
-                        launch ()
+                try
+                    do! fill ()
 
-                    finished <- finished + 1
+                    while window.Count > 0 do
+                        let count, pending = window.Dequeue()
 
-                    match result with
-                    | Ok t ->
-                        do! forward (fun () -> forwarder.ForwardPredictionsAsync(machine, t, cancel)) "predictions"
-                        rows <- rows + PredictionTable.length t
-                        report (ClientEvent.ChunkDone(name, finished, total, Frame.length xc))
-                    | Error m ->
-                        errors.Add m
-                        report (ClientEvent.ChunkFailed(name, m))
+                        try
+                            let! result = pending
+                            finished <- finished + 1
+
+                            match result with
+                            | Ok t ->
+                                do!
+                                    forward
+                                        (fun () -> forwarder.ForwardPredictionsAsync(machine, t, cancel))
+                                        "predictions"
+
+                                rows <- rows + PredictionTable.length t
+                                report (ClientEvent.ChunkDone(name, finished, total, count))
+                            | Error m ->
+                                errors.Add m
+                                report (ClientEvent.ChunkFailed(name, m))
+                        finally
+                            chunks.Release() |> ignore
+
+                        do! fill ()
+                finally
+                    // A 410 or a cancellation ends the machine early: give back the queued permits.
+                    for _ in 1 .. window.Count do
+                        chunks.Release() |> ignore
 
                 do! forward (fun () -> forwarder.CompleteAsync(machine, cancel)) "the end of the predictions"
 
@@ -315,3 +343,4 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
         member _.Dispose() =
             requests.Dispose()
             machines.Dispose()
+            chunks.Dispose()

@@ -225,12 +225,16 @@ module PredictionTable =
                     Columns = Array.ofList columns
                 })
 
-    /// Rows `[from, from + count)` of a frame.
-    let sliceFrame (from: int) (count: int) (f: Frame) : Frame = {
-        f with
-            Index = Array.sub f.Index from count
-            Data = f.Data |> Array.map (fun c -> Array.sub c from count)
-    }
+    /// Rows `[from, from + count)` of a frame (the frame itself when that is every row).
+    let sliceFrame (from: int) (count: int) (f: Frame) : Frame =
+        if from = 0 && count = f.Index.Length then
+            f
+        else
+            {
+                f with
+                    Index = Array.sub f.Index from count
+                    Data = f.Data |> Array.map (fun c -> Array.sub c from count)
+            }
 
     /// The table as a frame with flat column names.
     let toFrame (t: PredictionTable) : Frame = {

@@ -16,7 +16,7 @@ public class GordoClientRangeTests
         """;
 
     /// <summary>A scripted server: the first prediction request answers 500, the others echo X's rows.</summary>
-    private sealed class ScriptedServer : HttpMessageHandler
+    private sealed class ScriptedServer(string prefix = "") : HttpMessageHandler
     {
         public ConcurrentBag<string> Paths { get; } = [];
         private int _predictions;
@@ -25,6 +25,9 @@ public class GordoClientRangeTests
         {
             var path = request.RequestUri!.AbsolutePath;
             Paths.Add(path);
+            if (!path.StartsWith(prefix + "/gordo/v0/", StringComparison.Ordinal))
+                return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{}") };
+            path = path[prefix.Length..];
             string body = path switch
             {
                 "/gordo/v0/proj/revisions" => """{"latest": "1", "available-revisions": ["1"]}""",
@@ -104,6 +107,23 @@ public class GordoClientRangeTests
         var predictions = server.Paths.Count(p => p.EndsWith("/prediction", StringComparison.Ordinal));
         Assert.Equal((outcome.Rows + 39) / 40 + 1, predictions); // the 500 was retried once
         Assert.Contains(progress, p => p.ChunksDone == p.ChunksTotal && p.ChunksTotal > 1);
+    }
+
+    [Fact]
+    public async Task A_server_under_a_path_prefix_is_reached_through_the_BaseAddress()
+    {
+        var server = new ScriptedServer("/apps/ml");
+        using var http = new HttpClient(server) { BaseAddress = new Uri("http://gordo-srv/apps/ml/") };
+        var client = new GordoClient(http, new GordoClientOptions { Project = "proj", UseParquet = false, BackoffBase = TimeSpan.FromMilliseconds(5) });
+        var forwarder = new Recording();
+
+        var outcomes = await client.PredictRangeAsync(
+            new DateTimeOffset(2020, 1, 1, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 1, 1, 8, 0, 0, TimeSpan.Zero),
+            ["m-1"], forwarder);
+
+        Assert.True(Assert.Single(outcomes).Succeeded, string.Join("; ", outcomes[0].Errors));
+        Assert.NotEmpty(forwarder.Times);
+        Assert.All(server.Paths, p => Assert.StartsWith("/apps/ml/gordo/v0/proj/", p));
     }
 
     [Fact]
