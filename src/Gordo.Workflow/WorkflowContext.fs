@@ -56,6 +56,8 @@ type WorkflowContext = {
     DockerRegistry: string
     /// `--docker-repository`.
     DockerRepository: string
+    /// `<registry>/<repository>/` of every image of ours, empty parts left out.
+    ImagePrefix: string
     /// imagePullPolicy of gordo containers; "" = not set.
     ImagePullPolicy: string
     /// Image name of utility script steps (`runtime.deployer.image`).
