@@ -15,7 +15,7 @@ type Sequences = {
 
 /// Window arithmetic shared by every back end.
 [<RequireQualifiedAccess>]
-module Sequences =
+module internal Sequences =
     /// Number of windows over `rows` rows.
     let count (rows: int) (lookback: int) (lookahead: int) : int = rows - lookback + 1 - lookahead
 

@@ -39,7 +39,7 @@ type FitOptions = {
 type History = (string * float list) list
 
 /// Running sums over one epoch's batches (loss weighted by batch rows, argmax hits).
-type Totals = {
+type internal Totals = {
     /// Σ batch loss × batch rows.
     mutable Loss: float
     /// Rows whose output argmax equals the target argmax (`accuracy`).
@@ -50,7 +50,7 @@ type Totals = {
 
 /// The Keras epoch loop and its bookkeeping, shared by the managed trainer and the back end.
 [<RequireQualifiedAccess>]
-module Training =
+module internal Training =
     let private epochMetrics (spec: NetworkSpec) (prefix: string) (totals: Totals) = [
         prefix + "loss", totals.Loss / float totals.Rows
         if List.contains "accuracy" spec.Metrics then
