@@ -4,7 +4,7 @@ open System
 open Gordo.Models
 
 /// Keras' EarlyStopping callback settings.
-type EarlyStopping = {
+type internal EarlyStopping = {
     /// The history key to watch (`val_loss`).
     Monitor: string
     /// Smallest change that counts as an improvement.
@@ -20,7 +20,7 @@ type EarlyStopping = {
 }
 
 /// Keras `fit` arguments.
-type FitOptions = {
+type internal FitOptions = {
     /// Passes over the data.
     Epochs: int
     /// Rows per gradient step.
