@@ -1,4 +1,4 @@
-module Gordo.Tests.Workflow.WorkflowSamples
+module internal Gordo.Tests.Workflow.WorkflowSamples
 
 open Gordo.Workflow
 
