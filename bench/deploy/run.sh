@@ -61,6 +61,7 @@ print(f"workflow generate: {len(steps)} machines in {len(docs)} workflows, {gen_
 print(f"builder pods: {len(steps)}, each requests {req['requests-memory']} memory and {req['requests-cpu']} cpu (limits {req['limits-memory']}, {req['limits-cpu']}): Gordo's defaults")
 chosen = [steps[round(i * (len(steps) - 1) / max(1, sample - 1))] for i in range(min(sample, len(steps)))]
 walls, rss = [], []
+os.makedirs(f"{work}/tmp", exist_ok=True)
 for builder, params in chosen:
     c = builder["container"]
     env = dict(os.environ)
@@ -70,6 +71,13 @@ for builder, params in chosen:
         v = re.sub(r"\{\{inputs\.parameters\.([\w.-]+)\}\}", lambda m: params[m.group(1)], str(e["value"]))
         if v.startswith(("/gordo", "/tmp")):
             v = work + v
+        if e["name"] == "MACHINE":
+            # No PostgreSQL service here: drop the reporter the workflow adds (as the coherence test does).
+            machine = json.loads(v)
+            runtime = json.loads(machine["runtime"])
+            runtime["reporters"] = [r for r in runtime.get("reporters", []) if "PostgresReporter" not in json.dumps(r)]
+            machine["runtime"] = json.dumps(runtime)
+            v = json.dumps(machine)
         env[e["name"]] = v
     cmd = ["/usr/bin/time", "-f", "%e %M", "-o", f"{work}/step.time"] + gordo + c["command"][1:]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
