@@ -89,5 +89,7 @@ def p90(xs): return sorted(xs)[int(0.9 * (len(xs) - 1))]
 print(f"builder steps run: {len(chosen)}; wall s median {statistics.median(walls):.2f}, p90 {p90(walls):.2f}, max {max(walls):.2f}; "
       f"peak RSS MB median {statistics.median(rss):.0f}, p90 {p90(rss):.0f}, max {max(rss):.0f}")
 print(f"extrapolated: {len(steps)} builder steps x {statistics.median(walls):.2f} s = {len(steps) * statistics.median(walls) / 3600:.1f} pod-hours")
+print(f"##bench\tours\tdeploy-generate\tworkflow generate, {len(steps)} machines (bench/deploy)\t{gen_wall}\ts\tpeak RSS {gen_rss / 1024:.0f} MB, {len(docs)} Workflows, {size / 1e6:.1f} MB of YAML")
+print(f"##bench\tours\tdeploy-builder\tbuilder step of a small machine as its pod runs it, median of {len(chosen)}\t{statistics.median(walls)}\ts\tp90 {p90(walls):.2f} s, peak RSS median {statistics.median(rss):.0f} MB; {len(steps)} steps = {len(steps) * statistics.median(walls) / 3600:.1f} pod-hours")
 PY
 uptime
