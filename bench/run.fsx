@@ -152,7 +152,9 @@ let steps = [
     }
     {
         Name = "deploy"
-        Commands = [ script "bench/deploy/run.sh" (if quick then [ "2000"; "10" ] else [ "10000"; "50" ]) [] ]
+        Commands = [
+            script "bench/deploy/run.sh" (if quick then [ "2000"; "10" ] else [ "10000"; "50" ]) []
+        ]
     }
 ]
 

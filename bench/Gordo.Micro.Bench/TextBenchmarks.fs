@@ -7,7 +7,6 @@ open System.Globalization
 open BenchmarkDotNet.Attributes
 open Gordo.Core.Config
 open Gordo.Core.Yaml
-open Gordo.Data
 open Gordo.Server
 
 /// 5,300 numbers as UTF-8 text (one reply of the server benchmark holds about that many):

@@ -3,7 +3,6 @@ namespace Gordo.Server
 open CommunityToolkit.HighPerformance.Buffers
 open System
 open Gordo.Core
-open Gordo.Data
 
 /// An output table (`make_base_dataframe`, spec §5.5): row labels, start/end and two-level
 /// value columns (sub-name "" for single columns such as `total-anomaly-scaled`).

@@ -4,7 +4,7 @@ open System
 open System.Globalization
 open System.Text
 open Expecto
-open Gordo.Data
+open Gordo.Server
 
 /// What `Utf8JsonWriter.WriteNumberValue` writes: `double.TryFormat` with no format, invariant.
 let private dotnet (value: float) : string =
