@@ -38,7 +38,7 @@ FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       bash ca-certificates curl jq kubernetes-client libc6 libgcc-s1 libssl3 libstdc++6 zlib1g \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 # Gordo's user: uid/gid 999, home /home/gordo. USER is numeric so that Kubernetes'
 # runAsNonRoot can verify it.
 RUN groupadd --system --gid 999 gordo \

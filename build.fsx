@@ -196,13 +196,24 @@ let fileOrFail (what: string) (path: string) =
 
     path
 
+/// minbase without documentation, manual pages and translations (dpkg keeps excluding them in
+/// images built on it) and without usrmerge and the Perl it pulls in (the merge is done).
+let debianOptions = [
+    "--variant=minbase"
+    "--quiet"
+    "--dpkgopt=path-exclude=/usr/share/doc/*"
+    "--dpkgopt=path-include=/usr/share/doc/*/copyright"
+    "--dpkgopt=path-exclude=/usr/share/man/*"
+    "--dpkgopt=path-exclude=/usr/share/locale/*"
+    "--customize-hook=chroot \"$1\" apt-get purge -y -qq --auto-remove usrmerge perl libperl5.36 perl-modules-5.36"
+]
+
 /// A minimal Debian bookworm from the machine's own apt sources (so no host is named here).
 let debianBase () =
     let sources = fileOrFail "apt sources" "/etc/apt/sources.list.d/debian.sources"
     let tar = Path.Combine(Path.GetTempPath(), $"gordo-debian-{Guid.NewGuid():N}.tar")
 
-    let psi =
-        ProcessStartInfo("mmdebstrap", [ "--variant=minbase"; "--quiet"; "bookworm"; tar; "-" ])
+    let psi = ProcessStartInfo("mmdebstrap", debianOptions @ [ "bookworm"; tar; "-" ])
 
     psi.RedirectStandardInput <- true
     use proc = Process.Start psi

@@ -5,8 +5,8 @@
 # `gordo run-server` on loopback: /healthcheck, a prediction and /metrics (ENABLE_PROMETHEUS)
 # answer 200. Also checks the script steps' tools (bash, kubectl, jq, curl).
 # OCI containers cannot be run on this machine (no cgroups), so the image is entered with
-# `podman image mount` + chroot (needs root); its root file system stays read-only, with tmpfs
-# on /tmp and the user's home. Usage: .ci/image/test.sh IMAGE [PORT]
+# `podman image mount` + chroot (needs root); its root file system stays read-only (as with
+# Kubernetes' readOnlyRootFilesystem), with a tmpfs on /tmp. Usage: .ci/image/test.sh IMAGE [PORT]
 set -euo pipefail
 
 image="${1:?usage: .ci/image/test.sh IMAGE [PORT]}"
@@ -34,15 +34,14 @@ trap cleanup EXIT
 
 mount -t proc proc "$root/proc" && mounts+=("$root/proc")
 mount --bind /dev "$root/dev" && mounts+=("$root/dev")
-mount -t tmpfs tmpfs "$root/tmp" && mounts+=("$root/tmp")
-home="$root/home/gordo"
-mount -t tmpfs -o "uid=$uid,gid=${user#*:},mode=0755" tmpfs "$home" && mounts+=("$home")
-install -o "$uid" -m 0644 "$here/test-config.yaml" "$home/config.yaml"
+mount -t tmpfs -o mode=1777 tmpfs "$root/tmp" && mounts+=("$root/tmp")
+install -d -o "$uid" "$root/tmp/work"
+install -o "$uid" -m 0644 "$here/test-config.yaml" "$root/tmp/work/config.yaml"
 
-# Runs a shell command inside the image as its user, in its home, with the image's environment.
+# Runs a shell command inside the image as its user, in /tmp/work, with the image's environment.
 inside() {
   chroot --userspec="$user" "$root" /usr/bin/env -i "${image_env[@]}" \
-    /bin/bash -c "cd /home/gordo && $1"
+    /bin/bash -c "cd /tmp/work && $1"
 }
 
 echo "== tools"
@@ -61,15 +60,15 @@ inside 'gordo validate config.yaml'
 
 echo "== gordo local-build"
 start=$SECONDS
-inside 'gordo local-build config.yaml --output models' | tee "$root/tmp/build.out"
-grep -q "3 built, 0 failed" "$root/tmp/build.out" || fail "local-build did not build the 3 machines"
+inside 'gordo local-build config.yaml --output models' | tee "$root/tmp/work/build.out"
+grep -q "3 built, 0 failed" "$root/tmp/work/build.out" || fail "local-build did not build the 3 machines"
 echo "built in $((SECONDS - start)) s"
 
 echo "== gordo run-server"
 # exec all the way down, so that $! is the server's process.
 (exec chroot --userspec="$user" "$root" /usr/bin/env -i "${image_env[@]}" \
-  MODEL_COLLECTION_DIR=/home/gordo/models ENABLE_PROMETHEUS=true \
-  /bin/bash -c "cd /home/gordo && exec gordo run-server --host 127.0.0.1 --port $port --log-level warning") &
+  MODEL_COLLECTION_DIR=/tmp/work/models ENABLE_PROMETHEUS=true \
+  /bin/bash -c "cd /tmp/work && exec gordo run-server --host 127.0.0.1 --port $port --log-level warning") &
 server_pid=$!
 for _ in $(seq 1 120); do
   code="$(inside "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/healthcheck" || true)"
