@@ -14,6 +14,8 @@ port="${2:-18555}"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 fail() { echo "image test: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || fail "needs root (podman image mount, mount, chroot)"
+command -v podman >/dev/null || fail "needs podman (Debian package podman)"
 
 user="$(podman image inspect --format '{{.Config.User}}' "$image")"
 entrypoint="$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image")"

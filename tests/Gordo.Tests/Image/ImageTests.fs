@@ -3,7 +3,7 @@
 /// (Dense, PCA and LSTM models), `run-server` with a prediction per model and `/metrics`, and the
 /// script steps' tools. Building the image takes minutes, so .ci/setup.d/70-image.sh builds it
 /// once (`dotnet fsi build.fsx image`) and exports GORDO_TEST_IMAGE, its reference; without that
-/// variable (or without podman and root) the test is skipped.
+/// variable the test is skipped. The script needs root and podman.
 module Gordo.Tests.Image.ImageTests
 
 open System
