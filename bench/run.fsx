@@ -145,6 +145,15 @@ let steps = [
         Name = "workflow"
         Commands = [ script "bench/workflow/run.sh" [ (if quick then "2000" else "10000") ] [] ]
     }
+    {
+        // Needs the InfluxDB of .ci/setup.d/40-influxdb.sh (GORDO_TEST_INFLUX_URI).
+        Name = "client"
+        Commands = [ script "bench/client/run.sh" [ (if quick then "10" else "30") ] [] ]
+    }
+    {
+        Name = "deploy"
+        Commands = [ script "bench/deploy/run.sh" (if quick then [ "2000"; "10" ] else [ "10000"; "50" ]) [] ]
+    }
 ]
 
 /// CPU clock ticks: all processors busy (from /proc/stat), and this process's reaped children.

@@ -70,5 +70,7 @@ python3 - <<PY
 wall = $end - $start; client = $user + $sys; server = $after - $before; rows = ${rows:-0}
 print(f"machines {$machines}, rows {rows}, wall {wall:.1f} s, {rows / wall:.0f} rows/s")
 print(f"client peak RSS {$rss / 1024:.0f} MB, client CPU {client:.2f} s, server CPU {server:.2f} s, client/server {client / max(server, 1e-9):.2f}")
+what = f"gordo client predict, {$machines} machines x {$days} days of 10-minute rows (10 tags)" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
+print(f"##bench\tours\tclient-{$machines}-{$days}{'-noforward' if '${NO_FORWARD:-}' else ''}\t{what}\t{client:.2f}\ts\tclient CPU; server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}), client peak RSS {$rss / 1024:.0f} MB, {rows / wall:.0f} rows/s")
 PY
 uptime

@@ -7,7 +7,7 @@ open Gordo.Models
 
 /// Recognising I/O failures that need their own message.
 [<RequireQualifiedAccess>]
-module IoFailure =
+module internal IoFailure =
     /// True when `e` says the filesystem is full: ENOSPC (28) on Unix, ERROR_DISK_FULL (112) or
     /// ERROR_HANDLE_DISK_FULL (39) on Windows.
     let isDiskFull (e: exn) : bool =

@@ -7,7 +7,7 @@ open Gordo.Data
 open Gordo.Models
 
 /// The timings and results the builder measured, for `build_metadata`.
-type BuildFacts = {
+type internal BuildFacts = {
     /// `dataset.query_duration_sec`.
     QueryDurationSeconds: float option
     /// `dataset.dataset_meta` (spec §1.5.2).
@@ -28,12 +28,12 @@ type BuildFacts = {
 [<RequireQualifiedAccess>]
 module BuildMetadata =
     /// The builder version written as `model_builder_version`.
-    let builderVersion: string =
+    let internal builderVersion: string =
         let v = typeof<BuildFacts>.Assembly.GetName().Version
         $"%d{v.Major}.%d{v.Minor}.%d{v.Build}"
 
     /// Python `str(datetime.now(tz))`: `2020-11-08 19:16:08.971313+00:00`.
-    let pythonTimestamp (t: DateTimeOffset) : string =
+    let internal pythonTimestamp (t: DateTimeOffset) : string =
         t.ToString("yyyy-MM-dd HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture)
 
     let private optional (f: 'T -> Value) (x: 'T option) =
@@ -59,14 +59,14 @@ module BuildMetadata =
             ]
 
     /// `metadata.user_defined` of a machine (`global-metadata` and `machine-metadata`).
-    let userDefined (m: Gordo.Core.Config.Metadata) : Value =
+    let internal userDefined (m: Gordo.Core.Config.Metadata) : Value =
         let orEmpty v =
             if v = Value.Null then Value.Map [] else v
 
         Value.Map [ "global-metadata", orEmpty m.Global; "machine-metadata", orEmpty m.Machine ]
 
     /// The build metadata (`metadata.build_metadata`).
-    let buildMetadata (facts: BuildFacts) : Value =
+    let internal buildMetadata (facts: BuildFacts) : Value =
         Value.Map [
             "model",
             Value.Map [
@@ -85,7 +85,7 @@ module BuildMetadata =
         ]
 
     /// The whole metadata.json value (`Machine.to_dict()`).
-    let machine (input: BuildInput) (model: Value) (facts: BuildFacts) : Value =
+    let internal machine (input: BuildInput) (model: Value) (facts: BuildFacts) : Value =
         let m = input.Machine
 
         Value.Map [
@@ -122,7 +122,7 @@ module BuildMetadata =
         | _ -> []
 
     /// `dataset_meta` of a dataset result.
-    let datasetMeta (data: DatasetResult) : Value = MetadataValue.ofMetadata data.Metadata
+    let internal datasetMeta (data: DatasetResult) : Value = MetadataValue.ofMetadata data.Metadata
 
     let private replace (key: string) (value: Value) (map: Value) : Value =
         match map with
@@ -133,7 +133,7 @@ module BuildMetadata =
 
     /// A cached model's metadata with the current machine's user metadata and runtime (spec §4.1:
     /// everything else, creation date included, is the cached build's).
-    let refresh (input: BuildInput) (metadata: Value) : Value =
+    let internal refresh (input: BuildInput) (metadata: Value) : Value =
         let meta =
             Value.tryGet "metadata" metadata
             |> Option.defaultValue (Value.Map [])
@@ -142,7 +142,7 @@ module BuildMetadata =
         metadata |> replace "metadata" meta |> replace "runtime" input.Runtime
 
     /// The cross-validation results recorded in a metadata.json value (None for `build_only`).
-    let crossValidationOf (metadata: Value) : CrossValidationResult option =
+    let internal crossValidationOf (metadata: Value) : CrossValidationResult option =
         let cv =
             [ "metadata"; "build_metadata"; "model"; "cross_validation" ]
             |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some metadata)

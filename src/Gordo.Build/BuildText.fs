@@ -27,7 +27,7 @@ module BuildText =
         | _ -> None
 
     /// Where a build's time went (data query, cross-validation, final fit), from its metadata.json.
-    let timings (metadata: Value) : string =
+    let internal timings (metadata: Value) : string =
         let model = [ "metadata"; "build_metadata"; "model" ]
 
         [

@@ -11,7 +11,7 @@ open Gordo.Core
 /// The build cache key of spec §4.6: SHA3-512 of Python's `json.dumps(..., sort_keys=True)` text
 /// of the machine's name, expanded model definition, dataset, evaluation and builder version.
 [<RequireQualifiedAccess>]
-module CacheKey =
+module internal CacheKey =
     let private escape (text: string) (out: StringBuilder) =
         out.Append '"' |> ignore
 

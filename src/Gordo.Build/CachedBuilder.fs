@@ -30,7 +30,7 @@ module CachedBuilder =
     }
 
     /// The cache key of a machine: its model definition is expanded, nothing is fetched or fitted.
-    let cacheKey (input: BuildInput) : Result<string, BuildError> =
+    let internal cacheKey (input: BuildInput) : Result<string, BuildError> =
         ModelBuilder.compile input.Machine
         |> Result.map (fun model -> CacheKey.ofInput input (Definition.intoValue model))
 

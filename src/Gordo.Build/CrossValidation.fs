@@ -18,7 +18,7 @@ type CrossValidationResult = {
 
 /// Cross-validation of a model as Gordo's builder runs it.
 [<RequireQualifiedAccess>]
-module CrossValidation =
+module internal CrossValidation =
 
     /// Gordo's metric key part: `_` and spaces become `-`.
     let keyOf (text: string) : string =

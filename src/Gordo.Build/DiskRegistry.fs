@@ -7,7 +7,7 @@ open System.IO
 /// Gordo's disk registry (spec §4.9): a directory of files, file name = key, content = value
 /// (text without a trailing newline).
 [<RequireQualifiedAccess>]
-module DiskRegistry =
+module internal DiskRegistry =
     let private file (directory: string) (key: string) =
         if
             key.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0

@@ -3,7 +3,7 @@ namespace Gordo.Build
 open Gordo.Models
 
 /// A regression metric with scikit-learn semantics (multi-output: uniform average over columns).
-type Metric = {
+type internal Metric = {
     /// The scikit-learn function name (`explained_variance_score`).
     Name: string
     /// Scores `(y_true, y_pred)`.
@@ -12,7 +12,7 @@ type Metric = {
 
 /// The metrics of `evaluation.metrics` (spec §4.2, §4.4).
 [<RequireQualifiedAccess>]
-module Metrics =
+module internal Metrics =
     let private perColumn (f: float[] -> float[] -> float) (yTrue: Matrix) (yPred: Matrix) : float =
         Array.init (Matrix.cols yTrue) (fun j -> f (Matrix.column j yTrue) (Matrix.column j yPred))
         |> Array.average

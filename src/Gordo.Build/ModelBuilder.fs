@@ -150,7 +150,7 @@ module ModelBuilder =
                     ()
 
     /// Writes a model directory atomically; on failure removes the temporary directory.
-    let save (directory: string) (model: Estimator) (metadata: Value) : Result<string, BuildError> =
+    let internal save (directory: string) (model: Estimator) (metadata: Value) : Result<string, BuildError> =
         try
             Artifact.save directory model metadata
             Ok(Path.GetFullPath directory)
@@ -204,7 +204,7 @@ module ModelBuilder =
 
     /// Compiles a machine's model definition into an unfitted estimator whose networks carry the
     /// evaluation seed (no data: the model knows no column names).
-    let compile (machine: Machine) : Result<Estimator, BuildError> =
+    let internal compile (machine: Machine) : Result<Estimator, BuildError> =
         compileIn (ModelContext.seeded machine.Evaluation.Seed) machine
 
     /// The model of a machine built for its data: seeded, with X's and y's column names.

@@ -47,7 +47,7 @@ module ProjectBuilder =
     }
 
     /// Builds one machine into `<output>/<name>`; unexpected exceptions become that machine's failure.
-    let buildMachine
+    let internal buildMachine
         (settings: ProjectBuildSettings)
         (progress: ProjectEvent -> unit)
         (cancel: CancellationToken)

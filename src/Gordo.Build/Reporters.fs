@@ -9,7 +9,7 @@ open Gordo.Core
 open Gordo.Models.Artifacts
 
 /// Where `PostgresReporter` writes (spec §4.10; Gordo's defaults).
-type PostgresSettings = {
+type internal PostgresSettings = {
     /// Server host.
     Host: string
     /// Server port (5432).
@@ -24,13 +24,13 @@ type PostgresSettings = {
 
 /// A reporter of `runtime.reporters`, run with every built machine.
 [<RequireQualifiedAccess>]
-type Reporter =
+type internal Reporter =
     /// `gordo.reporters.postgres.PostgresReporter`.
     | Postgres of PostgresSettings
 
 /// The reporters of spec §4.10, run after a successful build.
 [<RequireQualifiedAccess>]
-module Reporters =
+module internal Reporters =
     /// The class path of Gordo's PostgreSQL reporter.
     let postgresClass = "gordo.reporters.postgres.PostgresReporter"
 

@@ -2,7 +2,7 @@ namespace Gordo.Core
 
 /// Per-machine work of the config compiler.
 [<RequireQualifiedAccess>]
-module Machines =
+module internal Machines =
     /// Below this many machines the work is done on one core (threads would cost more).
     let private parallelFrom = 256
 

@@ -24,7 +24,7 @@ module Dataset =
 
     /// Tags named by `row_filter` that are neither inputs nor targets, taken from
     /// `additional_tags` when listed there.
-    let triggerTags (r: DatasetRequest) : SensorTag list =
+    let internal triggerTags (r: DatasetRequest) : SensorTag list =
         let known = r.Tags @ r.Targets |> List.map (fun t -> t.Name) |> set
 
         r.RowFilter
@@ -37,7 +37,7 @@ module Dataset =
             |> Option.defaultValue { Name = n; Fields = [] })
 
     /// Every tag to fetch, distinct by name, in order: inputs, targets, triggers.
-    let fetchTags (r: DatasetRequest) : SensorTag list =
+    let internal fetchTags (r: DatasetRequest) : SensorTag list =
         r.Tags @ r.Targets @ triggerTags r |> List.distinctBy (fun t -> t.Name)
 
     let private interpolationLimit (r: DatasetRequest) (step: TimeSpan) : Result<int option, DatasetError> =
@@ -207,7 +207,7 @@ module Dataset =
         |> List.map (fun (t, _) -> t.Name)
 
     /// Steps 3-7 on the fetched series (in `fetchTags` order): resample, join, filter, split.
-    let build (r: DatasetRequest) (series: Frame list) : Result<DatasetResult, DatasetError> =
+    let internal build (r: DatasetRequest) (series: Frame list) : Result<DatasetResult, DatasetError> =
         let tags = fetchTags r
 
         match missingOf tags series with

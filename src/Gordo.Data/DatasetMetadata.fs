@@ -68,7 +68,7 @@ type DatasetMetadata = {
 
 /// Statistics for the metadata.
 [<RequireQualifiedAccess>]
-module DatasetMetadata =
+module internal DatasetMetadata =
 
     /// pandas `describe()` of a column.
     let summarize (values: float[]) : ColumnSummary =

@@ -25,7 +25,7 @@ type EvaluationError =
 /// Evaluates pandas-eval expressions on a frame, row-wise, with numpy semantics (NaN compares
 /// false, except `!=` which is true).
 [<RequireQualifiedAccess>]
-module Evaluate =
+module internal Evaluate =
 
     type private Value =
         | Num of float

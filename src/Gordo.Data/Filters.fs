@@ -39,7 +39,7 @@ type DropPeriod = {
 
 /// Row filters: `row_filter` with buffer, `known_filter_periods`, `filter_periods`.
 [<RequireQualifiedAccess>]
-module Filters =
+module internal Filters =
 
     /// Default `filter_periods` settings for a resolution.
     let defaultPeriods (granularity: TimeSpan) : FilterPeriodsOptions = {

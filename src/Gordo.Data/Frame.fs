@@ -65,11 +65,11 @@ type FrameError =
 module Frame =
 
     /// The instant of UTC ticks `t` shown at `offset`.
-    let toTimestamp (offset: TimeSpan) (t: int64) : DateTimeOffset =
+    let internal toTimestamp (offset: TimeSpan) (t: int64) : DateTimeOffset =
         DateTimeOffset(t, TimeSpan.Zero).ToOffset offset
 
     /// The name of column (tag, aggregation method) when several aggregation methods are used.
-    let multiColumnName (tag: string) (aggregation: string) : string = tag + "|" + aggregation
+    let internal multiColumnName (tag: string) (aggregation: string) : string = tag + "|" + aggregation
 
     let private checkIndex (offset: TimeSpan) (index: int64[]) : Result<unit, FrameError> =
         let rec loop i =
@@ -139,7 +139,7 @@ module Frame =
     /// Builds a frame from an unsorted series (sorted here; for duplicate timestamps the last
     /// wins). A series already in strictly increasing order (as providers mostly return them) is
     /// taken as it is, arrays included.
-    let ofUnsorted (offset: TimeSpan) (name: string) (index: int64[]) (values: float[]) : Frame =
+    let internal ofUnsorted (offset: TimeSpan) (name: string) (index: int64[]) (values: float[]) : Frame =
         if isStrictlyIncreasing index then
             {
                 Index = index
@@ -278,7 +278,7 @@ module Frame =
 
     /// `f` indexed by `index` when both hold the same timestamps, so that frames on one grid
     /// share one index array (frames are never written to after they are built).
-    let shareIndex (index: int64[]) (f: Frame) : Frame =
+    let internal shareIndex (index: int64[]) (f: Frame) : Frame =
         if not (obj.ReferenceEquals(index, f.Index)) && sameIndex index f.Index then
             { f with Index = index }
         else
@@ -310,7 +310,7 @@ module Frame =
 
     /// Inner join on the index (pandas `join(how='inner')`): the timestamps every frame has, with
     /// all their columns side by side. Column names must be distinct across frames.
-    let innerJoin (frames: Frame list) : Frame =
+    let internal innerJoin (frames: Frame list) : Frame =
         match frames with
         | [] -> empty []
         | [ one ] -> one

@@ -44,7 +44,7 @@ type FileError =
 module FrameIO =
 
     /// Splits one CSV line on `sep`, honouring double quotes (`""` is a literal quote).
-    let splitCsvLine (sep: char) (line: string) : string[] =
+    let internal splitCsvLine (sep: char) (line: string) : string[] =
         let fields = ResizeArray<string>()
         let cur = Text.StringBuilder()
         let mutable quoted = false
@@ -70,7 +70,7 @@ module FrameIO =
         fields.ToArray()
 
     /// Parses a timestamp; text without an offset is taken as UTC.
-    let tryParseTimestamp (text: string) : DateTimeOffset option =
+    let internal tryParseTimestamp (text: string) : DateTimeOffset option =
         let styles = DateTimeStyles.AssumeUniversal ||| DateTimeStyles.AllowWhiteSpaces
 
         match DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles) with
@@ -78,7 +78,7 @@ module FrameIO =
         | _ -> None
 
     /// Parses a cell as a float: empty, `nan`, `NaN`, `null` and `NA` are NaN.
-    let tryParseValue (text: string) : float option =
+    let internal tryParseValue (text: string) : float option =
         match text.Trim() with
         | ""
         | "nan"

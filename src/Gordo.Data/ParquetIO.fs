@@ -183,7 +183,10 @@ module ParquetIO =
 
     /// Reads the flat columns of a Parquet file that `keep` accepts, plus every timestamp-typed
     /// column (columns of unsupported types are skipped).
-    let readColumnsWhere (keep: string -> bool) (path: string) : Result<(string * ColumnData) list, FileError> =
+    let internal readColumnsWhere
+        (keep: string -> bool)
+        (path: string)
+        : Result<(string * ColumnData) list, FileError> =
         guarded path (fun () -> readAll keep path)
 
     /// Reads a whole Parquet file from a seekable stream (e.g. an uploaded file); the error is
@@ -208,11 +211,11 @@ module ParquetIO =
         | :? InvalidOperationException as e -> Error e.Message
 
     /// Reads every flat column of a Parquet file (columns of unsupported types are skipped).
-    let readColumns (path: string) : Result<(string * ColumnData) list, FileError> =
+    let internal readColumns (path: string) : Result<(string * ColumnData) list, FileError> =
         readColumnsWhere (fun _ -> true) path
 
     /// The column names of a Parquet file (its schema only).
-    let columnNames (path: string) : Result<string list, FileError> =
+    let internal columnNames (path: string) : Result<string list, FileError> =
         guarded path (fun () ->
             let schema = ParquetReader.ReadSchemaAsync(path) |> await
             schema.GetDataFields() |> Array.map (fun f -> f.Name) |> List.ofArray)
@@ -258,7 +261,11 @@ module ParquetIO =
         readColumns path |> Result.bind (toFrame path timestampColumn)
 
     /// Like `read`, keeping only the value columns `keep` accepts.
-    let readWhere (keep: string -> bool) (path: string) (timestampColumn: string option) : Result<Frame, FileError> =
+    let internal readWhere
+        (keep: string -> bool)
+        (path: string)
+        (timestampColumn: string option)
+        : Result<Frame, FileError> =
         readColumnsWhere (fun n -> keep n || Some n = timestampColumn) path
         |> Result.bind (toFrame path timestampColumn)
 

@@ -29,7 +29,7 @@ type ResampleError =
 /// Resampling with pandas semantics: left-closed, left-labelled buckets aligned to midnight of
 /// the first day (pandas `origin='start_day'`), aggregation, gap filling with a limit.
 [<RequireQualifiedAccess>]
-module Resample =
+module internal Resample =
 
     /// Aggregates the values `v.[lo .. hi-1]` of one bucket (possibly empty).
     type Aggregator = float[] -> int -> int -> float

@@ -35,7 +35,7 @@ module SamplePlant =
 
     /// The name of tag `kind` (0 flow, 1 pressure, 2 temperature, 3 vibration) of machine number `m`
     /// (0-based): `PLANT-FT-011.PV` is the flow tag of machine 0.
-    let tagName (m: int) (kind: int) : string =
+    let internal tagName (m: int) (kind: int) : string =
         sprintf "PLANT-%s-%02d1.PV" kinds.[kind] (m + 1)
 
     /// The four tag names of machine number `m` (flow, pressure, temperature, vibration).
@@ -45,7 +45,7 @@ module SamplePlant =
         Regex(@"^PLANT-(FT|PT|TT|VT)-(\d{2})1\.PV$", RegexOptions.Compiled)
 
     /// (machine number, kind) of a plant tag name, None for any other name.
-    let tryParseTag (name: string) : (int * int) option =
+    let internal tryParseTag (name: string) : (int * int) option =
         let m = pattern.Match name
 
         if m.Success && int m.Groups.[2].Value > 0 then

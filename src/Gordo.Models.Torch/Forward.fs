@@ -5,7 +5,7 @@ open Gordo.Models.Networks
 
 /// The forward pass of a network over its flat parameter buffer (see `Layout`).
 [<RequireQualifiedAccess>]
-module Forward =
+module internal Forward =
     /// One Keras LSTM layer over `x` [batch × steps × in]: gates = x·Wᵢₕᵀ + h·Wₕₕᵀ + b split into
     /// i, f, c, o; c' = σ(f)·c + σ(i)·act(c̃); h' = σ(o)·act(c'). Returns every step's h
     /// [batch × steps × units] or the last one [batch × units].

@@ -11,7 +11,7 @@ module internal ScalarOps =
 
 /// Keras activations on tensors (names checked by `Activation.check` when the network is built).
 [<RequireQualifiedAccess>]
-module TensorActivation =
+module internal TensorActivation =
     /// Applies the Keras activation `name`.
     let apply (name: string) (x: torch.Tensor) : torch.Tensor =
         match name with

@@ -5,7 +5,7 @@ open Gordo.Models
 
 /// Conversions between float64 matrices and float32 tensors.
 [<RequireQualifiedAccess>]
-module Tensors =
+module internal Tensors =
     /// A [rows × cols] float32 tensor of a matrix.
     let ofMatrix (m: Matrix) : torch.Tensor =
         Native.ensure ()

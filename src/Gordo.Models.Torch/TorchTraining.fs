@@ -8,7 +8,7 @@ open Gordo.Models.Networks
 /// The Keras training loop on TorchSharp over a flat parameter tensor (see `Layout`); the epoch
 /// loop itself is the managed trainer's `Training.loop`.
 [<RequireQualifiedAccess>]
-module TorchTraining =
+module internal TorchTraining =
     let private lossOf (name: string) (output: torch.Tensor) (target: torch.Tensor) : torch.Tensor =
         match name with
         | "mae"

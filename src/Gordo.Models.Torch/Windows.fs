@@ -5,7 +5,7 @@ open Gordo.Models.Networks
 
 /// Sliding windows over rows as tensor views (see `Sequences` for the arithmetic).
 [<RequireQualifiedAccess>]
-module Windows =
+module internal Windows =
     /// The windows of X [rows × features] as [count × lookback × features] (a view of X).
     let inputs (x: torch.Tensor) (lookback: int) (lookahead: int) : torch.Tensor =
         let n = Sequences.count (int x.shape.[0]) lookback lookahead

@@ -141,7 +141,7 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
         |> String.concat "\n"
 
     /// The whole page for these machines.
-    let render (project: string) (machines: MachineReport list) : string =
+    let internal render (project: string) (machines: MachineReport list) : string =
         let sb = StringBuilder()
         let add (s: string) = sb.AppendLine s |> ignore
         add "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

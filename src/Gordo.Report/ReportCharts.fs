@@ -7,7 +7,7 @@ open Gordo.Data
 
 /// The Plotly charts of a machine's report section.
 [<RequireQualifiedAccess>]
-module ReportCharts =
+module internal ReportCharts =
     /// At most this many points per trace; longer series keep each bucket's largest value.
     let maxPoints = 5000
 

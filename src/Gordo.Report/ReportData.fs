@@ -9,7 +9,7 @@ open Gordo.Models.Anomaly
 open Gordo.Build
 
 /// Anomaly scores of a built model over its training period.
-type AnomalySeries = {
+type internal AnomalySeries = {
     /// Row timestamps (UTC).
     Times: DateTime[]
     /// Model inputs per tag.
@@ -21,7 +21,7 @@ type AnomalySeries = {
 }
 
 /// What the report shows of one machine.
-type MachineReport = {
+type internal MachineReport = {
     /// Machine name.
     Name: string
     /// The build error (exit code and message), None when the machine built.
@@ -50,7 +50,7 @@ type MachineReport = {
 
 /// Collecting report data from build outcomes.
 [<RequireQualifiedAccess>]
-module ReportData =
+module internal ReportData =
 
     let rec private history (model: Estimator) : (string * float list) list =
         match model with

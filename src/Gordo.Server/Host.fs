@@ -70,5 +70,11 @@ module Host =
             2
         | Ok logLevel ->
             let app = App.create config (setup config o logLevel)
-            app.Run()
-            0
+
+            try
+                app.Run()
+                0
+            with :? IO.IOException as e ->
+                // Kestrel's bind failure (address in use, no permission): a message, not a trace.
+                eprintfn "gordo run-server: cannot listen on %s:%d: %s" o.Host o.Port e.Message
+                1

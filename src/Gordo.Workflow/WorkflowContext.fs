@@ -3,7 +3,7 @@ namespace Gordo.Workflow
 open Gordo.Core
 
 /// Requests and limits of a container: memory in megabytes (rendered `<n>M`), cpu in millicores (`<n>m`).
-type ResourceSpec = {
+type internal ResourceSpec = {
     /// Requested memory, MB.
     RequestsMemory: int64
     /// Requested cpu, millicores.
@@ -15,7 +15,7 @@ type ResourceSpec = {
 }
 
 /// A Kubernetes label.
-type Label = {
+type internal Label = {
     /// Label key.
     Key: string
     /// Label value.
@@ -23,7 +23,7 @@ type Label = {
 }
 
 /// One machine of the workflow being rendered.
-type MachineEntry = {
+type internal MachineEntry = {
     /// Machine name (DAG task suffix, model name).
     Name: string
     /// The machine in Gordo's wire format (spec §1.9), compact JSON on one line: the builder's
@@ -43,7 +43,7 @@ type MachineEntry = {
 /// `--split-workflows` machines). Templates see the fields in snake_case (`project_name`,
 /// `machines[0].machine_json`, `server_resources.requests_memory`); templates/README.md
 /// documents each one.
-type WorkflowContext = {
+type internal WorkflowContext = {
     /// `--project-name`.
     ProjectName: string
     /// `--project-revision`.
@@ -56,6 +56,8 @@ type WorkflowContext = {
     DockerRegistry: string
     /// `--docker-repository`.
     DockerRepository: string
+    /// `<registry>/<repository>/` of every image of ours, empty parts left out.
+    ImagePrefix: string
     /// imagePullPolicy of gordo containers; "" = not set.
     ImagePullPolicy: string
     /// Image name of utility script steps (`runtime.deployer.image`).

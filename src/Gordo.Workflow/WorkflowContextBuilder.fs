@@ -192,7 +192,7 @@ module internal WorkflowContextBuilder =
     let private image (globals: Value) (componentName: string) : string =
         match at [ "runtime"; componentName; "image" ] globals with
         | Some(Value.String s) when s <> "" -> s
-        | _ -> "gordo-base"
+        | _ -> "gordo-dotnet"
 
     let private hpaName (hpa: HpaType) =
         match hpa with
@@ -246,6 +246,12 @@ module internal WorkflowContextBuilder =
             GordoVersion = options.GordoVersion
             DockerRegistry = options.DockerRegistry
             DockerRepository = options.DockerRepository
+            ImagePrefix =
+                [ options.DockerRegistry; options.DockerRepository ]
+                |> List.map (fun part -> part.Trim '/')
+                |> List.filter ((<>) "")
+                |> List.map (fun part -> part + "/")
+                |> String.concat ""
             ImagePullPolicy = defaultArg options.ImagePullPolicy ""
             DeployerImage = image g "deployer"
             ServerImage = image g "server"

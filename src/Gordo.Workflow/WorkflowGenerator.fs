@@ -94,7 +94,7 @@ module WorkflowGenerator =
     let private dns63 = 63
 
     /// Names derived from the project and machine names that would break Kubernetes limits.
-    let nameProblems (options: WorkflowOptions) (enableInflux: bool) (machines: string list) : string list =
+    let internal nameProblems (options: WorkflowOptions) (enableInflux: bool) (machines: string list) : string list =
         let p = options.ProjectName
 
         let check (what: string) (name: string) (limit: int) =
@@ -135,7 +135,7 @@ module WorkflowGenerator =
                 Error(GenerateError.Usage [ $"cannot read --workflow-template %s{path}: %s{e.Message}" ])
 
     /// The contexts of every chunk for a compiled project.
-    let contexts
+    let internal contexts
         (options: WorkflowOptions)
         (environment: string -> string option)
         (project: Project)
@@ -184,7 +184,7 @@ module WorkflowGenerator =
             }
 
     /// Validates every generated document (and the manifests each embeds).
-    let validate (options: WorkflowOptions) (documents: string list) : SchemaError list =
+    let internal validate (options: WorkflowOptions) (documents: string list) : SchemaError list =
         let catalog = catalogFor options
 
         documents

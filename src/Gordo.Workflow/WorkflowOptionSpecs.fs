@@ -53,15 +53,21 @@ module WorkflowOptionSpecs =
         opt "namespace" (Some "kubeflow") "Namespace (kept for compatibility; unused)."
         opt "split-workflows" (Some "30") "Machines per workflow; several workflows are separated by '---'."
         opt "n-servers" None "Maximum number of ML servers (default: 10 x number of machines)."
-        opt "docker-repository" (Some "equinor") "Docker repository of the gordo images."
-        opt "docker-registry" (Some "ghcr.io") "Docker registry of the gordo images."
+        opt "docker-repository" (Some "") "Docker repository of the gordo images (default: none)."
+        opt
+            "docker-registry"
+            (Some "localhost")
+            "Docker registry of the gordo images (localhost: podman's name of a local image)."
         opt "retry-backoff-duration" (Some "15s") "retryStrategy.backoff.duration of workflow steps."
         opt "retry-backoff-factor" (Some "2") "retryStrategy.backoff.factor of workflow steps."
         opt "gordo-server-workers" None "Worker processes of the ML server."
         opt "gordo-server-threads" None "Threads per worker of the ML server."
         opt "gordo-server-probe-timeout" None "Timeout in seconds of the ML server probes (default 5)."
-        flag "without-prometheus" "Do not deploy the Prometheus metrics sidecar and ServiceMonitor."
-        opt "prometheus-metrics-server-workers" (Some "1") "Workers of the Prometheus metrics server."
+        flag "without-prometheus" "Do not serve /metrics (ENABLE_PROMETHEUS=false) and deploy no ServiceMonitor."
+        opt
+            "prometheus-metrics-server-workers"
+            (Some "1")
+            "Accepted for compatibility; unused (the server serves /metrics itself)."
         opt "image-pull-policy" None "imagePullPolicy of gordo containers (default: derived from --gordo-version)."
         flag "with-keda" "KEDA is installed: allow --ml-server-hpa-type keda and clean up ScaledObjects."
         opt "ml-server-hpa-type" (Some "k8s_cpu") "ML server autoscaling: none, k8s_cpu or keda."

@@ -42,7 +42,7 @@ module WorkflowOptions =
 
     /// The imagePullPolicy Gordo derives from an image tag: `Always` for moving tags (`latest`,
     /// `stable`, `pr-N`, `X`, `X.Y`), `IfNotPresent` for fixed ones (`X.Y.Z...`, commit SHAs).
-    let pullPolicyFor (version: string) : Result<string, string> =
+    let internal pullPolicyFor (version: string) : Result<string, string> =
         let m = release.Match version
 
         if version = "latest" || version = "stable" then
@@ -59,7 +59,7 @@ module WorkflowOptions =
             Error $"Malformed gordo version '%s{version}'"
 
     /// Checks a label key (optional DNS-subdomain prefix, `/`, name of ≤ 63 characters).
-    let validLabelKey (key: string) : bool =
+    let internal validLabelKey (key: string) : bool =
         let prefix, name =
             match key.LastIndexOf '/' with
             | -1 -> "", key
@@ -72,7 +72,7 @@ module WorkflowOptions =
         && (prefix = "" || prefix.Split '.' |> Array.forall dnsLabel.IsMatch)
 
     /// Checks a label value (≤ 63 characters, alphanumeric at both ends, `-_.` inside).
-    let validLabelValue (value: string) : bool =
+    let internal validLabelValue (value: string) : bool =
         value.Length <= 63 && labelValue.IsMatch value
 
     let private scalarText (node: JsonNode) : string option =
@@ -106,7 +106,7 @@ module WorkflowOptions =
             )
 
     /// Parses a labels option: `""` or a JSON object of scalar values.
-    let parseLabels (name: string) (text: string) : Result<(string * string) list, WorkflowOptionError> =
+    let internal parseLabels (name: string) (text: string) : Result<(string * string) list, WorkflowOptionError> =
         let invalid reason =
             Error(WorkflowOptionError.Invalid(name, text, reason))
 
@@ -137,7 +137,7 @@ module WorkflowOptions =
         |> List.map (fun e -> $"%s{e.Path}: %s{e.Message}")
 
     /// Parses a JSON object option checked against a Kubernetes definition (unknown keys are errors).
-    let parseKubernetesObject
+    let internal parseKubernetesObject
         (definition: string)
         (name: string)
         (text: string)
@@ -160,7 +160,7 @@ module WorkflowOptions =
         | Ok other -> Error(WorkflowOptionError.Invalid(name, text, $"expected a JSON object, got %s{typeName other}"))
 
     /// Parses a list option (JSON, or YAML when `yaml`) whose items are checked against a Kubernetes definition.
-    let parseKubernetesList
+    let internal parseKubernetesList
         (definition: string)
         (allowEmpty: bool)
         (name: string)

@@ -30,7 +30,7 @@ type TemplateError =
 
 /// A parsed workflow template and the name it was read from.
 [<NoEquality; NoComparison>]
-type WorkflowTemplate = {
+type internal WorkflowTemplate = {
     /// Where the template came from (file path, or the built-in template's name).
     Source: string
     /// The parsed Liquid template.
@@ -135,7 +135,8 @@ module internal WorkflowTemplates =
 
         sb.ToString()
 
-    /// Field names (snake_case) and a compiled reader per record type.
+    /// Field names (snake_case) and a compiled reader per record type. The context records are
+    /// internal, so reflection must be allowed to see non-public representations.
     let private readers =
         System.Collections.Concurrent.ConcurrentDictionary<Type, string[] * (obj -> obj[])>()
 
@@ -143,8 +144,11 @@ module internal WorkflowTemplates =
         readers.GetOrAdd(
             t,
             fun t ->
-                let names = FSharpType.GetRecordFields t |> Array.map (fun f -> snakeCase f.Name)
-                names, FSharpValue.PreComputeRecordReader t
+                let names =
+                    FSharpType.GetRecordFields(t, allowAccessToPrivateRepresentation = true)
+                    |> Array.map (fun f -> snakeCase f.Name)
+
+                names, FSharpValue.PreComputeRecordReader(t, allowAccessToPrivateRepresentation = true)
         )
 
     let private isRecord =
@@ -158,7 +162,10 @@ module internal WorkflowTemplates =
         | :? int
         | :? int64 -> value
         | :? IEnumerable as items -> [| for item in items -> plain item |] :> obj
-        | v when isRecord.GetOrAdd(v.GetType(), (fun t -> FSharpType.IsRecord t)) -> record v :> obj
+        | v when
+            isRecord.GetOrAdd(v.GetType(), (fun t -> FSharpType.IsRecord(t, allowAccessToPrivateRepresentation = true)))
+            ->
+            record v :> obj
         | v -> invalidArg (nameof value) $"unsupported context value of type %s{v.GetType().Name}"
 
     and private record (value: obj) : Dictionary<string, obj> =

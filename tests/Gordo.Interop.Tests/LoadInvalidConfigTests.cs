@@ -57,6 +57,29 @@ public class LoadInvalidConfigTests
     }
 
     [Fact]
+    public void An_MLflow_reporter_is_an_error_before_any_build()
+    {
+        var result = GordoConfig.Parse("""
+            machines:
+              - name: m1
+                dataset:
+                  data_provider: {type: RandomDataProvider}
+                  tags: [a, b]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-02T00:00:00+00:00
+                model: sklearn.decomposition.PCA
+                runtime:
+                  reporters: [gordo.reporters.mlflow.MlFlowReporter]
+            """, "mlflow.yaml");
+
+        Assert.False(result.IsValid);
+        var mlflow = Assert.Single(result.Errors);
+        Assert.Equal("GORDO0132", mlflow.Code);
+        Assert.Equal((10, 19), (mlflow.Line, mlflow.Column));
+        Assert.Contains("PostgresReporter", mlflow.Hint);
+    }
+
+    [Fact]
     public void Yaml_syntax_errors_have_a_position()
     {
         var result = GordoConfig.Parse("machines:\n  - name: [unclosed\n");

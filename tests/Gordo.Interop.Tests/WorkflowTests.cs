@@ -54,7 +54,7 @@ public class WorkflowTests
             Assert.Contains("generateName: my-project-1700000000000-", result.Documents[0]);
             Assert.Contains("model-builder-machine-2", result.Documents[1]);
             Assert.Contains("gordo-server-hpa-cleanup", result.Yaml);
-            Assert.Contains("ghcr.io/equinor/gordo-base:1.2.3", result.Yaml);
+            Assert.Contains("image: \"localhost/gordo-dotnet:1.2.3\"", result.Yaml);
         }
         finally
         {

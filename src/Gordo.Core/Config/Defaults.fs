@@ -6,29 +6,30 @@ open Gordo.Core.Yaml
 /// Gordo's DEFAULT_CONFIG_GLOBALS with the derived defaults (spec §1.4).
 [<RequireQualifiedAccess>]
 module internal Defaults =
-    /// The default globals as Gordo 6 writes them, with the unified `gordo-base` images.
+    /// The default globals as Gordo 6 writes them, with this project's `gordo-dotnet` image for
+    /// every component (Gordo's is `gordo-base`).
     let private globalsText =
         """
 runtime:
   reporters: []
   server:
-    image: gordo-base
+    image: gordo-dotnet
     resources: {requests: {memory: 3000, cpu: 1000}, limits: {memory: 6000, cpu: 2000}}
   prometheus_metrics_server:
-    image: gordo-base
+    image: gordo-dotnet
     resources: {requests: {memory: 200, cpu: 100}, limits: {memory: 1000, cpu: 200}}
   builder:
-    image: gordo-base
+    image: gordo-dotnet
     resources: {requests: {memory: 3900, cpu: 1001}, limits: {memory: 31200, cpu: 1001}}
     remote_logging: {enable: false}
   client:
-    image: gordo-base
+    image: gordo-dotnet
     resources: {requests: {memory: 3500, cpu: 100}, limits: {memory: 4000, cpu: 2000}}
     max_instances: 30
   influx:
     enable: true
   deployer:
-    image: gordo-base
+    image: gordo-dotnet
 evaluation:
   cv_mode: full_build
   scoring_scaler: sklearn.preprocessing.MinMaxScaler

@@ -17,7 +17,7 @@ type RawMachine = {
 }
 
 /// A config document read into its parts, before any merging (`parse: text -> RawProject`).
-type RawProject = {
+type internal RawProject = {
     /// The file name used in diagnostics.
     File: string
     /// The document's `metadata.name` (a Gordo custom resource's name), when it is a string.
@@ -30,7 +30,7 @@ type RawProject = {
 
 /// Reading a config document: both shapes (Gordo custom resource and bare), block-string sections.
 [<RequireQualifiedAccess>]
-module Document =
+module internal Document =
     /// The section keys shared by machines and globals (Gordo's MACHINE_YAML_FIELDS).
     let sectionKeys = [ "model"; "dataset"; "evaluation"; "metadata"; "runtime" ]
 

@@ -30,13 +30,13 @@ type ProjectTree = {
 }
 
 /// Options of normalization that come from the command line.
-type NormalizeOptions = {
+type internal NormalizeOptions = {
     /// `--default-data-provider`: the provider type for datasets that name none.
     DefaultDataProvider: string option
 }
 
 /// A named normalization pass (like Fable's transformations: each pure and testable alone).
-type Pass = {
+type internal Pass = {
     /// What the pass does, for `--trace` style output and tests.
     Name: string
     /// The pass.
@@ -45,7 +45,7 @@ type Pass = {
 
 /// Gordo's merge semantics (spec §1.3, §1.4) as an ordered list of pure passes.
 [<RequireQualifiedAccess>]
-module Normalize =
+module internal Normalize =
     /// The tree of a raw project, before any pass.
     let ofRaw (raw: RawProject) : ProjectTree =
         let globals =

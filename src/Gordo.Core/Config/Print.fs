@@ -14,7 +14,7 @@ open YamlDotNet.Core.Events
 [<RequireQualifiedAccess>]
 module Print =
     /// A float as text that YAML 1.1 (PyYAML) reads back as a float.
-    let floatText (f: float) : string =
+    let internal floatText (f: float) : string =
         if Double.IsNaN f then
             ".nan"
         elif Double.IsPositiveInfinity f then

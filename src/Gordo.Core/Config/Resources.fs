@@ -6,7 +6,7 @@ open Gordo.Core.Yaml
 /// Gordo's `fix_runtime` (spec §1.7): resource numbers must be integers (megabytes, millicores);
 /// a limit below its request is raised to the request.
 [<RequireQualifiedAccess>]
-module Resources =
+module internal Resources =
     let private amount (node: Node) : Result<int64 option, Diagnostic> =
         match Value.ofNode node with
         | Value.Int i -> Ok(Some i)

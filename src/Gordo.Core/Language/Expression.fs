@@ -85,7 +85,12 @@ type Expr =
     | Or of Expr * Expr
 
 /// A syntax error: what is wrong and the 0-based character offset into the expression text.
-type ExpressionError = { Message: string; Offset: int }
+type ExpressionError = {
+    /// What is wrong, as FParsec reports it.
+    Message: string
+    /// 0-based character offset into the expression text.
+    Offset: int
+}
 
 type private P<'T> = Parser<'T, unit>
 

@@ -231,7 +231,7 @@ module Parse =
         | _ -> None
 
     /// Parses YAML text with YamlDotNet alone (see `text`).
-    let full
+    let internal full
         (file: string)
         (map: PositionMap)
         (limits: ParseLimits)

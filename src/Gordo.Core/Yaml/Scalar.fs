@@ -23,7 +23,7 @@ type Scalar =
 
 /// Scalar resolution.
 [<RequireQualifiedAccess>]
-module Scalar =
+module internal Scalar =
     let private nulls =
         System.Collections.Generic.HashSet [ ""; "~"; "null"; "Null"; "NULL" ]
 

@@ -54,7 +54,7 @@ type ParseLimits = {
 
 /// Building, reading and rewriting positioned nodes.
 [<RequireQualifiedAccess>]
-module Node =
+module internal Node =
     /// The path of a mapping entry below `parent`.
     let childPath (parent: string) (key: string) : string =
         let mutable simple = key <> ""

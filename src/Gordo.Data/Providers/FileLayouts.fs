@@ -8,7 +8,7 @@ open Gordo.Core.Config
 
 /// Long-layout CSV files: rows of (tag, timestamp, value).
 [<RequireQualifiedAccess>]
-module LongCsv =
+module internal LongCsv =
 
     let private columnOf (path: string) (header: string[]) (name: string) =
         match Array.tryFindIndex ((=) name) header with
@@ -71,7 +71,7 @@ module LongCsv =
 
 /// Splitting long-layout columns into per-tag series.
 [<RequireQualifiedAccess>]
-module LongLayout =
+module internal LongLayout =
 
     /// One unsorted one-column frame per tag found in the columns.
     let split
@@ -108,7 +108,7 @@ module LongLayout =
 
 /// Combining pieces of one tag's series from several files.
 [<RequireQualifiedAccess>]
-module Concat =
+module internal Concat =
 
     let private combine (source: string) (tag: string) (pieces: Frame list) : Result<Frame, ProviderError> =
         let index, values =

@@ -33,7 +33,7 @@ module private Wide =
 /// `gordo_core.data_providers.contrib.csv_provider.CSVDataProvider(file_path, timestamp_column,
 /// sep=",")`: one wide CSV file, a timestamp column and one column per tag. NaN cells are
 /// dropped from the series (pandas reads them as missing).
-type CsvDataProvider(filePath: string, timestampColumn: string option, sep: char) =
+type internal CsvDataProvider(filePath: string, timestampColumn: string option, sep: char) =
 
     // Parsed once per provider: get_data asks for one tag at a time.
     let frame = lazy (FrameIO.readCsv filePath sep timestampColumn)

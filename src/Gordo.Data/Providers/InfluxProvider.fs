@@ -74,7 +74,7 @@ module InfluxUri =
 /// uri=None, ...)`: one InfluxQL query per tag,
 /// `SELECT "<value_name>" AS "<tag>" FROM "<measurement>" WHERE ("tag" =~ /^<tag>$/) AND time >= <start>s AND time <= <end>s`
 /// (regex characters in the tag name are escaped, unlike Gordo, so `.` matches only a dot).
-type InfluxDataProvider(connection: InfluxConnection, measurement: string, valueName: string) =
+type internal InfluxDataProvider(connection: InfluxConnection, measurement: string, valueName: string) =
 
     static let client = new HttpClient(Timeout = Threading.Timeout.InfiniteTimeSpan)
 

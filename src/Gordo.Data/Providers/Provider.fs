@@ -51,7 +51,7 @@ type IDataProvider =
 
 /// Helpers shared by providers.
 [<RequireQualifiedAccess>]
-module Provider =
+module internal Provider =
 
     /// A constructor argument as a string, if present and a string.
     let stringArg (args: (string * Value) list) (name: string) : string option =

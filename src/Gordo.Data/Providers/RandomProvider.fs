@@ -9,7 +9,7 @@ open Gordo.Core.Config
 /// `RandomDataProvider(min_size=100, max_size=300)`: per tag a random number of samples at
 /// random instants in the range, values uniform in [0, 1). Deterministic: the generator of each
 /// tag is seeded from `seed` and the tag name, so results do not depend on tag order.
-type RandomDataProvider(minSize: int, maxSize: int, seed: int) =
+type internal RandomDataProvider(minSize: int, maxSize: int, seed: int) =
 
     static let fnv (s: string) =
         s

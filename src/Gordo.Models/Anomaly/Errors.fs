@@ -6,7 +6,7 @@ open Gordo.Models.Preprocessing
 
 /// The per-tag errors of a model output against the truth, as columns (what the anomaly frame
 /// holds), with their per-row means of squares.
-type TagErrors = {
+type internal TagErrors = {
     /// `|scaler(output) − scaler(truth)|`, one array per column.
     Scaled: float[][]
     /// Per-row mean of squares of `Scaled`.
@@ -19,7 +19,7 @@ type TagErrors = {
 
 /// Row-wise error measures of spec §3.
 [<RequireQualifiedAccess>]
-module Errors =
+module internal Errors =
     /// `|a − b|` element-wise.
     let absolute (a: Matrix) (b: Matrix) : Matrix =
         Matrix.map2 (fun u v -> abs (u - v)) a b

@@ -18,7 +18,7 @@ type AnomalyFrame = {
 [<RequireQualifiedAccess>]
 module Frame =
     /// pandas `Timestamp.isoformat()`.
-    let isoformat (t: DateTimeOffset) : string =
+    let internal isoformat (t: DateTimeOffset) : string =
         let fraction =
             if t.Ticks % TimeSpan.TicksPerSecond = 0L then
                 ""
@@ -28,24 +28,27 @@ module Frame =
         t.ToString("yyyy-MM-dd'T'HH:mm:ss") + fraction + t.ToString("zzz")
 
     /// `(top, name)` columns of a matrix.
-    let block (top: string) (names: string[]) (m: Matrix) : ((string * string) * float[]) list = [
+    let internal block (top: string) (names: string[]) (m: Matrix) : ((string * string) * float[]) list = [
         for j in 0 .. Matrix.cols m - 1 -> (top, names.[j]), Matrix.column j m
     ]
 
     /// `(top, name)` columns of column arrays (the arrays themselves, not copies).
-    let blockOfColumns (top: string) (names: string[]) (columns: float[][]) : ((string * string) * float[]) list = [
-        for j in 0 .. columns.Length - 1 -> (top, names.[j]), columns.[j]
-    ]
+    let internal blockOfColumns
+        (top: string)
+        (names: string[])
+        (columns: float[][])
+        : ((string * string) * float[]) list =
+        [ for j in 0 .. columns.Length - 1 -> (top, names.[j]), columns.[j] ]
 
     /// Names of the model-output columns: target names when the count matches, else "0", "1", ...
-    let outputNames (targetNames: string[]) (count: int) : string[] =
+    let internal outputNames (targetNames: string[]) (count: int) : string[] =
         if targetNames.Length = count then
             targetNames
         else
             Array.init count string
 
     /// Start/end columns of the last `rows` index entries.
-    let times (index: DateTimeOffset[] option) (frequency: TimeSpan option) (rows: int) =
+    let internal times (index: DateTimeOffset[] option) (frequency: TimeSpan option) (rows: int) =
         match index with
         | Some idx ->
             let last = idx.[idx.Length - rows ..]

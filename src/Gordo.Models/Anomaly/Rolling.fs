@@ -5,7 +5,7 @@ open Gordo.Models
 
 /// pandas-compatible rolling/ewm statistics over a series (NaN where pandas gives NaN).
 [<RequireQualifiedAccess>]
-module Rolling =
+module internal Rolling =
     let private window (w: int) (f: float[] -> float) (values: float[]) : float[] =
         Array.init values.Length (fun i ->
             if i < w - 1 then

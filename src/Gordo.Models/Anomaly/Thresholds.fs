@@ -38,7 +38,7 @@ type FoldResult = {
 
 /// Cross-validation folds.
 [<RequireQualifiedAccess>]
-module FoldResult =
+module internal FoldResult =
     /// Fits a clone of `model` on every split and predicts its held-out rows (scikit-learn's
     /// `cross_validate`; a model with an offset predicts only the last test rows).
     let ofSplits (model: Estimator) (x: Matrix) (y: Matrix) (splitter: Selection.Splitter) : FoldResult list =

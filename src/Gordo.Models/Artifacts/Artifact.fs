@@ -40,7 +40,7 @@ module Artifact =
         Convert.ToHexStringLower(SHA256.HashData bytes)
 
     /// The files of an artifact, by name (info.json included).
-    let files (model: Estimator) (metadata: Value) : (string * byte[]) list =
+    let internal files (model: Estimator) (metadata: Value) : (string * byte[]) list =
         let data = [
             "definition.json", Json.toBytes (Definition.intoValue model)
             "state.bin", StateFormat.toBytes (model.SaveState())

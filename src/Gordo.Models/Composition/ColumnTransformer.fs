@@ -6,7 +6,7 @@ open Gordo.Models.Preprocessing
 
 /// How a ColumnTransformer entry names its columns.
 [<RequireQualifiedAccess>]
-type ColumnSelector =
+type internal ColumnSelector =
     /// Integer positions.
     | Indices of int[]
     /// Column names (the input must have names, as a DataFrame in scikit-learn).
@@ -90,7 +90,7 @@ module internal ColumnSelector =
 /// the remaining columns are dropped or passed through (`remainder`: `drop`, `passthrough` or a
 /// transformer). Columns are resolved to positions at fit and kept in the fitted state, so a
 /// loaded model transforms unnamed input in the fitted column order.
-type ColumnTransformer(args: (string * Arg) list) =
+type internal ColumnTransformer(args: (string * Arg) list) =
     inherit Estimator("sklearn.compose._column_transformer.ColumnTransformer", args)
     let mutable names: string[] = [||]
     let mutable resolved: int[] list = []

@@ -6,7 +6,7 @@ open Gordo.Models.Preprocessing
 
 /// scikit-learn Pipeline: every step but the last is fitted and applied as a transformer; the
 /// last one decides whether the pipeline predicts and/or transforms. Steps are named `step_0`...
-type Pipeline(args: (string * Arg) list) =
+type internal Pipeline(args: (string * Arg) list) =
     inherit Estimator("sklearn.pipeline.Pipeline", args)
     let steps = Args.models "steps" args
 
@@ -65,7 +65,7 @@ type Pipeline(args: (string * Arg) list) =
 
 /// scikit-learn FeatureUnion: the outputs of every transformer side by side
 /// (`transformer_weights` keyed by the auto names `step_0`...).
-type FeatureUnion(args: (string * Arg) list) =
+type internal FeatureUnion(args: (string * Arg) list) =
     inherit Estimator("sklearn.pipeline.FeatureUnion", args)
     let parts = Args.models "transformer_list" args
 

@@ -4,7 +4,7 @@ open Gordo.Models
 open Gordo.Models.Preprocessing
 
 /// scikit-learn MultiOutputRegressor: one clone of `estimator` per target column.
-type MultiOutputRegressor(args: (string * Arg) list) =
+type internal MultiOutputRegressor(args: (string * Arg) list) =
     inherit Estimator("sklearn.multioutput.MultiOutputRegressor", args)
     let template = Args.model "estimator" args
     let mutable fitted: Estimator list = []
@@ -45,7 +45,7 @@ type MultiOutputRegressor(args: (string * Arg) list) =
 
 /// scikit-learn TransformedTargetRegressor: fits `regressor` on transformed y, predicts through
 /// the inverse transform (`transformer`, or `func`/`inverse_func`; identity when none).
-type TransformedTargetRegressor(args: (string * Arg) list) =
+type internal TransformedTargetRegressor(args: (string * Arg) list) =
     inherit Estimator("sklearn.compose._target.TransformedTargetRegressor", args)
 
     let regressor =

@@ -18,7 +18,7 @@ type ModelDefinitionException(message: string) =
 
 /// Input checks shared by the estimators (scikit-learn's `check_array` rules).
 [<RequireQualifiedAccess>]
-module Check =
+module internal Check =
     /// Rejects NaN and ±inf (`allowNan` lets NaN through, as scikit-learn's scalers do).
     let finite (owner: string) (allowNan: bool) (x: Matrix) : unit =
         let values = Matrix.span x

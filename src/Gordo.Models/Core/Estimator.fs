@@ -121,7 +121,7 @@ and [<AbstractClass>] Estimator(classPath: string, args: (string * Arg) list) =
 
 /// Reading constructor arguments.
 [<RequireQualifiedAccess>]
-module Args =
+module internal Args =
     let private wrong (name: string) (expected: string) (arg: Arg) =
         raise (ModelDefinitionException($"parameter '%s{name}': expected %s{expected}, got %A{arg}"))
 

@@ -5,7 +5,7 @@ open System.Numerics.Tensors
 open MathNet.Numerics.LinearAlgebra
 
 /// A thin singular value decomposition `X = U · diag(S) · Vt`, with U rows × k, Vt k × cols.
-type ThinSvd = {
+type internal ThinSvd = {
     /// Left singular vectors (rows × k).
     U: Matrix
     /// Singular values, descending.

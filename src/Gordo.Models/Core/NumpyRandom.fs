@@ -2,7 +2,7 @@ namespace Gordo.Models
 
 /// numpy's legacy `RandomState` (MT19937 seeded with `init_genrand`) as far as scikit-learn's
 /// shuffling needs it, so seeded shuffles, KFold and ShuffleSplit pick the same rows as Python.
-type NumpyRandom(seed: uint32) =
+type internal NumpyRandom(seed: uint32) =
     let state: uint32[] = Array.zeroCreate 624
     let mutable index = 624
 

@@ -33,13 +33,13 @@ module Progress =
         }
 
     /// Reports a signal to the enclosing scope (if any).
-    let report (signal: TrainingSignal) : unit =
+    let internal report (signal: TrainingSignal) : unit =
         match current.Value with
         | Some s -> s.Report signal
         | None -> ()
 
     /// Throws OperationCanceledException when the enclosing scope was cancelled.
-    let throwIfCancelled () : unit =
+    let internal throwIfCancelled () : unit =
         match current.Value with
         | Some s -> s.Cancel.ThrowIfCancellationRequested()
         | None -> ()

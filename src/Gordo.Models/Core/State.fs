@@ -22,7 +22,7 @@ type State =
 
 /// Reading states back.
 [<RequireQualifiedAccess>]
-module State =
+module internal State =
     let private corrupt (what: string) =
         raise (System.IO.InvalidDataException($"model state: %s{what}"))
 

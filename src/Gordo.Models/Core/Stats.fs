@@ -4,7 +4,7 @@ open System
 
 /// Column statistics with numpy semantics (NaN-ignoring variants as `np.nan*`).
 [<RequireQualifiedAccess>]
-module Stats =
+module internal Stats =
     /// The non-NaN values of an array.
     let finiteValues (values: float[]) : float[] =
         values |> Array.filter (Double.IsNaN >> not)

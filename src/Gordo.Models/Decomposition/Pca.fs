@@ -5,7 +5,7 @@ open Gordo.Models
 
 /// scikit-learn PCA: centred exact SVD with `svd_flip` signs. Every `svd_solver` is accepted and
 /// computed exactly (scikit-learn's randomized/arpack solvers approximate the same result).
-type Pca(args: (string * Arg) list) =
+type internal Pca(args: (string * Arg) list) =
     inherit Estimator("sklearn.decomposition._pca.PCA", args)
     let owner = "PCA"
     let whiten = Args.bool "whiten" args
@@ -148,7 +148,7 @@ type Pca(args: (string * Arg) list) =
 
 /// scikit-learn TruncatedSVD (no centring), computed exactly with `svd_flip` signs (what the
 /// `arpack` algorithm converges to; `randomized` approximates it).
-type TruncatedSvd(args: (string * Arg) list) =
+type internal TruncatedSvd(args: (string * Arg) list) =
     inherit Estimator("sklearn.decomposition._truncated_svd.TruncatedSVD", args)
     let owner = "TruncatedSVD"
     let k = Args.int "n_components" args

@@ -4,7 +4,7 @@ open MathNet.Numerics.LinearAlgebra
 open Gordo.Models
 
 /// What scikit-learn's probabilistic PCA model (Tipping & Bishop 1999) reads from a fitted PCA.
-type PcaFit = {
+type internal PcaFit = {
     /// Per-feature mean (`mean_`).
     Mean: float[]
     /// The principal axes, one per row (`components_`).

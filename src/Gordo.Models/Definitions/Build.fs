@@ -11,7 +11,7 @@ open Gordo.Models.Selection
 
 /// A catalog class kept as configuration only (Keras layers, optimizers, callbacks,
 /// regularisers): the network that owns it reads its arguments.
-type ConfigPart(classPath: string, args: (string * Arg) list) =
+type internal ConfigPart(classPath: string, args: (string * Arg) list) =
     inherit Estimator(classPath, args)
     override _.IsFitted = true
     override _.Fit(_, _) = ()

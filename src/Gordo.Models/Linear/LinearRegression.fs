@@ -4,7 +4,7 @@ open Gordo.Models
 
 /// scikit-learn LinearRegression: ordinary least squares (minimum-norm, as LAPACK gelsd) on
 /// centred data when `fit_intercept`; multi-output y fits one coefficient row per column.
-type LinearRegression(args: (string * Arg) list) =
+type internal LinearRegression(args: (string * Arg) list) =
     inherit Estimator("sklearn.linear_model._base.LinearRegression", args)
     let owner = "LinearRegression"
     let fitIntercept = Args.bool "fit_intercept" args

@@ -15,12 +15,12 @@ type Sequences = {
 
 /// Window arithmetic shared by every back end.
 [<RequireQualifiedAccess>]
-module Sequences =
+module internal Sequences =
     /// Number of windows over `rows` rows.
     let count (rows: int) (lookback: int) (lookahead: int) : int = rows - lookback + 1 - lookahead
 
 /// A fitted network's weights held by a back end, ready to predict (made once per model).
-type INetworkPredictor =
+type internal INetworkPredictor =
     inherit IDisposable
 
     /// The network output for X (one row per window when the network reads windows).
@@ -28,7 +28,7 @@ type INetworkPredictor =
 
 /// What networks need from a back end when managed code cannot run them (LSTM layers, dropout,
 /// softmax, other losses). The TorchSharp implementation lives in Gordo.Models.Torch.
-type INetworkBackend =
+type internal INetworkBackend =
     /// Trains `weights` (the Keras initialisation, see `Layout`) in place with Keras `fit`
     /// semantics; with `sequences`, X is cut into windows and training starts with Keras' priming
     /// step. Returns the history and the steps per epoch.
@@ -47,7 +47,7 @@ type INetworkBackend =
 /// Finds the network back end on first use: a reflection load of Gordo.Models.Torch, so that
 /// models that never need it never load TorchSharp or libtorch, and nothing has to register it.
 [<RequireQualifiedAccess>]
-module NetworkBackend =
+module internal NetworkBackend =
     let private assemblyName = "Gordo.Models.Torch"
     let private typeName = "Gordo.Models.Torch.TorchBackend"
 

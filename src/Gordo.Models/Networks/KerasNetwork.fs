@@ -69,19 +69,19 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
     member _.Name: string = name
 
     /// The kwargs as given (without `kind`).
-    member _.Given: (string * Arg) list = given
+    member internal _.Given: (string * Arg) list = given
 
     /// Seed for weight initialisation, shuffling and dropout (the evaluation `seed`).
-    member val Seed = 0 with get, set
+    member val internal Seed = 0 with get, set
 
     /// The compiled network, once fitted.
-    member _.Network: NetworkSpec option = spec
+    member internal _.Network: NetworkSpec option = spec
 
     /// Per-epoch history of the last fit.
     member _.History: History = history
 
     /// The flat float32 weights, once fitted.
-    member _.Weights: float32[] = weights
+    member internal _.Weights: float32[] = weights
 
     /// Compiles the network for these input/output widths.
     abstract Build: features: int * featuresOut: int -> NetworkSpec
@@ -135,16 +135,16 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
         spec <- Some network
 
     /// The fitted network, after checking the feature count of X.
-    member this.Fitted(x: Matrix) : NetworkSpec =
+    member internal this.Fitted(x: Matrix) : NetworkSpec =
         Check.fitted name this.IsFitted
         Check.features name spec.Value.Inputs x
         spec.Value
 
     /// The network back end (loaded on first use; a clear error when it cannot be).
-    member _.Backend: INetworkBackend = NetworkBackend.require name
+    member internal _.Backend: INetworkBackend = NetworkBackend.require name
 
     /// Trains `weights` in place on the network back end with these `fit` options.
-    member this.TrainOnBackend
+    member internal this.TrainOnBackend
         (network: NetworkSpec, weights: float32[], options: FitOptions, x: Matrix, y: Matrix)
         : History * int =
         this.Backend.Train(network, weights, options, this.Sequences, x, y)
@@ -155,7 +155,7 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
 
     /// The network output for X on the back end (its predictor is made on first use, so
     /// managed-only models never load the back end).
-    member this.PredictOnBackend(x: Matrix) : Matrix =
+    member internal this.PredictOnBackend(x: Matrix) : Matrix =
         let current =
             match predictor with
             | Some p -> p

@@ -38,7 +38,7 @@ type NetworkSpec = {
 
 /// Activations by Keras name.
 [<RequireQualifiedAccess>]
-module Activation =
+module internal Activation =
     /// The Keras activations a network may use (null and "" mean linear).
     let known: string list = [
         "linear"
@@ -66,7 +66,7 @@ module Activation =
 /// [out × in] then its bias [out]; for each LSTM layer its input weights [4u × in], recurrent
 /// weights [4u × u] and one bias [4u], gate blocks in Keras' (and PyTorch's) order i, f, c, o.
 [<RequireQualifiedAccess>]
-module Layout =
+module internal Layout =
     /// (input width, units, is LSTM) of each parameterised layer.
     let blocks (spec: NetworkSpec) : (int * int * bool) list =
         let folder (width, acc) layer =

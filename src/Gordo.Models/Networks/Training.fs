@@ -4,7 +4,7 @@ open System
 open Gordo.Models
 
 /// Keras' EarlyStopping callback settings.
-type EarlyStopping = {
+type internal EarlyStopping = {
     /// The history key to watch (`val_loss`).
     Monitor: string
     /// Smallest change that counts as an improvement.
@@ -20,7 +20,7 @@ type EarlyStopping = {
 }
 
 /// Keras `fit` arguments.
-type FitOptions = {
+type internal FitOptions = {
     /// Passes over the data.
     Epochs: int
     /// Rows per gradient step.
@@ -39,7 +39,7 @@ type FitOptions = {
 type History = (string * float list) list
 
 /// Running sums over one epoch's batches (loss weighted by batch rows, argmax hits).
-type Totals = {
+type internal Totals = {
     /// Σ batch loss × batch rows.
     mutable Loss: float
     /// Rows whose output argmax equals the target argmax (`accuracy`).
@@ -50,7 +50,7 @@ type Totals = {
 
 /// The Keras epoch loop and its bookkeeping, shared by the managed trainer and the back end.
 [<RequireQualifiedAccess>]
-module Training =
+module internal Training =
     let private epochMetrics (spec: NetworkSpec) (prefix: string) (totals: Totals) = [
         prefix + "loss", totals.Loss / float totals.Rows
         if List.contains "accuracy" spec.Metrics then

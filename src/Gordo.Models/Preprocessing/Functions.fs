@@ -6,7 +6,7 @@ open Gordo.Models
 
 /// A reference to a function by dotted path (`gordo...multiply_by`); `into_definition` writes
 /// the path as a plain string, as Gordo does for callables.
-type FunctionReference(path: string) =
+type internal FunctionReference(path: string) =
     inherit Estimator(path, [])
 
     /// Applies the function to X with keyword arguments.
@@ -33,7 +33,7 @@ type FunctionReference(path: string) =
     override _.Definition = ModelSpec.Literal path
 
 /// scikit-learn's bare-string steps `drop` and `passthrough`.
-type LiteralStep(text: string) =
+type internal LiteralStep(text: string) =
     inherit Estimator(text, [])
 
     /// True for `drop`.
@@ -56,7 +56,7 @@ type LiteralStep(text: string) =
 
 /// scikit-learn FunctionTransformer (`func`/`inverse_func` with `kw_args`/`inv_kw_args`); no
 /// function means identity.
-type FunctionTransformer(args: (string * Arg) list) =
+type internal FunctionTransformer(args: (string * Arg) list) =
     inherit Estimator("sklearn.preprocessing._function_transformer.FunctionTransformer", args)
 
     let kwargs name =

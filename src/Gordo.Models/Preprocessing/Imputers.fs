@@ -6,7 +6,7 @@ open Gordo.Models
 
 /// Gordo's InfImputer (spec §2.3): replaces ±inf by explicit fill values, then by the column
 /// max + delta / min − delta (`minmax`) or by the float extremes (`extremes`); NaN is kept.
-type InfImputer(args: (string * Arg) list) =
+type internal InfImputer(args: (string * Arg) list) =
     inherit Estimator("gordo.machine.model.transformers.imputer.InfImputer", args)
     let posFill = Args.floatOption "inf_fill_value" args
     let negFill = Args.floatOption "neg_inf_fill_value" args
@@ -68,7 +68,7 @@ type InfImputer(args: (string * Arg) list) =
 
 /// scikit-learn SimpleImputer for numeric data (`mean`, `median`, `most_frequent`, `constant`);
 /// all-missing columns are dropped unless `keep_empty_features` (as scikit-learn 1.2).
-type SimpleImputer(args: (string * Arg) list) =
+type internal SimpleImputer(args: (string * Arg) list) =
     inherit Estimator("sklearn.impute._base.SimpleImputer", args)
     let owner = "SimpleImputer"
     let strategy = Args.string "strategy" args

@@ -7,7 +7,7 @@ open Gordo.Models
 /// A per-column affine transform `(x − center) · factor + offset` learned at fit (every scaler;
 /// the form matches scikit-learn's arithmetic so results agree to the last bits).
 [<AbstractClass>]
-type AffineScaler(classPath: string, args: (string * Arg) list) =
+type internal AffineScaler(classPath: string, args: (string * Arg) list) =
     inherit Estimator(classPath, args)
     let mutable center: float[] = null
     let mutable scale: float[] = null
@@ -86,7 +86,7 @@ type AffineScaler(classPath: string, args: (string * Arg) list) =
             offset <- State.vector "offset" state
 
 /// scikit-learn MinMaxScaler (`feature_range`, `clip`); NaN is ignored at fit and kept.
-type MinMaxScaler(args: (string * Arg) list) =
+type internal MinMaxScaler(args: (string * Arg) list) =
     inherit AffineScaler("sklearn.preprocessing._data.MinMaxScaler", args)
     let range = Args.floats "feature_range" args
     let clip = Args.bool "clip" args
@@ -118,7 +118,7 @@ type MinMaxScaler(args: (string * Arg) list) =
     override this.Clone() = MinMaxScaler(Args.clone this.Args)
 
 /// scikit-learn StandardScaler (`with_mean`, `with_std`); NaN ignored at fit and kept.
-type StandardScaler(args: (string * Arg) list) =
+type internal StandardScaler(args: (string * Arg) list) =
     inherit AffineScaler("sklearn.preprocessing._data.StandardScaler", args)
     let withMean = Args.bool "with_mean" args
     let withStd = Args.bool "with_std" args
@@ -138,7 +138,7 @@ type StandardScaler(args: (string * Arg) list) =
     override this.Clone() = StandardScaler(Args.clone this.Args)
 
 /// scikit-learn RobustScaler (median and quantile range; `unit_variance`).
-type RobustScaler(args: (string * Arg) list) =
+type internal RobustScaler(args: (string * Arg) list) =
     inherit AffineScaler("sklearn.preprocessing._data.RobustScaler", args)
     let centering = Args.bool "with_centering" args
     let scaling = Args.bool "with_scaling" args

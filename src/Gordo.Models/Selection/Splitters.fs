@@ -26,7 +26,7 @@ type Splitter(classPath: string, args: (string * Arg) list) =
     override _.LoadState _ = ()
 
 /// scikit-learn TimeSeriesSplit (`n_splits`, `max_train_size`, `test_size`, `gap`).
-type TimeSeriesSplit(args: (string * Arg) list) =
+type internal TimeSeriesSplit(args: (string * Arg) list) =
     inherit Splitter("sklearn.model_selection._split.TimeSeriesSplit", args)
     let splits = Args.int "n_splits" args
     let maxTrain = Args.intOption "max_train_size" args
@@ -62,7 +62,7 @@ type TimeSeriesSplit(args: (string * Arg) list) =
     override this.Clone() = TimeSeriesSplit(Args.clone this.Args)
 
 /// scikit-learn KFold (`shuffle` with numpy-compatible `random_state`).
-type KFold(args: (string * Arg) list) =
+type internal KFold(args: (string * Arg) list) =
     inherit Splitter("sklearn.model_selection._split.KFold", args)
     let splits = Args.int "n_splits" args
     let shuffle = Args.bool "shuffle" args
@@ -96,7 +96,7 @@ type KFold(args: (string * Arg) list) =
     override this.Clone() = KFold(Args.clone this.Args)
 
 /// scikit-learn ShuffleSplit (`test_size` default 0.1, numpy-compatible `random_state`).
-type ShuffleSplit(args: (string * Arg) list) =
+type internal ShuffleSplit(args: (string * Arg) list) =
     inherit Splitter("sklearn.model_selection._split.ShuffleSplit", args)
     let splits = Args.int "n_splits" args
     let seed = Args.intOption "random_state" args

@@ -90,4 +90,22 @@ let tests =
             fails [] [ "--log-level"; "loud" ] "--log-level: 'loud' is not one of"
             fails [ "ENABLE_PROMETHEUS", "maybe" ] [] "ENABLE_PROMETHEUS must be a boolean"
         }
+        test "a port in use: exit 1 naming the address, no stack trace" {
+            let taken = new TcpListener(IPAddress.Loopback, 0)
+            taken.Start()
+            let port = (taken.LocalEndpoint :?> IPEndPoint).Port
+            let models = Directory.CreateTempSubdirectory "gordo-port-"
+
+            try
+                let proc, _, err =
+                    start [ "MODEL_COLLECTION_DIR", models.FullName ] [ "--host"; "127.0.0.1"; "--port"; string port ]
+
+                Expect.isTrue (proc.WaitForExit 60000) "the server gives up instead of hanging"
+                Expect.equal proc.ExitCode 1 err.Result
+                Expect.stringContains err.Result $"cannot listen on 127.0.0.1:%d{port}" "address named"
+                Expect.isFalse (err.Result.Contains "   at ") "no stack trace"
+            finally
+                taken.Stop()
+                models.Delete true
+        }
     ]

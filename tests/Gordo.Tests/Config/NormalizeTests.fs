@@ -43,7 +43,7 @@ let tests =
             Expect.equal (get [ "requests"; "cpu" ]) (Some(Value.Int 520L)) "requests.cpu"
             Expect.equal (get [ "limits"; "cpu" ]) (Some(Value.Int 10040L)) "limits.cpu"
         }
-        test "user globals override defaults, and images default to gordo-base" {
+        test "user globals override defaults, and images default to gordo-dotnet" {
             let text =
                 configYaml [ "a" ] + ""
                 |> fun t ->
@@ -64,7 +64,7 @@ let tests =
 
             Expect.equal
                 (at [ "runtime"; "builder"; "image" ] project.Globals)
-                (Some(Value.String "gordo-base"))
+                (Some(Value.String "gordo-dotnet"))
                 "image"
         }
         test "limits below requests are raised, with a warning" {
@@ -113,7 +113,7 @@ let tests =
             let project, _ = runUpTo Normalize.mergeRuntime text
             let runtime = project.Machines.Head.Runtime |> Option.get
             Expect.equal (at [ "influx"; "enable" ] runtime) (Some(Value.Bool false)) "machine"
-            Expect.equal (at [ "server"; "image" ] runtime) (Some(Value.String "gordo-base")) "global"
+            Expect.equal (at [ "server"; "image" ] runtime) (Some(Value.String "gordo-dotnet")) "global"
         }
         test "dataset: globals override the machine, with a warning naming the key" {
             let text =

@@ -92,7 +92,7 @@ let tests =
                 run (request [ "TAG-A 1"; "TAG_B" ] [])
                 |> Result.defaultWith (fun e -> failwith e.Message)
 
-            let json = Print.json (MetadataValue.ofMetadata result.Metadata)
+            let json = Print.json (Gordo.Build.MetadataValue.ofMetadata result.Metadata)
 
             for key in
                 [

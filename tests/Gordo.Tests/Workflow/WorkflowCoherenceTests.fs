@@ -201,13 +201,15 @@ let private build (root: string) (workflow: JsonNode) : string list =
                 machine
     ]
 
-let private serverContainer (workflow: JsonNode) : JsonNode =
+/// The Kubernetes object a server template applies (its `resource` parameter), for the project's
+/// server host.
+let private serverResource (workflow: JsonNode) (template: string) : JsonNode =
     let templates = items (at [ "spec"; "templates" ] workflow)
     let tasks = items (at [ "dag"; "tasks" ] (named "do-all" templates))
     let host = parameters (named "gordo-server" tasks)
 
     let resource =
-        items (at [ "steps" ] (named "gordo-server-deployment" templates))
+        items (at [ "steps" ] (named template templates))
         |> List.head
         |> items
         |> List.head
@@ -216,8 +218,40 @@ let private serverContainer (workflow: JsonNode) : JsonNode =
         |> substitute host
 
     match YamlJson.parseDocuments resource with
-    | Ok [ deployment ] -> items (at [ "spec"; "template"; "spec"; "containers" ] deployment) |> List.head
-    | other -> failtestf "one Deployment expected: %A" other
+    | Ok [ o ] -> o
+    | other -> failtestf "one object expected from %s: %A" template other
+
+/// The server Deployment's containers.
+let private serverContainers (workflow: JsonNode) : JsonNode list =
+    items (at [ "spec"; "template"; "spec"; "containers" ] (serverResource workflow "gordo-server-deployment"))
+
+let private serverContainer (workflow: JsonNode) : JsonNode =
+    match serverContainers workflow with
+    | [ c ] -> c
+    | cs -> failtestf "the server Deployment runs one container (no metrics sidecar), found %d" cs.Length
+
+/// The container port of a named port.
+let private containerPort (container: JsonNode) (name: string) : int =
+    items (at [ "ports" ] container)
+    |> List.find (fun p -> text (at [ "name" ] p) = name)
+    |> at [ "containerPort" ]
+    |> fun n -> int (n.GetValue<int64>())
+
+/// The container's probes requested as the kubelet does (httpGet on the named port; success is
+/// 200-399), the container's port 5555 being `port` on loopback here. Returns the probes done.
+let private probes (container: JsonNode) (port: int) (client: HttpClient) : string list = [
+    for probe in [ "readinessProbe"; "livenessProbe" ] do
+        match at [ probe; "httpGet" ] container with
+        | null -> ()
+        | get ->
+            let named = text (at [ "port" ] get)
+            Expect.equal (containerPort container named) 5555 $"%s{probe} targets the server's port"
+            let path = text (at [ "path" ] get)
+            let response = client.GetAsync($"http://127.0.0.1:%d{port}%s{path}").Result
+            let code = int response.StatusCode
+            Expect.isTrue (code >= 200 && code < 400) $"%s{probe} answered %d{code}"
+            probe
+]
 
 let rec private poll (client: HttpClient) (url: string) (deadline: DateTime) (server: Process) : string =
     let answer =
@@ -295,7 +329,14 @@ let private runClients (root: string) (workflow: JsonNode) (port: int) (influx: 
                 machine
     ]
 
-let private serve (root: string) (workflow: JsonNode) (whileUp: int -> unit) : string list =
+/// What the running server showed: the machines it lists, the probes that passed, its /metrics.
+type private Served = {
+    Models: string list
+    Probes: string list
+    Metrics: string
+}
+
+let private serve (root: string) (workflow: JsonNode) (whileUp: int -> unit) : Served =
     let container = serverContainer workflow
     let command = items (at [ "command" ] container) |> List.map text
     let port = freePort ()
@@ -304,19 +345,82 @@ let private serve (root: string) (workflow: JsonNode) (whileUp: int -> unit) : s
         environment root Map.empty container
         @ [ "GORDO_SERVER_HOST", "127.0.0.1"; "GORDO_SERVER_PORT", string port ]
 
-    Directory.CreateDirectory(root + "/metrics") |> ignore
     use server = start command env
 
     try
         use client = new HttpClient(Timeout = TimeSpan.FromSeconds 10.0)
         let url = $"http://127.0.0.1:%d{port}/gordo/v0/%s{project}/models"
         let body = poll client url (DateTime.UtcNow.AddSeconds 60.0) server
+        let probed = probes container port client
         whileUp port
-        items (at [ "models" ] (JsonNode.Parse body)) |> List.map text
+
+        {
+            Models = items (at [ "models" ] (JsonNode.Parse body)) |> List.map text
+            Probes = probed
+            Metrics = client.GetStringAsync($"http://127.0.0.1:%d{port}/metrics").Result
+        }
     finally
         if not server.HasExited then
             server.Kill()
             server.WaitForExit()
+
+/// Every template that runs a container or a script of ours: (name, image, script source).
+let private ownSteps (workflow: JsonNode) : (string * string * string option) list = [
+    for t in items (at [ "spec"; "templates" ] workflow) do
+        for kind in [ "container"; "script" ] do
+            match at [ kind ] t with
+            | null -> ()
+            | step ->
+                let source =
+                    match at [ "source" ] step with
+                    | null -> None
+                    | s -> Some(text s)
+
+                text (at [ "name" ] t), text (at [ "image" ] step), source
+]
+
+/// The Grafana step's script against a stub Grafana on loopback (its host mapped there, the
+/// image's /home/gordo/resources/ mapped to the repository's deploy/): what it posted, by path.
+let private runGrafanaStep (workflow: JsonNode) : (string * string) list =
+    let templates = items (at [ "spec"; "templates" ] workflow)
+
+    let script =
+        text (at [ "script"; "source" ] (named "gordo-grafana-datasource-creator" templates))
+
+    let posted = Collections.Concurrent.ConcurrentQueue<string * string>()
+
+    use grafana =
+        new Gordo.Tests.Client.FakeServer.Server(fun (_, path, body, _) ->
+            posted.Enqueue((path, body))
+            200, "{}")
+
+    let mapped =
+        script
+            .Replace($"http://gordo-grafana-%s{project}:3000", $"http://127.0.0.1:%d{grafana.Port}")
+            .Replace("/home/gordo/resources/", Path.Combine(repoRoot, "deploy") + "/")
+
+    let psi =
+        ProcessStartInfo("bash", RedirectStandardOutput = true, RedirectStandardError = true)
+
+    psi.ArgumentList.Add "-c"
+    psi.ArgumentList.Add mapped
+    use proc = Process.Start psi
+    let out = proc.StandardOutput.ReadToEndAsync()
+    let err = proc.StandardError.ReadToEndAsync()
+    proc.WaitForExit()
+    Expect.equal proc.ExitCode 0 $"the Grafana step: %s{out.Result}%s{err.Result}"
+    List.ofSeq posted
+
+/// The measurements a dashboard's InfluxQL queries read.
+let private dashboardMeasurements (payload: string) : string list =
+    let panels = items (at [ "dashboard"; "panels" ] (JsonNode.Parse payload))
+
+    [
+        for p in panels do
+            for t in items (at [ "targets" ] p) do
+                for m in Regex.Matches(text (at [ "query" ] t), "FROM \"([^\"]+)\"") -> m.Groups[1].Value
+    ]
+    |> List.distinct
 
 [<Tests>]
 let tests =
@@ -345,11 +449,64 @@ let tests =
                             Expect.stringContains reply $"\"machine\":\"%s{machine}\"" "predictions in feeder"
                     | None -> ()
 
-                let models = serve root workflow clients
-                Expect.equal (List.sort models) built "/models lists every machine"
+                let served = serve root workflow clients
+                Expect.equal (List.sort served.Models) built "/models lists every machine"
+                Expect.equal served.Probes [ "readinessProbe"; "livenessProbe" ] "both probes pass"
+                Expect.stringContains served.Metrics "gordo_server_requests_total" "/metrics on the server's port"
+
+                let container = serverContainer workflow
+
+                for port in items (at [ "spec"; "ports" ] (serverResource workflow "gordo-server-svc")) do
+                    let target = text (at [ "targetPort" ] port)
+                    Expect.equal (containerPort container target) 5555 $"Service port %s{target} reaches the server"
 
                 if (localInflux ()).IsSome then
                     Expect.equal predicted built "one gordo-client step per machine, each succeeded"
+
+                let posted = runGrafanaStep workflow
+                let paths = posted |> List.map fst
+                Expect.equal paths [ "/api/datasources"; "/api/datasources"; "/api/dashboards/db" ] "Grafana calls"
+                let measurements = dashboardMeasurements (snd posted.[2])
+                Expect.isNonEmpty measurements "the dashboard reads measurements"
+
+                match localInflux () with
+                | Some influx ->
+                    let shown = influxQuery influx "SHOW MEASUREMENTS"
+
+                    for m in measurements do
+                        Expect.stringContains shown $"\"%s{m}\"" $"the dashboard's measurement %s{m} is forwarded"
+                | None -> ()
+            finally
+                Directory.Delete(root, true)
+        }
+        test "every step of ours runs our image, and every script step is valid bash" {
+            let root =
+                Path.Combine(Path.GetTempPath(), "gordo-coherence-" + Guid.NewGuid().ToString("N"))
+
+            Directory.CreateDirectory root |> ignore
+
+            try
+                let steps = ownSteps (generate root)
+                Expect.isGreaterThan steps.Length 5 "templates with containers or scripts"
+
+                for name, image, source in steps do
+                    Expect.equal image "localhost/gordo-dotnet:0.1.0" $"%s{name} runs our image"
+
+                    source
+                    |> Option.iter (fun script ->
+                        let psi =
+                            ProcessStartInfo("bash", RedirectStandardError = true, RedirectStandardOutput = true)
+
+                        psi.ArgumentList.Add "-n"
+                        psi.ArgumentList.Add "-c"
+                        psi.ArgumentList.Add script
+                        use proc = Process.Start psi
+                        let err = proc.StandardError.ReadToEnd()
+                        proc.WaitForExit()
+                        Expect.equal proc.ExitCode 0 $"bash -n of %s{name}: %s{err}")
+
+                for c in serverContainers (generate root) do
+                    Expect.equal (text (at [ "image" ] c)) "localhost/gordo-dotnet:0.1.0" "server container image"
             finally
                 Directory.Delete(root, true)
         }

@@ -182,7 +182,11 @@ let private expectations =
 
         test "runtime images: builder, client and server images with the gordo version tag" {
             let wf =
-                generate (generatorConfig "config-test-runtime-images.yaml") []
+                // Gordo's registry and repository (ours default to localhost and none).
+                generate (generatorConfig "config-test-runtime-images.yaml") [
+                    "docker-registry", "ghcr.io"
+                    "docker-repository", "equinor"
+                ]
                 |> workflows
                 |> List.exactlyOne
 

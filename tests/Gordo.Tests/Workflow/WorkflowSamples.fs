@@ -1,4 +1,4 @@
-module Gordo.Tests.Workflow.WorkflowSamples
+module internal Gordo.Tests.Workflow.WorkflowSamples
 
 open Gordo.Workflow
 
@@ -27,6 +27,7 @@ let context: WorkflowContext = {
     GordoVersion = "0.1.0"
     DockerRegistry = "ghcr.io"
     DockerRepository = "equinor"
+    ImagePrefix = "ghcr.io/equinor/"
     ImagePullPolicy = "IfNotPresent"
     DeployerImage = "gordo-base"
     ServerImage = "gordo-base"

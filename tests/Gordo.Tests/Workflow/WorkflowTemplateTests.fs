@@ -9,7 +9,7 @@ let private builtIn =
     | Ok t -> t
     | Error e -> failwith e.Message
 
-let render (context: WorkflowContext) : string =
+let internal render (context: WorkflowContext) : string =
     match WorkflowTemplates.render builtIn context with
     | Ok text -> text
     | Error e -> failwith e.Message

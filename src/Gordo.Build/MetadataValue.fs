@@ -1,12 +1,13 @@
-namespace Gordo.Data
+namespace Gordo.Build
 
 open System
 open Gordo.Core
 open Gordo.Core.Config
+open Gordo.Data
 
 /// Dataset metadata in the JSON shape of spec §1.5.2 (`build_metadata.dataset.dataset_meta`).
 [<RequireQualifiedAccess>]
-module MetadataValue =
+module internal MetadataValue =
 
     let private epoch (t: DateTimeOffset) : Value =
         Value.Float(float (t.UtcTicks - DateTime.UnixEpoch.Ticks) / float TimeSpan.TicksPerSecond)
