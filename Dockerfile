@@ -1,5 +1,5 @@
 # The image every generated workflow runs: `gordo` (builder, server, client) plus the tools the
-# workflow's script steps call (bash, kubectl, jq, curl). Build it with `dotnet fsi build.fsx image`
+# workflow's script steps call (bash, kubectl, jq, curl) and the files they hand on (deploy/). Build it with `dotnet fsi build.fsx image`
 # (podman, local Debian bases) or with any OCI builder:
 #   docker build --secret id=nugetconfig,src=$HOME/.nuget/NuGet/NuGet.Config -t gordo-dotnet:VERSION .
 # The NuGet configuration is a build secret, so no package feed is written into the image or here.
@@ -44,6 +44,8 @@ RUN apt-get update \
 RUN groupadd --system --gid 999 gordo \
  && useradd --system --uid 999 --gid 999 --create-home --home-dir /home/gordo --shell /bin/bash gordo
 COPY --from=publish /out/ /opt/gordo/
+# Files the workflow hands to third-party containers (the Grafana dashboard): deploy/README.md.
+COPY deploy/ /home/gordo/resources/
 RUN ln -s /opt/gordo/gordo /usr/local/bin/gordo
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 HOME=/home/gordo
 USER 999:999

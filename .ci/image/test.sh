@@ -3,7 +3,8 @@
 # the image's non-root user, runs what a workflow runs: `gordo --version`, `gordo validate`,
 # `gordo local-build` of .ci/image/test-config.yaml (Dense, PCA and LSTM models), then
 # `gordo run-server` on loopback: /healthcheck, a prediction and /metrics (ENABLE_PROMETHEUS)
-# answer 200. Also checks the script steps' tools (bash, kubectl, jq, curl).
+# answer 200. Also checks the script steps' tools (bash, kubectl, jq, curl) and the Grafana
+# dashboard the workflow uploads.
 # OCI containers cannot be run on this machine (no cgroups), so the image is entered with
 # `podman image mount` + chroot (needs root); its root file system stays read-only (as with
 # Kubernetes' readOnlyRootFilesystem), with a tmpfs on /tmp. Usage: .ci/image/test.sh IMAGE [PORT]
@@ -50,6 +51,10 @@ echo "== tools"
 inside 'bash --version | head -n 1; kubectl version --client 2>&1 | head -n 1; jq --version; curl --version | head -n 1'
 [ "$(inside "echo '{\"t\":\"2024-01-02T03:04:05Z\"}' | jq '.t | fromdate'")" = 1704164645 ] \
   || fail "jq fromdate (the workflow's scripts use it) does not work"
+dashboard=/home/gordo/resources/grafana/dashboards/machines.json
+inside "jq -e '.dashboard.panels | length > 0' $dashboard" >/dev/null \
+  || fail "the Grafana step's $dashboard is missing or has no panels"
+echo "$dashboard: a dashboard with panels"
 
 echo "== gordo --version"
 expected="gordo ${image##*:}"
