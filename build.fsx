@@ -1,10 +1,13 @@
-// Build script: dotnet fsi build.fsx [build|test|bench|pack|format]
+// Build script: dotnet fsi build.fsx [build|test|bench|pack|image|format]
 //   build   compile the solution (Release, warnings are errors)
 //   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts;
 //           ends with the line "N passed, N failed" and exits non-zero on any failure
 //   bench   build, run the benchmarks in bench/ and rewrite bench/README.md's table
 //           (`bench --quick` for CI-sized runs; `bench STEP ...` for some: see bench/run.fsx)
 //   pack    NuGet packages of Gordo.Core and Gordo.Interop (the C# face) into artifacts/
+//   image   the container image (Dockerfile) with podman, on local Debian bases built with
+//           mmdebstrap (`image --standard-bases`: the Dockerfile's default bases instead);
+//           prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
 //   format  format every F# source with Fantomas
 
 open System
@@ -158,13 +161,178 @@ let pack () =
     for project in [ "src/Gordo.Core"; "src/Gordo.Interop" ] do
         runOrFail "dotnet" [ "pack"; project; "-c"; "Release"; "-o"; "artifacts" ]
 
+/// The version `gordo --version` prints: Directory.Build.props' <Version>.
+let version () =
+    let props = File.ReadAllText(Path.Combine(root, "Directory.Build.props"))
+    Regex.Match(props, @"<Version>([^<]+)</Version>").Groups.[1].Value
+
+let localDebian = "localhost/gordo-local/debian:bookworm"
+
+/// Stops with a clear message when a tool the image target runs is not installed.
+let requireTools (tools: string list) =
+    let path = Environment.GetEnvironmentVariable "PATH"
+
+    let onPath (tool: string) =
+        path.Split(':')
+        |> Array.exists (fun dir -> File.Exists(Path.Combine(dir, tool)))
+
+    match tools |> List.filter (onPath >> not) with
+    | [] -> ()
+    | missing ->
+        eprintfn
+            "build.fsx: image needs %s (Debian: apt-get install %s)"
+            (String.concat ", " missing)
+            (String.concat " " missing)
+
+        exit 1
+
+let imageExists (name: string) =
+    fst (run "podman" [ "image"; "exists"; name ]) = 0
+
+let fileOrFail (what: string) (path: string) =
+    if not (File.Exists path) then
+        eprintfn "build.fsx: %s not found at %s" what path
+        exit 1
+
+    path
+
+/// minbase without documentation, manual pages and translations (dpkg keeps excluding them in
+/// images built on it) and without usrmerge and the Perl it pulls in (the merge is done).
+let debianOptions = [
+    "--variant=minbase"
+    "--quiet"
+    "--dpkgopt=path-exclude=/usr/share/doc/*"
+    "--dpkgopt=path-include=/usr/share/doc/*/copyright"
+    "--dpkgopt=path-exclude=/usr/share/man/*"
+    "--dpkgopt=path-exclude=/usr/share/locale/*"
+    "--customize-hook=chroot \"$1\" apt-get purge -y -qq --auto-remove usrmerge perl libperl5.36 perl-modules-5.36"
+]
+
+/// A minimal Debian bookworm from the machine's own apt sources (so no host is named here).
+let debianBase () =
+    let sources = fileOrFail "apt sources" "/etc/apt/sources.list.d/debian.sources"
+    let tar = Path.Combine(Path.GetTempPath(), $"gordo-debian-{Guid.NewGuid():N}.tar")
+
+    let psi = ProcessStartInfo("mmdebstrap", debianOptions @ [ "bookworm"; tar; "-" ])
+
+    psi.RedirectStandardInput <- true
+    use proc = Process.Start psi
+    proc.StandardInput.Write(File.ReadAllText sources)
+    proc.StandardInput.Close()
+    proc.WaitForExit()
+
+    if proc.ExitCode <> 0 then
+        eprintfn "build.fsx: mmdebstrap failed with exit code %d" proc.ExitCode
+        exit proc.ExitCode
+
+    runOrFail "podman" [ "import"; "--quiet"; tar; localDebian ]
+    File.Delete tar
+
+/// The machine's .NET SDK: its version and the directory `dotnet` lives in.
+let machineSdk () =
+    let _, out = run "dotnet" [ "--list-sdks" ]
+    let last = Regex.Match(out.Trim().Split('\n') |> Array.last, @"^(\S+) \[(.+)/sdk\]")
+    last.Groups.[1].Value, last.Groups.[2].Value
+
+/// The Debian base plus the machine's SDK (Debian serves no .NET 10 SDK).
+let sdkBase () =
+    let sdkVersion, dotnetRoot = machineSdk ()
+    let name = $"localhost/gordo-local/dotnet-sdk:{sdkVersion}"
+
+    if not (imageExists name) then
+        runOrFail "podman" [
+            "build"
+            "--isolation=chroot"
+            "-f"
+            Path.Combine(root, "build", "image", "sdk-local.Containerfile")
+            "--build-arg"
+            $"BASE_IMAGE={localDebian}"
+            "-t"
+            name
+            dotnetRoot
+        ]
+
+    name
+
+/// Local bases, built once per machine: the SDK stage's and the runtime stage's build arguments.
+let localBases () =
+    if not (imageExists localDebian) then
+        debianBase ()
+
+    [
+        "--build-arg"
+        $"SDK_IMAGE={sdkBase ()}"
+        "--build-arg"
+        $"RUNTIME_IMAGE={localDebian}"
+    ]
+
+/// NuGet's user configuration and the machine's certificate bundle, as build secrets.
+let nugetSecrets () =
+    let home = Environment.GetFolderPath Environment.SpecialFolder.UserProfile
+
+    let config =
+        fileOrFail "NuGet configuration" (Path.Combine(home, ".nuget", "NuGet", "NuGet.Config"))
+
+    let bundle =
+        [
+            Environment.GetEnvironmentVariable "SSL_CERT_FILE"
+            "/etc/ssl/certs/ca-certificates.crt"
+        ]
+        |> List.tryFind (fun p -> not (String.IsNullOrEmpty p) && File.Exists p)
+
+    let revocation =
+        match Environment.GetEnvironmentVariable "NUGET_CERT_REVOCATION_MODE" with
+        | null
+        | "" -> "online"
+        | mode -> mode
+
+    [
+        "--secret"
+        $"id=nugetconfig,src={config}"
+        "--build-arg"
+        $"NUGET_CERT_REVOCATION_MODE={revocation}"
+    ]
+    @ (bundle
+       |> Option.map (fun b -> [ "--secret"; $"id=cacerts,src={b}" ])
+       |> Option.defaultValue [])
+
+/// podman reads this instead of containers.conf: no default ulimits, which chroot isolation
+/// cannot set in this kind of sandbox.
+let containersConf () =
+    let path = Path.Combine(Path.GetTempPath(), "gordo-containers.conf")
+    File.WriteAllText(path, "[containers]\ndefault_ulimits = []\n")
+    Environment.SetEnvironmentVariable("CONTAINERS_CONF", path)
+
+let image (standardBases: bool) =
+    requireTools (
+        if standardBases then
+            [ "podman" ]
+        else
+            [ "podman"; "mmdebstrap" ]
+    )
+
+    containersConf ()
+    let reference = $"localhost/gordo-dotnet:{version ()}"
+    let bases = if standardBases then [] else localBases ()
+
+    runOrFail
+        "podman"
+        ([ "build"; "--isolation=chroot"; "-f"; "Dockerfile"; "-t"; reference ]
+         @ bases
+         @ nugetSecrets ()
+         @ [ "." ])
+
+    printfn "%s" reference
+
 match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | []
 | [ "build" ] -> build ()
 | [ "test" ] -> test ()
 | "bench" :: options -> bench options
 | [ "pack" ] -> pack ()
+| [ "image" ] -> image false
+| [ "image"; "--standard-bases" ] -> image true
 | [ "format" ] -> format ()
 | other ->
-    eprintfn "unknown target %A; use build|test|bench|pack|format" other
+    eprintfn "unknown target %A; use build|test|bench|pack|image|format" other
     exit 2
