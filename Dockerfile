@@ -1,15 +1,17 @@
 # The image every generated workflow runs: `gordo` (builder, server, client) plus the tools the
-# workflow's script steps call (bash, kubectl, jq, curl) and the files they hand on (deploy/). Build it with `dotnet fsi build.fsx image`
-# (podman, local Debian bases) or with any OCI builder:
-#   docker build --secret id=nugetconfig,src=$HOME/.nuget/NuGet/NuGet.Config -t gordo-dotnet:VERSION .
+# workflow's script steps call (bash, kubectl, jq, curl) and the files they hand on (deploy/).
+# Build it with `dotnet fsi build.fsx image` (podman, local Debian bases) or with any OCI builder,
+# naming the bases (e.g. Microsoft's .NET 10 SDK and runtime-deps images for bookworm):
+#   docker build --secret id=nugetconfig,src=$HOME/.nuget/NuGet/NuGet.Config \
+#     --build-arg SDK_IMAGE=... --build-arg RUNTIME_IMAGE=... -t gordo-dotnet:VERSION .
 # The NuGet configuration is a build secret, so no package feed is written into the image or here.
 
 # A Debian bookworm image with the .NET 10 SDK on PATH (`dotnet fsi build.fsx image` builds one
-# from Debian packages and this machine's SDK).
-ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim
+# from Debian packages and this machine's SDK). The defaults are the local bases it builds.
+ARG SDK_IMAGE=localhost/gordo-local/dotnet-sdk:10.0.401
 # A Debian bookworm image with apt: the published CLI is self-contained, so it needs only the
 # native libraries that .NET's runtime-deps image adds, which the runtime stage installs itself.
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-bookworm-slim
+ARG RUNTIME_IMAGE=localhost/gordo-local/debian:bookworm
 
 FROM ${SDK_IMAGE} AS publish
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -6,8 +6,7 @@
 //           (`bench --quick` for CI-sized runs; `bench STEP ...` for some: see bench/run.fsx)
 //   pack    NuGet packages of Gordo.Core and Gordo.Interop (the C# face) into artifacts/
 //   image   the container image (Dockerfile) with podman, on local Debian bases built with
-//           mmdebstrap (`image --standard-bases`: the Dockerfile's default bases instead);
-//           prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
+//           mmdebstrap; prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
 //   format  format every F# source with Fantomas
 
 open System
@@ -303,22 +302,15 @@ let containersConf () =
     File.WriteAllText(path, "[containers]\ndefault_ulimits = []\n")
     Environment.SetEnvironmentVariable("CONTAINERS_CONF", path)
 
-let image (standardBases: bool) =
-    requireTools (
-        if standardBases then
-            [ "podman" ]
-        else
-            [ "podman"; "mmdebstrap" ]
-    )
-
+let image () =
+    requireTools [ "podman"; "mmdebstrap" ]
     containersConf ()
     let reference = $"localhost/gordo-dotnet:{version ()}"
-    let bases = if standardBases then [] else localBases ()
 
     runOrFail
         "podman"
         ([ "build"; "--isolation=chroot"; "-f"; "Dockerfile"; "-t"; reference ]
-         @ bases
+         @ localBases ()
          @ nugetSecrets ()
          @ [ "." ])
 
@@ -330,8 +322,7 @@ match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | [ "test" ] -> test ()
 | "bench" :: options -> bench options
 | [ "pack" ] -> pack ()
-| [ "image" ] -> image false
-| [ "image"; "--standard-bases" ] -> image true
+| [ "image" ] -> image ()
 | [ "format" ] -> format ()
 | other ->
     eprintfn "unknown target %A; use build|test|bench|pack|image|format" other
