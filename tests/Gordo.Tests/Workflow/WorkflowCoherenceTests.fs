@@ -379,37 +379,110 @@ let private ownSteps (workflow: JsonNode) : (string * string * string option) li
                 text (at [ "name" ] t), text (at [ "image" ] step), source
 ]
 
-/// The Grafana step's script against a stub Grafana on loopback (its host mapped there, the
-/// image's /home/gordo/resources/ mapped to the repository's deploy/): what it posted, by path.
-let private runGrafanaStep (workflow: JsonNode) : (string * string) list =
+/// Runs a script with bash and the given environment; fails the test unless it exits 0 within
+/// a minute. Returns its standard output.
+let private runBash (what: string) (script: string) (env: (string * string) list) : string =
+    let psi =
+        ProcessStartInfo("bash", RedirectStandardOutput = true, RedirectStandardError = true)
+
+    psi.ArgumentList.Add "-c"
+    psi.ArgumentList.Add script
+
+    for k, v in env do
+        psi.Environment[k] <- v
+
+    use proc = Process.Start psi
+    let out = proc.StandardOutput.ReadToEndAsync()
+    let err = proc.StandardError.ReadToEndAsync()
+    Expect.isTrue (proc.WaitForExit 60000) $"%s{what} finishes"
+    Expect.equal proc.ExitCode 0 $"%s{what}: %s{out.Result}%s{err.Result}"
+    out.Result
+
+/// A script step's script against a stub HTTP service on loopback (the service URL mapped there,
+/// the image's /home/gordo/resources/ mapped to the repository's deploy/): what it posted.
+let private runAgainstStub (workflow: JsonNode) (template: string) (service: string) : (string * string) list =
     let templates = items (at [ "spec"; "templates" ] workflow)
-
-    let script =
-        text (at [ "script"; "source" ] (named "gordo-grafana-datasource-creator" templates))
-
+    let script = text (at [ "script"; "source" ] (named template templates))
     let posted = Collections.Concurrent.ConcurrentQueue<string * string>()
 
-    use grafana =
+    use stub =
         new Gordo.Tests.Client.FakeServer.Server(fun (_, path, body, _) ->
             posted.Enqueue((path, body))
             200, "{}")
 
     let mapped =
         script
-            .Replace($"http://gordo-grafana-%s{project}:3000", $"http://127.0.0.1:%d{grafana.Port}")
+            .Replace(service, $"http://127.0.0.1:%d{stub.Port}")
             .Replace("/home/gordo/resources/", Path.Combine(repoRoot, "deploy") + "/")
 
-    let psi =
-        ProcessStartInfo("bash", RedirectStandardOutput = true, RedirectStandardError = true)
-
-    psi.ArgumentList.Add "-c"
-    psi.ArgumentList.Add mapped
-    use proc = Process.Start psi
-    let out = proc.StandardOutput.ReadToEndAsync()
-    let err = proc.StandardError.ReadToEndAsync()
-    proc.WaitForExit()
-    Expect.equal proc.ExitCode 0 $"the Grafana step: %s{out.Result}%s{err.Result}"
+    runBash template mapped [] |> ignore
     List.ofSeq posted
+
+/// `kubectl` as a recording stub, for scripts run without a cluster: each call's arguments go
+/// to `$STUB_DIR/calls` and an applied manifest (`apply -f -`) to `$STUB_DIR/applied`; `get ... -o
+/// json` answers an empty list; every call succeeds.
+let private kubectlStub =
+    """kubectl() {
+  printf '%s\n' "$*" >> "$STUB_DIR/calls"
+  case " $* " in
+    *" apply "*) cat >> "$STUB_DIR/applied"; printf '\n---\n' >> "$STUB_DIR/applied" ;;
+    *" -o json"*) echo '{"items": []}' ;;
+  esac
+}
+"""
+
+/// `{{inputs.parameters.x}}` replaced by the given values, others by a DNS-safe placeholder.
+let private fill (values: Map<string, string>) (s: string) : string =
+    Regex.Replace(
+        s,
+        @"\{\{inputs\.parameters\.([A-Za-z0-9_.-]+)\}\}",
+        fun m -> values.TryFind m.Groups[1].Value |> Option.defaultValue "coherence-param"
+    )
+
+/// Every resource the workflow applies through `apply-with-retries`, as Argo passes it.
+let private appliedResources (workflow: JsonNode) : string list = [
+    for t in items (at [ "spec"; "templates" ] workflow) do
+        for group in items (at [ "steps" ] t) do
+            for step in items group do
+                if text (at [ "template" ] step) = "apply-with-retries" then
+                    fill Map.empty (parameters step).["resource"]
+]
+
+/// Runs every kubectl-calling script step of ours with the kubectl stub and the step's env;
+/// `apply-with-retries` once per applied resource. Returns the kubectl calls and the manifests.
+let private runKubectlSteps (root: string) (workflow: JsonNode) : string list * string =
+    let stubDir = Directory.CreateDirectory(Path.Combine(root, "kubectl")).FullName
+    let templates = items (at [ "spec"; "templates" ] workflow)
+
+    let run (t: JsonNode) (values: Map<string, string>) =
+        let script = at [ "script" ] t
+
+        let env =
+            items (at [ "env" ] script)
+            |> List.choose (fun e ->
+                match at [ "value" ] e with
+                | null -> None
+                | v -> Some(text (at [ "name" ] e), fill values (text v)))
+
+        runBash (text (at [ "name" ] t)) (kubectlStub + text (at [ "source" ] script)) (("STUB_DIR", stubDir) :: env)
+        |> ignore
+
+    for t in templates do
+        match at [ "script" ] t with
+        | null -> ()
+        | script when (text (at [ "source" ] script)).Contains "kubectl" ->
+            if text (at [ "name" ] t) = "apply-with-retries" then
+                for resource in appliedResources workflow do
+                    run t (Map.ofList [ "resource", resource ])
+            else
+                run t Map.empty
+        | _ -> ()
+
+    let read name =
+        let path = Path.Combine(stubDir, name)
+        if File.Exists path then File.ReadAllText path else ""
+
+    read("calls").Split('\n', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray, read "applied"
 
 /// The measurements a dashboard's InfluxQL queries read.
 let private dashboardMeasurements (payload: string) : string list =
@@ -463,7 +536,9 @@ let tests =
                 if (localInflux ()).IsSome then
                     Expect.equal predicted built "one gordo-client step per machine, each succeeded"
 
-                let posted = runGrafanaStep workflow
+                let posted =
+                    runAgainstStub workflow "gordo-grafana-datasource-creator" $"http://gordo-grafana-%s{project}:3000"
+
                 let paths = posted |> List.map fst
                 Expect.equal paths [ "/api/datasources"; "/api/datasources"; "/api/dashboards/db" ] "Grafana calls"
                 let measurements = dashboardMeasurements (snd posted.[2])
@@ -476,6 +551,49 @@ let tests =
                     for m in measurements do
                         Expect.stringContains shown $"\"%s{m}\"" $"the dashboard's measurement %s{m} is forwarded"
                 | None -> ()
+            finally
+                Directory.Delete(root, true)
+        }
+        test "script steps run without a cluster: kubectl stubbed, InfluxDB and Grafana on loopback" {
+            let root =
+                Path.Combine(Path.GetTempPath(), "gordo-coherence-" + Guid.NewGuid().ToString("N"))
+
+            Directory.CreateDirectory root |> ignore
+
+            try
+                let workflow = generate root
+                let calls, applied = runKubectlSteps root workflow
+
+                for expected in
+                    [
+                        "get workflows"
+                        "apply -f -"
+                        "delete hpa"
+                        "delete deployments"
+                        "delete svc"
+                    ] do
+                    Expect.exists calls (fun c -> c.StartsWith expected) $"a 'kubectl %s{expected}' call"
+
+                let manifests =
+                    applied.Split("\n---\n", StringSplitOptions.RemoveEmptyEntries)
+                    |> Array.filter (fun m -> m.Trim() <> "")
+
+                Expect.equal manifests.Length (appliedResources workflow).Length "one manifest per applied resource"
+
+                for m in manifests do
+                    match YamlJson.parseDocuments m with
+                    | Ok docs ->
+                        for d in docs do
+                            for key in [ "apiVersion"; "kind" ] do
+                                Expect.isNotNull (at [ key ] d) $"applied manifest has %s{key}: %s{m}"
+
+                            Expect.isNotNull (at [ "metadata"; "name" ] d) $"applied manifest has a name: %s{m}"
+                    | Error e -> failtestf "an applied manifest is not YAML (%A): %s" e m
+
+                let influx =
+                    runAgainstStub workflow "gordo-influx-database-creator" $"http://gordo-influx-%s{project}:8086"
+
+                Expect.equal influx [ "/query", "q=CREATE+DATABASE+feeder" ] "the feeder database is created"
             finally
                 Directory.Delete(root, true)
         }
