@@ -246,9 +246,41 @@ module Problem =
         | Problem.UnknownCvMode _ -> Severity.Warning
         | _ -> Severity.Error
 
+    /// Longest value a message quotes in full.
+    let private EchoLimit = 100
+
+    /// Quoted values longer than `EchoLimit` cut to their start and their length, so a hostile
+    /// megabyte-long name or expression is not echoed back in full.
+    let private capEchoes (text: string) : string =
+        if text.Length <= EchoLimit then
+            text
+        else
+            let out = System.Text.StringBuilder()
+            let mutable from = 0
+            let mutable opening = text.IndexOf '\''
+
+            while opening >= 0 && opening + 1 < text.Length do
+                let closing = text.IndexOf('\'', opening + 1)
+
+                if closing < 0 then
+                    opening <- -1
+                else
+                    let length = closing - opening - 1
+
+                    if length > EchoLimit then
+                        out.Append(text, from, opening + 1 + EchoLimit - from).Append($"...' (%d{length} characters)")
+                        |> ignore
+
+                        from <- closing + 1
+
+                    opening <- text.IndexOf('\'', closing + 1)
+
+            out.Append(text, from, text.Length - from).ToString()
+
     /// A diagnostic for a problem at a position and YAML path.
     let atPosition (position: Position) (path: string) (problem: Problem) : Diagnostic =
         let code, message, hint = describe problem
+        let message, hint = capEchoes message, hint |> Option.map capEchoes
 
         {
             Code = code

@@ -265,10 +265,66 @@ let private found (text: string) (offset: int) : string =
     else
         sprintf "'%c'" text.[offset]
 
-/// Parses a pandas-eval expression; on failure returns what is wrong and where.
-let parse (text: string) : Result<Expr, ExpressionError> =
-    let text = if isNull text then "" else text
+/// The deepest nesting the parser accepts: parentheses, brackets, prefix operators in a row and
+/// `**` (right-associative) each recurse; thousands of them would overflow the stack.
+let internal MaxNesting = 100
 
+/// The offset where an expression first nests deeper than `MaxNesting`, if it does: bracket depth
+/// plus the run of prefix operators (`-`, `+`, `~`, `not`) before the next operand, and the count
+/// of `**`, outside quoted strings and backtick names.
+let private tooDeep (text: string) : int option =
+    let mutable depth = 0
+    let mutable run = 0
+    let mutable powers = 0
+    let mutable quote = None
+    let mutable found = None
+    let mutable i = 0
+
+    let word (at: int) (w: string) =
+        System.String.CompareOrdinal(text, at, w, 0, w.Length) = 0
+        && (at = 0 || not (isIdCont text.[at - 1]))
+        && (at + w.Length >= text.Length || not (isIdCont text.[at + w.Length]))
+
+    while found.IsNone && i < text.Length do
+        let c = text.[i]
+
+        match quote with
+        | Some q ->
+            if c = '\\' then
+                i <- i + 1
+            elif c = q then
+                quote <- None
+        | None ->
+            match c with
+            | '\''
+            | '"'
+            | '`' ->
+                quote <- Some c
+                run <- 0
+            | '('
+            | '[' -> depth <- depth + 1
+            | ')'
+            | ']' -> depth <- depth - 1
+            | '-'
+            | '+'
+            | '~' -> run <- run + 1
+            | '*' when i + 1 < text.Length && text.[i + 1] = '*' ->
+                powers <- powers + 1
+                i <- i + 1
+            | _ when word i "not" ->
+                run <- run + 1
+                i <- i + 2
+            | _ when isIdCont c -> run <- 0
+            | _ -> ()
+
+            if depth + run > MaxNesting || powers > MaxNesting then
+                found <- Some i
+
+        i <- i + 1
+
+    found
+
+let private run (text: string) : Result<Expr, ExpressionError> =
     match runParserOnString whole () "expression" text with
     | Success(e, _, _) -> Result.Ok e
     | Failure(_, err, _) ->
@@ -278,6 +334,21 @@ let parse (text: string) : Result<Expr, ExpressionError> =
             Message = sprintf "%s, found %s" (describe err.Messages) (found text offset)
             Offset = offset
         }
+
+/// Parses a pandas-eval expression; on failure returns what is wrong and where.
+let parse (text: string) : Result<Expr, ExpressionError> =
+    let text = if isNull text then "" else text
+
+    match tooDeep text with
+    | Some offset ->
+        Result.Error {
+            Message =
+                sprintf
+                    "the expression nests deeper than %d levels (parentheses, brackets, prefix operators or '**' in a row); simplify it"
+                    MaxNesting
+            Offset = offset
+        }
+    | None -> run text
 
 /// The variable (column) names an expression uses, in order of first use, without `index`.
 let names (e: Expr) : string list =

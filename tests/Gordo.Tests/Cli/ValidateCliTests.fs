@@ -139,6 +139,27 @@ let tests =
             Expect.stringContains err (sprintf "%s:9:40: error GORDO0134:" path) "remote logging"
             Expect.stringContains err "3 errors, 0 warnings in 1 file" "the PostgresReporter is fine"
         }
+        test "hostile row_filter nesting and huge values: a diagnostic with the value cut, no crash" {
+            let expression = String.replicate 4000 "(" + "a > 0" + String.replicate 4000 ")"
+
+            let path =
+                temp (
+                    (configYaml [ "a" ])
+                        .Replace("      data_provider", $"      row_filter: \"%s{expression}\"\n      data_provider")
+                )
+
+            let code, _, err = gordo [ "validate"; path ]
+            Expect.equal code 1 err
+            Expect.stringContains err "nests deeper than 100 levels" "the nesting named"
+            Expect.stringContains err "...' (8005 characters)" "the expression cut in the message"
+            Expect.isLessThan err.Length 2000 "no megabytes of echo"
+
+            let code, _, err =
+                gordo [ "validate"; simple; "--project-name"; String.replicate 100000 "X" ]
+
+            Expect.equal code 1 "a bad project name"
+            Expect.isLessThan err.Length 2000 "the 100,000-character name is not echoed in full"
+        }
         test "gordo --version and gordo version print the version; a bad root --log-level exits 2" {
             for args in [ [ "--version" ]; [ "version" ] ] do
                 let code, out, err = gordo args

@@ -146,6 +146,35 @@ let tests =
             | Error e -> Expect.stringContains e.Message "found ')'" e.Message
             | Ok _ -> failtest "should fail"
         }
+        test "hostile nesting is an error at its offset, not a stack overflow" {
+            let deep = [
+                String.replicate 4000 "(" + "a" + String.replicate 4000 ")"
+                String.replicate 10000 "-" + "a"
+                String.replicate 10000 "~ " + "a"
+                String.replicate 10000 "not " + "a"
+                "a" + String.replicate 5000 " ** a"
+                String.replicate 3000 "[" + String.replicate 3000 "]"
+            ]
+
+            for text in deep do
+                match Expression.parse text with
+                | Error e ->
+                    Expect.stringContains e.Message "nests deeper than 100 levels" (text.Substring(0, 20))
+                    Expect.isLessThan e.Offset 1000 "the offset where the limit is passed"
+                | Ok _ -> failtestf "%s... should fail" (text.Substring(0, 20))
+        }
+        test "nesting up to the limit still parses; long flat chains are not nesting" {
+            let ok = [
+                String.replicate 99 "(" + "a" + String.replicate 99 ")"
+                String.replicate 99 "-" + "a"
+                String.concat " - " [ for i in 1..2000 -> $"x{i}" ]
+                String.concat " and " [ for i in 1..500 -> $"(x{i} > -1e-5)" ]
+                "`weird -- name` > -(-3) & \"not (((\" != tag"
+            ]
+
+            for text in ok do
+                Expect.isOk (Expression.parse text) (text.Substring(0, min 40 text.Length))
+        }
         test "names are distinct, in order, without index" {
             let e =
                 Expression.parse "`B 1` > 1 & a < 2 | `B 1` == index & (c + a) > 0"
