@@ -192,7 +192,7 @@ module internal FastParse =
 
         member this.FlowMapping(p: int, e: int, path: string, depth: int) : struct (Node * int) =
             enter depth
-            let entries = List<Entry>()
+            let entries = EntryList()
 
             let after =
                 FastScalars.flowEntries text p e '}' (fun i ->
@@ -210,11 +210,11 @@ module internal FastParse =
             struct (node (NodeValue.Mapping(List.ofSeq entries)) p path, after)
 
         /// Adds a mapping entry; duplicate and merge keys are left to the full parser.
-        member _.Add(entries: List<Entry>, key: string, keyPosition: Position, value: Node) =
-            if key = "<<" || entries.Exists(fun e -> e.Key = key) then
+        member _.Add(entries: EntryList, key: string, keyPosition: Position, value: Node) =
+            if key = "<<" || entries.IndexOfKey key >= 0 then
                 FastScalars.unsupported ()
 
-            entries.Add {
+            entries.Append {
                 Key = key
                 KeyPosition = keyPosition
                 Value = value
@@ -402,7 +402,7 @@ module internal FastParse =
         member this.Mapping(col: int, firstKey: string, firstAfter: int, path: string, depth: int) : Node =
             enter depth
             let position = at (line + col)
-            let entries = List<Entry>()
+            let entries = EntryList()
             let mutable key = firstKey
             let mutable after = firstAfter
             let mutable go = true

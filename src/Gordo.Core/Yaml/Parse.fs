@@ -127,7 +127,7 @@ module Parse =
 
     and private parseMapping (state: State) (path: string) (depth: int) (start: MappingStart) =
         enter state start.Start path depth
-        let entries = List<Entry>()
+        let entries = EntryList()
         let mutable size = 1
 
         while not (state.Parser.Current :? MappingEnd) do
@@ -140,9 +140,9 @@ module Parse =
                 let value, valueSize = parseNode state (Node.childPath path key.Value) (depth + 1)
                 size <- size + valueSize
 
-                match entries.FindIndex(fun e -> e.Key = key.Value) with
+                match entries.IndexOfKey key.Value with
                 | -1 ->
-                    entries.Add {
+                    entries.Append {
                         Key = key.Value
                         KeyPosition = keyPosition
                         Value = value

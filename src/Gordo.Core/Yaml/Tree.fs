@@ -40,6 +40,35 @@ and Entry = {
     Value: Node
 }
 
+/// A mapping's entries as a reader collects them, with a key index once there are more than
+/// eight, so that checking n keys for duplicates costs O(n) rather than O(n²).
+[<Sealed>]
+type internal EntryList() =
+    inherit System.Collections.Generic.List<Entry>()
+    let mutable index: System.Collections.Generic.Dictionary<string, int> = null
+
+    /// The position of the entry with this key, or -1.
+    member this.IndexOfKey(key: string) : int =
+        if isNull index && this.Count > 8 then
+            index <- System.Collections.Generic.Dictionary(this.Count * 2, System.StringComparer.Ordinal)
+
+            for i in 0 .. this.Count - 1 do
+                index.TryAdd(this.[i].Key, i) |> ignore
+
+        if isNull index then
+            this.FindIndex(fun e -> e.Key = key)
+        else
+            match index.TryGetValue key with
+            | true, i -> i
+            | _ -> -1
+
+    /// Adds an entry, keeping the index.
+    member this.Append(entry: Entry) : unit =
+        if not (isNull index) then
+            index.TryAdd(entry.Key, this.Count) |> ignore
+
+        this.Add entry
+
 /// Where parsed text sits in its file: maps a (1-based) line and column of the parsed text to a
 /// position in the file (identity for a whole file; shifted for a block-string section).
 type PositionMap = int -> int -> Position

@@ -18,6 +18,43 @@ let private error text =
     | Error d -> d
     | other -> failtestf "expected an error, got %A" other
 
+/// The first repeated key of a list, by a plain quadratic scan: (index of the repeat, index of the first).
+let private firstRepeat (keys: string list) =
+    let keys = List.toArray keys
+
+    seq {
+        for i in 1 .. keys.Length - 1 do
+            for j in 0 .. i - 1 do
+                if keys.[j] = keys.[i] then
+                    yield i, j
+    }
+    |> Seq.tryHead
+
+/// Small and large mappings (the index starts past eight keys), block and flow, often with repeats.
+let private duplicateKeysAgree (keys: string list) (flow: bool) =
+    let text =
+        if flow then
+            keys
+            |> List.mapi (fun i k -> $"%s{k}: %d{i}")
+            |> String.concat ",\n  "
+            |> sprintf "{\n  %s\n}\n"
+        else
+            keys |> List.mapi (fun i k -> $"%s{k}: %d{i}\n") |> String.concat ""
+
+    let line i = if flow then i + 2 else i + 1
+
+    match firstRepeat keys, parse text with
+    | Some(i, j), Error d ->
+        d.Code = "GORDO0005"
+        && d.Position.Line = line i
+        && d.Message.Contains $"line %d{line j}"
+    | None, Ok(Some node, _) ->
+        match node.Value with
+        | NodeValue.Mapping entries -> entries |> List.map (fun e -> e.Key) = keys
+        | _ -> false
+    | None, Ok(None, _) -> List.isEmpty keys
+    | _ -> false
+
 [<Tests>]
 let tests =
     testList "Yaml.Parse" [
@@ -47,6 +84,14 @@ let tests =
             Expect.equal d.Position.Line 3 "line"
             Expect.stringContains d.Message "line 1" "first line"
         }
+
+        testProperty
+            "duplicate keys are found as a plain scan finds them, in small and large mappings"
+            (fun (picks: FsCheck.NonNegativeInt list) (flow: bool) ->
+                let keys =
+                    picks |> List.truncate 40 |> List.map (fun p -> "k" + string (p.Get % 45))
+
+                duplicateKeysAgree keys flow)
 
         test "syntax errors carry a position" {
             let d = error "a: [1, 2\nb: 3\n"
