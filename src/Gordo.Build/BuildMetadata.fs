@@ -12,6 +12,8 @@ type internal BuildFacts = {
     QueryDurationSeconds: float option
     /// `dataset.dataset_meta` (spec §1.5.2).
     DatasetMeta: Value
+    /// `dataset.training_profile`: what each input tag looked like (for data-quality flags).
+    TrainingProfile: Value
     /// Cross-validation (None: scores and splits `{}`, duration null).
     CrossValidation: CrossValidationResult option
     /// Fit seconds (None with `cross_val_only`).
@@ -81,6 +83,7 @@ module BuildMetadata =
             Value.Map [
                 "query_duration_sec", optional Value.Float facts.QueryDurationSeconds
                 "dataset_meta", facts.DatasetMeta
+                "training_profile", facts.TrainingProfile
             ]
         ]
 

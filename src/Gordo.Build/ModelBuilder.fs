@@ -12,6 +12,7 @@ open Gordo.Models
 open Gordo.Models.Anomaly
 open Gordo.Models.Artifacts
 open Gordo.Models.Definitions
+open Gordo.Models.Scoring
 open Gordo.Models.Selection
 
 /// What a build is doing (for progress displays).
@@ -161,6 +162,9 @@ module ModelBuilder =
     let private facts (data: DatasetResult) (queried: float) (cv: CrossValidationResult option) = {
         QueryDurationSeconds = Some queried
         DatasetMeta = BuildMetadata.datasetMeta data
+        TrainingProfile =
+            DataQuality.profile data.X.Columns data.X.Data data.X.Index
+            |> DataQuality.toValue
         CrossValidation = cv
         TrainingSeconds = None
         Offset = 0

@@ -83,12 +83,13 @@ type PredictArgs =
             | Data _ -> "input data: Parquet or CSV (a timestamp column plus one column per tag)."
             | Output _ -> "write the result here (.parquet or .csv; default: CSV on standard output)."
 
-/// `gordo anomaly MODEL_DIR --data FILE [--output FILE]`
+/// `gordo anomaly MODEL_DIR --data FILE [--output FILE] [--all-columns] [--quality]`
 type AnomalyArgs =
     | [<MainCommand; Mandatory>] Model_Dir of dir: string
     | [<Mandatory; AltCommandLine("-d")>] Data of file: string
     | [<AltCommandLine("-o")>] Output of file: string
     | All_Columns
+    | Quality
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -97,3 +98,5 @@ type AnomalyArgs =
             | Data _ -> "input data: Parquet or CSV with the model's tags and target tags."
             | Output _ -> "write the result here (.parquet or .csv; default: CSV on standard output)."
             | All_Columns -> "include the smooth-* columns (as the HTTP API's ?all_columns)."
+            | Quality ->
+                "add data-quality flags per tag and row (data-quality|<tag>, total-data-quality; see docs/quality.md)."

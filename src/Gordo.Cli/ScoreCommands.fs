@@ -79,8 +79,21 @@ module ScoreCommands =
                     let out = loaded.Model.Output x
                     toFrame (Frame.timestamps frame) (ModelOutput.prediction tags targets x out))))
 
-    /// Anomaly columns of spec §3.3 for every row of the data file (y = the target tag columns).
-    let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) : Result<Frame, ScoreError> =
+    /// The data-quality columns of the last `rows` rows of X (issue 21), if the model has a profile.
+    let private qualityColumns (modelDir: string) (loaded: LoadedModel) (tags: string[]) (x: Matrix) (rows: int) =
+        match DataQuality.ofMetadata loaded.Metadata with
+        | Some profile ->
+            let skip = Matrix.rows x - rows
+            let columns = Array.init tags.Length (fun j -> (Matrix.column j x).[skip..])
+            Ok(DataQuality.columns profile tags columns)
+        | None ->
+            fail
+                2
+                $"%s{modelDir}: the model has no training profile (built before data-quality flags); rebuild it to use --quality"
+
+    /// Anomaly columns of spec §3.3 for every row of the data file (y = the target tag columns),
+    /// with the data-quality columns when `quality` is set.
+    let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) : Result<Frame, ScoreError> =
         load modelDir
         |> Result.bind (fun loaded ->
             let tags, targets = ModelOutput.tagNames loaded.Metadata
@@ -91,7 +104,7 @@ module ScoreCommands =
                 |> Result.bind (fun frame ->
                     matrix dataPath tags frame
                     |> Result.bind (fun x -> matrix dataPath targets frame |> Result.map (fun y -> x, y))
-                    |> Result.map (fun (x, y) ->
+                    |> Result.bind (fun (x, y) ->
                         let index = Frame.timestamps frame
 
                         let input = {
@@ -101,7 +114,14 @@ module ScoreCommands =
                             Frequency = ModelOutput.frequency loaded.Metadata
                         }
 
-                        toFrame index (ModelOutput.anomaly allColumns (detector.Anomaly(x, y, input)))))
+                        let result = detector.Anomaly(x, y, input)
+                        let columns = ModelOutput.anomaly allColumns result
+
+                        if quality then
+                            qualityColumns modelDir loaded tags x result.Start.Length
+                            |> Result.map (fun flags -> toFrame index (columns @ flags))
+                        else
+                            Ok(toFrame index columns)))
             | other ->
                 fail 2 $"%s{modelDir}: the model is a %s{other.ClassPath}, not an anomaly detector; use gordo predict")
 
@@ -159,4 +179,5 @@ module ScoreCommands =
             anomaly
                 (args.GetResult AnomalyArgs.Model_Dir)
                 (args.GetResult AnomalyArgs.Data)
-                (args.Contains AnomalyArgs.All_Columns))
+                (args.Contains AnomalyArgs.All_Columns)
+                (args.Contains AnomalyArgs.Quality))

@@ -184,6 +184,26 @@ module internal Handlers =
                     $"Model is not an AnomalyDetector, it is of type: <class '%s{other.ClassPath}'>"
             )
 
+    /// Whether the request asks for data-quality columns (`?quality`, `?quality=true`).
+    let private wantsQuality (ctx: RequestContext) =
+        match ctx.Query "quality" with
+        | Some v -> not (v.Equals("false", StringComparison.OrdinalIgnoreCase) || v = "0")
+        | None -> false
+
+    /// The data-quality columns of the last `rows` rows of X (issue 21).
+    let private quality (meta: Value) (tags: string[]) (x: Matrix) (rows: int) =
+        match DataQuality.ofMetadata meta with
+        | Some profile ->
+            let skip = Matrix.rows x - rows
+            DataQuality.columns profile tags (Array.init tags.Length (fun j -> (Matrix.column j x).[skip..]))
+        | None ->
+            Reply.fail (
+                Reply.jsonError
+                    422
+                    "message"
+                    "The model has no training profile (it was built before data-quality flags); rebuild it to ask for quality=true"
+            )
+
     /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
     let anomaly (ctx: RequestContext) : Reply =
         let watch = Stopwatch.StartNew()
@@ -230,7 +250,11 @@ module internal Handlers =
                 x.Rows
                 names.Frequency
                 frame.Start.Length
-                (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame)
+                (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame
+                 @ (if wantsQuality ctx then
+                        quality meta names.Tags x.Values frame.Start.Length
+                    else
+                        []))
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)

@@ -172,10 +172,15 @@ module internal Routes =
                 (Prefix + "/{model}/anomaly/prediction")
                 Handlers.anomaly
                 "Anomaly prediction"
-                "Anomaly scores for X and y (JSON or multipart Parquet); `?all_columns` adds the smoothed columns, `?format=parquet` answers Parquet." with
+                "Anomaly scores for X and y (JSON or multipart Parquet); `?all_columns` adds the smoothed columns, `?quality=true` adds data-quality flags per tag and row (`data-quality`, `total-data-quality`: 1 stuck, 2 out of range, 4 missing, 8 spike), `?format=parquet` answers Parquet." with
                 RequestExample = Some predictionRequest
                 ResponseExample = Some anomalyResponse
-                Errors = inputErrors @ [ 422, "The model is not an anomaly detector." ]
+                Errors =
+                    inputErrors
+                    @ [
+                        422,
+                        "The model is not an anomaly detector, or quality=true for a model built without a training profile."
+                    ]
         }
         {
             route

@@ -74,7 +74,7 @@ let tests =
         }
         test "anomaly: the HTTP API's columns, smooth-* only with all columns" {
             let detector, _ = models.Value
-            let frame = ScoreCommands.anomaly detector sampleData.Value false |> ok
+            let frame = ScoreCommands.anomaly detector sampleData.Value false false |> ok
             let columns = Set.ofArray frame.Columns
 
             for c in
@@ -88,7 +88,7 @@ let tests =
                 Expect.isTrue (columns.Contains c) $"%s{c} in %A{frame.Columns}"
 
             Expect.isFalse (frame.Columns |> Array.exists _.StartsWith("smooth-")) "no smooth columns"
-            let all = ScoreCommands.anomaly detector sampleData.Value true |> ok
+            let all = ScoreCommands.anomaly detector sampleData.Value true false |> ok
             Expect.isGreaterThanOrEqual all.Columns.Length frame.Columns.Length "all columns is a superset"
         }
         test "bad input: missing file (30), missing tags (2), not a detector (2), no model (30)" {
@@ -109,7 +109,7 @@ let tests =
                 Expect.stringContains e.Message tags.Head "names the missing tag"
             | Ok _ -> failtest "should fail"
 
-            Expect.equal (exitOf (ScoreCommands.anomaly pipeline sampleData.Value false)) 2 "not a detector"
+            Expect.equal (exitOf (ScoreCommands.anomaly pipeline sampleData.Value false false)) 2 "not a detector"
             Expect.equal (exitOf (ScoreCommands.predict (temp "nomodel") sampleData.Value)) 30 "no model"
         }
         test "gordo anomaly/predict write Parquet and CSV files" {

@@ -36,6 +36,28 @@ let metadata (name: string) =
         "project_name", Value.String "proj"
     ]
 
+/// The detector's metadata: with the training profile of `data`, as the builder writes it.
+let detectorMetadata () =
+    let columns = Array.init 4 (fun j -> Array.init 120 (fun i -> data.[i, j]))
+    let ticks = Array.init 120 (fun i -> int64 i * TimeSpan.TicksPerMinute * 10L)
+    let profile = Gordo.Models.Scoring.DataQuality.profile tags columns ticks
+
+    match metadata "detector" with
+    | Value.Map entries ->
+        Value.Map(
+            entries
+            @ [
+                "metadata",
+                Value.Map [
+                    "build_metadata",
+                    Value.Map [
+                        "dataset", Value.Map [ "training_profile", Gordo.Models.Scoring.DataQuality.toValue profile ]
+                    ]
+                ]
+            ]
+        )
+    | other -> other
+
 /// A DiffBasedAnomalyDetector around a 1-epoch feedforward_hourglass, with thresholds.
 let detector () =
     let definition =
@@ -70,7 +92,7 @@ let createModels () : string =
 
     let det = lazy (detector ())
     Artifact.save (Path.Combine(root, "111", "scaler")) (scaler ()) (metadata "scaler")
-    Artifact.save (Path.Combine(root, "222", "detector")) det.Value (metadata "detector")
+    Artifact.save (Path.Combine(root, "222", "detector")) det.Value (detectorMetadata ())
     Artifact.save (Path.Combine(root, "222", "scaler")) (scaler ()) (metadata "scaler")
     Path.Combine(root, "222")
 

@@ -136,6 +136,40 @@ let private predictionTests =
             Expect.contains (keys ((json r).GetProperty "data")) "smooth-tag-anomaly-scaled" "smooth"
             Expect.contains (keys ((json r).GetProperty("data").GetProperty("end"))) "end" "end"
         }
+        test "anomaly: data-quality columns only with quality=true, flags from the training profile" {
+            let plain = $"""{{"X": %s{rows 6}, "y": %s{rows 6}}}"""
+
+            let without =
+                json (post (client ()) "/gordo/v0/proj/detector/anomaly/prediction" plain)
+
+            Expect.isFalse (keys (without.GetProperty "data") |> List.contains "total-data-quality") "Gordo's table"
+
+            // the fifth row's tag-a jumps far beyond its training range (|sin| + 0.3 <= 1.3)
+            let spiked = (rows 6).Replace("[" + sprintf "%.17g" data.[4, 0], "[100")
+            Expect.notEqual spiked (rows 6) "the row was changed"
+            let body = $"""{{"X": %s{spiked}, "y": %s{spiked}}}"""
+
+            let r =
+                post (client ()) "/gordo/v0/proj/detector/anomaly/prediction?quality=true" body
+
+            Expect.equal r.Status 200 r.Text
+            let data = (json r).GetProperty "data"
+            let quality = data.GetProperty "data-quality"
+            Expect.equal (keys quality) (List.sort (List.ofArray tags)) "one column per tag"
+
+            let flags (e: JsonElement) = [ for p in e.EnumerateObject() -> p.Value.GetDouble() ]
+
+            let a = flags (quality.GetProperty "tag-a")
+            let outOfRange, spike = 2.0, 8.0
+            Expect.equal a.[a.Length - 2] (outOfRange + spike) "the jump: out of range and a spike"
+            Expect.equal a.[a.Length - 1] spike "the step back down: a spike, in range"
+            Expect.equal (flags (quality.GetProperty "tag-b") |> List.distinct) [ 0.0 ] "healthy tag"
+
+            let total =
+                flags (data.GetProperty("total-data-quality").GetProperty "total-data-quality")
+
+            Expect.equal total.[total.Length - 2] (outOfRange + spike) "the row's flags together"
+        }
         test "prediction: list of rows, integer row keys, model-input and model-output" {
             let r =
                 post (client ()) "/gordo/v0/proj/scaler/prediction" $"""{{"X": %s{rows 12}}}"""

@@ -1,0 +1,194 @@
+module Gordo.Tests.Cli.DataQualityTests
+
+open System
+open System.IO
+open System.Threading
+open Expecto
+open Gordo.Core
+open Gordo.Data
+open Gordo.Build
+open Gordo.Cli
+open Gordo.Models.Scoring
+open Gordo.Tests.Builder.ModelBuilderTests
+
+let private flagsOf (profile: TagProfile) (values: float list) =
+    DataQuality.flagsOf profile (Array.ofList values) |> List.ofArray
+
+/// A profile made by hand: range 0..10, steps up to 2, runs of at most 3 rows.
+let private profile = {
+    Name = "t"
+    Min = 0.0
+    Max = 10.0
+    MaxStep = 2.0
+    TypicalStep = 1.0
+    LongestFlatRun = 1
+    StuckAfter = 3
+}
+
+let private plantTags = [ "PLANT-FT-011.PV"; "PLANT-PT-011.PV"; "PLANT-TT-011.PV"; "PLANT-VT-011.PV" ]
+
+/// pump-1 of the sample plant (seed 42) between two dates, resampled to 10 minutes.
+let private plantConfig (start: string) (finish: string) =
+    $"""machines:
+  - name: pump-1
+    dataset:
+      tags: [%s{String.Join(", ", plantTags)}]
+      train_start_date: %s{start}
+      train_end_date: %s{finish}
+      resolution: 10T
+      data_provider: {{type: SamplePlantDataProvider}}
+    model:
+      gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+        base_estimator:
+          sklearn.pipeline.Pipeline:
+            steps:
+              - sklearn.preprocessing.MinMaxScaler
+              - sklearn.decomposition.PCA: {{n_components: 2}}
+              - sklearn.linear_model.LinearRegression
+"""
+
+let private temp (name: string) =
+    Path.Combine(Path.GetTempPath(), $"gordo-quality-%s{name}-" + Guid.NewGuid().ToString("N"))
+
+let private fetchX (input: BuildInput) : Frame =
+    let dataset = input.Machine.Dataset
+
+    match DataProviderRegistry.forDataset dataset, DatasetRequest.ofConfig dataset with
+    | Ok provider, Ok request ->
+        match (Dataset.getDataAsync provider request CancellationToken.None).GetAwaiter().GetResult() with
+        | Ok data -> data.X
+        | Error e -> failtestf "data: %s" e.Message
+    | _ -> failtest "the scoring config has no provider or request"
+
+[<Tests>]
+let tests =
+    testList "Data quality" [
+        test "the training profile: range, steps, flat runs, interval" {
+            let ticks = [| for i in 0L .. 6L -> i * TimeSpan.TicksPerMinute * 10L |]
+
+            let p =
+                DataQuality.profile [| "a" |] [| [| 1.0; 3.0; 3.0; 3.0; nan; 2.0; 7.0 |] |] ticks
+
+            let a = p.Tags.Head
+            Expect.equal p.IntervalSeconds (Some 600.0) "median spacing"
+            Expect.equal (a.Min, a.Max) (1.0, 7.0) "range without NaN"
+            Expect.equal a.MaxStep 5.0 "largest step between finite neighbours"
+            Expect.equal a.TypicalStep 1.0 "median of the steps 2, 0, 0, 5"
+            Expect.equal a.LongestFlatRun 3 "three 3.0 in a row"
+            Expect.equal a.StuckAfter 6 "twice the 99th percentile run"
+        }
+
+        test "the profile survives metadata.json" {
+            let p =
+                DataQuality.profile [| "a"; "b" |] [| [| 1.0; 2.0 |]; [| 5.0; 5.0 |] |] [| 0L; 10L |]
+
+            let metadata =
+                Value.Map [
+                    "metadata",
+                    Value.Map [
+                        "build_metadata",
+                        Value.Map [ "dataset", Value.Map [ "training_profile", DataQuality.toValue p ] ]
+                    ]
+                ]
+
+            Expect.equal (DataQuality.ofMetadata metadata) (Some p) "round trip"
+            Expect.isNone (DataQuality.ofMetadata (Value.Map [])) "older models have none"
+        }
+
+        test "each flag on its own" {
+            let none = QualityFlags.None
+            Expect.equal (flagsOf profile [ 1.0; 2.0; 3.0 ]) [ none; none; none ] "healthy"
+            Expect.equal (flagsOf profile [ 5.0; nan; 5.0 ]) [ none; QualityFlags.Missing; none ] "missing"
+
+            Expect.equal
+                (flagsOf profile [ 9.0; 10.9; 11.1 ])
+                [ none; none; QualityFlags.OutOfRange ]
+                "beyond the range plus a tenth of it"
+
+            Expect.equal (flagsOf profile [ 5.0; 8.5; 9.0 ]) [ none; QualityFlags.Spike; none ] "step over 1.5 x 2"
+
+            Expect.equal
+                (flagsOf profile [ 1.0; 4.0; 4.0; 4.0; 4.0; 5.0 ])
+                [
+                    none
+                    QualityFlags.Stuck
+                    QualityFlags.Stuck
+                    QualityFlags.Stuck
+                    QualityFlags.Stuck
+                    none
+                ]
+                "a run of four is longer than three: every row of it"
+
+            Expect.equal (flagsOf profile [ 4.0; 4.0; 4.0 ]) [ none; none; none ] "a run of three is allowed"
+
+            Expect.equal
+                (flagsOf profile [ 20.0; 20.0; 20.0; 20.0 ])
+                (List.replicate 4 (QualityFlags.Stuck ||| QualityFlags.OutOfRange))
+                "flags combine"
+        }
+
+        test "gordo anomaly --quality flags the sample plant's stuck sensors as stuck, and little else" {
+            let dir = temp "model"
+
+            let train =
+                inputOf (plantConfig "2020-01-01T00:00:00+00:00" "2020-01-15T00:00:00+00:00")
+
+            match ModelBuilder.build train (Some dir) ignore CancellationToken.None with
+            | Ok _ -> ()
+            | Error e -> failtestf "build: %s" e.Message
+
+            let start, finish =
+                DateTimeOffset(2020, 1, 15, 0, 0, 0, TimeSpan.Zero), DateTimeOffset(2020, 2, 12, 0, 0, 0, TimeSpan.Zero)
+
+            let data = temp "x" + ".parquet"
+
+            ParquetIO.write
+                data
+                (fetchX (inputOf (plantConfig "2020-01-15T00:00:00+00:00" "2020-02-12T00:00:00+00:00")))
+
+            let scored =
+                match ScoreCommands.anomaly dir data false true with
+                | Ok f -> f
+                | Error e -> failtestf "anomaly: %s" e.Message
+
+            let times = Frame.timestamps scored
+
+            let stuck =
+                SamplePlant.eventsOfTags 42 plantTags start finish
+                |> List.filter (fun e -> e.Kind = "stuck")
+
+            Expect.isNonEmpty stuck "the period has stuck sensors"
+
+            let isStuck (flag: float) =
+                (enum<QualityFlags> (int flag)).HasFlag QualityFlags.Stuck
+
+            let flagged tag =
+                Frame.column ("data-quality|" + tag) scored
+                |> Array.mapi (fun i f -> times.[i], isStuck f)
+                |> Array.filter snd
+                |> Array.map fst
+
+            for e in stuck do
+                let inside = flagged e.Tag |> Array.filter (fun t -> t >= e.Start && t <= e.End)
+                Expect.isNonEmpty inside $"stuck %s{e.Tag} %O{e.Start}..%O{e.End} is flagged as stuck"
+
+            let all =
+                plantTags
+                |> List.collect (fun t -> flagged t |> List.ofArray |> List.map (fun x -> t, x))
+
+            let outside =
+                all
+                |> List.filter (fun (tag, t) ->
+                    not (
+                        stuck
+                        |> List.exists (fun e -> e.Tag = tag && t >= e.Start.AddMinutes -10.0 && t <= e.End)
+                    ))
+
+            Expect.isLessThanOrEqual outside.Length (all.Length / 10) "at least 90 % of stuck flags are stuck sensors"
+
+            Expect.isTrue (scored.Columns |> Array.contains "total-data-quality") "the row's flags together"
+
+            Directory.Delete(dir, true)
+            File.Delete data
+        }
+    ]
