@@ -83,13 +83,14 @@ type PredictArgs =
             | Data _ -> "input data: Parquet or CSV (a timestamp column plus one column per tag)."
             | Output _ -> "write the result here (.parquet or .csv; default: CSV on standard output)."
 
-/// `gordo anomaly MODEL_DIR --data FILE [--output FILE] [--all-columns] [--quality]`
+/// `gordo anomaly MODEL_DIR --data FILE [--output FILE] [--all-columns] [--quality] [--events FILE]`
 type AnomalyArgs =
     | [<MainCommand; Mandatory>] Model_Dir of dir: string
     | [<Mandatory; AltCommandLine("-d")>] Data of file: string
     | [<AltCommandLine("-o")>] Output of file: string
     | All_Columns
     | Quality
+    | Events of file: string
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -100,3 +101,5 @@ type AnomalyArgs =
             | All_Columns -> "include the smooth-* columns (as the HTTP API's ?all_columns)."
             | Quality ->
                 "add data-quality flags per tag and row (data-quality|<tag>, total-data-quality; see docs/quality.md)."
+            | Events _ ->
+                "write anomaly events as JSON here ([{start, end, peak, tags, quality}]; see docs/events.md); the table then only with --output."

@@ -91,9 +91,9 @@ module ScoreCommands =
                 2
                 $"%s{modelDir}: the model has no training profile (built before data-quality flags); rebuild it to use --quality"
 
-    /// Anomaly columns of spec §3.3 for every row of the data file (y = the target tag columns),
-    /// with the data-quality columns when `quality` is set.
-    let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) : Result<Frame, ScoreError> =
+    /// The anomaly table of spec §3.3 for the data file (y = the target tag columns), with the
+    /// data-quality columns when `quality` is set: the output rows' times and the columns.
+    let private anomalyTable (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) =
         load modelDir
         |> Result.bind (fun loaded ->
             let tags, targets = ModelOutput.tagNames loaded.Metadata
@@ -116,14 +116,54 @@ module ScoreCommands =
 
                         let result = detector.Anomaly(x, y, input)
                         let columns = ModelOutput.anomaly allColumns result
+                        let times = index.[index.Length - result.Start.Length ..]
 
                         if quality then
                             qualityColumns modelDir loaded tags x result.Start.Length
-                            |> Result.map (fun flags -> toFrame index (columns @ flags))
+                            |> Result.map (fun flags -> times, columns @ flags)
                         else
-                            Ok(toFrame index columns)))
+                            Ok(times, columns)))
             | other ->
                 fail 2 $"%s{modelDir}: the model is a %s{other.ClassPath}, not an anomaly detector; use gordo predict")
+
+    /// Anomaly columns of spec §3.3 for every row of the data file (y = the target tag columns),
+    /// with the data-quality columns when `quality` is set.
+    let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) : Result<Frame, ScoreError> =
+        anomalyTable modelDir dataPath allColumns quality
+        |> Result.map (fun (times, columns) -> toFrame times columns)
+
+    /// Anomaly events of the data file (docs/events.md), with quality flags when `quality` is set.
+    let events
+        (modelDir: string)
+        (dataPath: string)
+        (quality: bool)
+        (settings: EventSettings)
+        : Result<AnomalyEvent list, ScoreError> =
+        anomalyTable modelDir dataPath false quality
+        |> Result.bind (fun (times, columns) ->
+            AnomalyEvents.ofColumns settings times columns
+            |> Result.mapError (fun e -> {
+                Message = $"%s{modelDir}: %s{e}"
+                ExitCode = 2
+            }))
+
+    /// Writes text to a file through a temporary file beside it, so that a failed or killed
+    /// write leaves the previous file.
+    let private writeAtomically (path: string) (bytes: byte[]) =
+        let full = Path.GetFullPath path
+
+        let temp =
+            Path.Combine(
+                Path.GetDirectoryName full,
+                "." + Path.GetFileName full + ".tmp-" + Guid.NewGuid().ToString("N")
+            )
+
+        try
+            File.WriteAllBytes(temp, bytes)
+            File.Move(temp, full, true)
+        finally
+            if File.Exists temp then
+                File.Delete temp
 
     /// Writes the result to `output` (.parquet or .csv) or as CSV to standard output.
     let write (output: string option) (frame: Frame) : unit =
@@ -141,29 +181,65 @@ module ScoreCommands =
             finally
                 File.Delete temp
 
+    let private guarded (compute: unit -> Result<'T, ScoreError>) : Result<'T, ScoreError> =
+        try
+            compute ()
+        with
+        | :? ArgumentException
+        | :? InvalidOperationException as e -> fail 2 $"the model cannot score this data: %s{e.Message}"
+
+    /// Runs a write; a failure is exit 20 naming what could not be written.
+    let private writing (target: string) (act: unit -> unit) : int =
+        try
+            act ()
+            0
+        with
+        | :? IOException
+        | :? UnauthorizedAccessException as e ->
+            eprintfn "gordo: cannot write %s: %s" target e.Message
+            20
+
+    let private writeTable (output: string option) (frame: Frame) : int =
+        writing (defaultArg output "standard output") (fun () ->
+            write output frame
+
+            output
+            |> Option.iter (fun p ->
+                eprintfn "wrote %d rows x %d columns to %s" frame.Index.Length frame.Columns.Length p))
+
     let private finish (output: string option) (compute: unit -> Result<Frame, ScoreError>) : int =
+        match guarded compute with
+        | Ok frame -> writeTable output frame
+        | Error e ->
+            eprintfn "gordo: %s" e.Message
+            e.ExitCode
+
+    /// `gordo anomaly ... --events FILE`: the events as JSON, and the table only with --output.
+    let private finishEvents (output: string option) (eventsPath: string) modelDir compute : int =
         let result =
-            try
-                compute ()
-            with
-            | :? ArgumentException
-            | :? InvalidOperationException as e -> fail 2 $"the model cannot score this data: %s{e.Message}"
+            guarded compute
+            |> Result.bind (fun (times, columns) ->
+                AnomalyEvents.ofColumns AnomalyEvents.defaults times columns
+                |> Result.map (fun events -> times, columns, events)
+                |> Result.mapError (fun e -> {
+                    Message = $"%s{modelDir}: %s{e}"
+                    ExitCode = 2
+                }))
 
         match result with
-        | Ok frame ->
-            try
-                write output frame
+        | Ok(times, columns, events) ->
+            let table =
+                if output.IsSome then
+                    writeTable output (toFrame times columns)
+                else
+                    0
 
-                output
-                |> Option.iter (fun p ->
-                    eprintfn "wrote %d rows x %d columns to %s" frame.Index.Length frame.Columns.Length p)
-
-                0
-            with
-            | :? IOException
-            | :? UnauthorizedAccessException as e ->
-                eprintfn "gordo: cannot write %s: %s" (defaultArg output "standard output") e.Message
-                20
+            if table <> 0 then
+                table
+            else
+                writing eventsPath (fun () ->
+                    writeAtomically eventsPath (Json.toBytes (AnomalyEvents.toValue events))
+                    eprintfn "wrote %d events to %s" events.Length eventsPath)
         | Error e ->
             eprintfn "gordo: %s" e.Message
             e.ExitCode
@@ -175,9 +251,12 @@ module ScoreCommands =
 
     /// `gordo anomaly`.
     let runAnomaly (args: Argu.ParseResults<AnomalyArgs>) : int =
-        finish (args.TryGetResult AnomalyArgs.Output) (fun () ->
-            anomaly
-                (args.GetResult AnomalyArgs.Model_Dir)
-                (args.GetResult AnomalyArgs.Data)
-                (args.Contains AnomalyArgs.All_Columns)
-                (args.Contains AnomalyArgs.Quality))
+        let modelDir = args.GetResult AnomalyArgs.Model_Dir
+        let data = args.GetResult AnomalyArgs.Data
+        let output = args.TryGetResult AnomalyArgs.Output
+        let allColumns = args.Contains AnomalyArgs.All_Columns
+        let quality = args.Contains AnomalyArgs.Quality
+
+        match args.TryGetResult AnomalyArgs.Events with
+        | Some path -> finishEvents output path modelDir (fun () -> anomalyTable modelDir data allColumns quality)
+        | None -> finish output (fun () -> anomaly modelDir data allColumns quality)

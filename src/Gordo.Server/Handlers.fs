@@ -191,7 +191,7 @@ module internal Handlers =
         | None -> false
 
     /// The data-quality columns of the last `rows` rows of X (issue 21).
-    let private quality (meta: Value) (tags: string[]) (x: Matrix) (rows: int) =
+    let private qualityColumns (meta: Value) (tags: string[]) (x: Matrix) (rows: int) =
         match DataQuality.ofMetadata meta with
         | Some profile ->
             let skip = Matrix.rows x - rows
@@ -204,9 +204,9 @@ module internal Handlers =
                     "The model has no training profile (it was built before data-quality flags); rebuild it to ask for quality=true"
             )
 
-    /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
-    let anomaly (ctx: RequestContext) : Reply =
-        let watch = Stopwatch.StartNew()
+    /// The anomaly table of a request (with the data-quality columns when `quality` says so for
+    /// the model's metadata): the X rows, the frequency, the number of output rows, the columns.
+    let private anomalyTable (ctx: RequestContext) (quality: Value -> bool) =
         let loaded, meta = ctx.Store.ModelAndMetadata(ctx.Revision.Directory, ctx.Model)
         let names = ModelOutput.columns meta
         let x = requireX ctx names.Tags
@@ -245,18 +245,45 @@ module internal Handlers =
                         $"Model is not an AnomalyDetector, it is of type: <class '%s{model.ClassPath}'>"
                 )
 
-        let output =
-            OutputFrame.create
-                x.Rows
-                names.Frequency
-                frame.Start.Length
-                (ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame
-                 @ (if wantsQuality ctx then
-                        quality meta names.Tags x.Values frame.Start.Length
-                    else
-                        []))
+        let n = frame.Start.Length
+
+        let columns =
+            ModelOutput.anomaly (ctx.Query "all_columns").IsSome frame
+            @ (if quality meta then
+                   qualityColumns meta names.Tags x.Values n
+               else
+                   [])
+
+        x.Rows, names.Frequency, n, columns
+
+    /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
+    let anomaly (ctx: RequestContext) : Reply =
+        let watch = Stopwatch.StartNew()
+        let rows, frequency, n, columns = anomalyTable ctx (fun _ -> wantsQuality ctx)
+        let output = OutputFrame.create rows frequency n columns
 
         let seconds =
             watch.Elapsed.TotalSeconds.ToString("0.0000", Globalization.CultureInfo.InvariantCulture)
 
         table ctx [ "time-seconds", Value.String seconds ] output
+
+    /// `POST /gordo/v0/{project}/{model}/anomaly/events`: the anomaly events of X and y (rows
+    /// must be timestamps), with data-quality flags when the model has a training profile.
+    let events (ctx: RequestContext) : Reply =
+        let rows, _, n, columns =
+            anomalyTable ctx (fun meta -> (DataQuality.ofMetadata meta).IsSome)
+
+        let times =
+            match rows with
+            | RowLabels.Times(ts, _) -> ts.[ts.Length - n ..]
+            | RowLabels.Ints _ ->
+                Reply.fail (
+                    Reply.jsonError
+                        400
+                        "message"
+                        "Events need timestamped rows: send X and y with a time index (ISO 8601 row keys)"
+                )
+
+        match AnomalyEvents.ofColumns AnomalyEvents.defaults times columns with
+        | Ok found -> Reply.ok [ "events", AnomalyEvents.toValue found ]
+        | Error e -> Reply.jsonError 422 "message" $"The model cannot give events: %s{e}"

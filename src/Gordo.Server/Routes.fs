@@ -68,6 +68,9 @@ module internal Routes =
     let private anomalyResponse =
         """{"data": {"end": {"end": {"2020-03-10 00:00:00": "2020-03-10T00:10:00"}}, "model-input": {"tag-a": {"2020-03-10 00:00:00": 0.1}}, "model-output": {"tag-a": {"2020-03-10 00:00:00": 0.12}}, "start": {"start": {"2020-03-10 00:00:00": "2020-03-10T00:00:00"}}, "tag-anomaly-scaled": {"tag-a": {"2020-03-10 00:00:00": 0.02}}, "tag-anomaly-unscaled": {"tag-a": {"2020-03-10 00:00:00": 0.02}}, "anomaly-confidence": {"tag-a": {"2020-03-10 00:00:00": 0.4}}, "total-anomaly-scaled": {"total-anomaly-scaled": {"2020-03-10 00:00:00": 0.03}}, "total-anomaly-unscaled": {"total-anomaly-unscaled": {"2020-03-10 00:00:00": 0.03}}, "total-anomaly-confidence": {"total-anomaly-confidence": {"2020-03-10 00:00:00": 0.5}}}, "time-seconds": "0.0012", "revision": "1600000000000"}"""
 
+    let private eventsResponse =
+        """{"events": [{"start": "2020-03-10T04:00:00+00:00", "end": "2020-03-10T09:20:00+00:00", "peak": 6.2, "tags": [{"tag": "tag-b", "share": 0.71}, {"tag": "tag-a", "share": 0.29}], "quality": 0}], "revision": "1600000000000"}"""
+
     let private healthcheck (_: RequestContext) : Reply = { Status = 200; Body = Body.Empty }
 
     let private indexPage (ctx: RequestContext) : Reply =
@@ -181,6 +184,19 @@ module internal Routes =
                         422,
                         "The model is not an anomaly detector, or quality=true for a model built without a training profile."
                     ]
+        }
+        {
+            route
+                "POST"
+                (Prefix + "/{model}/anomaly/events")
+                Handlers.events
+                "Anomaly events"
+                "Anomaly events for X and y with a time index (same input as anomaly/prediction): periods where total-anomaly-confidence rises above 1.5 and stays above 0.8, at least 30 minutes long, merged across gaps under 2 hours; each with start, end, peak, the three tags with the largest share of the scaled error, and the data-quality flags seen (docs/events.md)." with
+                RequestExample = Some predictionRequest
+                ResponseExample = Some eventsResponse
+                Errors =
+                    inputErrors
+                    @ [ 422, "The model is not an anomaly detector or has no thresholds." ]
         }
         {
             route

@@ -60,6 +60,29 @@ let private fetchX (input: BuildInput) : Frame =
         | Error e -> failtestf "data: %s" e.Message
     | _ -> failtest "the scoring config has no provider or request"
 
+/// pump-1 built on two weeks of the sample plant, and the next four weeks as a data file.
+let private plant =
+    lazy
+        (let dir = temp "model"
+
+         let train =
+             inputOf (plantConfig "2020-01-01T00:00:00+00:00" "2020-01-15T00:00:00+00:00")
+
+         match ModelBuilder.build train (Some dir) ignore CancellationToken.None with
+         | Ok _ -> ()
+         | Error e -> failtestf "build: %s" e.Message
+
+         let data = temp "x" + ".parquet"
+         ParquetIO.write data (fetchX (inputOf (plantConfig "2020-01-15T00:00:00+00:00" "2020-02-12T00:00:00+00:00")))
+         dir, data)
+
+let private scoredStart, scoredEnd =
+    DateTimeOffset(2020, 1, 15, 0, 0, 0, TimeSpan.Zero), DateTimeOffset(2020, 2, 12, 0, 0, 0, TimeSpan.Zero)
+
+let private plantEvents (kind: string) =
+    SamplePlant.eventsOfTags 42 plantTags scoredStart scoredEnd
+    |> List.filter (fun e -> e.Kind = kind)
+
 [<Tests>]
 let tests =
     testList "Data quality" [
@@ -128,23 +151,7 @@ let tests =
         }
 
         test "gordo anomaly --quality flags the sample plant's stuck sensors as stuck, and little else" {
-            let dir = temp "model"
-
-            let train =
-                inputOf (plantConfig "2020-01-01T00:00:00+00:00" "2020-01-15T00:00:00+00:00")
-
-            match ModelBuilder.build train (Some dir) ignore CancellationToken.None with
-            | Ok _ -> ()
-            | Error e -> failtestf "build: %s" e.Message
-
-            let start, finish =
-                DateTimeOffset(2020, 1, 15, 0, 0, 0, TimeSpan.Zero), DateTimeOffset(2020, 2, 12, 0, 0, 0, TimeSpan.Zero)
-
-            let data = temp "x" + ".parquet"
-
-            ParquetIO.write
-                data
-                (fetchX (inputOf (plantConfig "2020-01-15T00:00:00+00:00" "2020-02-12T00:00:00+00:00")))
+            let dir, data = plant.Value
 
             let scored =
                 match ScoreCommands.anomaly dir data false true with
@@ -152,11 +159,7 @@ let tests =
                 | Error e -> failtestf "anomaly: %s" e.Message
 
             let times = Frame.timestamps scored
-
-            let stuck =
-                SamplePlant.eventsOfTags 42 plantTags start finish
-                |> List.filter (fun e -> e.Kind = "stuck")
-
+            let stuck = plantEvents "stuck"
             Expect.isNonEmpty stuck "the period has stuck sensors"
 
             let isStuck (flag: float) =
@@ -187,8 +190,75 @@ let tests =
             Expect.isLessThanOrEqual outside.Length (all.Length / 10) "at least 90 % of stuck flags are stuck sensors"
 
             Expect.isTrue (scored.Columns |> Array.contains "total-data-quality") "the row's flags together"
+        }
+    ]
 
-            Directory.Delete(dir, true)
-            File.Delete data
+let private at (minutes: int) =
+    DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(float minutes)
+
+[<Tests>]
+let eventTests =
+    testList "Anomaly events" [
+        test "hysteresis, minimum duration, gap merging, peak, tags and quality" {
+            let times = Array.init 60 (fun i -> at (10 * i))
+            // on at 2 (> 1.5), wavering down to 0.9 keeps it on, off at 8 (< 0.8); a blip at 20
+            // too short and over 2 hours from the others; 34..37 and 40..43 are 30 minutes apart: merged
+            let confidence =
+                Array.init 60 (fun i ->
+                    match i with
+                    | 2 -> 2.0
+                    | _ when i >= 3 && i <= 5 -> 0.9
+                    | 6
+                    | 7 -> 3.0
+                    | 20 -> 5.0
+                    | _ when (i >= 34 && i <= 37) || (i >= 40 && i <= 43) -> 1.6
+                    | _ -> 0.1)
+
+            let scaled = [| Array.init 60 (fun i -> if i < 10 then 3.0 else 1.0); Array.create 60 1.0 |]
+
+            let quality =
+                Array.init 60 (fun i -> if i = 41 then QualityFlags.Stuck else QualityFlags.None)
+
+            let events =
+                AnomalyEvents.find AnomalyEvents.defaults times confidence [| "a"; "b" |] scaled (Some quality)
+
+            Expect.equal (events |> List.map (fun e -> e.Start, e.End)) [ at 20, at 70; at 340, at 430 ] "two events"
+            Expect.equal (events |> List.map _.Peak) [ 3.0; 1.6 ] "peaks"
+            Expect.equal events.Head.Tags.Head { Tag = "a"; Share = 0.75 } "a carries 3/4 of the error"
+            Expect.equal (events |> List.map _.Quality) [ QualityFlags.None; QualityFlags.Stuck ] "flags seen"
+        }
+
+        test "the sample plant: injected faults found, few events elsewhere (gordo anomaly --events)" {
+            let dir, data = plant.Value
+            let output = temp "events" + ".json"
+
+            let code =
+                Program.main [| "anomaly"; dir; "--data"; data; "--quality"; "--events"; output |]
+
+            Expect.equal code 0 "exit code"
+            use doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText output)
+
+            let events = [
+                for e in doc.RootElement.EnumerateArray() ->
+                    DateTimeOffset.Parse(e.GetProperty("start").GetString()),
+                    DateTimeOffset.Parse(e.GetProperty("end").GetString())
+            ]
+
+            let faults = plantEvents "fault"
+            let overlaps (s: DateTimeOffset, e: DateTimeOffset) (f: SampleEvent) = s <= f.End && e >= f.Start
+
+            let found =
+                faults |> List.filter (fun f -> events |> List.exists (fun e -> overlaps e f))
+
+            Expect.isGreaterThanOrEqual
+                (float found.Length / float faults.Length)
+                0.9
+                $"recall of %d{faults.Length} injected faults"
+
+            let elsewhere =
+                events |> List.filter (fun e -> not (faults |> List.exists (overlaps e)))
+
+            Expect.isLessThanOrEqual elsewhere.Length 4 "at most one event a week outside the faults"
+            File.Delete output
         }
     ]

@@ -170,6 +170,40 @@ let private predictionTests =
 
             Expect.equal total.[total.Length - 2] (outOfRange + spike) "the row's flags together"
         }
+        test "anomaly/events: one event where y leaves the model, led by the tag that left" {
+            let stamp (i: int) =
+                System.DateTime(2020, 3, 10).AddMinutes(10.0 * float i).ToString("yyyy-MM-ddTHH:mm:ss")
+
+            let table (shift: int -> int -> float) =
+                tags
+                |> Array.mapi (fun j tag ->
+                    [
+                        for i in 0..59 -> sprintf "\"%s\": %.17g" (stamp i) (data.[i, j] + shift i j)
+                    ]
+                    |> String.concat ", "
+                    |> sprintf "\"%s\": {%s}" tag)
+                |> String.concat ", "
+                |> sprintf "{%s}"
+
+            let y = table (fun i j -> if j = 1 && i >= 20 && i < 40 then 3.0 else 0.0)
+            let body = $"""{{"X": %s{table (fun _ _ -> 0.0)}, "y": %s{y}}}"""
+            let r = post (client ()) "/gordo/v0/proj/detector/anomaly/events" body
+            Expect.equal r.Status 200 r.Text
+            let events = [ for e in (json r).GetProperty("events").EnumerateArray() -> e ]
+            Expect.equal events.Length 1 "one event"
+            let e = events.Head
+            Expect.equal (str "start" e) "2020-03-10T03:20:00+00:00" "starts with the shift"
+            // the fixture's one-epoch model hovers near its threshold: the event may outlast the shift
+            Expect.isGreaterThanOrEqual (str "end" e) "2020-03-10T06:30:00+00:00" "covers the shift"
+            Expect.equal (e.GetProperty("tags").[0].GetProperty("tag").GetString()) "tag-b" "led by tag-b"
+            Expect.equal (e.GetProperty("quality").GetInt32()) 0 "healthy inputs"
+
+            let unindexed =
+                post (client ()) "/gordo/v0/proj/detector/anomaly/events" $"""{{"X": %s{rows 6}, "y": %s{rows 6}}}"""
+
+            Expect.equal unindexed.Status 400 "rows without timestamps"
+            Expect.stringContains (str "message" (json unindexed)) "time index" "says what is missing"
+        }
         test "prediction: list of rows, integer row keys, model-input and model-output" {
             let r =
                 post (client ()) "/gordo/v0/proj/scaler/prediction" $"""{{"X": %s{rows 12}}}"""
