@@ -249,6 +249,7 @@ module Problem =
             "GORDO0211",
             sprintf "'%s' is not a Keras loss the .NET trainers implement (mse, mae, mape, msle, huber, log_cosh)" name,
             didYouMean suggestion
+            |> Option.orElse (Some "use one of them, or its long name (mean_absolute_percentage_error, ...)")
         | _ -> "", "", None
 
     /// The stable code, the message and the hint of a problem.

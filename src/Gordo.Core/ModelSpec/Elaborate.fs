@@ -215,8 +215,10 @@ module Elaborate =
 
         if
             diagnostics.IsEmpty
-            && ModelSpec.classPath spec <> "tensorflow.keras.models.Sequential"
+            && ModelSpec.classPath spec = "tensorflow.keras.models.Sequential"
         then
+            rawLayers node spec
+        elif diagnostics.IsEmpty then
             [
                 Problem.at
                     node
@@ -228,6 +230,38 @@ module Elaborate =
             ]
         else
             diagnostics
+
+    /// Dense settings the trainers do not implement: no bias, a kernel regulariser, an activity
+    /// regulariser other than L1 (a Sequential's layers are plain data to Keras until `fit`).
+    and private rawLayers (node: Node) (spec: ModelSpec) : Diagnostic list =
+        let dense = "tensorflow.keras.layers.Dense"
+
+        let problem message = [
+            Problem.at node (Problem.InvalidModelParameterValue(dense, "layers", message))
+        ]
+
+        let check (parameters: (string * Parameter) list) =
+            parameters
+            |> List.collect (fun (name, value) ->
+                match name, value with
+                | "use_bias", Parameter.Plain(Value.Bool false) ->
+                    problem "use_bias: false is not implemented by the .NET trainers"
+                | "kernel_regularizer", Parameter.Plain Value.Null -> []
+                | "kernel_regularizer", _ ->
+                    problem "kernel_regularizer is not implemented; use activity_regularizer L1"
+                | _ -> [])
+
+        match spec with
+        | ModelSpec.Class(_, parameters) ->
+            parameters
+            |> List.collect (function
+                | "layers", Parameter.Items items ->
+                    items
+                    |> List.collect (function
+                        | Parameter.Model(ModelSpec.Class(path, layer)) when path = dense -> check layer
+                        | _ -> [])
+                | _ -> [])
+        | _ -> []
 
     and private rawCompile (node: Node) : Diagnostic list =
         let problem message = [

@@ -114,8 +114,11 @@ module internal GordoEntries =
         |> legacy [ "gordo_components.model.transformers.imputer.InfImputer" ]
         entry ClassKind.Function "gordo.machine.model.transformer_funcs.general.multiply_by" [] []
         |> legacy [ "gordo_components.model.transformer_funcs.general.multiply_by" ]
+        // FeatureAgglomeration's pooling functions: nothing else applies them.
         entry ClassKind.Function "numpy.mean" [] []
+        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
         entry ClassKind.Function "numpy.median" [] []
+        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
     ]
 
     let private keras name kind parameters =
@@ -195,6 +198,7 @@ module internal GordoEntries =
         ]
         keras "regularizers.L1" ClassKind.KerasPart [ p "l1" T.Float (flt 0.01) ]
         keras "regularizers.L2" ClassKind.KerasPart [ p "l2" T.Float (flt 0.01) ]
+        |> notImplemented "the trainers apply tensorflow.keras.regularizers.L1 as a Dense activity_regularizer only"
     ]
 
     /// Every Gordo and Keras entry.

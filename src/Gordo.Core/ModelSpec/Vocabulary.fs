@@ -48,6 +48,9 @@ module Vocabulary =
     /// scikit-learn's regression metrics that `evaluation.metrics` may name (bare or
     /// `sklearn.metrics.<name>`); the first four are Gordo's default list.
     let metrics: VocabularyEntry list =
+        let deviance name =
+            missing name "the deviances need strictly positive targets; use mean_squared_error or r2_score"
+
         [
             "explained_variance_score"
             "r2_score"
@@ -60,14 +63,18 @@ module Vocabulary =
             "root_mean_squared_error"
             "root_mean_squared_log_error"
             "mean_pinball_loss"
-            "mean_poisson_deviance"
-            "mean_gamma_deviance"
-            "mean_tweedie_deviance"
             "d2_absolute_error_score"
             "d2_pinball_score"
-            "d2_tweedie_score"
         ]
         |> List.map (fun name -> named name [])
+        |> fun implemented ->
+            implemented
+            @ [
+                deviance "mean_poisson_deviance"
+                deviance "mean_gamma_deviance"
+                deviance "mean_tweedie_deviance"
+                deviance "d2_tweedie_score"
+            ]
 
     /// gordo-core's `filter_periods.filter_method` values.
     let filterMethods: VocabularyEntry list = [
