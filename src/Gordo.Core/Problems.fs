@@ -238,7 +238,7 @@ module Problem =
             didYouMean suggestion
         | Problem.ClassNotImplemented(path, hint) ->
             "GORDO0209",
-            sprintf "'%s' is a Gordo class that Gordo for .NET does not implement yet; the build would fail" path,
+            sprintf "'%s' is in Gordo's model catalog but not implemented in Gordo for .NET yet" path,
             Some hint
         | Problem.UnknownOptimizer(name, hint) ->
             "GORDO0210",

@@ -49,7 +49,7 @@ module Vocabulary =
     /// `sklearn.metrics.<name>`); the first four are Gordo's default list.
     let metrics: VocabularyEntry list =
         let deviance name =
-            missing name "the deviances need strictly positive targets; use mean_squared_error or r2_score"
+            missing name "use another regression metric (mean_squared_error, r2_score, ...)"
 
         [
             "explained_variance_score"
