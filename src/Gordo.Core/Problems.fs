@@ -53,6 +53,8 @@ type Problem =
     | UnsupportedReporter of path: string
     | UnknownReporter of path: string
     | RemoteLoggingUnsupported
+    | MetricNotImplemented of name: string * hint: string
+    | FilterMethodNotImplemented of name: string * hint: string
     // Model definitions (GORDO02xx)
     | UnknownModelClass of path: string * suggestion: string option
     | UnknownModelParameter of classPath: string * parameter: string * suggestion: string option
@@ -63,6 +65,9 @@ type Problem =
     | InvalidModelParameterValue of classPath: string * parameter: string * message: string
     | NotAnEstimator of path: string * expectedKind: string
     | IgnoredModelParameter of classPath: string * parameter: string * suggestion: string option
+    | ClassNotImplemented of path: string * hint: string
+    | UnknownOptimizer of name: string * hint: string option
+    | UnknownLoss of name: string * suggestion: string option
 
 /// Codes, messages and hints of problems.
 [<RequireQualifiedAccess>]
@@ -199,6 +204,10 @@ module Problem =
             "GORDO0134",
             "remote logging (MLflow) is not available in Gordo for .NET; every build would fail after training",
             Some "set runtime.builder.remote_logging.enable to false, or remove it"
+        | Problem.MetricNotImplemented(name, hint) ->
+            "GORDO0135", sprintf "metric '%s' is not implemented in Gordo for .NET" name, Some hint
+        | Problem.FilterMethodNotImplemented(name, hint) ->
+            "GORDO0136", sprintf "filter_method '%s' is not implemented in Gordo for .NET" name, Some hint
         | _ -> "", "", None
 
     let private modelProblem (problem: Problem) =
@@ -227,6 +236,20 @@ module Problem =
                 classPath
                 parameter,
             didYouMean suggestion
+        | Problem.ClassNotImplemented(path, hint) ->
+            "GORDO0209",
+            sprintf "'%s' is in Gordo's model catalog but not implemented in Gordo for .NET yet" path,
+            Some hint
+        | Problem.UnknownOptimizer(name, hint) ->
+            "GORDO0210",
+            sprintf "'%s' is not a Keras optimizer the .NET trainers implement" name,
+            hint
+            |> Option.orElse (Some "use Adam, SGD, RMSprop, Adagrad, Adadelta, Adamax or Nadam")
+        | Problem.UnknownLoss(name, suggestion) ->
+            "GORDO0211",
+            sprintf "'%s' is not a Keras loss the .NET trainers implement (mse, mae, mape, msle, huber, log_cosh)" name,
+            didYouMean suggestion
+            |> Option.orElse (Some "use one of them, or its long name (mean_absolute_percentage_error, ...)")
         | _ -> "", "", None
 
     /// The stable code, the message and the hint of a problem.

@@ -9,34 +9,55 @@ open Gordo.Models.Networks
 /// loop itself is the managed trainer's `Training.loop`.
 [<RequireQualifiedAccess>]
 module internal TorchTraining =
+    /// A Keras loss (canonical name, see `Losses`) as a tensor expression.
     let private lossOf (name: string) (output: torch.Tensor) (target: torch.Tensor) : torch.Tensor =
+        let eps = float Losses.epsilon
+        let d = output - target
+
         match name with
-        | "mae"
-        | "mean_absolute_error" -> (output - target).abs().mean ()
-        | _ -> (output - target).square().mean ()
+        | "mean_absolute_error" -> d.abs().mean ()
+        | "mean_absolute_percentage_error" -> (d.abs () / target.abs().clamp_min (sc eps)).mean().mul (sc 100.0)
+        | "mean_squared_logarithmic_error" ->
+            let logOf (t: torch.Tensor) = t.clamp_min(sc eps).add(sc 1.0).log ()
+            (logOf output - logOf target).square().mean ()
+        | "huber" -> torch.nn.functional.huber_loss(output, target, delta = 1.0).mean ()
+        | "log_cosh" -> (d + torch.nn.functional.softplus (d.mul (sc -2.0)) - sc (log 2.0)).mean ()
+        | _ -> d.square().mean ()
 
     /// A Keras-semantics optimizer step (Adam: `lr_t = lr·√(1−β₂ᵗ)/(1−β₁ᵗ)`, `p −= lr_t·m/(√v + ε)`).
+    /// Adam and SGD run as tensor operations; the other optimizers run the managed trainer's
+    /// `Optimizers.Stepper` on a copy of the parameters and gradient.
     type private Stepper(optimizer: Optimizer, parameters: torch.Tensor) =
         let m = torch.zeros_like parameters
         let v = torch.zeros_like parameters
+        let size = int parameters.NumberOfElements
+        let managed = Optimizers.Stepper(optimizer, size)
         let mutable t = 0
 
-        member _.Step(grad: torch.Tensor) =
+        member private _.StepManaged(grad: torch.Tensor) =
+            let values = parameters.data<float32>().ToArray()
+            managed.Step(values, grad.data<float32>().ToArray())
+            use updated = torch.tensor(values: float32[]).reshape parameters.shape
+            parameters.copy_ updated |> ignore
+
+        member this.Step(grad: torch.Tensor) =
             t <- t + 1
 
             match optimizer with
-            | Optimizer.Adam(lr, b1, b2, eps) ->
+            | _ when not (Optimizers.isTensorNative optimizer) -> this.StepManaged grad
+            | Optimizer.Adam(lr, b1, b2, eps, _) ->
                 m.mul_(sc b1).add_ (grad, sc (1.0 - b1)) |> ignore
                 v.mul_(sc b2).addcmul_ (grad, grad, sc (1.0 - b2)) |> ignore
                 let alpha = lr * sqrt (1.0 - b2 ** float t) / (1.0 - b1 ** float t)
                 use denominator = v.sqrt().add_ (sc eps)
                 parameters.addcdiv_ (m, denominator, sc -alpha) |> ignore
-            | Optimizer.Sgd(lr, momentum) ->
+            | Optimizer.Sgd(lr, momentum, _) ->
                 if momentum = 0.0 then
                     parameters.add_ (grad, sc -lr) |> ignore
                 else
                     m.mul_(sc momentum).add_ (grad, sc -lr) |> ignore
                     parameters.add_ m |> ignore
+            | _ -> this.StepManaged grad
 
         interface IDisposable with
             member _.Dispose() =

@@ -80,6 +80,43 @@ public class LoadInvalidConfigTests
     }
 
     [Fact]
+    public void What_the_builder_does_not_implement_is_an_error_before_any_build()
+    {
+        var result = GordoConfig.Parse("""
+            machines:
+              - name: m1
+                dataset:
+                  data_provider: {type: RandomDataProvider}
+                  tags: [a, b]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-02T00:00:00+00:00
+                model:
+                  gordo.model.models.KerasAutoEncoder:
+                    kind: feedforward_hourglass
+                    optimizer: Ftrl
+                    compile_kwargs: {loss: hinge}
+              - name: m2
+                dataset:
+                  data_provider: {type: RandomDataProvider}
+                  tags: [a, b]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-02T00:00:00+00:00
+                model: sklearn.ensemble.RandomForestRegressor
+                evaluation:
+                  metrics: [sklearn.metrics.max_error, mean_gamma_deviance]
+            """, "unsupported.yaml");
+
+        Assert.False(result.IsValid);
+        Assert.Equal(
+            new[] { "GORDO0210", "GORDO0211", "GORDO0209", "GORDO0135" },
+            result.Errors.Select(d => d.Code).ToArray());
+        Assert.All(result.Errors, d => Assert.False(string.IsNullOrEmpty(d.Hint)));
+        var legacy = Assert.Single(result.Diagnostics, d => d.Code == "GORDO0203");
+        Assert.Equal(DiagnosticSeverity.Warning, legacy.Severity);
+        Assert.Contains("gordo.machine.model.models.KerasAutoEncoder", legacy.Message);
+    }
+
+    [Fact]
     public void Yaml_syntax_errors_have_a_position()
     {
         var result = GordoConfig.Parse("machines:\n  - name: [unclosed\n");

@@ -196,7 +196,8 @@ type NormalizedSections(dataset: Lazy<Value>, evaluation: Lazy<Value>, runtime: 
     let values () =
         dataset.Value, evaluation.Value, runtime.Value
 
-    /// The dataset section after merging (an empty mapping when there is none).
+    /// The dataset section after merging, in Gordo's `dataset.to_dict()` form (every default
+    /// filled in; an empty mapping when there is none).
     member _.Dataset: Value = dataset.Value
 
     /// The evaluation section after merging.

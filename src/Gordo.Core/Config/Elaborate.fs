@@ -33,6 +33,14 @@ module Elaborate =
             Some spec, problems
         | None -> None, []
 
+    /// The dataset section in Gordo's `dataset.to_dict()` form (every default filled in), as
+    /// `config normalize` prints it and Gordo hashes it into the cache key (spec §1.5.3, §4.6).
+    let private canonicalDataset (node: Node option) : Lazy<Value> =
+        lazy
+            (match node with
+             | Some n -> CanonicalDataset.ofValue (Value.ofNode n)
+             | None -> Value.Map [])
+
     /// A section as plain data (an empty mapping when absent), converted on first use.
     let private plain (node: Node option) : Lazy<Value> =
         lazy (node |> Option.map Value.ofNode |> Option.defaultValue (Value.Map []))
@@ -82,7 +90,7 @@ module Elaborate =
                 }
                 Normalized =
                     NormalizedSections(
-                        plain tree.Dataset,
+                        canonicalDataset tree.Dataset,
                         readers.EvaluationValue tree.Evaluation,
                         readers.RuntimeValue tree.Runtime
                     )

@@ -4,6 +4,7 @@ open System
 open System.Globalization
 open Gordo.Core
 open Gordo.Core.Yaml
+open Gordo.Core.Specs
 
 /// The dataset section: merged tree → typed `Dataset` (spec §1.5, §1.8).
 [<RequireQualifiedAccess>]
@@ -217,14 +218,16 @@ module internal ElaborateDataset =
         let upper, d7 = Read.field node "quantile_upper" Read.float 0.95
 
         let methodProblems =
-            if List.contains methodName [ "median"; "quantile"; "iforest"; "all" ] then
-                []
-            else
-                [
-                    Problem.at
-                        (Node.tryGet "filter_method" node |> Option.defaultValue node)
-                        (Problem.InvalidFilterMethod methodName)
-                ]
+            let at problem = [
+                Problem.at (Node.tryGet "filter_method" node |> Option.defaultValue node) problem
+            ]
+
+            match Vocabulary.tryFind Vocabulary.filterMethods methodName with
+            | Some { Support = Support.Implemented } -> []
+            | Some {
+                       Support = Support.NotImplemented hint
+                   } -> at (Problem.FilterMethodNotImplemented(methodName, hint))
+            | None -> at (Problem.InvalidFilterMethod methodName)
 
         Some {
             FilterMethod = methodName

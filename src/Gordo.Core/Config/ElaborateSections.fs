@@ -31,13 +31,14 @@ module internal ElaborateSections =
         match Read.text node with
         | Error d -> None, [ d ]
         | Ok name ->
-            match Catalog.tryMetric name with
-            | Some bare -> Some bare, []
+            match Vocabulary.tryMetric name with
+            | Some { Support = Support.Implemented } as found -> found |> Option.map _.Name, []
+            | Some {
+                       Support = Support.NotImplemented hint
+                   } -> None, [ Problem.at node (Problem.MetricNotImplemented(name, hint)) ]
             | None ->
-                None,
-                [
-                    Problem.at node (Problem.UnknownMetric(name, Suggest.closest Catalog.metrics name))
-                ]
+                let known = Vocabulary.spellings Vocabulary.metrics
+                None, [ Problem.at node (Problem.UnknownMetric(name, Suggest.closest known name)) ]
 
     let private metrics (node: Node) : Checked<string list> =
         match node.Value with
@@ -83,7 +84,7 @@ module internal ElaborateSections =
         let metricNames, p2 =
             Node.tryGet "metrics" node
             |> Option.map metrics
-            |> Option.defaultValue (Catalog.metrics |> List.take 4, [])
+            |> Option.defaultValue (Vocabulary.metrics |> List.take 4 |> List.map _.Name, [])
 
         let scaler, p3 =
             optionalModel [ ClassKind.Transformer ] "a scaler" node "scoring_scaler" None

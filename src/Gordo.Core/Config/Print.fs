@@ -124,7 +124,9 @@ module Print =
                 "name", machine.Raw.Name |> Option.map Value.ofNode |> Option.defaultValue Value.Null
             ]
             @ section "model" machine.Model
-            @ section "dataset" machine.Dataset
+            @ (machine.Dataset
+               |> Option.map (fun n -> "dataset", CanonicalDataset.ofValue (Value.ofNode n))
+               |> Option.toList)
             @ section "evaluation" machine.Evaluation
             @ section "runtime" machine.Runtime
             @ section "metadata" machine.Metadata

@@ -64,6 +64,16 @@ type ClassKind =
     /// A plain function referenced by path.
     | Function
 
+/// Whether Gordo for .NET builds a name of the catalog (a class, optimizer, loss, metric or
+/// filter method). `gordo validate` rejects what is not implemented, so nothing it accepts fails
+/// in the builder.
+[<RequireQualifiedAccess>]
+type Support =
+    /// Built by the model back end (Gordo.Models, Gordo.Build, Gordo.Data).
+    | Implemented
+    /// Known to Gordo but not built here yet; the hint says what to use instead.
+    | NotImplemented of hint: string
+
 /// One supported class path with its aliases and parameter schema.
 type CatalogEntry = {
     /// The canonical class path (Gordo 6 / scikit-learn public path).
@@ -78,6 +88,8 @@ type CatalogEntry = {
     Parameters: ParameterSpec list
     /// When set, parameters not listed are passed through (Keras `**kwargs`) instead of rejected.
     OpenParameters: bool
+    /// Whether the back end constructs it.
+    Support: Support
 }
 
 /// Helpers for writing catalog entries tersely.
@@ -103,10 +115,18 @@ module internal CatalogDsl =
         Kind = kind
         Parameters = parameters
         OpenParameters = false
+        Support = Support.Implemented
     }
 
     let legacy paths (e: CatalogEntry) = { e with Legacy = paths }
     let openParameters (e: CatalogEntry) = { e with OpenParameters = true }
+
+    /// Marks an entry as known but not built yet (validate rejects it with the hint).
+    let notImplemented hint (e: CatalogEntry) = {
+        e with
+            Support = Support.NotImplemented hint
+    }
+
     let nullable t = ParameterType.Nullable t
     let str (s: string) = Value.String s
     let int (i: int) = Value.Int(int64 i)

@@ -86,6 +86,7 @@ module internal SklearnEntries =
             p "distance_threshold" (nullable T.Float) nul
             p "compute_distances" T.Bool no
         ]
+        |> notImplemented "use sklearn.decomposition.PCA to reduce the inputs"
     ]
 
     let private regressors = [
@@ -132,6 +133,7 @@ module internal SklearnEntries =
             p "ccp_alpha" T.Float (flt 0.0)
             p "max_samples" T.Any nul
         ]
+        |> notImplemented "use sklearn.linear_model.LinearRegression or a Keras network"
     ]
 
     let private composites = [

@@ -19,6 +19,16 @@ module Catalog =
     /// Every entry.
     let entries: CatalogEntry list = SklearnEntries.all @ GordoEntries.all
 
+    /// Gordo before 6 kept its classes under `gordo.model.` (Gordo's own quick-start still
+    /// writes `gordo.model.models.KerasAutoEncoder`); read them as legacy paths.
+    let private preSixPaths (path: string) : string list =
+        let current = "gordo.machine.model."
+
+        if path.StartsWith current then
+            [ "gordo.model." + path.Substring current.Length ]
+        else
+            []
+
     let private byPath =
         let table = Dictionary<string, CatalogEntry * bool>()
 
@@ -28,7 +38,7 @@ module Catalog =
             for alias in e.Aliases do
                 table.[alias] <- (e, false)
 
-            for old in e.Legacy do
+            for old in e.Legacy @ preSixPaths e.Path do
                 table.[old] <- (e, true)
 
         table
@@ -52,20 +62,3 @@ module Catalog =
     /// The parameter spec of a class, if declared.
     let tryParameter (entry: CatalogEntry) (name: string) : ParameterSpec option =
         entry.Parameters |> List.tryFind (fun p -> p.Name = name)
-
-    /// Metric functions accepted by `evaluation.metrics` (bare names live in `sklearn.metrics`).
-    let metrics: string list = [
-        "explained_variance_score"
-        "r2_score"
-        "mean_squared_error"
-        "mean_absolute_error"
-        "median_absolute_error"
-        "max_error"
-        "mean_absolute_percentage_error"
-        "mean_squared_log_error"
-    ]
-
-    /// The bare metric name of a metric reference (`sklearn.metrics.r2_score` → `r2_score`), if known.
-    let tryMetric (reference: string) : string option =
-        let name = reference.Replace("sklearn.metrics.", "")
-        if List.contains name metrics then Some name else None

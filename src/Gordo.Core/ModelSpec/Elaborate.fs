@@ -42,10 +42,18 @@ module Elaborate =
 
     /// Resolves a class path through the catalog: the canonical path and its diagnostics.
     let private resolveClass (node: Node) (path: string) : string * CatalogEntry option * Diagnostic list =
+        let notImplemented (entry: CatalogEntry) =
+            match entry.Support with
+            | Support.Implemented -> []
+            | Support.NotImplemented hint -> [ Problem.at node (Problem.ClassNotImplemented(entry.Path, hint)) ]
+
         match Catalog.lookup path with
-        | Lookup.Found entry -> entry.Path, Some entry, []
+        | Lookup.Found entry -> entry.Path, Some entry, notImplemented entry
         | Lookup.FoundLegacy entry ->
-            entry.Path, Some entry, [ Problem.at node (Problem.LegacyClassPath(path, entry.Path)) ]
+            entry.Path,
+            Some entry,
+            Problem.at node (Problem.LegacyClassPath(path, entry.Path))
+            :: notImplemented entry
         | Lookup.NotFound suggestion -> path, None, [ Problem.at node (Problem.UnknownModelClass(path, suggestion)) ]
 
     let rec private step (node: Node) : ModelSpec * Diagnostic list =
@@ -93,7 +101,12 @@ module Elaborate =
                 |> Option.map (missingRequired keyNode path (entries |> List.map _.Key))
                 |> Option.defaultValue []
 
-            ModelSpec.Class(path, parameters), classDiagnostics @ List.concat diagnostics @ missing
+            let training =
+                match catalogEntry with
+                | Some e when e.Kind = ClassKind.Network -> TrainingCheck.wrapper entries
+                | _ -> []
+
+            ModelSpec.Class(path, parameters), classDiagnostics @ List.concat diagnostics @ missing @ training
         | _ when isNullNode entry.Value ->
             ModelSpec.Class(path, []),
             classDiagnostics
@@ -202,8 +215,10 @@ module Elaborate =
 
         if
             diagnostics.IsEmpty
-            && ModelSpec.classPath spec <> "tensorflow.keras.models.Sequential"
+            && ModelSpec.classPath spec = "tensorflow.keras.models.Sequential"
         then
+            rawLayers node spec
+        elif diagnostics.IsEmpty then
             [
                 Problem.at
                     node
@@ -216,6 +231,38 @@ module Elaborate =
         else
             diagnostics
 
+    /// Dense settings the trainers do not implement: no bias, a kernel regulariser, an activity
+    /// regulariser other than L1 (a Sequential's layers are plain data to Keras until `fit`).
+    and private rawLayers (node: Node) (spec: ModelSpec) : Diagnostic list =
+        let dense = "tensorflow.keras.layers.Dense"
+
+        let problem message = [
+            Problem.at node (Problem.InvalidModelParameterValue(dense, "layers", message))
+        ]
+
+        let check (parameters: (string * Parameter) list) =
+            parameters
+            |> List.collect (fun (name, value) ->
+                match name, value with
+                | "use_bias", Parameter.Plain(Value.Bool false) ->
+                    problem "use_bias: false is not implemented by the .NET trainers"
+                | "kernel_regularizer", Parameter.Plain Value.Null -> []
+                | "kernel_regularizer", _ ->
+                    problem "kernel_regularizer is not implemented; use activity_regularizer L1"
+                | _ -> [])
+
+        match spec with
+        | ModelSpec.Class(_, parameters) ->
+            parameters
+            |> List.collect (function
+                | "layers", Parameter.Items items ->
+                    items
+                    |> List.collect (function
+                        | Parameter.Model(ModelSpec.Class(path, layer)) when path = dense -> check layer
+                        | _ -> [])
+                | _ -> [])
+        | _ -> []
+
     and private rawCompile (node: Node) : Diagnostic list =
         let problem message = [
             Problem.at node (Problem.InvalidModelParameterValue(rawModel, "kind.compile", message))
@@ -224,17 +271,17 @@ module Elaborate =
         match node.Value with
         | NodeValue.Mapping entries ->
             let loss =
-                match valueOf entries "loss" |> Option.map _.Value with
-                | Some(NodeValue.Scalar(("mse" | "mean_squared_error" | "mae" | "mean_absolute_error"), _)) -> []
-                | _ -> problem "needs 'loss: mse' or 'loss: mae' (the losses the .NET trainer implements)"
+                match valueOf entries "loss" with
+                | Some node -> TrainingCheck.loss node
+                | None -> problem "needs a 'loss' (e.g. 'loss: mse')"
 
             let optimizer =
                 match valueOf entries "optimizer" with
                 | Some o ->
                     match o.Value with
                     | NodeValue.Mapping [ entry ] when isClassLike entry.Key -> snd (step o)
-                    | _ -> []
-                | None -> problem "needs an 'optimizer' (adam or sgd; Keras' default rmsprop is not supported)"
+                    | _ -> TrainingCheck.optimizer o |> fst
+                | None -> []
 
             loss @ optimizer
         | _ -> problem "must be a mapping of compile arguments (loss, optimizer, metrics)"

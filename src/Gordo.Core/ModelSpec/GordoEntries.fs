@@ -114,8 +114,11 @@ module internal GordoEntries =
         |> legacy [ "gordo_components.model.transformers.imputer.InfImputer" ]
         entry ClassKind.Function "gordo.machine.model.transformer_funcs.general.multiply_by" [] []
         |> legacy [ "gordo_components.model.transformer_funcs.general.multiply_by" ]
+        // FeatureAgglomeration's pooling functions: nothing else applies them.
         entry ClassKind.Function "numpy.mean" [] []
+        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
         entry ClassKind.Function "numpy.median" [] []
+        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
     ]
 
     let private keras name kind parameters =
@@ -162,9 +165,40 @@ module internal GordoEntries =
         keras "optimizers.SGD" ClassKind.KerasPart [
             p "learning_rate" T.Float (flt 0.01)
             p "momentum" T.Float (flt 0.0)
+            p "nesterov" T.Bool no
+        ]
+        keras "optimizers.RMSprop" ClassKind.KerasPart [
+            p "learning_rate" T.Float (flt 0.001)
+            p "rho" T.Float (flt 0.9)
+            p "momentum" T.Float (flt 0.0)
+            p "epsilon" T.Float (flt 1e-07)
+            p "centered" T.Bool no
+        ]
+        keras "optimizers.Adagrad" ClassKind.KerasPart [
+            p "learning_rate" T.Float (flt 0.001)
+            p "initial_accumulator_value" T.Float (flt 0.1)
+            p "epsilon" T.Float (flt 1e-07)
+        ]
+        keras "optimizers.Adadelta" ClassKind.KerasPart [
+            p "learning_rate" T.Float (flt 0.001)
+            p "rho" T.Float (flt 0.95)
+            p "epsilon" T.Float (flt 1e-07)
+        ]
+        keras "optimizers.Adamax" ClassKind.KerasPart [
+            p "learning_rate" T.Float (flt 0.001)
+            p "beta_1" T.Float (flt 0.9)
+            p "beta_2" T.Float (flt 0.999)
+            p "epsilon" T.Float (flt 1e-07)
+        ]
+        keras "optimizers.Nadam" ClassKind.KerasPart [
+            p "learning_rate" T.Float (flt 0.001)
+            p "beta_1" T.Float (flt 0.9)
+            p "beta_2" T.Float (flt 0.999)
+            p "epsilon" T.Float (flt 1e-07)
         ]
         keras "regularizers.L1" ClassKind.KerasPart [ p "l1" T.Float (flt 0.01) ]
         keras "regularizers.L2" ClassKind.KerasPart [ p "l2" T.Float (flt 0.01) ]
+        |> notImplemented "the trainers apply tensorflow.keras.regularizers.L1 as a Dense activity_regularizer only"
     ]
 
     /// Every Gordo and Keras entry.

@@ -48,30 +48,15 @@ module internal Factories =
             |> Option.map (fun (k, _) -> Args.float k settings)
             |> Option.defaultValue fallback
 
-        match name.ToLowerInvariant() with
-        | "adam" ->
-            Optimizer.Adam(
-                number [ "learning_rate"; "lr" ] 0.001,
-                number [ "beta_1" ] 0.9,
-                number [ "beta_2" ] 0.999,
-                number [ "epsilon" ] 1e-7
-            )
-        | "sgd" -> Optimizer.Sgd(number [ "learning_rate"; "lr" ] 0.01, number [ "momentum" ] 0.0)
-        | other -> raise (ModelDefinitionException($"optimizer '%s{other}' is not supported; use Adam or SGD"))
+        let flag (key: string) =
+            match settings |> List.tryFind (fst >> (=) key) with
+            | Some(_, Arg.Plain(Value.Bool b)) -> b
+            | _ -> false
 
-    /// Accepts the losses the training loop implements (MSE and MAE, by Keras name).
-    let checkLoss (loss: string) : string =
-        match loss with
-        | "mse"
-        | "mean_squared_error"
-        | "mae"
-        | "mean_absolute_error" -> loss
-        | other ->
-            raise (
-                ModelDefinitionException(
-                    $"loss '%s{other}' is not supported; use mse (mean_squared_error) or mae (mean_absolute_error)"
-                )
-            )
+        Optimizers.create name number flag
+
+    /// The canonical name of a loss the trainers implement (`mse` → `mean_squared_error`).
+    let checkLoss (loss: string) : string = Losses.canonical loss
 
     let private compileOf (classPath: string) (args: (string * Arg) list) (defaultMetrics: string list) =
         let kwargs =
@@ -82,7 +67,8 @@ module internal Factories =
         let loss =
             match kwargs |> List.tryFind (fst >> (=) "loss") with
             | Some(_, Value.String s) -> checkLoss s
-            | _ -> "mean_squared_error"
+            | Some(_, other) -> raise (ModelDefinitionException($"loss: unsupported value %A{other}"))
+            | None -> "mean_squared_error"
 
         let metrics =
             match kwargs |> List.tryFind (fst >> (=) "metrics") with

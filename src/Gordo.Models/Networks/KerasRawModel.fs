@@ -108,13 +108,16 @@ module internal RawModel =
         let loss =
             match List.tryFind (fst >> (=) "loss") compile with
             | Some(_, Value.String s) -> Factories.checkLoss s
-            | _ -> bad "'compile' needs a 'loss' (mse or mae)"
+            | _ -> bad "'compile' needs a 'loss' (e.g. mse)"
 
+        // Keras' `compile` defaults to rmsprop.
         let optimizer =
-            match List.tryFind (fst >> (=) "optimizer") compile with
-            | Some(_, v) ->
-                Factories.optimizerOf "" [ "optimizer", Arg.Plain v; "optimizer_kwargs", Arg.Plain(Value.Map []) ]
-            | None -> bad "'compile' needs an 'optimizer' (Keras' default rmsprop is not supported; use adam or sgd)"
+            let given =
+                List.tryFind (fst >> (=) "optimizer") compile
+                |> Option.map snd
+                |> Option.defaultValue (Value.String "rmsprop")
+
+            Factories.optimizerOf "" [ "optimizer", Arg.Plain given; "optimizer_kwargs", Arg.Plain(Value.Map []) ]
 
         let metrics =
             match List.tryFind (fst >> (=) "metrics") compile with

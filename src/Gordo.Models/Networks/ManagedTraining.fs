@@ -6,7 +6,7 @@ open Gordo.Models
 
 /// The Keras training loop of `Training` for feed-forward networks of Dense layers, in managed
 /// float32 code: the same forward pass, loss, L1 activity regulariser, gradients and Keras
-/// Adam/SGD update as the TorchSharp trainer, without a native call, tensor or autograd node per
+/// optimizer update as the TorchSharp trainer, without a native call, tensor or autograd node per
 /// operation. A step of the default hourglass is ~5 000 vectorised multiply-adds over the batch
 /// rows (`DenseKernels`), where TorchSharp spends milliseconds in per-op overhead.
 [<RequireQualifiedAccess>]
@@ -19,10 +19,7 @@ module internal ManagedTraining =
             | Layer.Dense(_, activation, _) -> DenseKernels.supported activation
             | Layer.Dropout _
             | Layer.Lstm _ -> false)
-        && (spec.Loss = "mse"
-            || spec.Loss = "mean_squared_error"
-            || spec.Loss = "mae"
-            || spec.Loss = "mean_absolute_error")
+
 
     /// Per-layer shapes and buffers for batches of up to `stride` rows (feature-major).
     type private Workspace(spec: NetworkSpec, stride: int) =
@@ -81,19 +78,23 @@ module internal ManagedTraining =
         let last = ws.Layers - 1
         let output, d = ws.A.[last], ws.D.[last]
         let count = float32 (len * ws.Outputs)
-        let absolute = loss = "mae" || loss = "mean_absolute_error"
         let mutable total = 0.0
 
         for o in 0 .. ws.Outputs - 1 do
             for r in o * ws.Stride .. o * ws.Stride + len - 1 do
                 let diff = output.[r] - ws.Target.[r]
 
-                if absolute then
-                    total <- total + float (abs diff)
-                    d.[r] <- DenseKernels.signOf diff / count
-                else
+                match loss with
+                | "mean_squared_error" ->
                     total <- total + float diff * float diff
                     d.[r] <- 2.0f * diff / count
+                | "mean_absolute_error" ->
+                    total <- total + float (abs diff)
+                    d.[r] <- DenseKernels.signOf diff / count
+                | _ ->
+                    let value, derivative = Losses.element loss output.[r] ws.Target.[r]
+                    total <- total + float value
+                    d.[r] <- derivative / count
 
         total / float count
 
@@ -133,37 +134,6 @@ module internal ManagedTraining =
         seq { 0 .. len - 1 }
         |> Seq.sumBy (fun r -> if argmax output r = argmax ws.Target r then 1L else 0L)
 
-    /// Keras' optimizer update on flat float32 buffers (the arithmetic of `Training`'s stepper).
-    type private Stepper(optimizer: Optimizer, size: int) =
-        let m = Array.zeroCreate<float32> size
-        let v = Array.zeroCreate<float32> size
-        let mutable t = 0
-
-        member _.Step(parameters: float32[], grad: float32[]) =
-            t <- t + 1
-
-            match optimizer with
-            | Optimizer.Adam(lr, b1, b2, eps) ->
-                let b1f, c1, b2f, c2, epsf =
-                    float32 b1, float32 (1.0 - b1), float32 b2, float32 (1.0 - b2), float32 eps
-
-                let alpha = float32 -(lr * sqrt (1.0 - b2 ** float t) / (1.0 - b1 ** float t))
-
-                for k in 0 .. size - 1 do
-                    let g = grad.[k]
-                    m.[k] <- m.[k] * b1f + c1 * g
-                    v.[k] <- v.[k] * b2f + c2 * g * g
-                    parameters.[k] <- parameters.[k] + alpha * (m.[k] / (MathF.Sqrt v.[k] + epsf))
-            | Optimizer.Sgd(lr, momentum) ->
-                let step = float32 -lr
-
-                for k in 0 .. size - 1 do
-                    if momentum = 0.0 then
-                        parameters.[k] <- parameters.[k] + step * grad.[k]
-                    else
-                        m.[k] <- m.[k] * float32 momentum + step * grad.[k]
-                        parameters.[k] <- parameters.[k] + m.[k]
-
     /// A feature-major float32 copy of rows `first ..` (count `n`) of a matrix.
     let private featureMajor (m: Matrix) (first: int) (n: int) : float32[] =
         let cols = Matrix.cols m
@@ -193,7 +163,13 @@ module internal ManagedTraining =
                 target.[into + r] <- source.[from + order.[start + r]]
 
     /// One pass over batches of (xs, ys) in `order`, training when `train` is given.
-    let private epoch (ws: Workspace) spec weights (train: (float32[] * Stepper) option) (xs, ys, n, order: int[]) =
+    let private epoch
+        (ws: Workspace)
+        spec
+        weights
+        (train: (float32[] * Optimizers.Stepper) option)
+        (xs, ys, n, order: int[])
+        =
         let totals: Totals = { Loss = 0.0; Correct = 0L; Rows = 0 }
 
         for start in 0 .. ws.Stride .. n - 1 do
@@ -227,7 +203,7 @@ module internal ManagedTraining =
         let train = featureMajor x 0 split, featureMajor y 0 split
         let held = featureMajor x split (n - split), featureMajor y split (n - split)
         let grad = Array.zeroCreate (Array.length weights)
-        let stepper = Stepper(spec.Optimizer, weights.Length)
+        let stepper = Optimizers.Stepper(spec.Optimizer, weights.Length)
         let rng = NumpyRandom(uint32 options.Seed)
         let mutable best: float32[] = null
 

@@ -14,13 +14,23 @@ type Layer =
     /// sigmoid. A 2-D input is read as sequences of one step.
     | Lstm of units: int * activation: string * returnSequences: bool
 
-/// The optimizer of a compiled network (Keras semantics and defaults).
+/// The optimizer of a compiled network (Keras 3 semantics, parameter names and defaults).
 [<RequireQualifiedAccess>]
 type Optimizer =
-    /// Adam(learning_rate, beta_1, beta_2, epsilon) with Keras' epsilon placement.
-    | Adam of learningRate: float * beta1: float * beta2: float * epsilon: float
-    /// SGD(learning_rate, momentum).
-    | Sgd of learningRate: float * momentum: float
+    /// Adam(learning_rate, beta_1, beta_2, epsilon, amsgrad) with Keras' epsilon placement.
+    | Adam of learningRate: float * beta1: float * beta2: float * epsilon: float * amsgrad: bool
+    /// SGD(learning_rate, momentum, nesterov).
+    | Sgd of learningRate: float * momentum: float * nesterov: bool
+    /// RMSprop(learning_rate, rho, momentum, epsilon, centered): ε inside the square root.
+    | RmsProp of learningRate: float * rho: float * momentum: float * epsilon: float * centered: bool
+    /// Adagrad(learning_rate, initial_accumulator_value, epsilon).
+    | Adagrad of learningRate: float * initialAccumulator: float * epsilon: float
+    /// Adadelta(learning_rate, rho, epsilon).
+    | Adadelta of learningRate: float * rho: float * epsilon: float
+    /// Adamax(learning_rate, beta_1, beta_2, epsilon).
+    | Adamax of learningRate: float * beta1: float * beta2: float * epsilon: float
+    /// Nadam(learning_rate, beta_1, beta_2, epsilon) with Keras' momentum schedule (0.96^t).
+    | Nadam of learningRate: float * beta1: float * beta2: float * epsilon: float
 
 /// A compiled network: input width, layers, loss, optimizer and metrics.
 type NetworkSpec = {
@@ -28,7 +38,7 @@ type NetworkSpec = {
     Inputs: int
     /// Layers in order (the last one is the output layer).
     Layers: Layer list
-    /// `mse` or `mae`.
+    /// The Keras loss, by its function name (`mean_squared_error`, `huber`, ...; see `Losses`).
     Loss: string
     /// The optimizer.
     Optimizer: Optimizer

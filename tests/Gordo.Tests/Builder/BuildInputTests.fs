@@ -137,7 +137,11 @@ let tests =
             Expect.equal inputs.Length 2 "two machines"
 
             for input, tree in List.zip inputs trees do
-                Expect.equal input.Dataset (plain tree.Dataset) $"%s{input.Machine.Name} dataset"
+                Expect.equal
+                    input.Dataset
+                    (CanonicalDataset.ofValue (plain tree.Dataset))
+                    $"%s{input.Machine.Name} dataset, as Gordo's to_dict()"
+
                 Expect.equal input.Evaluation (plain tree.Evaluation) $"%s{input.Machine.Name} evaluation"
                 Expect.equal input.Runtime (plain tree.Runtime) $"%s{input.Machine.Name} runtime"
                 Expect.equal (BuildInput.ofMachine input.Machine) input "ofMachine gives the same input"

@@ -111,7 +111,7 @@ let tests =
             Expect.equal (codes missing) [ "GORDO0206" ] "missing compile"
             Expect.stringContains missing.Diagnostics.Head.Message "('spec', 'compile')" "Gordo's words"
             let hinge = adam.Replace("loss: mse", "loss: hinge")
-            Expect.equal (codesOf (withModel (rawModel hinge denseLayers))) [ "GORDO0206" ] "unsupported loss"
+            Expect.equal (codesOf (withModel (rawModel hinge denseLayers))) [ "GORDO0211" ] "unsupported loss"
 
             let typo = denseLayers.Replace("{units: 2}", "{unit: 2}")
 

@@ -181,4 +181,32 @@ let tests =
                 (Some(Value.String "RandomDataProvider"))
                 "filled"
         }
+        test "config normalize prints each dataset as Gordo's dataset.to_dict(), every default filled in" {
+            let compilation = compile (configYaml [ "a" ])
+            let printed = Print.normalized compilation.Normalized.Value
+
+            let dataset =
+                match Value.tryGet "machines" printed with
+                | Some(Value.List [ machine ]) -> Value.tryGet "dataset" machine |> Option.get
+                | other -> failwithf "one machine expected: %A" other
+
+            let get key = Value.tryGet key dataset
+
+            Expect.equal (get "type") (Some(Value.String "gordo_core.time_series.TimeSeriesDataset")) "type"
+            Expect.equal (get "interpolation_method") (Some(Value.String "linear_interpolation")) "interpolation"
+            Expect.equal (get "interpolation_limit") (Some(Value.String "48H")) "limit"
+            Expect.equal (get "aggregation_methods") (Some(Value.String "mean")) "aggregation"
+            Expect.equal (get "resolution") (Some(Value.String "10T")) "resolution"
+            Expect.equal (get "target_tag_list") (Some Value.Null) "target tags"
+            Expect.equal (get "train_start_date") (Some(Value.String "2020-01-01T00:00:00+00:00")) "ISO date"
+
+            Expect.equal
+                (get "data_provider" |> Option.bind (Value.tryGet "max_size"))
+                (Some(Value.Int 300L))
+                "the provider's defaults"
+
+            let reread = compile (Print.yaml printed)
+            Expect.isEmpty (errorCodes reread) "reads back"
+            Expect.equal reread.Project compilation.Project "the same project"
+        }
     ]

@@ -62,7 +62,7 @@ let tests =
                 ]
                 "activations and L1 activity regularisers"
 
-            Expect.equal spec10.Optimizer (Optimizer.Adam(0.001, 0.9, 0.999, 1e-7)) "Keras Adam defaults"
+            Expect.equal spec10.Optimizer (Optimizer.Adam(0.001, 0.9, 0.999, 1e-7, false)) "Keras Adam defaults"
             Expect.equal spec10.Metrics [ "accuracy" ] "default metrics"
         }
         test "mismatched encoding_dim/encoding_func is an error" {
