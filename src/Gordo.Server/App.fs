@@ -23,7 +23,7 @@ open Microsoft.Extensions.Logging
 [<RequireQualifiedAccess>]
 module App =
     let private revisionKey = "gordo.revision"
-    let private modelName = Regex(@"^[a-zA-Z\d-]+$", RegexOptions.Compiled)
+    let private modelName = Regex(@"^[a-zA-Z0-9-]+$", RegexOptions.Compiled)
 
     /// A reply rendered to bytes in a pooled buffer, ready to send.
     type private Rendered = {
@@ -97,6 +97,13 @@ module App =
         || path.StartsWithSegments(PathString OpenApiDocs.UiPath)
         || path.Value = "/metrics"
 
+    let private directories =
+        Regex(@"(?<=^|[\s'""(])(?:[A-Za-z]:)?[\\/][^\s'""]*[\\/]", RegexOptions.Compiled)
+
+    /// An exception message with the directories of absolute paths removed (a 500 reply must
+    /// not tell a client where the server keeps its files; the log has the full message).
+    let internal withoutDirectories (message: string) : string = directories.Replace(message, "")
+
     /// The edge middleware: trailing slashes, revision selection, timing and revision headers,
     /// and the one place where exceptions become replies.
     let private edge (config: ServerConfig) (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
@@ -141,7 +148,15 @@ module App =
                             do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
                         | e when not ctx.Response.HasStarted ->
                             logger.LogError(e, "request {Path} failed", path)
-                            do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
+
+                            do!
+                                write
+                                    ctx
+                                    revision
+                                    (Reply.jsonError
+                                        500
+                                        "error"
+                                        $"%s{e.GetType().Name}: %s{withoutDirectories e.Message}")
         }
         :> Task
 
@@ -188,7 +203,23 @@ module App =
             | true, bytes -> ctx.Request.Body <- new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
             | _ -> ctx.Request.Body <- new MemoryStream(body.WrittenMemory.ToArray())
 
-            let! form = ctx.Request.ReadFormAsync()
+            let! form =
+                task {
+                    try
+                        return! ctx.Request.ReadFormAsync()
+                    with
+                    // The body is in memory: these are the content's faults (no or a bad
+                    // boundary, truncated, more than 1,024 parts), not the connection's.
+                    | :? InvalidDataException
+                    | :? IOException as e ->
+                        return
+                            Reply.fail (
+                                Reply.jsonError
+                                    400
+                                    "message"
+                                    $"Malformed multipart/form-data body: %s{e.Message.Trim()}; send X (and y) as Parquet files of a multipart/form-data body with a boundary"
+                            )
+                }
 
             return
                 fun key ->
