@@ -12,6 +12,7 @@ open System.Threading
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Connections
+open Microsoft.AspNetCore.Hosting
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
 open Microsoft.Extensions.DependencyInjection
@@ -369,6 +370,9 @@ module App =
         app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
         |> ignore
 
+        app.Use(Func<HttpContext, RequestDelegate, Task>(SecurityHeaders.middleware))
+        |> ignore
+
         if config.EnablePrometheus then
             let metrics = app.Services.GetRequiredService<ServerMetrics>()
             app.Use(Func<HttpContext, RequestDelegate, Task>(metrics.Middleware)) |> ignore
@@ -390,7 +394,11 @@ module App =
         (group :> IEndpointConventionBuilder)
             .Add(fun endpoint ->
                 let inner = endpoint.RequestDelegate
-                endpoint.RequestDelegate <- RequestDelegate(fun ctx -> edge config log ctx inner))
+
+                endpoint.RequestDelegate <-
+                    RequestDelegate(fun ctx ->
+                        SecurityHeaders.register ctx
+                        edge config log ctx inner))
 
         mapRoutes config store group
         group
@@ -404,6 +412,9 @@ module App =
 
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(LargeBlockPoolFactory())
         |> ignore
+
+        // No `Server: Kestrel` header: it tells a prober what to try.
+        builder.WebHost.ConfigureKestrel(fun k -> k.AddServerHeader <- false) |> ignore
 
         setup builder
         let app = builder.Build()

@@ -318,10 +318,43 @@ let private check (c: Case) =
 
     healthy ()
 
+let private headersOf (target: string) =
+    let reply = send (request "GET" target [] [||])
+    Expect.isFalse (reply.Headers.ContainsKey "server") $"no Server header on %s{target}"
+    Expect.equal (reply.Headers.TryFind "x-content-type-options") (Some "nosniff") target
+    Expect.equal (reply.Headers.TryFind "x-frame-options") (Some "DENY") target
+    reply.Status, reply.Headers.TryFind "content-security-policy"
+
+let private securityTests =
+    testList "security headers" [
+        test "the index page and the HTML error pages: a policy that loads nothing and forbids framing" {
+            for target, status in [ "/gordo/v0/proj/", 200; "/gordo/v0/proj/nope/metadata", 404 ] do
+                let got, policy = headersOf target
+                Expect.equal got status target
+                Expect.equal policy (Some SecurityHeaders.PagePolicy) target
+                Expect.stringContains policy.Value "frame-ancestors 'none'" target
+        }
+        test "Swagger UI: its own scripts and styles only" {
+            let status, policy = headersOf "/swagger/index.html"
+            Expect.equal status 200 "swagger"
+            Expect.equal policy (Some SecurityHeaders.SwaggerPolicy) "swagger"
+        }
+        test "JSON replies (also errors and the OpenAPI document): nosniff, no page policy" {
+            for target in
+                [
+                    "/gordo/v0/proj/models"
+                    "/gordo/v0/proj/models?revision=x"
+                    "/openapi/v1.json"
+                ] do
+                Expect.isNone (snd (headersOf target)) target
+        }
+    ]
+
 [<Tests>]
 let tests =
     testList "Server.Hostile" [
         testList "input table" [ for c in cases -> test c.Name { check c } ]
+        securityTests
         test "a corrupt model file: 500 without absolute paths, server still healthy" {
             corruptModel ()
             healthy ()
