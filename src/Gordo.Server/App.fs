@@ -342,6 +342,14 @@ module App =
         services.TryAddSingleton<ServerMetrics>(fun _ -> ServerMetrics config)
         OpenApiDocs.addServices services
 
+        if config.Access.JwtAuthority.IsSome || config.Access.JwtSigningKey.IsSome then
+            Access.addServices services (fun _ -> config.Access)
+
+    /// Registers what Gordo endpoints hosted in another application need (`mapHosted`): the
+    /// bearer-token scheme, configured from `config` when first used.
+    let addHostedServices (services: IServiceCollection) (config: Func<IServiceProvider, ServerConfig>) : unit =
+        Access.addServices services (fun provider -> config.Invoke(provider).Access)
+
     let private preload (config: ServerConfig) (store: ModelStore) (log: ILogger) () =
         match config.ModelCollectionDir with
         | Some dir when config.PreloadExpectedModels ->
@@ -373,6 +381,19 @@ module App =
         app.Use(Func<HttpContext, RequestDelegate, Task>(SecurityHeaders.middleware))
         |> ignore
 
+        match Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m)) with
+        | Some gate ->
+            app.Use(
+                Func<HttpContext, RequestDelegate, Task>(fun ctx next ->
+                    gate.Run(ctx, Access.need ctx.Request.Method ctx.Request.Path.Value, (fun () -> next.Invoke ctx)))
+            )
+            |> ignore
+        | None ->
+            app.Lifetime.ApplicationStarted.Register(fun () ->
+                Access.exposedWarning config.Access app.Urls
+                |> Option.iter (fun m -> log.LogWarning("{Warning}", m)))
+            |> ignore
+
         if config.EnablePrometheus then
             let metrics = app.Services.GetRequiredService<ServerMetrics>()
             app.Use(Func<HttpContext, RequestDelegate, Task>(metrics.Middleware)) |> ignore
@@ -390,6 +411,19 @@ module App =
         let store = storeOf config routes.ServiceProvider
         let log = logger routes.ServiceProvider
         let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
+        let gate = Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m))
+
+        let guarded (ctx: HttpContext) (inner: RequestDelegate) : Task =
+            match
+                gate,
+                ctx.GetEndpoint()
+                |> Option.ofObj
+                |> Option.bind (fun e -> Option.ofObj (e.Metadata.GetMetadata<RouteSpec>()))
+            with
+            | Some g, Some spec ->
+                g.Run(ctx, Access.need spec.Method spec.Template, (fun () -> edge config log ctx inner))
+            | Some g, None -> g.Run(ctx, Need.Role Role.Read, (fun () -> edge config log ctx inner))
+            | None, _ -> edge config log ctx inner
 
         (group :> IEndpointConventionBuilder)
             .Add(fun endpoint ->
@@ -398,7 +432,7 @@ module App =
                 endpoint.RequestDelegate <-
                     RequestDelegate(fun ctx ->
                         SecurityHeaders.register ctx
-                        edge config log ctx inner))
+                        guarded ctx inner))
 
         mapRoutes config store group
         group
