@@ -52,7 +52,10 @@ module internal Access =
             Need.Role Role.Read
 
     let private isEnabled (a: AccessConfig) =
-        a.ApiKeysFile.IsSome || a.JwtAuthority.IsSome || a.JwtSigningKey.IsSome
+        a.ApiKeysFile.IsSome
+        || a.ApiKey.IsSome
+        || a.JwtAuthority.IsSome
+        || a.JwtSigningKey.IsSome
 
     let private usesJwt (a: AccessConfig) =
         a.JwtAuthority.IsSome || a.JwtSigningKey.IsSome
@@ -135,7 +138,7 @@ module internal Access =
         match urls |> Seq.filter beyondLoopback |> List.ofSeq with
         | exposed :: _ when not (isEnabled a) ->
             Some
-                $"no access control: every route is open to anyone who reaches %s{exposed}; set GORDO_SERVER_API_KEYS_FILE or GORDO_SERVER_JWT_SIGNING_KEY/_AUTHORITY (README, \"Access control\")"
+                $"no access control: every route is open to anyone who reaches %s{exposed}; set GORDO_SERVER_API_KEYS_FILE, GORDO_SERVER_API_KEY or GORDO_SERVER_JWT_SIGNING_KEY/_AUTHORITY (README, \"Access control\")"
         | _ -> None
 
     let private deny (ctx: HttpContext) (status: int) (message: string) : Task =
@@ -171,6 +174,16 @@ module internal Access =
 
     /// Checks requests against a configuration: `Some` of a handler when access control is on.
     type Gate(a: AccessConfig, keys: ApiKeysFile option) =
+        let single =
+            a.ApiKey
+            |> Option.map (fun key -> [| SHA256.HashData(Encoding.UTF8.GetBytes key), Role.Read |])
+            |> Option.defaultValue [||]
+
+        let keyRole (value: string) =
+            match keys |> Option.bind (fun k -> k.RoleOf value) with
+            | Some role -> Some role
+            | None -> ApiKeys.roleOf single value
+
         let roleOfToken (ctx: HttpContext) : Task<Result<Role, int * string>> =
             task {
                 let! result = ctx.AuthenticateAsync Scheme
@@ -197,7 +210,7 @@ module internal Access =
                 | None ->
                     return Error(401, "Credentials required: send X-API-Key: KEY or Authorization: Bearer KEY|TOKEN")
                 | Some(value, bearer) ->
-                    match keys |> Option.bind (fun k -> k.RoleOf value) with
+                    match keyRole value with
                     | Some role -> return Ok role
                     | None when bearer && usesJwt a -> return! roleOfToken ctx
                     | None -> return Error(401, "Unknown API key")

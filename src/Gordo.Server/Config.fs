@@ -9,6 +9,9 @@ type AccessConfig = {
     /// `GORDO_SERVER_API_KEYS_FILE`: lines `KEY ROLE` (role `read` or `admin`), re-read when the
     /// file changes; callers send `X-API-Key: KEY` or `Authorization: Bearer KEY`.
     ApiKeysFile: string option
+    /// `GORDO_SERVER_API_KEY`: one more key, role `read` (the generated workflow's client key,
+    /// from a Kubernetes Secret).
+    ApiKey: string option
     /// `GORDO_SERVER_JWT_AUTHORITY`: the OpenID Connect authority whose signing keys validate
     /// bearer tokens.
     JwtAuthority: string option
@@ -88,6 +91,7 @@ module ServerConfig =
         Version = version
         Access = {
             ApiKeysFile = None
+            ApiKey = None
             JwtAuthority = None
             JwtSigningKey = None
             JwtAudience = None
@@ -193,6 +197,7 @@ module ServerConfig =
                     Project = text "PROJECT" get
                     Access = {
                         ApiKeysFile = text "GORDO_SERVER_API_KEYS_FILE" get
+                        ApiKey = text "GORDO_SERVER_API_KEY" get
                         JwtAuthority = text "GORDO_SERVER_JWT_AUTHORITY" get
                         JwtSigningKey = text "GORDO_SERVER_JWT_SIGNING_KEY" get
                         JwtAudience = text "GORDO_SERVER_JWT_AUDIENCE" get

@@ -130,6 +130,21 @@ let private keyTests =
             Thread.Sleep 1100
             Expect.equal (fst (call c "GET" "/gordo/v0/proj/models" [ "X-API-Key", "new-key" ])) 200 "kept"
         }
+        test "GORDO_SERVER_API_KEY: one more key with the read role" {
+            let c =
+                withAccess {
+                    noAccess with
+                        ApiKey = Some "client-key"
+                }
+
+            Expect.equal (fst (call c "GET" "/gordo/v0/proj/models" [ "X-API-Key", "client-key" ])) 200 "read"
+            Expect.equal (fst (call c "GET" "/gordo/v0/proj/models" [ "X-API-Key", "other" ])) 401 "other"
+
+            Expect.equal
+                (fst (call c "GET" "/gordo/v0/proj/scaler/download-model" [ "X-API-Key", "client-key" ]))
+                403
+                "admin route"
+        }
         test "file errors name the line, never the key" {
             match ApiKeys.parse "s3cr3t-value superuser\n" with
             | Error e ->
