@@ -36,7 +36,8 @@ module internal Access =
 
     /// What a request needs, from its method and its path (or route template) below Gordo's root.
     let need (method: string) (path: string) : Need =
-        let p = if path.Length > 1 then path.TrimEnd '/' else path
+        // Routing ignores case, so must this (`/DOWNLOAD-MODEL` is the admin route too).
+        let p = (if path.Length > 1 then path.TrimEnd '/' else path).ToLowerInvariant()
 
         if p = "/healthcheck" then
             Need.Nothing

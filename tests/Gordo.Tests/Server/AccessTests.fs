@@ -76,6 +76,8 @@ let private keyTests =
             expectJsonError status 403 body "read download"
             let status, body = call c "DELETE" "/gordo/v0/proj/scaler/revision/111" read
             expectJsonError status 403 body "read delete"
+            let status, body = call c "GET" "/GORDO/v0/proj/scaler/Download-Model/" read
+            expectJsonError status 403 body "read download in other letter case"
             let admin = [ "X-API-Key", "adm1n-key" ]
             Expect.equal (fst (call c "GET" "/gordo/v0/proj/scaler/download-model" admin)) 200 "admin download"
             Expect.equal (fst (call c "DELETE" "/gordo/v0/proj/scaler/revision/111" admin)) 200 "admin delete"
