@@ -278,6 +278,40 @@ let private jwtTests =
         }
     ]
 
+let private environmentTests =
+    testList "environment" [
+        test "the access variables are read; GORDO_SERVER_ANONYMOUS names only metrics, docs, index" {
+            let lookup (vars: (string * string) list) (name: string) =
+                vars |> List.tryFind (fst >> (=) name) |> Option.map snd |> Option.toObj
+
+            match
+                ServerConfig.ofLookup (
+                    lookup [
+                        "GORDO_SERVER_API_KEYS_FILE", "/keys"
+                        "GORDO_SERVER_API_KEY", "k"
+                        "GORDO_SERVER_JWT_AUDIENCE", "gordo"
+                        "GORDO_SERVER_JWT_ROLE_CLAIM", "groups"
+                        "GORDO_SERVER_ANONYMOUS", "Metrics, index"
+                    ]
+                )
+            with
+            | Ok c ->
+                Expect.equal c.Access.ApiKeysFile (Some "/keys") "keys file"
+                Expect.equal c.Access.ApiKey (Some "k") "key"
+                Expect.equal c.Access.JwtAudience (Some "gordo") "audience"
+                Expect.equal c.Access.JwtRoleClaim "groups" "role claim"
+                Expect.equal c.Access.Anonymous [ "metrics"; "index" ] "anonymous"
+            | Error e -> failtest e
+
+            Expect.equal (ServerConfig.ofLookup (lookup [])).IsOk true "no variables"
+            Expect.equal ServerConfig.defaults.Access.JwtRoleClaim "roles" "default claim"
+
+            match ServerConfig.ofLookup (lookup [ "GORDO_SERVER_ANONYMOUS", "metrics,predictions" ]) with
+            | Error e -> Expect.stringContains e "'predictions' is not one of metrics, docs, index" "message"
+            | Ok _ -> failtest "an unknown part must be an error"
+        }
+    ]
+
 let private startupTests =
     testList "start-up warning" [
         test "without access control: a warning for non-loopback addresses only" {
@@ -295,4 +329,5 @@ let private startupTests =
     ]
 
 [<Tests>]
-let tests = testList "Server.Access" [ keyTests; jwtTests; startupTests ]
+let tests =
+    testList "Server.Access" [ keyTests; jwtTests; environmentTests; startupTests ]
