@@ -67,6 +67,7 @@ type ClientArgs =
     | Parallelism of count: int
     | Metadata of key_value: string
     | Session_Config of config: string
+    | Api_Key of key: string
     | Log_Level of level: string
     | All_Columns
     | Backoff_Base of seconds: float
@@ -85,6 +86,7 @@ type ClientArgs =
             | Parallelism _ -> "requests in flight at once (default 10)."
             | Metadata _ -> "key,value tag added to every forwarded point (repeatable)."
             | Session_Config _ -> "JSON/YAML mapping for the HTTP session, e.g. {\"headers\": {\"API-KEY\": \"x\"}}."
+            | Api_Key _ -> "the server's API key, sent as X-API-Key (env GORDO_SERVER_API_KEY)."
             | Log_Level _ -> "debug, info, warning, error or critical (env GORDO_LOG_LEVEL; default info)."
             | All_Columns -> "ask the server for every column (the smooth-* groups too)."
             | Backoff_Base _ ->
@@ -103,6 +105,7 @@ module ClientArguments =
         "--parallelism"
         "--metadata"
         "--session-config"
+        "--api-key"
         "--log-level"
         "--backoff-base"
     ]

@@ -100,7 +100,12 @@ module ClientCommands =
                             BatchSize = max 1 (args.GetResult(ClientArgs.Batch_Size, d.BatchSize))
                             Parallelism = max 1 (args.GetResult(ClientArgs.Parallelism, d.Parallelism))
                             Metadata = tags
-                            Headers = session.Headers
+                            Headers =
+                                session.Headers
+                                @ (args.TryGetResult ClientArgs.Api_Key
+                                   |> Option.orElse (env "GORDO_SERVER_API_KEY")
+                                   |> Option.map (fun key -> "X-API-Key", key)
+                                   |> Option.toList)
                             AllColumns = args.Contains ClientArgs.All_Columns
                             Retries = retries
                             BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))

@@ -12,6 +12,7 @@ open System.Threading
 open System.Threading.Tasks
 open Microsoft.AspNetCore.Builder
 open Microsoft.AspNetCore.Connections
+open Microsoft.AspNetCore.Hosting
 open Microsoft.AspNetCore.Http
 open Microsoft.AspNetCore.Routing
 open Microsoft.Extensions.DependencyInjection
@@ -23,7 +24,7 @@ open Microsoft.Extensions.Logging
 [<RequireQualifiedAccess>]
 module App =
     let private revisionKey = "gordo.revision"
-    let private modelName = Regex(@"^[a-zA-Z\d-]+$", RegexOptions.Compiled)
+    let private modelName = Regex(@"^[a-zA-Z0-9-]+$", RegexOptions.Compiled)
 
     /// A reply rendered to bytes in a pooled buffer, ready to send.
     type private Rendered = {
@@ -97,6 +98,13 @@ module App =
         || path.StartsWithSegments(PathString OpenApiDocs.UiPath)
         || path.Value = "/metrics"
 
+    let private directories =
+        Regex(@"(?<=^|[\s'""(])(?:[A-Za-z]:)?[\\/][^\s'""]*[\\/]", RegexOptions.Compiled)
+
+    /// An exception message with the directories of absolute paths removed (a 500 reply must
+    /// not tell a client where the server keeps its files; the log has the full message).
+    let internal withoutDirectories (message: string) : string = directories.Replace(message, "")
+
     /// The edge middleware: trailing slashes, revision selection, timing and revision headers,
     /// and the one place where exceptions become replies.
     let private edge (config: ServerConfig) (logger: ILogger) (ctx: HttpContext) (next: RequestDelegate) : Task =
@@ -141,7 +149,15 @@ module App =
                             do! write ctx revision (Reply.jsonError e.StatusCode "message" e.Message)
                         | e when not ctx.Response.HasStarted ->
                             logger.LogError(e, "request {Path} failed", path)
-                            do! write ctx revision (Reply.jsonError 500 "error" $"%s{e.GetType().Name}: %s{e.Message}")
+
+                            do!
+                                write
+                                    ctx
+                                    revision
+                                    (Reply.jsonError
+                                        500
+                                        "error"
+                                        $"%s{e.GetType().Name}: %s{withoutDirectories e.Message}")
         }
         :> Task
 
@@ -188,7 +204,23 @@ module App =
             | true, bytes -> ctx.Request.Body <- new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
             | _ -> ctx.Request.Body <- new MemoryStream(body.WrittenMemory.ToArray())
 
-            let! form = ctx.Request.ReadFormAsync()
+            let! form =
+                task {
+                    try
+                        return! ctx.Request.ReadFormAsync()
+                    with
+                    // The body is in memory: these are the content's faults (no or a bad
+                    // boundary, truncated, more than 1,024 parts), not the connection's.
+                    | :? InvalidDataException
+                    | :? IOException as e ->
+                        return
+                            Reply.fail (
+                                Reply.jsonError
+                                    400
+                                    "message"
+                                    $"Malformed multipart/form-data body: %s{e.Message.Trim()}; send X (and y) as Parquet files of a multipart/form-data body with a boundary"
+                            )
+                }
 
             return
                 fun key ->
@@ -310,6 +342,14 @@ module App =
         services.TryAddSingleton<ServerMetrics>(fun _ -> ServerMetrics config)
         OpenApiDocs.addServices services
 
+        if config.Access.JwtAuthority.IsSome || config.Access.JwtSigningKey.IsSome then
+            Access.addServices services (fun _ -> config.Access)
+
+    /// Registers what Gordo endpoints hosted in another application need (`mapHosted`): the
+    /// bearer-token scheme, configured from `config` when first used.
+    let addHostedServices (services: IServiceCollection) (config: Func<IServiceProvider, ServerConfig>) : unit =
+        Access.addServices services (fun provider -> config.Invoke(provider).Access)
+
     let private preload (config: ServerConfig) (store: ModelStore) (log: ILogger) () =
         match config.ModelCollectionDir with
         | Some dir when config.PreloadExpectedModels ->
@@ -338,6 +378,22 @@ module App =
         app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
         |> ignore
 
+        app.Use(Func<HttpContext, RequestDelegate, Task>(SecurityHeaders.middleware))
+        |> ignore
+
+        match Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m)) with
+        | Some gate ->
+            app.Use(
+                Func<HttpContext, RequestDelegate, Task>(fun ctx next ->
+                    gate.Run(ctx, Access.need ctx.Request.Method ctx.Request.Path.Value, (fun () -> next.Invoke ctx)))
+            )
+            |> ignore
+        | None ->
+            app.Lifetime.ApplicationStarted.Register(fun () ->
+                Access.exposedWarning config.Access app.Urls
+                |> Option.iter (fun m -> log.LogWarning("{Warning}", m)))
+            |> ignore
+
         if config.EnablePrometheus then
             let metrics = app.Services.GetRequiredService<ServerMetrics>()
             app.Use(Func<HttpContext, RequestDelegate, Task>(metrics.Middleware)) |> ignore
@@ -355,11 +411,28 @@ module App =
         let store = storeOf config routes.ServiceProvider
         let log = logger routes.ServiceProvider
         let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
+        let gate = Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m))
+
+        let guarded (ctx: HttpContext) (inner: RequestDelegate) : Task =
+            match
+                gate,
+                ctx.GetEndpoint()
+                |> Option.ofObj
+                |> Option.bind (fun e -> Option.ofObj (e.Metadata.GetMetadata<RouteSpec>()))
+            with
+            | Some g, Some spec ->
+                g.Run(ctx, Access.need spec.Method spec.Template, (fun () -> edge config log ctx inner))
+            | Some g, None -> g.Run(ctx, Need.Role Role.Read, (fun () -> edge config log ctx inner))
+            | None, _ -> edge config log ctx inner
 
         (group :> IEndpointConventionBuilder)
             .Add(fun endpoint ->
                 let inner = endpoint.RequestDelegate
-                endpoint.RequestDelegate <- RequestDelegate(fun ctx -> edge config log ctx inner))
+
+                endpoint.RequestDelegate <-
+                    RequestDelegate(fun ctx ->
+                        SecurityHeaders.register ctx
+                        guarded ctx inner))
 
         mapRoutes config store group
         group
@@ -373,6 +446,9 @@ module App =
 
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(LargeBlockPoolFactory())
         |> ignore
+
+        // No `Server: Kestrel` header: it tells a prober what to try.
+        builder.WebHost.ConfigureKestrel(fun k -> k.AddServerHeader <- false) |> ignore
 
         setup builder
         let app = builder.Build()

@@ -3,6 +3,33 @@ namespace Gordo.Server
 open System
 open System.Text.Json
 
+/// Who may call the server (beyond Gordo, which has no access control). With neither API keys
+/// nor JWT configured every route is open, as in Gordo.
+type AccessConfig = {
+    /// `GORDO_SERVER_API_KEYS_FILE`: lines `KEY ROLE` (role `read` or `admin`), re-read when the
+    /// file changes; callers send `X-API-Key: KEY` or `Authorization: Bearer KEY`.
+    ApiKeysFile: string option
+    /// `GORDO_SERVER_API_KEY`: one more key, role `read` (the generated workflow's client key,
+    /// from a Kubernetes Secret).
+    ApiKey: string option
+    /// `GORDO_SERVER_JWT_AUTHORITY`: the OpenID Connect authority whose signing keys validate
+    /// bearer tokens.
+    JwtAuthority: string option
+    /// `GORDO_SERVER_JWT_SIGNING_KEY`: instead of an authority, the key that signs bearer tokens:
+    /// a PEM public key (RSA or EC) or a base64 symmetric key (HMAC).
+    JwtSigningKey: string option
+    /// `GORDO_SERVER_JWT_AUDIENCE`: the required `aud` of bearer tokens (unset: not checked).
+    JwtAudience: string option
+    /// `GORDO_SERVER_JWT_ISSUER`: the required `iss` (unset: the authority's, or not checked).
+    JwtIssuer: string option
+    /// `GORDO_SERVER_JWT_ROLE_CLAIM`: the claim whose values `read`/`admin` give the role
+    /// (default `roles`).
+    JwtRoleClaim: string
+    /// `GORDO_SERVER_ANONYMOUS`: which of `metrics`, `docs` (OpenAPI and Swagger UI) and `index`
+    /// (the project page) are open without credentials (default none; `/healthcheck` always is).
+    Anonymous: string list
+}
+
 /// Settings of one server process (spec §5.1).
 type ServerConfig = {
     /// `MODEL_COLLECTION_DIR`: the directory of the current revision (None: every request is a 500).
@@ -30,6 +57,8 @@ type ServerConfig = {
     Project: string option
     /// The version reported by `/server-version` and the metadata document.
     Version: string
+    /// Access control (API keys, JWT bearer tokens).
+    Access: AccessConfig
 }
 
 /// Reading the configuration from the environment.
@@ -60,7 +89,31 @@ module ServerConfig =
         MaxConcurrentPredictions = max 1 (Environment.ProcessorCount / 2)
         Project = None
         Version = version
+        Access = {
+            ApiKeysFile = None
+            ApiKey = None
+            JwtAuthority = None
+            JwtSigningKey = None
+            JwtAudience = None
+            JwtIssuer = None
+            JwtRoleClaim = "roles"
+            Anonymous = []
+        }
     }
+
+    /// The parts that may be opened with `GORDO_SERVER_ANONYMOUS`.
+    let internal anonymousParts = [ "metrics"; "docs"; "index" ]
+
+    let private parseAnonymous (text: string) : Result<string list, string> =
+        let parts =
+            (if isNull text then "" else text)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries ||| StringSplitOptions.TrimEntries)
+            |> Array.map (fun p -> p.ToLowerInvariant())
+            |> List.ofArray
+
+        match parts |> List.tryFind (fun p -> not (List.contains p anonymousParts)) with
+        | Some p -> Error $"GORDO_SERVER_ANONYMOUS: '%s{p}' is not one of metrics, docs, index (comma-separated)"
+        | None -> Ok parts
 
     /// Parses `EXPECTED_MODELS` (a JSON/YAML flow list, trailing comma allowed).
     let internal parseExpectedModels (text: string) : Result<string list, string> =
@@ -122,9 +175,14 @@ module ServerConfig =
             parseExpectedModels (get "EXPECTED_MODELS"),
             parseBool "PRELOAD_EXPECTED_MODELS" false (get "PRELOAD_EXPECTED_MODELS"),
             parseBool "ENABLE_PROMETHEUS" false (get "ENABLE_PROMETHEUS"),
-            numbers
+            numbers,
+            parseAnonymous (get "GORDO_SERVER_ANONYMOUS")
         with
-        | Ok expected, Ok preload, Ok prometheus, [ Ok models; Ok bytes; Ok metadata; Ok body; Ok concurrent ] ->
+        | Ok expected,
+          Ok preload,
+          Ok prometheus,
+          [ Ok models; Ok bytes; Ok metadata; Ok body; Ok concurrent ],
+          Ok anonymous ->
             Ok {
                 d with
                     ModelCollectionDir = text "MODEL_COLLECTION_DIR" get
@@ -137,11 +195,24 @@ module ServerConfig =
                     MaxBodyBytes = body
                     MaxConcurrentPredictions = int (min concurrent 1024L)
                     Project = text "PROJECT" get
+                    Access = {
+                        ApiKeysFile = text "GORDO_SERVER_API_KEYS_FILE" get
+                        ApiKey = text "GORDO_SERVER_API_KEY" get
+                        JwtAuthority = text "GORDO_SERVER_JWT_AUTHORITY" get
+                        JwtSigningKey = text "GORDO_SERVER_JWT_SIGNING_KEY" get
+                        JwtAudience = text "GORDO_SERVER_JWT_AUDIENCE" get
+                        JwtIssuer = text "GORDO_SERVER_JWT_ISSUER" get
+                        JwtRoleClaim =
+                            text "GORDO_SERVER_JWT_ROLE_CLAIM" get
+                            |> Option.defaultValue d.Access.JwtRoleClaim
+                        Anonymous = anonymous
+                    }
             }
-        | Error e, _, _, _
-        | _, Error e, _, _
-        | _, _, Error e, _ -> Error e
-        | _, _, _, errors ->
+        | Error e, _, _, _, _
+        | _, Error e, _, _, _
+        | _, _, Error e, _, _
+        | _, _, _, _, Error e -> Error e
+        | _, _, _, errors, _ ->
             errors
             |> List.tryPick (function
                 | Error e -> Some e

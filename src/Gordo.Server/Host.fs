@@ -64,11 +64,12 @@ module Host =
 
     /// Runs until SIGTERM/Ctrl-C (graceful shutdown); returns the exit code.
     let run (config: ServerConfig) (o: HostOptions) : int =
-        match validate o with
-        | Error e ->
+        match validate o, Access.check config.Access with
+        | Error e, _
+        | _, Error e ->
             eprintfn "gordo run-server: %s" e
             2
-        | Ok logLevel ->
+        | Ok logLevel, Ok() ->
             let app = App.create config (setup config o logLevel)
 
             try

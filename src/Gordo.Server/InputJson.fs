@@ -14,13 +14,48 @@ open System.Text.Json
 /// `JsonDocument` by `InputFrame.parse`, which gives the same tables and the specified errors.
 [<RequireQualifiedAccess>]
 module internal InputJson =
+    let private malformed (e: JsonException) : 'T =
+        Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
+
     let private document (body: ReadOnlyMemory<byte>) : JsonElement =
         try
             JsonDocument.Parse(body).RootElement
         with :? JsonException as e ->
             match PythonJson.quoteNonFinite (body.ToArray()) with
-            | Some fixedUp -> JsonDocument.Parse(ReadOnlyMemory fixedUp).RootElement
-            | None -> Reply.fail (Reply.jsonError 400 "message" $"Malformed JSON body: %s{e.Message}")
+            | Some fixedUp ->
+                // Still malformed with the bare tokens quoted: the first error is the client's.
+                try
+                    JsonDocument.Parse(ReadOnlyMemory fixedUp).RootElement
+                with :? JsonException ->
+                    malformed e
+            | None -> malformed e
+
+    /// The offset of the first byte that is not part of a valid UTF-8 sequence.
+    let private firstInvalidUtf8 (body: ReadOnlySpan<byte>) : int =
+        let mutable offset = 0
+        let mutable valid = true
+
+        while valid && offset < body.Length do
+            let mutable rune = Rune()
+            let mutable length = 0
+
+            if Rune.DecodeFromUtf8(body.Slice offset, &rune, &length) = OperationStatus.Done then
+                offset <- offset + length
+            else
+                valid <- false
+
+        offset
+
+    /// A 400 reply unless the body is valid UTF-8 (JSON text must be; `System.Text.Json` would
+    /// otherwise fail only when a name or string is read, deep in the handler).
+    let private requireUtf8 (body: ReadOnlySpan<byte>) : unit =
+        if not (Unicode.Utf8.IsValid body) then
+            Reply.fail (
+                Reply.jsonError
+                    400
+                    "message"
+                    $"Malformed JSON body: invalid UTF-8 at byte %d{firstInvalidUtf8 body}; send the JSON text encoded as UTF-8"
+            )
 
     let private fromDocument (body: ReadOnlyMemory<byte>) : string -> InputTable option =
         let root = document body
@@ -118,6 +153,8 @@ module internal InputJson =
     /// The table of a key (`X`, `y`) of a JSON body, if present and not null; malformed JSON
     /// or tables end the request with a 400 reply.
     let tables (body: ReadOnlyMemory<byte>) : string -> InputTable option =
+        requireUtf8 body.Span
+
         match PandasDictJson.tryScan body.Span with
         | Some found -> fromScan body.Span found
         | None -> fromDocument body

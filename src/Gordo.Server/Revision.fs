@@ -1,7 +1,7 @@
 namespace Gordo.Server
 
+open System
 open System.IO
-open System.Text.RegularExpressions
 
 /// The revision a request works on (spec §5.2).
 type internal RequestRevision = {
@@ -14,10 +14,27 @@ type internal RequestRevision = {
 /// Revision selection: query `revision`, else header `revision`, else the current one.
 [<RequireQualifiedAccess>]
 module internal Revision =
-    let private numeric = Regex(@"^\d+$", RegexOptions.Compiled)
+    /// How many characters of an invalid revision are echoed back.
+    let private EchoLimit = 100
 
-    /// True when a revision name is all digits (never a path).
-    let isValid (revision: string) : bool = numeric.IsMatch revision
+    /// True when a revision name is all ASCII digits (never a path; `\d` would also accept
+    /// Arabic-Indic, Devanagari or fullwidth digits).
+    let isValid (revision: string) : bool =
+        revision.Length > 0 && String.forall Char.IsAsciiDigit revision
+
+    /// A requested revision as it can be echoed in the `revision` header and key: printable
+    /// ASCII kept, any other character (control, non-ASCII) as `?`, at most 100 characters
+    /// (Kestrel refuses such characters in a response header, which made the reply a 500).
+    let echo (requested: string) : string =
+        let shown =
+            String.map
+                (fun c -> if c >= ' ' && c <= '~' then c else '?')
+                (requested.Substring(0, min requested.Length EchoLimit))
+
+        if requested.Length > EchoLimit then
+            $"%s{shown}... (%d{requested.Length} characters)"
+        else
+            shown
 
     /// The current revision: the basename of the collection directory.
     let current (collectionDir: string) : string =
@@ -30,11 +47,12 @@ module internal Revision =
 
         match requested with
         | None -> Ok { Name = current dir; Directory = dir }
-        | Some r when not (isValid r) -> Error(Reply.jsonError 410 "error" "Revision should only contains numbers.", r)
+        | Some r when not (isValid r) ->
+            Error(Reply.jsonError 410 "error" "Revision should only contains numbers.", echo r)
         | Some r ->
             let target = Path.Combine(Path.GetDirectoryName dir, r)
 
             if Directory.Exists target then
                 Ok { Name = r; Directory = target }
             else
-                Error(Reply.jsonError 410 "error" $"Revision '%s{r}' not found.", r)
+                Error(Reply.jsonError 410 "error" $"Revision '%s{echo r}' not found.", echo r)

@@ -140,6 +140,8 @@ type internal WorkflowContext = {
     WithKeda: bool
     /// `none`, `k8s_cpu` or `keda`.
     MlServerHpaType: string
+    /// `--server-api-key-secret`; "" = none.
+    ServerApiKeySecret: string
     /// `--prometheus-server-address`; "" = none.
     PrometheusServerAddress: string
     /// `--keda-prometheus-metric-name`.

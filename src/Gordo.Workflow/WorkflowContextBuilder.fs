@@ -302,6 +302,7 @@ module internal WorkflowContextBuilder =
             PrometheusMetricsServerWorkers = options.PrometheusMetricsServerWorkers
             WithKeda = options.WithKeda
             MlServerHpaType = hpaName options.MlServerHpaType
+            ServerApiKeySecret = defaultArg options.ServerApiKeySecret ""
             PrometheusServerAddress = defaultArg options.PrometheusServerAddress ""
             KedaPrometheusMetricName = options.KedaPrometheusMetricName
             KedaPrometheusQuery = options.KedaPrometheusQuery

@@ -72,6 +72,10 @@ module WorkflowOptionSpecs =
         flag "with-keda" "KEDA is installed: allow --ml-server-hpa-type keda and clean up ScaledObjects."
         opt "ml-server-hpa-type" (Some "k8s_cpu") "ML server autoscaling: none, k8s_cpu or keda."
         opt "custom-model-builder-envs" None "JSON list of Kubernetes EnvVar added to model builders."
+        opt
+            "server-api-key-secret"
+            None
+            "Kubernetes Secret whose key api-key is the ML server's API key: the server requires it (metrics stay open), the client sends it."
         opt "prometheus-server-address" None "Prometheus address for the KEDA trigger (required for keda)."
         opt "keda-prometheus-metric-name" (Some "gordo_server_request_duration_seconds_count") "KEDA metric name."
         opt

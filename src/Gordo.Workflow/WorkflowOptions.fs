@@ -64,6 +64,8 @@ type WorkflowOptions = {
     MlServerHpaType: HpaType
     /// `--custom-model-builder-envs`: Kubernetes EnvVar objects added to builder pods.
     CustomModelBuilderEnvs: JsonArray
+    /// `--server-api-key-secret`: the Secret (key `api-key`) of the ML server's API key.
+    ServerApiKeySecret: string option
     /// `--prometheus-server-address` (required for KEDA).
     PrometheusServerAddress: string option
     /// `--keda-prometheus-metric-name`.

@@ -365,6 +365,15 @@ module WorkflowOptions =
             CustomModelBuilderEnvs =
                 c.Optional("custom-model-builder-envs", parseKubernetesList "io.k8s.api.core.v1.EnvVar" true)
                 |> Option.defaultWith (fun () -> JsonArray())
+            ServerApiKeySecret =
+                c.Raw "server-api-key-secret"
+                |> Option.filter (String.IsNullOrWhiteSpace >> not)
+                |> Option.map (fun name ->
+                    c.Get(
+                        "server-api-key-secret",
+                        pattern dnsLabel "must be a Kubernetes Secret name (a-z, 0-9, '-'; alphanumeric at both ends)",
+                        name
+                    ))
             PrometheusServerAddress =
                 c.Raw "prometheus-server-address"
                 |> Option.filter (String.IsNullOrWhiteSpace >> not)

@@ -25,6 +25,9 @@ public sealed class GordoClientOptions
     /// <summary>The first retry waits 4 × this, then 8 ×, 16 × ... (at most 300 ×); 1 s as Gordo.</summary>
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The server's API key, sent as <c>X-API-Key</c> with every request (null: none).</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>Send Parquet rather than JSON.</summary>
     public bool UseParquet { get; set; } = true;
 
@@ -94,7 +97,14 @@ public sealed partial class GordoClient
         : this(httpClient, options?.Project ?? throw new ArgumentNullException(nameof(options)))
     {
         _options = options;
+        if (options.ApiKey is not null)
+        {
+            _http.DefaultRequestHeaders.Remove(ApiKeyHeader);
+            _http.DefaultRequestHeaders.Add(ApiKeyHeader, options.ApiKey);
+        }
     }
+
+    private const string ApiKeyHeader = "X-API-Key";
 
     private ClientOptions RangeOptions(string? dataProviderJson)
     {

@@ -29,6 +29,7 @@ public static class GordoClientServiceCollectionExtensions
                 BaseAddress = options.BaseAddress, Project = options.Project, BatchSize = options.BatchSize,
                 Parallelism = options.Parallelism, Retries = 0, BackoffBase = options.BackoffBase,
                 UseParquet = options.UseParquet, ForwardResampledSensors = options.ForwardResampledSensors,
+                ApiKey = options.ApiKey,
             };
             foreach (var (k, v) in options.Metadata) single.Metadata[k] = v;
             return new GordoClient(http, single);

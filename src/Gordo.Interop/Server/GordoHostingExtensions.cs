@@ -11,7 +11,8 @@ public static class GordoServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Gordo server options; <paramref name="configure"/> sets them (unset ones come from the
-    /// environment variables of <c>gordo run-server</c>). Map the endpoints with
+    /// environment variables of <c>gordo run-server</c>), access control included (API keys, JWT bearer
+    /// tokens under the scheme <c>GordoBearer</c>, so the application's own schemes are untouched). Map the endpoints with
     /// <see cref="GordoEndpointRouteBuilderExtensions.MapGordo"/>.
     /// </summary>
     public static IServiceCollection AddGordo(this IServiceCollection services, Action<GordoServerOptions>? configure = null)
@@ -21,6 +22,8 @@ public static class GordoServiceCollectionExtensions
         services.AddSingleton<GordoRegistration>();
         if (configure is not null)
             services.Configure(configure);
+        App.addHostedServices(services,
+            provider => provider.GetRequiredService<IOptions<GordoServerOptions>>().Value.ToServerConfig());
         return services;
     }
 }

@@ -31,6 +31,36 @@ public sealed class GordoServerOptions
     /// <summary>The project name (<c>PROJECT</c>).</summary>
     public string? Project { get; set; }
 
+    /// <summary>
+    /// A file of <c>KEY ROLE</c> lines (role <c>read</c> or <c>admin</c>), re-read when it changes; callers
+    /// send <c>X-API-Key: KEY</c> or <c>Authorization: Bearer KEY</c> (<c>GORDO_SERVER_API_KEYS_FILE</c>).
+    /// </summary>
+    public string? ApiKeysFile { get; set; }
+
+    /// <summary>
+    /// The key that signs JWT bearer tokens: a PEM public key (RSA or EC) or a base64 symmetric key of at
+    /// least 32 bytes (<c>GORDO_SERVER_JWT_SIGNING_KEY</c>).
+    /// </summary>
+    public string? JwtSigningKey { get; set; }
+
+    /// <summary>An OpenID Connect authority whose keys sign the tokens (<c>GORDO_SERVER_JWT_AUTHORITY</c>).</summary>
+    public string? JwtAuthority { get; set; }
+
+    /// <summary>The required token audience (<c>GORDO_SERVER_JWT_AUDIENCE</c>; unset: not checked).</summary>
+    public string? JwtAudience { get; set; }
+
+    /// <summary>The required token issuer (<c>GORDO_SERVER_JWT_ISSUER</c>).</summary>
+    public string? JwtIssuer { get; set; }
+
+    /// <summary>The claim whose values <c>read</c>/<c>admin</c> give the role (<c>GORDO_SERVER_JWT_ROLE_CLAIM</c>, default <c>roles</c>).</summary>
+    public string? JwtRoleClaim { get; set; }
+
+    /// <summary>
+    /// Which of <c>metrics</c>, <c>docs</c> and <c>index</c> are open without credentials when access control
+    /// is on (<c>GORDO_SERVER_ANONYMOUS</c>; default none).
+    /// </summary>
+    public IList<string>? Anonymous { get; set; }
+
     private string? Lookup(string name) => name switch
     {
         "MODEL_COLLECTION_DIR" when ModelCollectionDirectory is not null => ModelCollectionDirectory,
@@ -39,6 +69,13 @@ public sealed class GordoServerOptions
         "N_CACHED_METADATA" when CachedMetadata is not null => CachedMetadata.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "MAX_CONCURRENT_PREDICTIONS" when MaxConcurrentPredictions is not null => MaxConcurrentPredictions.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "PROJECT" when Project is not null => Project,
+        "GORDO_SERVER_API_KEYS_FILE" when ApiKeysFile is not null => ApiKeysFile,
+        "GORDO_SERVER_JWT_SIGNING_KEY" when JwtSigningKey is not null => JwtSigningKey,
+        "GORDO_SERVER_JWT_AUTHORITY" when JwtAuthority is not null => JwtAuthority,
+        "GORDO_SERVER_JWT_AUDIENCE" when JwtAudience is not null => JwtAudience,
+        "GORDO_SERVER_JWT_ISSUER" when JwtIssuer is not null => JwtIssuer,
+        "GORDO_SERVER_JWT_ROLE_CLAIM" when JwtRoleClaim is not null => JwtRoleClaim,
+        "GORDO_SERVER_ANONYMOUS" when Anonymous is not null => string.Join(",", Anonymous),
         _ => Environment.GetEnvironmentVariable(name),
     };
 

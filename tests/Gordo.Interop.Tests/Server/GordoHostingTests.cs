@@ -184,4 +184,38 @@ public class GordoHostingTests
         var error = Assert.Throws<InvalidOperationException>(() => app.MapGordo());
         Assert.Contains("AddGordo", error.Message);
     }
+
+    [Fact]
+    public async Task Access_control_from_AddGordo_answers_401_without_a_key_and_serves_the_key()
+    {
+        var (directory, _) = await CollectionAsync();
+        var keys = Path.Combine(Path.GetDirectoryName(directory)!, "keys.txt");
+        await File.WriteAllTextAsync(keys, "reader-key read\n");
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGordo(options =>
+        {
+            options.ModelCollectionDirectory = directory;
+            options.ApiKeysFile = keys;
+        });
+        await using var app = builder.Build();
+        app.MapGet("/hello", () => "hello from the host");
+        app.MapGordo("/ml");
+        await app.StartAsync();
+
+        var anonymous = app.GetTestClient();
+        anonymous.BaseAddress = new Uri(anonymous.BaseAddress!, "/ml/");
+        var refused = await Assert.ThrowsAsync<GordoApiException>(() => new GordoClient(anonymous, "proj").GetModelsAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("healthcheck")).StatusCode);
+        Assert.Equal("hello from the host", await app.GetTestClient().GetStringAsync("/hello"));
+
+        var keyed = app.GetTestClient();
+        keyed.BaseAddress = new Uri(keyed.BaseAddress!, "/ml/");
+        var client = new GordoClient(keyed, new GordoClientOptions { Project = "proj", ApiKey = "reader-key" });
+        Assert.Equal(["detector"], await client.GetModelsAsync());
+        var forbidden = await Assert.ThrowsAsync<GordoApiException>(() => client.DownloadModelAsync("detector"));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
 }

@@ -112,6 +112,12 @@ let tests =
             Expect.equal (server.Header "API-KEY") (Some "secret") "header"
             Expect.equal (server.Header "Authorization") (Some "Basic dXNlcjpwYXNz") "basic auth"
         }
+        test "--api-key is sent as X-API-Key" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let code, stdout, err = predict server.Port [ "--api-key"; "k-123" ]
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            Expect.equal (server.Header "X-API-Key") (Some "k-123") "header"
+        }
         test "--session-config mistakes are usage errors naming the attribute" {
             use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
 

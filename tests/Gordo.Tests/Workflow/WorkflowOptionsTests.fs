@@ -117,6 +117,15 @@ let tests =
             Expect.equal o.MlServerHpaType HpaType.Keda "keda"
         }
 
+        test "--server-api-key-secret: a Secret name, none by default" {
+            Expect.isNone (ok [] []).ServerApiKeySecret "default"
+            Expect.equal (ok [ "server-api-key-secret", "gordo-keys" ] []).ServerApiKeySecret (Some "gordo-keys") "set"
+
+            Expect.stringContains
+                (messages [ "server-api-key-secret", "Bad_Name" ] [] |> String.concat "\n")
+                "must be a Kubernetes Secret name"
+                "invalid"
+        }
         test "--split-workflows 0 and bad integers" {
             Expect.equal
                 (messages [ "split-workflows", "0"; "n-servers", "x" ] [])

@@ -69,6 +69,7 @@ let context: WorkflowContext = {
     PrometheusMetricsServerWorkers = 1
     WithKeda = false
     MlServerHpaType = "k8s_cpu"
+    ServerApiKeySecret = ""
     PrometheusServerAddress = ""
     KedaPrometheusMetricName = "gordo_server_request_duration_seconds_count"
     KedaPrometheusQuery = "sum(rate(x{project=~\"proj\"}[30s]))"

@@ -71,6 +71,23 @@ let tests =
                 Expect.equal (lint (render v)) [] $"no schema errors for %A{v.MlServerHpaType}"
         }
 
+        test "--server-api-key-secret: the server and the client read the key from the Secret" {
+            let yaml =
+                render {
+                    context with
+                        ServerApiKeySecret = "gordo-api-key"
+                }
+
+            Expect.equal (lint yaml) [] "no schema errors"
+
+            let references = yaml.Split("- name: GORDO_SERVER_API_KEY\n").Length - 1
+
+            Expect.equal references 2 "one reference in the server Deployment, one in the client step"
+            Expect.stringContains yaml "name: \"gordo-api-key\"" "the Secret's name"
+            Expect.stringContains yaml "key: api-key" "the Secret's key"
+            Expect.isFalse ((render context).Contains "GORDO_SERVER_API_KEY") "nothing without the option"
+        }
+
         test "the same context renders the same bytes" {
             Expect.equal (render context) (render context) "deterministic"
         }
