@@ -20,6 +20,15 @@ let private forestModels = [
           sklearn.ensemble.RandomForestRegressor:
             n_estimators: 8
             max_features: log2"""
+    "FeatureAgglomeration in a pipeline",
+    """
+      sklearn.pipeline.Pipeline:
+        steps:
+          - sklearn.cluster.FeatureAgglomeration:
+              n_clusters: 2
+              linkage: complete
+          - sklearn.ensemble.RandomForestRegressor:
+              n_estimators: 4"""
 ]
 
 let private buildSaveLoadPredict (model: string) =
@@ -38,7 +47,7 @@ let private buildSaveLoadPredict (model: string) =
 [<Tests>]
 let tests =
     testSequenced
-    <| testList "Builder.RandomForest" [
+    <| testList "Builder.ForestAndAgglomeration" [
         for name, model in forestModels do
             test $"builds, saves, loads and predicts: %s{name}" { buildSaveLoadPredict model }
     ]
