@@ -115,7 +115,7 @@ module internal SklearnEntries =
             "sklearn.ensemble._forest.RandomForestRegressor"
         ] [
             p "n_estimators" T.Int (int 100)
-            p "criterion" T.String (str "squared_error")
+            p "criterion" (T.OneOf [ "squared_error" ]) (str "squared_error") // the only one implemented
             p "max_depth" (nullable T.Int) nul
             p "min_samples_split" (T.Either(T.Int, T.Float)) (int 2)
             p "min_samples_leaf" (T.Either(T.Int, T.Float)) (int 1)
