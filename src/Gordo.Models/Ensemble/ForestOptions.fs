@@ -26,8 +26,12 @@ module internal ForestOptions =
         if Args.float "ccp_alpha" args <> 0.0 then
             unsupported "ccp_alpha" "cost-complexity pruning is not implemented"
 
-        if Args.bool "oob_score" args then
-            unsupported "oob_score=true" "out-of-bag scoring is not implemented"
+        if Args.bool "oob_score" args && not (Args.bool "bootstrap" args) then
+            raise (
+                ModelDefinitionException(
+                    $"%s{owner}: oob_score=true needs bootstrap=true (no row is out of the bag otherwise)"
+                )
+            )
 
     /// `max_features` as a count of the `p` features.
     let maxFeatures (owner: string) (p: int) (args: (string * Arg) list) : int =

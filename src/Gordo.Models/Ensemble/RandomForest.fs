@@ -4,6 +4,27 @@ open System
 open System.Threading.Tasks
 open Gordo.Models
 
+[<RequireQualifiedAccess>]
+module internal OutOfBag =
+    /// scikit-learn's `oob_score_`: the r2 of y against each row's mean prediction over the trees
+    /// that did not draw it (0 for a row every tree drew, as scikit-learn after its warning).
+    let score (trees: TreeNodes[]) (weights: float[][]) (x: Matrix) (y: Matrix) : float =
+        let n, p, k = Matrix.rows x, Matrix.cols x, Matrix.cols y
+        let sums = Array2D.zeroCreate n k
+        let counts = Array.zeroCreate n
+        let flat = Matrix.toFlat x
+
+        for t in 0 .. trees.Length - 1 do
+            for i in 0 .. n - 1 do
+                if weights.[t].[i] = 0.0 then
+                    let leaf = TreeNodes.leafOf trees.[t] (ReadOnlySpan(flat, i * p, p))
+                    counts.[i] <- counts.[i] + 1
+
+                    for o in 0 .. k - 1 do
+                        sums.[i, o] <- sums.[i, o] + trees.[t].Value.[leaf * k + o]
+
+        Stats.r2 y (Array2D.init n k (fun i o -> sums.[i, o] / float (max 1 counts.[i])))
+
 /// scikit-learn RandomForestRegressor: `n_estimators` CART trees (squared error, best splits over
 /// `max_features` features drawn per node), each on a bootstrap sample of the rows (as sample
 /// weights) when `bootstrap`; predictions are the trees' mean. Multi-output y grows one tree per
@@ -15,6 +36,7 @@ type internal RandomForestRegressor(args: (string * Arg) list) =
     let owner = "RandomForestRegressor"
     let mutable trees: TreeNodes[] = null
     let mutable featureCount = 0
+    let mutable oobScore = nan
 
     do
         ForestOptions.checkSupported owner args
@@ -64,6 +86,7 @@ type internal RandomForestRegressor(args: (string * Arg) list) =
 
         let seeds = Array.init treeCount (fun _ -> master.Next())
         let grown = Array.zeroCreate treeCount
+        let bags: float[][] = Array.zeroCreate treeCount
         let options = ParallelOptions(MaxDegreeOfParallelism = ForestOptions.jobs args)
 
         Parallel.For(
@@ -73,9 +96,13 @@ type internal RandomForestRegressor(args: (string * Arg) list) =
             fun t ->
                 let random = Random seeds.[t]
                 let weights = sampleWeights random n drawn bootstrap
+                bags.[t] <- weights
                 grown.[t] <- TreeGrower(data, weights, rules, random).Grow()
         )
         |> ignore
+
+        if Args.bool "oob_score" args then
+            oobScore <- OutOfBag.score grown bags x y
 
         featureCount <- p
         trees <- grown
@@ -106,6 +133,9 @@ type internal RandomForestRegressor(args: (string * Arg) list) =
         |> ignore
 
         result
+
+    /// scikit-learn `oob_score_` (NaN unless fitted with `oob_score: true`).
+    member _.OobScore: float = oobScore
 
     /// The fitted trees.
     member internal _.Trees: TreeNodes[] = trees
