@@ -117,7 +117,7 @@ let steps = [
         Commands = [
             project
                 "Gordo.Models.Bench"
-                [ "pca"; "train" ]
+                [ "pca"; "train"; "forest" ]
                 (if quick then
                      [ "GORDO_BENCH_ROUNDS", "1"; "GORDO_BENCH_EPOCHS", "1" ]
                  else

@@ -3,7 +3,7 @@ module Gordo.Models.Bench.Program
 // Benchmarks of issue 4, each side by side with its peer in bench/peers/models_peer.py, in the
 // same invocation: every round runs ours, then the peer (alternating, so both see the same load);
 // the report gives each round, the medians and the ratio ours / peer (≤ 1.0 means no slower).
-//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|pca|train-torchsharp]...
+//   dotnet run -c Release --project bench/Gordo.Models.Bench [train|pca|train-torchsharp|forest]...
 // (prediction is a BenchmarkDotNet benchmark: bench/Gordo.Micro.Bench, DensePredictBench)
 //   GORDO_BENCH_ROUNDS (default 3), GORDO_BENCH_EPOCHS (default 10)
 
@@ -211,6 +211,30 @@ let private pca () =
         "pca"
         "scikit-learn"
 
+/// RandomForestRegressor as Gordo fits it inside an anomaly detector (targets = the 10 inputs),
+/// against scikit-learn with n_jobs=2 (this machine has 2 cores).
+let private forest () =
+    let x = data 10000 10
+
+    let fit () =
+        let model =
+            Definition.create "sklearn.ensemble.RandomForestRegressor" [ "random_state", Value.Int 0L ]
+
+        timed (fun () -> model.Fit(x, x))
+
+    let warm =
+        Definition.create "sklearn.ensemble.RandomForestRegressor" [ "n_estimators", Value.Int 4L ]
+
+    warm.Fit(data 500 10, data 500 10) // JIT
+
+    compare
+        ("forest", "RandomForestRegressor(100 trees) fit on 10,000 x 10 (y = X)")
+        "forest RandomForestRegressor 100 trees fit on 10,000x10, y = X (seconds)"
+        "s"
+        fit
+        "forest"
+        "scikit-learn (n_jobs=2)"
+
 [<EntryPoint>]
 let main argv =
     let chosen = if argv.Length = 0 then [| "pca"; "train" |] else argv
@@ -225,6 +249,7 @@ let main argv =
         | "train" -> train ()
         | "train-torchsharp" -> trainTorchSharp ()
         | "pca" -> pca ()
-        | other -> eprintfn "unknown benchmark %s (train|pca|train-torchsharp)" other
+        | "forest" -> forest ()
+        | other -> eprintfn "unknown benchmark %s (train|pca|train-torchsharp|forest)" other
 
     0

@@ -3,6 +3,7 @@
     /usr/bin/python3 bench/peers/models_peer.py train     # hourglass AE, 52,560 x 20, 10 epochs, batch 32, 2 threads
     /usr/bin/python3 bench/peers/models_peer.py predict   # 100 x 20 through the trained hourglass, median microseconds
     /usr/bin/python3 bench/peers/models_peer.py pca       # Pipeline(MinMaxScaler, PCA) fit on 52,560 x 100
+    /usr/bin/python3 bench/peers/models_peer.py forest    # RandomForestRegressor(100 trees, n_jobs=2) on 10,000 x 10, y = X
 Prints one line: `<name> <wall seconds or median microseconds> [cpu <process CPU seconds>]`.
 """
 import math
@@ -88,4 +89,12 @@ def pca():
     print("sklearn-pca-pipeline-seconds", time.perf_counter() - start, "cpu", time.process_time() - cpu)
 
 
-{"train": train, "predict": predict, "pca": pca}[sys.argv[1]]()
+def forest():
+    from sklearn.ensemble import RandomForestRegressor
+    x = data(10000, 10)
+    start, cpu = time.perf_counter(), time.process_time()
+    RandomForestRegressor(n_estimators=100, n_jobs=2, random_state=0).fit(x, x)
+    print("sklearn-forest-seconds", time.perf_counter() - start, "cpu", time.process_time() - cpu)
+
+
+{"train": train, "predict": predict, "pca": pca, "forest": forest}[sys.argv[1]]()

@@ -132,13 +132,12 @@ module Dataset =
                 let kept, periods = Filters.filterPeriods o afterRows
 
                 let name =
-                    if o.Method = FilterMethod.Median then
-                        "median"
-                    else
-                        "quantile"
+                    match o.Method with
+                    | FilterMethod.All -> "all"
+                    | _ -> fst periods.Head
 
                 check r (fun n -> DatasetError.NuisanceEmpty(n, t, name)) kept
-                |> Result.map (fun k -> afterKnown, afterRows, k, [ name, periods ]))
+                |> Result.map (fun k -> afterKnown, afterRows, k, periods))
 
     let private metadata (r: DatasetRequest) tagMetas (joined: Frame) (dropped: int) (x: Frame) rowsDropped periods =
         let stamp i =

@@ -140,24 +140,27 @@ module DatasetRequest =
                     "'resolution' field should be provided along with 'filter_periods'"
                 )
             )
-        | ("median" | "quantile") as m, Some g ->
+        | ("median" | "quantile" | "iforest" | "all") as m, Some g ->
             Ok {
                 Filters.defaultPeriods g with
                     Method =
-                        (if m = "median" then
-                             FilterMethod.Median
-                         else
-                             FilterMethod.Quantile)
+                        (match m with
+                         | "median" -> FilterMethod.Median
+                         | "quantile" -> FilterMethod.Quantile
+                         | "iforest" -> FilterMethod.Iforest
+                         | _ -> FilterMethod.All)
                     Window = fp.Window
                     NIqr = fp.NIqr
                     QuantileLower = fp.QuantileLower
                     QuantileUpper = fp.QuantileUpper
+                    Contamination = fp.Contamination
+                    IforestSmooth = fp.IforestSmooth
             }
         | m, _ ->
             Error(
                 DatasetError.InvalidSetting(
                     "filter_periods.filter_method",
-                    sprintf "'%s' is not supported here; use median or quantile" m
+                    sprintf "'%s' is not one of median, quantile, iforest, all" m
                 )
             )
 

@@ -12,8 +12,13 @@ type FilterMethod =
     | Median
     /// Global median ± n_iqr · (q_upper − q_lower).
     | Quantile
+    /// scikit-learn IsolationForest (300 trees, min(1000, rows) rows each, seed 42) flagging the
+    /// `contamination` share of rows, optionally on `ewm(halflife=6)`-smoothed data.
+    | Iforest
+    /// iforest, median and quantile, each with its own drop periods.
+    | All
 
-/// The `filter_periods` settings (gordo-core `FilterPeriods`; `iforest`/`all` are not supported).
+/// The `filter_periods` settings (gordo-core `FilterPeriods`).
 type FilterPeriodsOptions = {
     /// The method.
     Method: FilterMethod
@@ -25,6 +30,10 @@ type FilterPeriodsOptions = {
     QuantileLower: float
     /// Upper quantile for `quantile` (default 0.95).
     QuantileUpper: float
+    /// Share of rows `iforest` flags (default 0.03).
+    Contamination: float
+    /// Smooth with `ewm(halflife=6)` before `iforest` (default false).
+    IforestSmooth: bool
     /// Rows at most this far apart join one drop period (the dataset resolution).
     Granularity: TimeSpan
 }
@@ -48,6 +57,8 @@ module internal Filters =
         NIqr = 5.0
         QuantileLower = 0.05
         QuantileUpper = 0.95
+        Contamination = 0.03
+        IforestSmooth = false
         Granularity = granularity
     }
 
@@ -159,17 +170,44 @@ module internal Filters =
             DropEnd = Frame.toTimestamp f.Offset e
         })
 
-    /// Applies `filter_periods`: the rows kept and the periods dropped.
-    let filterPeriods (options: FilterPeriodsOptions) (f: Frame) : Frame * DropPeriod list =
-        let anomalous =
-            match options.Method with
-            | FilterMethod.Median -> medianAnomalies options.Window options.NIqr f
-            | FilterMethod.Quantile -> quantileAnomalies options.NIqr options.QuantileLower options.QuantileUpper f
+    /// Rows gordo-core's IsolationForest flags (n_estimators 300, max_samples min(1000, rows),
+    /// random_state 42; the seed is ours, the draws are not numpy's).
+    let iforestAnomalies (contamination: float) (smooth: bool) (f: Frame) : bool[] =
+        let columns =
+            if smooth then
+                f.Data |> Array.map (IsolationForest.smooth 6.0)
+            else
+                f.Data
 
-        let periods = dropPeriods options.Granularity f anomalous
+        IsolationForest.outliers 300 1000 42 contamination columns
+
+    /// Applies `filter_periods`: the rows kept and, per method (gordo-core's order: iforest,
+    /// median, quantile), the periods dropped.
+    let filterPeriods (options: FilterPeriodsOptions) (f: Frame) : Frame * (string * DropPeriod list) list =
+        let median () =
+            medianAnomalies options.Window options.NIqr f
+
+        let quantile () =
+            quantileAnomalies options.NIqr options.QuantileLower options.QuantileUpper f
+
+        let iforest () =
+            iforestAnomalies options.Contamination options.IforestSmooth f
+
+        let methods =
+            match options.Method with
+            | FilterMethod.Median -> [ "median", median ]
+            | FilterMethod.Quantile -> [ "quantile", quantile ]
+            | FilterMethod.Iforest -> [ "iforest", iforest ]
+            | FilterMethod.All -> [ "iforest", iforest; "median", median; "quantile", quantile ]
+
+        let periods =
+            methods
+            |> List.map (fun (name, anomalies) -> name, dropPeriods options.Granularity f (anomalies ()))
+
+        let all = periods |> List.collect snd
 
         let inPeriod (t: int64) =
-            periods
+            all
             |> List.exists (fun p -> t >= p.DropStart.UtcTicks && t <= p.DropEnd.UtcTicks)
 
         Frame.filterRows (f.Index |> Array.map (inPeriod >> not)) f, periods

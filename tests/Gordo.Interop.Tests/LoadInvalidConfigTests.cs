@@ -101,7 +101,7 @@ public class LoadInvalidConfigTests
                   tags: [a, b]
                   train_start_date: 2020-01-01T00:00:00+00:00
                   train_end_date: 2020-01-02T00:00:00+00:00
-                model: sklearn.ensemble.RandomForestRegressor
+                model: {sklearn.cluster.FeatureAgglomeration: {pooling_func: numpy.median}}
                 evaluation:
                   metrics: [sklearn.metrics.max_error, mean_gamma_deviance]
             """, "unsupported.yaml");

@@ -86,7 +86,6 @@ module internal SklearnEntries =
             p "distance_threshold" (nullable T.Float) nul
             p "compute_distances" T.Bool no
         ]
-        |> notImplemented "use sklearn.decomposition.PCA to reduce the inputs"
     ]
 
     let private regressors = [
@@ -116,7 +115,7 @@ module internal SklearnEntries =
             "sklearn.ensemble._forest.RandomForestRegressor"
         ] [
             p "n_estimators" T.Int (int 100)
-            p "criterion" T.String (str "squared_error")
+            p "criterion" (T.OneOf [ "squared_error" ]) (str "squared_error") // the only one implemented
             p "max_depth" (nullable T.Int) nul
             p "min_samples_split" (T.Either(T.Int, T.Float)) (int 2)
             p "min_samples_leaf" (T.Either(T.Int, T.Float)) (int 1)
@@ -133,7 +132,6 @@ module internal SklearnEntries =
             p "ccp_alpha" T.Float (flt 0.0)
             p "max_samples" T.Any nul
         ]
-        |> notImplemented "use sklearn.linear_model.LinearRegression or a Keras network"
     ]
 
     let private composites = [

@@ -116,9 +116,9 @@ module internal GordoEntries =
         |> legacy [ "gordo_components.model.transformer_funcs.general.multiply_by" ]
         // FeatureAgglomeration's pooling functions: nothing else applies them.
         entry ClassKind.Function "numpy.mean" [] []
-        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
+        |> notImplemented "leave pooling_func out: FeatureAgglomeration pools with numpy.mean by default"
         entry ClassKind.Function "numpy.median" [] []
-        |> notImplemented "numpy functions are only FeatureAgglomeration's pooling_func"
+        |> notImplemented "FeatureAgglomeration pools with numpy.mean only: leave pooling_func out"
     ]
 
     let private keras name kind parameters =

@@ -80,8 +80,8 @@ module Vocabulary =
     let filterMethods: VocabularyEntry list = [
         named "median" []
         named "quantile" []
-        missing "iforest" "use filter_method: median or quantile"
-        missing "all" "use filter_method: median or quantile"
+        named "iforest" []
+        named "all" []
     ]
 
     /// The entry a name or alias denotes in a table.

@@ -41,6 +41,8 @@ module Definition =
         "sklearn.impute.SimpleImputer", plain (fun a -> SimpleImputer a)
         "gordo.machine.model.transformers.imputer.InfImputer", plain (fun a -> InfImputer a)
         "sklearn.linear_model.LinearRegression", plain (fun a -> LinearRegression a)
+        "sklearn.cluster.FeatureAgglomeration", plain (fun a -> Cluster.FeatureAgglomeration a)
+        "sklearn.ensemble.RandomForestRegressor", (fun c a -> Ensemble.RandomForestRegressor(a, Seed = c.Seed))
         "sklearn.multioutput.MultiOutputRegressor", plain (fun a -> MultiOutputRegressor a)
         "sklearn.compose.TransformedTargetRegressor", plain (fun a -> TransformedTargetRegressor a)
         "sklearn.pipeline.Pipeline", plain (fun a -> Pipeline a)

@@ -144,7 +144,29 @@ let private raw =
                     units: 4
                     activity_regularizer: {tensorflow.keras.regularizers.L1: {l1: 0.001}}"""
 
-let private samples = [ transformers; composites; kfcv; raw ] @ lstms @ networks
+let private forest = {
+    sample
+        "FeatureAgglomeration then RandomForestRegressor, iforest filter"
+        """
+      sklearn.pipeline.Pipeline:
+        steps:
+          - sklearn.cluster.FeatureAgglomeration: {n_clusters: 2, linkage: average}
+          - sklearn.ensemble.RandomForestRegressor: {n_estimators: 5, max_depth: 4, random_state: 1}""" with
+        Dataset = "      filter_periods: {filter_method: iforest}"
+}
+
+let private forestAll = {
+    sample
+        "RandomForestRegressor in an anomaly detector, every filter"
+        """
+      gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+        base_estimator:
+          sklearn.ensemble.RandomForestRegressor: {n_estimators: 3, max_features: sqrt}""" with
+        Dataset = "      filter_periods: {filter_method: all}"
+}
+
+let private samples =
+    [ transformers; composites; kfcv; raw; forest; forestAll ] @ lstms @ networks
 
 let private configOf (dataPath: string) (s: Sample) =
     let tags =

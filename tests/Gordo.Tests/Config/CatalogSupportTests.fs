@@ -22,13 +22,15 @@ let private only (text: string) =
 let tests =
     testList "Config.Catalog support" [
         test "a catalog class without a .NET implementation is a GORDO0209 error with a hint" {
-            let compilation = compile (withModel " sklearn.ensemble.RandomForestRegressor")
+            let compilation =
+                compile (withModel " {sklearn.cluster.FeatureAgglomeration: {pooling_func: numpy.median}}")
+
             Expect.equal (errorCodes compilation) [ "GORDO0209" ] "not implemented"
             Expect.isSome compilation.Diagnostics.Head.Hint "hint"
 
             let nested =
                 withModel
-                    "\n    sklearn.pipeline.Pipeline:\n      steps: [sklearn.cluster.FeatureAgglomeration, sklearn.linear_model.LinearRegression]"
+                    "\n    sklearn.pipeline.Pipeline:\n      steps: [{sklearn.cluster.FeatureAgglomeration: {pooling_func: numpy.median}}, sklearn.linear_model.LinearRegression]"
 
             Expect.equal (errorCodes (compile nested)) [ "GORDO0209" ] "inside a pipeline"
         }
@@ -70,13 +72,13 @@ let tests =
 
             Expect.equal (errorCodes (compile poisson)) [ "GORDO0135" ] "not implemented"
         }
-        test "filter_method iforest and all are GORDO0136 until the isolation forest lands" {
+        test "filter_method median, quantile, iforest and all are accepted; others are GORDO0123" {
             let filter methodName =
                 withMachineLines $"      resolution: 10T\n      filter_periods: {{filter_method: %s{methodName}}}\n"
 
             Expect.isEmpty (errorCodes (compile (filter "quantile"))) "quantile"
-            Expect.equal (errorCodes (compile (filter "iforest"))) [ "GORDO0136" ] "iforest"
-            Expect.equal (errorCodes (compile (filter "all"))) [ "GORDO0136" ] "all"
+            Expect.isEmpty (errorCodes (compile (filter "iforest"))) "iforest"
+            Expect.isEmpty (errorCodes (compile (filter "all"))) "all"
             Expect.equal (errorCodes (compile (filter "mean"))) [ "GORDO0123" ] "unknown"
         }
         test "raw Keras Dense settings the trainers lack are GORDO0206/GORDO0209; no optimizer means rmsprop" {

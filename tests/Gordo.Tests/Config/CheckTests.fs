@@ -144,6 +144,17 @@ let tests =
             let d = single "GORDO0202" (compile text)
             Expect.stringContains d.Message "a boolean" "expected type"
         }
+        test "a RandomForestRegressor criterion that is not implemented is a validate error" {
+            let text =
+                (configYaml [ "a" ])
+                    .Replace(
+                        "model: sklearn.decomposition.PCA",
+                        "model: {sklearn.ensemble.RandomForestRegressor: {criterion: poisson}}"
+                    )
+
+            let d = single "GORDO0202" (compile text)
+            Expect.stringContains d.Message "squared_error" "the supported value"
+        }
         test "nested estimators, list forms and literals are elaborated" {
             let model =
                 """

@@ -184,6 +184,31 @@ let tests =
                      |> Array.exists (fun t -> t >= p.DropStart.UtcTicks && t <= p.DropEnd.UtcTicks))
                     "dropped"
         }
+        test "filter_periods all drops the periods of iforest, median and quantile, each reported" {
+            let options = {
+                Filters.defaultPeriods (TimeSpan.FromMinutes 10.0) with
+                    Method = FilterMethod.All
+                    Window = 12
+                    NIqr = 1.0
+                    Contamination = 0.1
+            }
+
+            let r = {
+                request [ "TAG-A 1"; "TAG_B"; "TAG.C" ] [] with
+                    FilterPeriods = Some options
+            }
+
+            let result = run r |> Result.defaultWith (fun e -> failwith e.Message)
+            Expect.equal (result.Metadata.FilteredPeriods |> List.map fst) [ "iforest"; "median"; "quantile" ] "methods"
+            Expect.isNonEmpty (result.Metadata.FilteredPeriods |> List.head |> snd) "iforest periods"
+
+            for _, periods in result.Metadata.FilteredPeriods do
+                for p in periods do
+                    Expect.isFalse
+                        (result.X.Index
+                         |> Array.exists (fun t -> t >= p.DropStart.UtcTicks && t <= p.DropEnd.UtcTicks))
+                        "dropped"
+        }
         test "several aggregation methods give (tag, method) columns" {
             let r = {
                 request [ "TAG-A 1" ] [] with
