@@ -173,7 +173,7 @@ let private endToEnd (root: string) =
     Expect.isTrue (up ()) $"the server answers: %s{server.Err}"
 
     let feederUri =
-        $"%s{c.User}:%s{c.Password}@%s{Uri(c.BaseUrl).Host}:%d{Uri(c.BaseUrl).Port}/feeder"
+        $"%s{c.User}:%s{c.Password}@%s{Uri(c.BaseUrl).Host}:%d{Uri(c.BaseUrl).Port}/client_e2e_feeder"
 
     let code, out, err =
         GordoProcess.run
@@ -201,7 +201,7 @@ let private endToEnd (root: string) =
     Expect.equal code 0 $"client predict: %s{out}%s{err}"
 
     // The rows the client sent, as InfluxDB holds them, scored offline.
-    let resampled, _ = points "feeder" "resampled"
+    let resampled, _ = points "client_e2e_feeder" "resampled"
 
     let times =
         resampled
@@ -258,7 +258,7 @@ let private endToEnd (root: string) =
     let mutable compared = 0
 
     for measurement in offline.Columns |> Array.map (fun c -> c.Split('|').[0]) |> Array.distinct do
-        let got, machines = points "feeder" measurement
+        let got, machines = points "client_e2e_feeder" measurement
         Expect.equal machines (set [ "plant-1" ]) $"%s{measurement}: machine tag"
 
         for k, column in Array.indexed offline.Columns do
