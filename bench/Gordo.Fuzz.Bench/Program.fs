@@ -12,12 +12,17 @@ open Gordo.Tests.Config.ConfigFuzz
 
 let private corpus () =
     let rec up (dir: DirectoryInfo) =
-        if isNull dir then invalidOp "Gordo.sln not found above the working directory"
-        elif File.Exists(Path.Combine(dir.FullName, "Gordo.sln")) then dir.FullName
-        else up dir.Parent
+        if isNull dir then
+            invalidOp "Gordo.sln not found above the working directory"
+        elif File.Exists(Path.Combine(dir.FullName, "Gordo.sln")) then
+            dir.FullName
+        else
+            up dir.Parent
 
     let root = up (DirectoryInfo(Directory.GetCurrentDirectory()))
-    seeds (Path.Combine(root, "..", "shared", "conformance", "gordo-configs")) |> Map.ofList
+
+    seeds (Path.Combine(root, "..", "shared", "conformance", "gordo-configs"))
+    |> Map.ofList
 
 [<EntryPoint>]
 let main argv =
@@ -25,15 +30,19 @@ let main argv =
     let seed = argv |> Array.tryItem 1 |> Option.map uint64 |> Option.defaultValue 20UL
     let timeout = TimeSpan.FromSeconds 10.0
     let corpus = corpus ()
-    let generated = cases (List.ofSeq corpus.Keys) |> Gen.sampleWithSeed (Rnd seed) 50 count
+
+    let generated =
+        cases (List.ofSeq corpus.Keys) |> Gen.sampleWithSeed (Rnd seed) 50 count
+
     let watch = Stopwatch.StartNew()
     let cpu = Process.GetCurrentProcess().TotalProcessorTime
     let mutable crashes, hangs, slowest = 0, 0, TimeSpan.Zero
 
     for case in generated do
+        let bytes = render corpus.[case.Seed] case
         let one = Stopwatch.StartNew()
 
-        match compile timeout (render corpus.[case.Seed] case) with
+        match compile timeout bytes with
         | Compiled -> ()
         | Crashed e ->
             crashes <- crashes + 1
@@ -47,7 +56,7 @@ let main argv =
     let cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds
 
     printfn
-        "config fuzzing: %d cases (seed %d), %d crashes, %d hangs, %.1f s (CPU %.1f s, slowest case %.2f s), load %.2f"
+        "config fuzzing: %d cases (seed %d), %d crashes, %d hangs, %.1f s (CPU %.1f s, slowest compile %.2f s), load %.2f"
         count
         seed
         crashes

@@ -130,8 +130,11 @@ let private nested (kind: Nesting) (depth: int) : string =
     | FlowSequence -> String('[', depth) + "x" + String(']', depth)
     | FlowMapping -> String.replicate depth "{a: " + "x" + String('}', depth)
     | BlockMapping ->
+        // Indentation grows with the depth: 400 levels (past the 256 limit) is 160,000 spaces,
+        // 20,000 would be 400 million.
         "\n"
-        + (Seq.init depth (fun i -> String(' ', 2 * (i + 1)) + "k:") |> String.concat "\n")
+        + (Seq.init (min depth 400) (fun i -> String(' ', 2 * (i + 1)) + "k:")
+           |> String.concat "\n")
         + " x"
     | BlockSequence -> String.replicate depth "- " + "x"
     | Parentheses -> "\"" + String('(', depth) + "`a` > 1" + String(')', depth) + "\""
