@@ -20,6 +20,12 @@ module internal IoFailure =
             | _ -> false
         | _ -> false
 
+    /// True when `e` says the filesystem is mounted read-only (EROFS, 30, on Unix).
+    let isReadOnly (e: exn) : bool =
+        match e with
+        | :? IOException as io -> io.HResult = 30
+        | _ -> false
+
 /// Why a machine did not build.
 [<RequireQualifiedAccess>]
 type BuildError =
@@ -39,6 +45,8 @@ type BuildError =
     | Cancelled
     /// A reporter of `runtime.reporters` failed (Gordo's `ReporterException` family).
     | Reporter of typeName: string * message: string
+    /// The output folder cannot be created or written (found before any data is fetched).
+    | Unwritable of path: string * exn
 
     /// A one-line description (what failed and why).
     member this.Message: string =
@@ -55,6 +63,8 @@ type BuildError =
         | Output(path, e) -> $"cannot write the model to '%s{path}': %s{e.Message}"
         | Cancelled -> "the build was cancelled before the model was written (any previous model is unchanged)"
         | Reporter(_, message) -> message
+        | Unwritable(path, e) ->
+            $"cannot write to the output folder '%s{path}': %s{e.Message}; fix its permissions or choose another output folder (nothing was fetched or trained)"
 
     /// The Gordo exception type name this failure corresponds to (exception report `type`).
     member this.TypeName: string =
@@ -75,7 +85,9 @@ type BuildError =
         | Model(:? ModelDefinitionException) -> "ImportError"
         | Model(:? ModelInputException) -> "ValueError"
         | Model e -> e.GetType().Name
-        | Output(_, (:? UnauthorizedAccessException)) -> "PermissionError"
+        | Output(_, (:? UnauthorizedAccessException))
+        | Unwritable _ -> "PermissionError"
+        | Output(_, e) when IoFailure.isReadOnly e -> "PermissionError"
         | Output(_, e) when IoFailure.isDiskFull e -> "OSError"
         | Output(_, e) -> e.GetType().Name
         | Cancelled -> "KeyboardInterrupt"

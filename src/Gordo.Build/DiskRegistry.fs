@@ -22,17 +22,7 @@ module internal DiskRegistry =
     /// atomically, so a reader never sees a half-written value.
     let write (directory: string) (key: string) (value: string) : unit =
         Directory.CreateDirectory directory |> ignore
-        let target = file directory key
-
-        let temp =
-            Path.Combine(directory, "." + key + ".tmp-" + System.Guid.NewGuid().ToString("N"))
-
-        try
-            File.WriteAllText(temp, value)
-            File.Move(temp, target, true)
-        with _ ->
-            File.Delete temp
-            reraise ()
+        Gordo.Models.Artifacts.AtomicPath.writeAllText (file directory key) value
 
     /// The value of `key`, or None when the key (or the directory) does not exist.
     let tryGet (directory: string) (key: string) : string option =

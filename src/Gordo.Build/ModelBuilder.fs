@@ -141,14 +141,12 @@ module ModelBuilder =
     /// Removes what a failed atomic save may have left next to the target directory.
     let private cleanTemp (directory: string) =
         let target = Path.GetFullPath directory
-        let parent = Path.GetDirectoryName target
 
-        if Directory.Exists parent then
-            for d in Directory.GetDirectories(parent, $".%s{Path.GetFileName target}.tmp-*") do
-                try
-                    Directory.Delete(d, true)
-                with _ ->
-                    ()
+        try
+            AtomicPath.clean (Path.GetDirectoryName target) (Some(Path.GetFileName target))
+        with
+        | :? IOException
+        | :? UnauthorizedAccessException -> ()
 
     /// Writes a model directory atomically; on failure removes the temporary directory.
     let internal save (directory: string) (model: Estimator) (metadata: Value) : Result<string, BuildError> =

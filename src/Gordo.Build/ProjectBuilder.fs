@@ -72,19 +72,48 @@ module ProjectBuilder =
         progress (ProjectEvent.Finished outcome)
         outcome
 
+    /// Deletes registry entries killed mid-write (a failure here shows again, per machine, when
+    /// the registry is used).
+    let private sweepRegistry (directory: string) =
+        try
+            Gordo.Models.Artifacts.AtomicPath.clean directory None
+        with
+        | :? IOException
+        | :? UnauthorizedAccessException -> ()
+
     /// Builds the machines (in parallel up to `Parallelism`), in input order; a cancelled token
-    /// fails the machines still running or waiting with `Cancelled`.
+    /// fails the machines still running or waiting with `Cancelled`. The output folder is
+    /// prepared first (`OutputFolder.prepare`): when it cannot be written every machine fails
+    /// with `Unwritable` and nothing is fetched; the registry's killed writes are swept.
     let build
         (settings: ProjectBuildSettings)
         (inputs: BuildInput list)
         (progress: ProjectEvent -> unit)
         (cancel: CancellationToken)
         : MachineOutcome list =
-        let items = Array.ofList inputs
-        let results = Array.zeroCreate items.Length
-        let degree = ParallelOptions(MaxDegreeOfParallelism = max 1 settings.Parallelism)
+        match OutputFolder.prepare settings.OutputDirectory with
+        | Error e ->
+            inputs
+            |> List.map (fun i ->
+                let outcome = {
+                    Name = i.Machine.Name
+                    Result = Error e
+                }
 
-        Parallel.For(0, items.Length, degree, fun i -> results.[i] <- buildMachine settings progress cancel items.[i])
-        |> ignore
+                progress (ProjectEvent.Finished outcome)
+                outcome)
+        | Ok() ->
+            settings.RegisterDirectory |> Option.iter sweepRegistry
+            let items = Array.ofList inputs
+            let results = Array.zeroCreate items.Length
+            let degree = ParallelOptions(MaxDegreeOfParallelism = max 1 settings.Parallelism)
 
-        List.ofArray results
+            Parallel.For(
+                0,
+                items.Length,
+                degree,
+                fun i -> results.[i] <- buildMachine settings progress cancel items.[i]
+            )
+            |> ignore
+
+            List.ofArray results

@@ -224,7 +224,8 @@ module BuildCommands =
 
     /// Runs the builder with its progress and outcome (done, or FAILED with the type, exit code and
     /// message) logged on stderr as plain timestamped lines, as a pod's log wants them; Ctrl+C /
-    /// SIGINT cancels it. Unexpected exceptions become a failure (exit 1).
+    /// SIGINT cancels it. Unexpected exceptions become a failure (exit 1). The model's folder is
+    /// prepared first (`OutputFolder.prepareModel`: an unwritable one fails before any fetch).
     let private run (buildInput: BuildInput) (options: BuildOptions) : Result<BuiltModel, BuildError> =
         use cancel = new CancellationTokenSource()
 
@@ -236,16 +237,25 @@ module BuildCommands =
         let name = buildInput.Machine.Name
         let log = BuildLog(Console.Error, true)
 
-        let result =
-            try
-                let progress (e: BuildEvent) =
-                    if LogLevel.showsProgress () then
-                        log.Show(ProjectEvent.Machine(name, e))
+        let writes = buildInput.Machine.Evaluation.CvMode <> CvMode.CrossValOnly
 
-                CachedBuilder.build buildInput options progress cancel.Token
-            with
-            | :? OperationCanceledException -> Error BuildError.Cancelled
-            | e -> Error(BuildError.Model e)
+        let prepared =
+            match options.OutputDirectory with
+            | Some dir when writes -> OutputFolder.prepareModel dir
+            | _ -> Ok()
+
+        let result =
+            prepared
+            |> Result.bind (fun () ->
+                try
+                    let progress (e: BuildEvent) =
+                        if LogLevel.showsProgress () then
+                            log.Show(ProjectEvent.Machine(name, e))
+
+                    CachedBuilder.build buildInput options progress cancel.Token
+                with
+                | :? OperationCanceledException -> Error BuildError.Cancelled
+                | e -> Error(BuildError.Model e))
 
         log.Show(ProjectEvent.Finished { Name = name; Result = result })
         result

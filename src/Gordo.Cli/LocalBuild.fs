@@ -21,6 +21,8 @@ type LocalBuildResult = {
     Outcomes: LocalBuildOutcome list
     /// True when Ctrl+C / SIGINT stopped the build (machines not finished failed with exit 130).
     Cancelled: bool
+    /// Why `report.html` could not be written (None: written, or not attempted after a cancel).
+    ReportError: string option
 }
 
 /// `gordo local-build`: check the config, build every machine, print a summary table.
@@ -85,7 +87,7 @@ module LocalBuild =
         else
             ProjectBuilder.build settings inputs ignore cancel
 
-    /// Writes `report.html` next to the models (a failure to write it is reported, not fatal).
+    /// Writes `report.html` next to the models; why it could not be written.
     let private writeReport (output: string) (project: string) (inputs: BuildInput list) outcomes =
         let pairs =
             inputs
@@ -95,10 +97,50 @@ module LocalBuild =
                 |> Option.map (fun o -> i.Machine, o.Result))
 
         match Gordo.Report.BuildReport.write output project pairs with
-        | Ok _ -> ()
-        | Error message -> eprintfn "gordo local-build: report not written: %s" message
+        | Ok _ -> None
+        | Error message -> Some message
 
-    /// Checks the config (printing every diagnostic) and builds the selected machines with a live
+    /// Builds the selected machines into the prepared `output`, then writes the report.
+    let private buildInto
+        (output: string)
+        (project: string)
+        (inputs: BuildInput list)
+        (args: ParseResults<LocalBuildArgs>)
+        =
+        printfn "building %d machine(s) of project %s into %s" inputs.Length project output
+
+        let settings = {
+            OutputDirectory = output
+            RegisterDirectory = args.TryGetResult LocalBuildArgs.Model_Register_Dir
+            ReplaceCache = args.Contains LocalBuildArgs.Replace_Cache
+            Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
+        }
+
+        use cancel = new CancellationTokenSource()
+
+        use _ =
+            Console.CancelKeyPress.Subscribe(fun e ->
+                e.Cancel <- true
+                cancel.Cancel())
+
+        let outcomes = buildAll settings inputs cancel.Token
+
+        let reportError =
+            if cancel.IsCancellationRequested then
+                None
+            else
+                writeReport output project inputs outcomes
+
+        {
+            ProjectName = project
+            OutputDirectory = output
+            Outcomes = outcomes
+            Cancelled = cancel.IsCancellationRequested
+            ReportError = reportError
+        }
+
+    /// Checks the config (printing every diagnostic), checks that the output folder can be
+    /// written (before anything is fetched) and builds the selected machines with a live
     /// progress display; Error carries the exit code when nothing could be built.
     let execute (args: ParseResults<LocalBuildArgs>) : Result<LocalBuildResult, int> =
         let options = {
@@ -125,36 +167,16 @@ module LocalBuild =
                 Error 1
             | Ok inputs ->
                 let output = Path.GetFullPath(args.GetResult(LocalBuildArgs.Output, "models"))
-                printfn "building %d machine(s) of project %s into %s" inputs.Length project.Name output
 
-                let settings = {
-                    OutputDirectory = output
-                    RegisterDirectory = args.TryGetResult LocalBuildArgs.Model_Register_Dir
-                    ReplaceCache = args.Contains LocalBuildArgs.Replace_Cache
-                    Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
-                }
+                match OutputFolder.prepare output with
+                | Error e ->
+                    eprintfn "gordo local-build: %s (%s, exit %d)" e.Message e.TypeName e.ExitCode
+                    Error e.ExitCode
+                | Ok() -> Ok(buildInto output project.Name inputs args)
 
-                use cancel = new CancellationTokenSource()
 
-                use _ =
-                    Console.CancelKeyPress.Subscribe(fun e ->
-                        e.Cancel <- true
-                        cancel.Cancel())
-
-                let outcomes = buildAll settings inputs cancel.Token
-
-                if not cancel.IsCancellationRequested then
-                    writeReport output project.Name inputs outcomes
-
-                Ok {
-                    ProjectName = project.Name
-                    OutputDirectory = output
-                    Outcomes = outcomes
-                    Cancelled = cancel.IsCancellationRequested
-                }
-
-    /// Prints the summary table; exit 0 when every machine built, 1 when any failed, 130 when
-    /// cancelled (Ctrl+C / SIGINT).
+    /// Prints the summary table; exit 0 when every machine built and the report was written, 1
+    /// when any failed or the report could not be written, 130 when cancelled (Ctrl+C / SIGINT).
     let summarize (result: LocalBuildResult) : int =
         printTable (summaryRows result.Outcomes)
 
@@ -164,21 +186,24 @@ module LocalBuild =
         printfn "%d built, %d failed; models in %s" (result.Outcomes.Length - failed) failed result.OutputDirectory
         let report = Path.Combine(result.OutputDirectory, "report.html")
 
-        if File.Exists report && not result.Cancelled then
-            printfn "report: %s" report
+        match result.ReportError with
+        | Some message -> eprintfn "gordo local-build: report not written (exit 1): %s" message
+        | None when File.Exists report && not result.Cancelled -> printfn "report: %s" report
+        | None -> ()
 
         if result.Cancelled then
             eprintfn
                 "gordo local-build: cancelled (exit 130): report.html not written; finished models are complete, the others unchanged"
 
             130
-        elif failed > 0 then
+        elif failed > 0 || result.ReportError.IsSome then
             1
         else
             0
 
-    /// `gordo local-build`: execute, then the summary; exit 1 when the config has errors or any
-    /// machine failed.
+    /// `gordo local-build`: execute, then the summary; exit 1 when the config has errors, any
+    /// machine failed or the report could not be written, 20 when the output folder cannot be
+    /// written.
     let run (args: ParseResults<LocalBuildArgs>) : int =
         match execute args with
         | Error code -> code

@@ -20,11 +20,14 @@ module internal Suggest =
         previous.[b.Length]
 
     /// The closest candidate within a third of the name's length (case-insensitive), if any.
+    /// Candidates whose length alone is beyond that budget are not compared: the distance costs
+    /// the product of the lengths, and a 1 MB name would otherwise take minutes.
     let closest (candidates: string seq) (name: string) : string option =
         let lower = name.ToLowerInvariant()
         let budget = max 1 (name.Length / 3)
 
         candidates
+        |> Seq.filter (fun c -> abs (c.Length - name.Length) <= budget)
         |> Seq.map (fun c -> c, distance lower (c.ToLowerInvariant()))
         |> Seq.filter (fun (_, d) -> d <= budget)
         |> Seq.sortBy snd

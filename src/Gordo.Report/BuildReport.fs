@@ -7,6 +7,7 @@ open System.Net
 open System.Text
 open Gordo.Core.Config
 open Gordo.Build
+open Gordo.Models.Artifacts
 
 /// `report.html`: one self-contained page (plotly.js inline, no network) with an overview table
 /// and a section per machine.
@@ -154,8 +155,9 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
         add "</body></html>"
         sb.ToString()
 
-    /// Writes `report.html` into `directory` for these outcomes; its path, or why it could not
-    /// be written.
+    /// Writes `report.html` into `directory` for these outcomes, atomically (a temporary sibling
+    /// renamed over it: a killed build leaves the previous report); its path, or why it could not
+    /// be written (then no report is left: an older one would look current).
     let write
         (directory: string)
         (project: string)
@@ -166,14 +168,17 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
 
         try
             Directory.CreateDirectory directory |> ignore
-            File.WriteAllText(path, render project machines)
+            AtomicPath.writeAllText path (render project machines)
             Ok path
         with
         | :? IOException
         | :? UnauthorizedAccessException as e ->
             try
-                File.Delete path // never leave an older report that looks current
+                File.Delete path
             with _ ->
                 ()
 
-            Error $"cannot write %s{path}: %s{e.Message}"
+            if IoFailure.isDiskFull e then
+                Error $"no space left on device while writing %s{path}: free space on that filesystem and build again"
+            else
+                Error $"cannot write %s{path}: %s{e.Message}"

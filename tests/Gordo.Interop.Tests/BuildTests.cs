@@ -131,6 +131,27 @@ public class BuildTests
     }
 
     [Fact]
+    public async Task BuildAsync_into_an_unwritable_folder_fails_each_machine_with_exit_20_before_fetching()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "gordo-interop-file-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(file, "a file, not a folder");
+        var progress = new Recorder();
+
+        var results = await GordoBuilder.BuildAsync(WriteProject(1), new GordoBuildOptions(file), progress);
+
+        Assert.Equal(2, results.Count);
+        foreach (var result in results)
+        {
+            Assert.False(result.Succeeded);
+            Assert.Equal(20, result.ExitCode);
+            Assert.Equal("PermissionError", result.ErrorType);
+            Assert.Contains($"cannot write to the output folder '{file}'", result.ErrorMessage);
+        }
+
+        Assert.All(progress.Reports, r => Assert.Equal("failed", r.Stage));
+    }
+
+    [Fact]
     public async Task WriteAsync_writes_report_html_with_each_machines_plots()
     {
         var output = Output();

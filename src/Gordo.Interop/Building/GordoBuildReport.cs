@@ -18,7 +18,9 @@ public static class GordoBuildReport
     /// <param name="directory">Where to write <c>report.html</c>, e.g. the build's output directory (created if missing).</param>
     /// <param name="cancellationToken">Cancels before the report is written.</param>
     /// <returns>The full path of <c>report.html</c>.</returns>
-    /// <remarks>Each built machine's training data is fetched again and scored with its fitted model for the anomaly plots.</remarks>
+    /// <remarks>Each built machine's training data is fetched again and scored with its fitted model for the anomaly plots.
+    /// The page is written to a temporary file renamed over <c>report.html</c>: a process killed meanwhile leaves the
+    /// previous report; when writing fails (a full disk) no report is left, since an older one would look current.</remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="results"/> is empty or <paramref name="directory"/> is empty.</exception>
     /// <exception cref="IOException">The report cannot be written (the message says where and why).</exception>

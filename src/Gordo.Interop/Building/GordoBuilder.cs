@@ -16,7 +16,9 @@ public static class GordoBuilder
     /// <param name="options">Output directory, cache, parallelism and machine selection.</param>
     /// <param name="progress">Receives every step of every machine (may be null).</param>
     /// <param name="cancellationToken">Cancels the builds still running or waiting: they fail with exit code 130 (the call itself does not throw).</param>
-    /// <returns>One result per machine, in config order.</returns>
+    /// <returns>One result per machine, in config order. When the output folder cannot be created or written,
+    /// every machine fails with exit code 20 (PermissionError) before any data is fetched. Leftovers of a killed
+    /// build in the folder are recovered or removed first.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="GordoConfigException">The config has errors (nothing is built).</exception>
     /// <exception cref="ArgumentException">A machine of <see cref="GordoBuildOptions.Machines"/> is not in the config.</exception>

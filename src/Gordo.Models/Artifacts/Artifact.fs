@@ -117,13 +117,12 @@ module Artifact =
         | e -> raise (ArtifactException($"%s{source}: cannot load the model: %s{e.Message}", e))
 
     /// Writes an artifact directory atomically (a sibling temp dir renamed into place); if the
-    /// swap fails the previous directory is restored. The caller removes the temp dir on failure.
+    /// swap fails the previous directory is restored. The caller removes the temp dir on failure
+    /// (`AtomicPath.clean`, which also recovers a swap a kill interrupted).
     let save (directory: string) (model: Estimator) (metadata: Value) : unit =
         let target = Path.GetFullPath directory
-        let parent = Path.GetDirectoryName target
-        Directory.CreateDirectory parent |> ignore
-        let unique = Guid.NewGuid().ToString("N")
-        let temp = Path.Combine(parent, $".%s{Path.GetFileName target}.tmp-%s{unique}")
+        Directory.CreateDirectory(Path.GetDirectoryName target) |> ignore
+        let temp = AtomicPath.tempSibling target
         Directory.CreateDirectory temp |> ignore
 
         for name, bytes in files model metadata do

@@ -78,6 +78,14 @@ type Running(psi: ProcessStartInfo) =
         use kill = Process.Start("kill", [ "-INT"; string proc.Id ])
         kill.WaitForExit()
 
+    /// True once the process has exited.
+    member _.HasExited: bool = proc.HasExited
+
+    /// Sends SIGKILL (no handler runs, nothing is flushed or cleaned up) and waits for the end.
+    member _.KillNow() : unit =
+        proc.Kill()
+        proc.WaitForExit()
+
     /// Waits for the exit (killing the process after `timeout`); the exit code, or None on timeout.
     member _.WaitForExit(timeout: TimeSpan) : int option =
         if proc.WaitForExit timeout then
