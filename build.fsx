@@ -1,4 +1,4 @@
-// Build script: dotnet fsi build.fsx [build|test|bench|pack|consumer|image|format]
+// Build script: dotnet fsi build.fsx [build|test|bench|pack|consumer|examples|image|format]
 //   build   compile the solution (Release, warnings are errors)
 //   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts,
 //           the consumer test (tests/Consumer: a fresh C# app on the packed packages);
@@ -8,6 +8,7 @@
 //   pack    the NuGet packages a C# app needs (Gordo.Interop, its Gordo.* dependencies and
 //           Gordo.Models.Torch) with their .snupkg symbols into artifacts/
 //   consumer  build the packaged projects, then only the consumer test (about 2.5 minutes, most of it restore)
+//   examples  build what examples/scripts/*.fsx load, then run them (from a clean clone too)
 //   image   the container image (Dockerfile) with podman, on local Debian bases built with
 //           mmdebstrap; prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
 //   format  format every F# source with Fantomas
@@ -381,11 +382,21 @@ match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | [ "test" ] -> test ()
 | "bench" :: options -> bench options
 | [ "pack" ] -> pack ()
+| [ "examples" ] ->
+    // The scripts load the Release assemblies of the CLI's build (every library they use).
+    runOrFail "dotnet" [ "build"; "src/Gordo.Cli"; "-c"; "Release"; "-nologo"; "-v:q" ]
+
+    exit (
+        if scripts () |> List.sumBy (fun t -> t.Failed) = 0 then
+            0
+        else
+            1
+    )
 | [ "consumer" ] ->
     buildPackaged []
     exit (if (consumer ()).Failed = 0 then 0 else 1)
 | [ "image" ] -> image ()
 | [ "format" ] -> format ()
 | other ->
-    eprintfn "unknown target %A; use build|test|bench|pack|consumer|image|format" other
+    eprintfn "unknown target %A; use build|test|bench|pack|consumer|examples|image|format" other
     exit 2
