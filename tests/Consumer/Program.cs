@@ -115,7 +115,7 @@ static class Project
         foreach (var name in models)
         {
             var remote = await client.PredictAnomalyAsync(name, frame, frame);
-            Check(remote.TryGetColumn("total-anomaly-scaled", "total-anomaly-scaled", out var scores) && scores.Count > 0,
+            Check(remote.TryGetColumn("total-anomaly-scaled", "", out var scores) && scores.Count > 0,
                 name + ": " + string.Join(", ", remote.Columns.Select(c => c.Name + "/" + c.SubName)));
             Console.WriteLine($"client: {name} {scores.Count} rows");
         }

@@ -147,7 +147,7 @@ public class GordoHostingTests
         var anomaly = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
         var local = model.Anomaly(x, x, Tags, Tags);
         Assert.True(local.TryGetColumn("total-anomaly-scaled", "", out var total));
-        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "total-anomaly-scaled", out var served));
+        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "", out var served));
         for (var i = 0; i < 30; i++)
             Assert.Equal(total[i], served[i], 12);
         Assert.Equal("2024-01-01T00:10:00+00:00", anomaly.End[0]);
