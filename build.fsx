@@ -1,10 +1,14 @@
-// Build script: dotnet fsi build.fsx [build|test|bench|pack|image|format]
+// Build script: dotnet fsi build.fsx [build|test|bench|pack|consumer|examples|image|format]
 //   build   compile the solution (Release, warnings are errors)
-//   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts;
+//   test    Fantomas check, build, every test project (F# Expecto and C# xunit), FSI example scripts,
+//           the consumer test (tests/Consumer: a fresh C# app on the packed packages);
 //           ends with the line "N passed, N failed" and exits non-zero on any failure
 //   bench   build, run the benchmarks in bench/ and rewrite bench/README.md's table
 //           (`bench --quick` for CI-sized runs; `bench STEP ...` for some: see bench/run.fsx)
-//   pack    NuGet packages of Gordo.Core and Gordo.Interop (the C# face) into artifacts/
+//   pack    the NuGet packages a C# app needs (Gordo.Interop, its Gordo.* dependencies and
+//           Gordo.Models.Torch) with their .snupkg symbols into artifacts/
+//   consumer  build the packaged projects, then only the consumer test (about 2.5 minutes, most of it restore)
+//   examples  build what examples/scripts/*.fsx load, then run them (from a clean clone too)
 //   image   the container image (Dockerfile) with podman, on local Debian bases built with
 //           mmdebstrap; prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
 //   format  format every F# source with Fantomas
@@ -141,10 +145,71 @@ let scripts () =
         scriptTally (Path.GetFileName script) code)
     |> List.ofArray
 
+/// The packages a C# app needs, in dependency order: Gordo.Interop (and the libraries it depends on)
+/// and, for LSTM/dropout/raw Keras models, Gordo.Models.Torch (TorchSharp, libtorch, the Debian 12 fix).
+let packages = [
+    "Gordo.Core"
+    "Gordo.Data"
+    "Gordo.Workflow"
+    "Gordo.Models"
+    "Gordo.Models.Torch"
+    "Gordo.Build"
+    "Gordo.Report"
+    "Gordo.Server"
+    "Gordo.Client"
+    "Gordo.Interop"
+]
+
+/// The commit and (when git has one) the remote URL that SourceLink stamps into packages and PDBs.
+let repositoryUrl () =
+    let code, out = run "git" [ "config"; "--get"; "remote.origin.url" ]
+
+    if code = 0 then
+        [ $"-p:GordoRepositoryUrl={out.Trim()}" ]
+    else
+        []
+
+/// Packs every package (and its .snupkg) into `output`, all with Directory.Build.props' version.
+/// `properties` are passed to the one build of the two roots and to each pack.
+let packWith (properties: string list) (output: string) =
+    for name in packages do
+        runOrFail
+            "dotnet"
+            ([
+                "pack"
+                $"src/{name}"
+                "--no-build"
+                "-c"
+                "Release"
+                "-o"
+                output
+                "-nologo"
+                "-v:q"
+             ]
+             @ properties)
+
+/// Builds the two roots of the package graph (and so every packed project) in Release.
+let buildPackaged (properties: string list) =
+    for project in [ "Gordo.Interop"; "Gordo.Models.Torch" ] do
+        runOrFail "dotnet" ([ "build"; $"src/{project}"; "-c"; "Release"; "-nologo"; "-v:q" ] @ properties)
+
+let pack () =
+    let properties = "-p:GordoPack=true" :: repositoryUrl ()
+    buildPackaged properties
+    packWith properties (Path.Combine(root, "artifacts"))
+
+/// tests/Consumer/run.fsx on packages packed from the test build (a C# app that uses only them).
+let consumer () =
+    let feed = Path.Combine(Path.GetTempPath(), $"gordo-feed-{Guid.NewGuid():N}")
+    packWith [] feed
+    let code, _ = run "dotnet" [ "fsi"; "tests/Consumer/run.fsx"; feed ]
+    Directory.Delete(feed, true)
+    scriptTally "tests/Consumer/run.fsx" code
+
 let test () =
     let format = fantomasCheck ()
     build ()
-    let tallies = format :: testProjects () @ scripts ()
+    let tallies = format :: testProjects () @ scripts () @ [ consumer () ]
     let passed = tallies |> List.sumBy (fun t -> t.Passed)
     let failed = tallies |> List.sumBy (fun t -> t.Failed)
     printfn "%d passed, %d failed" passed failed
@@ -154,11 +219,6 @@ let test () =
 let bench (options: string list) =
     build ()
     runOrFail "dotnet" ([ "fsi"; "bench/run.fsx" ] @ options)
-
-let pack () =
-    // Gordo.Interop depends on the Gordo.Core package (its ProjectReference becomes a package dependency).
-    for project in [ "src/Gordo.Core"; "src/Gordo.Interop" ] do
-        runOrFail "dotnet" [ "pack"; project; "-c"; "Release"; "-o"; "artifacts" ]
 
 /// The version `gordo --version` prints: Directory.Build.props' <Version>.
 let version () =
@@ -322,8 +382,21 @@ match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
 | [ "test" ] -> test ()
 | "bench" :: options -> bench options
 | [ "pack" ] -> pack ()
+| [ "examples" ] ->
+    // The scripts load the Release assemblies of the CLI's build (every library they use).
+    runOrFail "dotnet" [ "build"; "src/Gordo.Cli"; "-c"; "Release"; "-nologo"; "-v:q" ]
+
+    exit (
+        if scripts () |> List.sumBy (fun t -> t.Failed) = 0 then
+            0
+        else
+            1
+    )
+| [ "consumer" ] ->
+    buildPackaged []
+    exit (if (consumer ()).Failed = 0 then 0 else 1)
 | [ "image" ] -> image ()
 | [ "format" ] -> format ()
 | other ->
-    eprintfn "unknown target %A; use build|test|bench|pack|image|format" other
+    eprintfn "unknown target %A; use build|test|bench|pack|consumer|examples|image|format" other
     exit 2

@@ -1,5 +1,5 @@
 // Build the models of a Gordo project config in FSI, with live progress, as `gordo local-build` does.
-//   dotnet fsi examples/scripts/build.fsx      (after `dotnet fsi build.fsx build`)
+//   dotnet fsi examples/scripts/build.fsx   (once built: `dotnet fsi build.fsx examples` builds and runs every script)
 // The project has one machine on generated CSV data and a model without a neural network, so the
 // script is quick and needs no native libtorch; a second run is served from the build cache.
 

@@ -1,5 +1,5 @@
 // Fit a Gordo model definition on the sample plant in FSI and print the anomaly table.
-//   dotnet fsi examples/scripts/train.fsx      (after `dotnet fsi build.fsx build`)
+//   dotnet fsi examples/scripts/train.fsx   (once built: `dotnet fsi build.fsx examples` builds and runs every script)
 // The definition is the `model:` section of a Gordo config; this one predicts pump-1's
 // temperature from its flow, pressure and vibration (no neural network, so the script needs no
 // native libtorch). The data is the sample plant of `gordo data generate` (SamplePlant), whose

@@ -1,5 +1,5 @@
 // Validates a Gordo config from F# Interactive against the built Gordo.Core assembly.
-//   dotnet build src/Gordo.Cli -c Release        (once: builds Gordo.Core and copies YamlDotNet next to the CLI)
+//   dotnet fsi build.fsx examples                (from a clean clone: builds what this loads, runs every script)
 //   dotnet fsi examples/scripts/validate.fsx [CONFIG] [--project-name NAME] [--default-data-provider TYPE]
 // With no CONFIG it validates examples/config.yaml. Prints every diagnostic compiler-style, then the
 // normalized machines; exits 1 when the config has errors (or is missing machines).

@@ -27,7 +27,7 @@ public sealed class WorkflowGenerateOptions
     /// <summary>
     /// Any other option of <c>gordo workflow generate</c> by its long name without <c>--</c>
     /// (e.g. <c>["ml-server-hpa-type"] = "none"</c>; switches take <c>"true"</c>).
-    /// Environment variables are not read.
+    /// Environment variables are not read. A key that names no option is an error of the result.
     /// </summary>
     public IDictionary<string, string> Options { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
@@ -84,12 +84,25 @@ public static class GordoWorkflow
         return args;
     }
 
+    /// <summary>An error per key of <see cref="WorkflowGenerateOptions.Options"/> that names no option.</summary>
+    private static List<string> UnknownOptions(WorkflowGenerateOptions options)
+    {
+        var known = Wf.WorkflowOptionSpecs.all.Select(spec => spec.Name).ToList();
+        return options.Options.Keys
+            .Where(key => !known.Contains(key, StringComparer.Ordinal))
+            .Select(key => $"unknown workflow option '{key}' (options: {string.Join(", ", known)})")
+            .ToList();
+    }
+
     private static WorkflowGenerationResult Generate(WorkflowGenerateOptions options)
     {
         var noEnvironment = FSharpFunc<string, FSharpOption<string>>.FromConverter(_ => FSharpOption<string>.None);
         var version = typeof(GordoWorkflow).Assembly.GetName().Version ?? new Version(0, 0, 0);
         var sources = new Wf.WorkflowOptionSources(
             Arguments(options), noEnvironment, DateTimeOffset.UtcNow, $"{version.Major}.{version.Minor}.{version.Build}", null);
+        var unknown = UnknownOptions(options);
+        if (unknown.Count > 0)
+            return new WorkflowGenerationResult(null, [], unknown, 2);
         var parsed = Wf.WorkflowOptionsModule.parse(sources);
         if (parsed.IsError)
             return new WorkflowGenerationResult(null, [], parsed.ErrorValue.Select(e => e.Message).ToList(), 2);

@@ -87,10 +87,10 @@ public class BuildTests
         Assert.Contains("r2-score", result.Scores.Keys);
         Assert.Contains("\"model_offset\"", result.MetadataJson);
         var stages = progress.Reports.Select(r => r.Stage).ToList();
-        Assert.Equal("fetching-data", stages[0]);
-        Assert.Equal("done", stages[^1]);
-        Assert.Contains(progress.Reports, r => r.Stage == "fold" && r.Fold == 3 && r.FoldCount == 3);
-        Assert.Contains(progress.Reports, r => r.Stage == "epoch" && r.Epoch == 2 && r.EpochCount == 2 && r.Loss > 0);
+        Assert.Equal(GordoBuildStage.FetchingData, stages[0]);
+        Assert.Equal(GordoBuildStage.Done, stages[^1]);
+        Assert.Contains(progress.Reports, r => r.Stage == GordoBuildStage.Fold && r.Fold == 3 && r.FoldCount == 3);
+        Assert.Contains(progress.Reports, r => r.Stage == GordoBuildStage.Epoch && r.Epoch == 2 && r.EpochCount == 2 && r.Loss > 0);
     }
 
     [Fact]
@@ -104,34 +104,34 @@ public class BuildTests
         Assert.Equal(new[] { "pump-1", "pump-2" }, results.Select(r => r.Machine));
         Assert.True(results[0].Succeeded, results[0].ToString());
         Assert.False(results[1].Succeeded);
-        Assert.Equal(30, results[1].ExitCode);
-        Assert.Equal("FileNotFoundError", results[1].ErrorType);
+        Assert.Equal(GordoBuildFailure.DataProvider, results[1].Failure);
+        Assert.Contains("missing.csv", results[1].ErrorMessage);
+        Assert.Equal(GordoBuildFailure.None, results[0].Failure);
 
         var again = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry });
         Assert.True(again.FromCache, again.ToString());
     }
 
     [Fact]
-    public async Task BuildAsync_cancelled_during_training_fails_the_machine_with_exit_130()
+    public async Task BuildAsync_cancelled_during_training_throws_OperationCanceledException()
     {
         using var cancel = new CancellationTokenSource();
         var progress = new Recorder(r =>
         {
-            if (r.Stage == "epoch")
+            if (r.Stage == GordoBuildStage.Epoch)
             {
                 cancel.Cancel();
             }
         });
         var output = Output();
-        var result = await GordoBuilder.BuildAsync(WriteProject(50), "pump-1", new GordoBuildOptions(output), progress, cancel.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            GordoBuilder.BuildAsync(WriteProject(50), "pump-1", new GordoBuildOptions(output), progress, cancel.Token));
 
-        Assert.False(result.Succeeded);
-        Assert.Equal(130, result.ExitCode);
         Assert.False(Directory.Exists(Path.Combine(output, "pump-1")));
     }
 
     [Fact]
-    public async Task BuildAsync_into_an_unwritable_folder_fails_each_machine_with_exit_20_before_fetching()
+    public async Task BuildAsync_into_an_unwritable_folder_fails_each_machine_with_Output_before_fetching()
     {
         var file = Path.Combine(Path.GetTempPath(), "gordo-interop-file-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(file, "a file, not a folder");
@@ -143,12 +143,11 @@ public class BuildTests
         foreach (var result in results)
         {
             Assert.False(result.Succeeded);
-            Assert.Equal(20, result.ExitCode);
-            Assert.Equal("PermissionError", result.ErrorType);
+            Assert.Equal(GordoBuildFailure.Output, result.Failure);
             Assert.Contains($"cannot write to the output folder '{file}'", result.ErrorMessage);
         }
 
-        Assert.All(progress.Reports, r => Assert.Equal("failed", r.Stage));
+        Assert.All(progress.Reports, r => Assert.Equal(GordoBuildStage.Failed, r.Stage));
     }
 
     [Fact]

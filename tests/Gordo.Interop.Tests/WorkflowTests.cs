@@ -86,4 +86,25 @@ public class WorkflowTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task AnUnknownOptionKeyIsAnError()
+    {
+        var path = WriteConfig(Config);
+        try
+        {
+            var options = new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p" };
+            options.Options["ml-server-hpa-typo"] = "none";
+            var result = await GordoWorkflow.GenerateAsync(options, CancellationToken.None);
+            Assert.False(result.Succeeded);
+            Assert.Equal(2, result.ExitCode);
+            var error = Assert.Single(result.Errors);
+            Assert.Contains("unknown workflow option 'ml-server-hpa-typo'", error);
+            Assert.Contains("ml-server-hpa-type", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -27,41 +27,58 @@ internal static class BuildOutcomes
         };
 
     private static GordoBuildProgress Finished(Builder.MachineOutcome outcome) =>
-        new(outcome.Name, outcome.Result.IsOk ? "done" : "failed", Builder.BuildText.outcome(outcome));
+        new(outcome.Name, outcome.Result.IsOk ? GordoBuildStage.Done : GordoBuildStage.Failed, Builder.BuildText.outcome(outcome));
 
     private static GordoBuildProgress Step(string machine, Builder.BuildEvent e) =>
         e switch
         {
             Builder.BuildEvent.Training { Item: TrainingSignal.Fold fold } =>
-                new GordoBuildProgress(machine, "fold", Builder.BuildText.describe(e))
+                new GordoBuildProgress(machine, GordoBuildStage.Fold, Builder.BuildText.describe(e))
                 {
                     Fold = fold.index,
                     FoldCount = fold.count,
                 },
             Builder.BuildEvent.Training { Item: TrainingSignal.Epoch epoch } =>
-                new GordoBuildProgress(machine, "epoch", Builder.BuildText.describe(e))
+                new GordoBuildProgress(machine, GordoBuildStage.Epoch, Builder.BuildText.describe(e))
                 {
                     Epoch = epoch.index,
                     EpochCount = epoch.count,
                     Loss = epoch.loss,
                 },
             Builder.BuildEvent.CrossValidating cv =>
-                new GordoBuildProgress(machine, "cross-validating", Builder.BuildText.describe(e))
+                new GordoBuildProgress(machine, GordoBuildStage.CrossValidating, Builder.BuildText.describe(e))
                 {
                     FoldCount = cv.folds,
                 },
             _ => new GordoBuildProgress(machine, StageOf(e), Builder.BuildText.describe(e)),
         };
 
-    private static string StageOf(Builder.BuildEvent e) =>
+    private static GordoBuildStage StageOf(Builder.BuildEvent e) =>
         e.Tag switch
         {
-            Builder.BuildEvent.Tags.FetchingData => "fetching-data",
-            Builder.BuildEvent.Tags.DataReady => "data-ready",
-            Builder.BuildEvent.Tags.Fitting => "fitting",
-            Builder.BuildEvent.Tags.Saving => "saving",
-            Builder.BuildEvent.Tags.CacheHit => "cache-hit",
-            _ => "stale-cache-entry",
+            Builder.BuildEvent.Tags.FetchingData => GordoBuildStage.FetchingData,
+            Builder.BuildEvent.Tags.DataReady => GordoBuildStage.DataReady,
+            Builder.BuildEvent.Tags.Fitting => GordoBuildStage.Fitting,
+            Builder.BuildEvent.Tags.Saving => GordoBuildStage.Saving,
+            Builder.BuildEvent.Tags.CacheHit => GordoBuildStage.CacheHit,
+            _ => GordoBuildStage.StaleCacheEntry,
+        };
+
+    /// <summary>True when the machine stopped because the build was cancelled.</summary>
+    internal static bool IsCancelled(Builder.MachineOutcome outcome) =>
+        outcome.Result.IsError && outcome.Result.ErrorValue.Tag == Builder.BuildError.Tags.Cancelled;
+
+    private static GordoBuildFailure FailureOf(Builder.BuildError error) =>
+        error switch
+        {
+            Builder.BuildError.Provider or Builder.BuildError.Data { Item: Gordo.Data.DatasetError.Provider } =>
+                GordoBuildFailure.DataProvider,
+            Builder.BuildError.Data => GordoBuildFailure.Data,
+            Builder.BuildError.UnknownMetric or Builder.BuildError.NotASplitter => GordoBuildFailure.Evaluation,
+            Builder.BuildError.Model { Item: ModelDefinitionException } => GordoBuildFailure.ModelDefinition,
+            Builder.BuildError.Model => GordoBuildFailure.Model,
+            Builder.BuildError.Output or Builder.BuildError.Unwritable => GordoBuildFailure.Output,
+            _ => GordoBuildFailure.Reporter,
         };
 
     internal static MachineBuildResult Result(Config.Machine machine, Builder.MachineOutcome outcome)
@@ -71,8 +88,7 @@ internal static class BuildOutcomes
             var error = outcome.Result.ErrorValue;
             return new MachineBuildResult(outcome.Name, machine, outcome)
             {
-                ExitCode = error.ExitCode,
-                ErrorType = error.TypeName,
+                Failure = FailureOf(error),
                 ErrorMessage = error.Message,
             };
         }

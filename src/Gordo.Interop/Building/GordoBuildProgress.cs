@@ -3,7 +3,7 @@ namespace Gordo.Interop;
 /// <summary>What one machine's build is doing, reported through <see cref="IProgress{T}"/>.</summary>
 public sealed class GordoBuildProgress
 {
-    internal GordoBuildProgress(string machine, string stage, string message)
+    internal GordoBuildProgress(string machine, GordoBuildStage stage, string message)
     {
         Machine = machine;
         Stage = stage;
@@ -13,28 +13,25 @@ public sealed class GordoBuildProgress
     /// <summary>The machine.</summary>
     public string Machine { get; }
 
-    /// <summary>
-    /// The step: "fetching-data", "data-ready", "cross-validating", "fold", "epoch", "fitting",
-    /// "saving", "cache-hit", "stale-cache-entry", "done" or "failed".
-    /// </summary>
-    public string Stage { get; }
+    /// <summary>The step.</summary>
+    public GordoBuildStage Stage { get; }
 
     /// <summary>A one-line description (as <c>gordo local-build</c> prints it).</summary>
     public string Message { get; }
 
-    /// <summary>The fold (1-based) for "fold", else null.</summary>
+    /// <summary>The fold (1-based) for <see cref="GordoBuildStage.Fold"/>, else null.</summary>
     public int? Fold { get; init; }
 
-    /// <summary>The number of folds for "fold" and "cross-validating", else null.</summary>
+    /// <summary>The number of folds for <see cref="GordoBuildStage.Fold"/> and <see cref="GordoBuildStage.CrossValidating"/>, else null.</summary>
     public int? FoldCount { get; init; }
 
-    /// <summary>The epoch (1-based) for "epoch", else null.</summary>
+    /// <summary>The epoch (1-based) for <see cref="GordoBuildStage.Epoch"/>, else null.</summary>
     public int? Epoch { get; init; }
 
-    /// <summary>The number of epochs for "epoch", else null.</summary>
+    /// <summary>The number of epochs for <see cref="GordoBuildStage.Epoch"/>, else null.</summary>
     public int? EpochCount { get; init; }
 
-    /// <summary>The training loss for "epoch", else null.</summary>
+    /// <summary>The training loss for <see cref="GordoBuildStage.Epoch"/>, else null.</summary>
     public double? Loss { get; init; }
 
     /// <inheritdoc />

@@ -15,13 +15,14 @@ public static class GordoBuilder
     /// <param name="configPath">The project config (YAML).</param>
     /// <param name="options">Output directory, cache, parallelism and machine selection.</param>
     /// <param name="progress">Receives every step of every machine (may be null).</param>
-    /// <param name="cancellationToken">Cancels the builds still running or waiting: they fail with exit code 130 (the call itself does not throw).</param>
+    /// <param name="cancellationToken">Cancels the builds still running or waiting (no model of theirs is written).</param>
     /// <returns>One result per machine, in config order. When the output folder cannot be created or written,
-    /// every machine fails with exit code 20 (PermissionError) before any data is fetched. Leftovers of a killed
-    /// build in the folder are recovered or removed first.</returns>
+    /// every machine fails with <see cref="GordoBuildFailure.Output"/> before any data is fetched. Leftovers of a
+    /// killed build in the folder are recovered or removed first.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="GordoConfigException">The config has errors (nothing is built).</exception>
     /// <exception cref="ArgumentException">A machine of <see cref="GordoBuildOptions.Machines"/> is not in the config.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before every machine was built.</exception>
     public static Task<IReadOnlyList<MachineBuildResult>> BuildAsync(
         string configPath,
         GordoBuildOptions options,
@@ -38,10 +39,11 @@ public static class GordoBuilder
     /// <param name="machine">The machine's name.</param>
     /// <param name="options">Output directory, cache and parallelism (its machine selection is ignored).</param>
     /// <param name="progress">Receives every step (may be null).</param>
-    /// <param name="cancellationToken">Cancels the build (it fails with exit code 130).</param>
+    /// <param name="cancellationToken">Cancels the build (no model is written).</param>
     /// <returns>The machine's result.</returns>
     /// <exception cref="GordoConfigException">The config has errors.</exception>
     /// <exception cref="ArgumentException">The config has no such machine.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the machine was built.</exception>
     public static async Task<MachineBuildResult> BuildAsync(
         string configPath,
         string machine,
@@ -78,6 +80,8 @@ public static class GordoBuilder
             Math.Max(1, options.MaxParallelism));
         var sink = BuildOutcomes.Sink(progress);
         var outcomes = Builder.ProjectBuilder.build(settings, inputs, sink, cancellationToken);
+        if (outcomes.Any(BuildOutcomes.IsCancelled))
+            throw new OperationCanceledException(cancellationToken);
         return inputs.Zip(outcomes, (input, outcome) => BuildOutcomes.Result(input.Machine, outcome)).ToList().AsReadOnly();
     }
 

@@ -40,16 +40,13 @@ public sealed class MachineBuildResult
     /// <summary>Cross-validation fold means by score key (e.g. "r2-score"); empty without cross-validation.</summary>
     public IReadOnlyDictionary<string, double> Scores { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Gordo's exit code class of the failure (spec 6.5), 0 on success.</summary>
-    public int ExitCode { get; init; }
-
-    /// <summary>Gordo's exception type name of the failure (e.g. "FileNotFoundError"), null on success.</summary>
-    public string? ErrorType { get; init; }
+    /// <summary>Why the build failed; <see cref="GordoBuildFailure.None"/> on success.</summary>
+    public GordoBuildFailure Failure { get; init; }
 
     /// <summary>What failed and why, null on success.</summary>
     public string? ErrorMessage { get; init; }
 
     /// <inheritdoc />
     public override string ToString() =>
-        Succeeded ? $"{Machine}: built ({ModelDirectory})" : $"{Machine}: failed ({ErrorType}, exit {ExitCode}): {ErrorMessage}";
+        Succeeded ? $"{Machine}: built ({ModelDirectory})" : $"{Machine}: failed ({Failure}): {ErrorMessage}";
 }

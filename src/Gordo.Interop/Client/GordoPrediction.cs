@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace Gordo.Interop;
 
-/// <summary>One column of a server answer: a two-level name (e.g. "model-output", "tag-1") and its values.</summary>
+/// <summary>
+/// One column of an anomaly or prediction table, local (<see cref="AnomalyResult"/>) or from a
+/// server (<see cref="GordoPrediction"/>): a two-level name (e.g. "model-output", "tag-1") and its values.
+/// </summary>
 public sealed class GordoColumn
 {
     internal GordoColumn(string name, string subName, IReadOnlyList<double> values)
@@ -16,7 +19,7 @@ public sealed class GordoColumn
     /// <summary>The top-level name.</summary>
     public string Name { get; }
 
-    /// <summary>The second-level name (the top-level name again for single columns).</summary>
+    /// <summary>The second-level name (the tag); "" for single columns such as "total-anomaly-scaled".</summary>
     public string SubName { get; }
 
     /// <summary>The values, one per row (null in the reply is NaN).</summary>
@@ -63,7 +66,7 @@ public sealed class GordoPrediction
     /// <summary>The numeric columns, in the server's (sorted) order.</summary>
     public IReadOnlyList<GordoColumn> Columns { get; }
 
-    /// <summary>The values of a column, if present.</summary>
+    /// <summary>The values of a column, if present ("" as <paramref name="subName"/> for single columns).</summary>
     public bool TryGetColumn(string name, string subName, out IReadOnlyList<double> values)
     {
         var column = Columns.FirstOrDefault(c => c.Name == name && c.SubName == subName);
@@ -87,7 +90,8 @@ public sealed class GordoPrediction
                 if (top.Name is "start" or "end")
                     (top.Name == "start" ? start : end).AddRange(cells.Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : null));
                 else
-                    columns.Add(new GordoColumn(top.Name, sub.Name,
+                    // Gordo's JSON repeats a single column's name as its second level; "" as locally.
+                    columns.Add(new GordoColumn(top.Name, sub.Name == top.Name ? "" : sub.Name,
                         cells.Select(c => c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.NaN).ToArray()));
             }
         var seconds = body.TryGetProperty("time-seconds", out var s) && double.TryParse(s.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var t)

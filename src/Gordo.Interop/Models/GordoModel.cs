@@ -7,26 +7,6 @@ using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
 
-/// <summary>One column of an anomaly table: a two-level name (e.g. "tag-anomaly-scaled", "tag-1") and its values.</summary>
-public sealed class AnomalyColumn
-{
-    internal AnomalyColumn(string name, string subName, IReadOnlyList<double> values)
-    {
-        Name = name;
-        SubName = subName;
-        Values = values;
-    }
-
-    /// <summary>Top-level name ("model-output", "total-anomaly-scaled", ...).</summary>
-    public string Name { get; }
-
-    /// <summary>Second-level name (the tag), "" for single columns.</summary>
-    public string SubName { get; }
-
-    /// <summary>One value per row (NaN where undefined, e.g. before a smoothing window fills).</summary>
-    public IReadOnlyList<double> Values { get; }
-}
-
 /// <summary>The anomaly table of Gordo's diff-based detectors (spec §3.3), in Gordo's column order.</summary>
 public sealed class AnomalyResult
 {
@@ -34,7 +14,7 @@ public sealed class AnomalyResult
     {
         Start = frame.Start.Select(s => s?.Value).ToArray();
         End = frame.End.Select(s => s?.Value).ToArray();
-        Columns = frame.Columns.Select(c => new AnomalyColumn(c.Item1.Item1, c.Item1.Item2, c.Item2)).ToArray();
+        Columns = frame.Columns.Select(c => new GordoColumn(c.Item1.Item1, c.Item1.Item2, c.Item2)).ToArray();
     }
 
     /// <summary>Row start timestamps (ISO 8601), null without timestamps.</summary>
@@ -43,10 +23,10 @@ public sealed class AnomalyResult
     /// <summary>Row end timestamps (start + frequency), null without a frequency.</summary>
     public IReadOnlyList<string?> End { get; }
 
-    /// <summary>Every column after start/end.</summary>
-    public IReadOnlyList<AnomalyColumn> Columns { get; }
+    /// <summary>Every column after start/end (the column type of a server's answer, <see cref="GordoPrediction"/>).</summary>
+    public IReadOnlyList<GordoColumn> Columns { get; }
 
-    /// <summary>Finds a column by its two-level name.</summary>
+    /// <summary>Finds a column by its two-level name ("" as <paramref name="subName"/> for single columns).</summary>
     public bool TryGetColumn(string name, string subName, out IReadOnlyList<double> values)
     {
         var column = Columns.FirstOrDefault(c => c.Name == name && c.SubName == subName);

@@ -81,7 +81,7 @@ module internal NetworkBackend =
         | Error why ->
             raise (
                 ModelDefinitionException(
-                    $"%s{model} needs the TorchSharp back end (Gordo.Models.Torch with TorchSharp and "
-                    + $"libtorch-cpu-linux-x64), which could not be loaded: %s{why}"
+                    $"%s{model} needs the TorchSharp back end: add the package Gordo.Models.Torch (it brings "
+                    + $"TorchSharp and libtorch-cpu-linux-x64); it could not be loaded: %s{why}"
                 )
             )

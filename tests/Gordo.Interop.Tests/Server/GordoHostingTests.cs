@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Gordo.Interop.Tests.Server;
 
@@ -114,14 +116,14 @@ public class GordoHostingTests
     }
 
     [Fact]
-    public void A_concurrency_limit_below_one_is_an_argument_error_naming_its_variable()
+    public void A_concurrency_limit_below_one_is_an_options_error_naming_its_variable()
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddGordo(options => options.MaxConcurrentPredictions = 0);
         var app = builder.Build();
 
-        var error = Assert.Throws<ArgumentException>(() => app.MapGordo("/ml"));
+        var error = Assert.Throws<OptionsValidationException>(() => app.MapGordo("/ml"));
         Assert.Contains("MAX_CONCURRENT_PREDICTIONS must be a positive integer, got '0'", error.Message);
     }
 
@@ -145,7 +147,7 @@ public class GordoHostingTests
         var anomaly = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
         var local = model.Anomaly(x, x, Tags, Tags);
         Assert.True(local.TryGetColumn("total-anomaly-scaled", "", out var total));
-        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "total-anomaly-scaled", out var served));
+        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "", out var served));
         for (var i = 0; i < 30; i++)
             Assert.Equal(total[i], served[i], 12);
         Assert.Equal("2024-01-01T00:10:00+00:00", anomaly.End[0]);
@@ -217,5 +219,45 @@ public class GordoHostingTests
         Assert.Equal(["detector"], await client.GetModelsAsync());
         var forbidden = await Assert.ThrowsAsync<GordoApiException>(() => client.DownloadModelAsync("detector"));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_missing_model_directory_fails_the_host_not_the_requests()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "gordo-interop-hosting", Guid.NewGuid().ToString("N"));
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGordo(options => options.ModelCollectionDirectory = missing);
+        await using var app = builder.Build();
+
+        // MapGordo reads the options first; without it, the host's start (ValidateOnStart) fails.
+        var error = Assert.Throws<OptionsValidationException>(() => app.MapGordo());
+        Assert.Contains(missing, error.Message);
+        Assert.Contains("does not exist", error.Message);
+        await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+    }
+
+    [Fact]
+    public async Task AddGordo_binds_its_options_from_configuration()
+    {
+        var (directory, _) = await CollectionAsync();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gordo:ModelCollectionDirectory"] = directory,
+            ["Gordo:Project"] = "from-config",
+            ["Gordo:ExpectedModels:0"] = "detector",
+        });
+        builder.Services.AddGordo(builder.Configuration.GetSection("Gordo"));
+        await using var app = builder.Build();
+        app.MapGordo();
+        await app.StartAsync();
+
+        var client = new GordoClient(app.GetTestClient(), "from-config");
+        Assert.Equal(["detector"], await client.GetModelsAsync());
+        Assert.Equal(["detector"], await client.GetExpectedModelsAsync());
     }
 }

@@ -246,7 +246,7 @@ let tests =
 
             Expect.stringContains
                 output
-                "KerasLSTMAutoEncoder needs the TorchSharp back end (Gordo.Models.Torch with TorchSharp and libtorch-cpu-linux-x64), which could not be loaded: "
+                "KerasLSTMAutoEncoder needs the TorchSharp back end: add the package Gordo.Models.Torch (it brings TorchSharp and libtorch-cpu-linux-x64); it could not be loaded: "
                 "names the missing back end"
 
             Expect.stringContains output "Gordo.Models.Torch" "names the missing assembly"
