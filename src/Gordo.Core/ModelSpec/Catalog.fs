@@ -31,6 +31,8 @@ type ParameterType =
     | Either of ParameterType * ParameterType
     /// null or the given type.
     | Nullable of ParameterType
+    /// Only this value (scikit-learn's default) is implemented; `why` says what to do instead.
+    | Only of value: Value * why: string
 
 /// A parameter of a catalog class: name, accepted type and the default Gordo/scikit-learn uses.
 type ParameterSpec = {
@@ -128,6 +130,9 @@ module internal CatalogDsl =
     }
 
     let nullable t = ParameterType.Nullable t
+
+    /// A parameter of which only its default is implemented here.
+    let only (value: Value) (why: string) = ParameterType.Only(value, why)
     let str (s: string) = Value.String s
     let int (i: int) = Value.Int(int64 i)
     let flt (f: float) = Value.Float f

@@ -77,9 +77,9 @@ module internal SklearnEntries =
             "sklearn.cluster._agglomerative.FeatureAgglomeration"
         ] [
             p "n_clusters" (nullable T.Int) (int 2)
-            p "metric" T.String (str "euclidean")
+            p "metric" (T.OneOf [ "euclidean"; "l2" ]) (str "euclidean")
             p "memory" T.Any nul
-            p "connectivity" T.Any nul
+            p "connectivity" (only nul "connectivity constraints are not implemented: leave it out") nul
             p "compute_full_tree" (T.Either(T.Bool, T.String)) (str "auto")
             p "linkage" (T.OneOf [ "ward"; "complete"; "average"; "single" ]) (str "ward")
             p "pooling_func" T.Function (str "numpy.mean")
@@ -121,7 +121,7 @@ module internal SklearnEntries =
             p "min_samples_leaf" (T.Either(T.Int, T.Float)) (int 1)
             p "min_weight_fraction_leaf" T.Float (flt 0.0)
             p "max_features" T.Any (flt 1.0)
-            p "max_leaf_nodes" (nullable T.Int) nul
+            p "max_leaf_nodes" (only nul "limiting leaves is not implemented: use max_depth") nul
             p "min_impurity_decrease" T.Float (flt 0.0)
             p "bootstrap" T.Bool yes
             p "oob_score" T.Bool no
@@ -129,7 +129,10 @@ module internal SklearnEntries =
             p "random_state" (nullable T.Int) nul
             p "verbose" T.Int (int 0)
             p "warm_start" T.Bool no
-            p "ccp_alpha" T.Float (flt 0.0)
+            p
+                "ccp_alpha"
+                (only (flt 0.0) "cost-complexity pruning is not implemented: use max_depth or min_samples_leaf")
+                (flt 0.0)
             p "max_samples" T.Any nul
         ]
     ]

@@ -5,6 +5,17 @@ open Gordo.Core
 /// Checks plain parameter values against the catalog's parameter types.
 [<RequireQualifiedAccess>]
 module internal ParameterCheck =
+    /// Words for a value, for messages.
+    let describeValue (value: Value) : string =
+        match value with
+        | Value.Null -> "null"
+        | Value.Bool b -> sprintf "the boolean %b" b
+        | Value.Int i -> sprintf "the integer %d" i
+        | Value.Float f -> sprintf "the number %g" f
+        | Value.String s -> sprintf "the string '%s'" s
+        | Value.List _ -> "a list"
+        | Value.Map _ -> "a mapping"
+
     /// Words for a type, for messages.
     let rec describeType (t: ParameterType) : string =
         match t with
@@ -21,17 +32,7 @@ module internal ParameterCheck =
         | ParameterType.Function -> "a function path"
         | ParameterType.Either(a, b) -> sprintf "%s or %s" (describeType a) (describeType b)
         | ParameterType.Nullable inner -> sprintf "%s or null" (describeType inner)
-
-    /// Words for a value, for messages.
-    let describeValue (value: Value) : string =
-        match value with
-        | Value.Null -> "null"
-        | Value.Bool b -> sprintf "the boolean %b" b
-        | Value.Int i -> sprintf "the integer %d" i
-        | Value.Float f -> sprintf "the number %g" f
-        | Value.String s -> sprintf "the string '%s'" s
-        | Value.List _ -> "a list"
-        | Value.Map _ -> "a mapping"
+        | ParameterType.Only(value, why) -> sprintf "only %s (%s)" (describeValue value) why
 
     /// True when a plain value fits the type. Estimator-typed parameters given as plain values
     /// are checked by the model elaborator, not here.
@@ -51,4 +52,7 @@ module internal ParameterCheck =
         | ParameterType.Either(a, b), v -> fits a v || fits b v
         | ParameterType.Nullable _, Value.Null -> true
         | ParameterType.Nullable inner, v -> fits inner v
+        | ParameterType.Only(Value.Int a, _), Value.Float b
+        | ParameterType.Only(Value.Float b, _), Value.Int a -> float a = b
+        | ParameterType.Only(expected, _), v -> v = expected
         | _ -> false

@@ -155,6 +155,30 @@ let tests =
             let d = single "GORDO0202" (compile text)
             Expect.stringContains d.Message "squared_error" "the supported value"
         }
+        test "forest and agglomeration parameters the models lack are validate errors; their defaults pass" {
+            let withModel (model: string) =
+                (configYaml [ "a" ]).Replace("model: sklearn.decomposition.PCA", "model: " + model)
+
+            for model, named in
+                [
+                    "{sklearn.ensemble.RandomForestRegressor: {max_leaf_nodes: 10}}", "use max_depth"
+                    "{sklearn.ensemble.RandomForestRegressor: {ccp_alpha: 0.1}}", "pruning"
+                    "{sklearn.cluster.FeatureAgglomeration: {connectivity: [[1]]}}", "connectivity"
+                    "{sklearn.cluster.FeatureAgglomeration: {metric: cosine}}", "euclidean"
+                ] do
+                let d = single "GORDO0202" (compile (withModel model))
+                Expect.stringContains d.Message named model
+
+            for model in
+                [
+                    "{sklearn.ensemble.RandomForestRegressor: {max_leaf_nodes: null, ccp_alpha: 0}}"
+                    "{sklearn.cluster.FeatureAgglomeration: {connectivity: null, metric: l2}}"
+                ] do
+                let errors =
+                    (compile (withModel model)).Diagnostics |> List.filter Diagnostic.isError
+
+                Expect.isEmpty errors model
+        }
         test "nested estimators, list forms and literals are elaborated" {
             let model =
                 """
