@@ -138,6 +138,28 @@ let tests =
                 ]
                 "merged per machine"
         }
+        test "the workflow's machine payload carries the section only when there is one" {
+            let compilation = compile (config "" "{top_tags: 1}")
+            let project = compilation.Project.Value
+
+            let payloads =
+                List.zip project.Machines compilation.Normalized.Value.Machines
+                |> List.map (
+                    Gordo.Workflow.WorkflowContextBuilder.machineEntry
+                        (Gordo.Workflow.WorkflowContextBuilder.newSectionCache ())
+                        "0.0.0"
+                        project
+                        None
+                )
+                |> List.map (fun entry -> System.Text.Json.JsonDocument.Parse entry.MachineJson)
+
+            let events (doc: System.Text.Json.JsonDocument) =
+                match doc.RootElement.TryGetProperty "events" with
+                | true, e -> Some(e.GetString())
+                | _ -> None
+
+            Expect.equal (payloads |> List.map events) [ Some """{"top_tags":1}"""; None ] "a only"
+        }
         test "settings survive their metadata form" {
             let settings = {
                 On = 2.5
