@@ -67,18 +67,28 @@ module BuildMetadata =
 
         Value.Map [ "global-metadata", orEmpty m.Global; "machine-metadata", orEmpty m.Machine ]
 
+    /// `event_settings` of `build_metadata.model`, only for machines with an `events` section,
+    /// so that the metadata of Gordo's own configs is Gordo's.
+    let private eventSettings (events: Gordo.Core.Config.Events option) : (string * Value) list =
+        events
+        |> Option.map (fun e -> "event_settings", Gordo.Core.Config.Events.toValue e)
+        |> Option.toList
+
     /// The build metadata (`metadata.build_metadata`).
-    let internal buildMetadata (facts: BuildFacts) : Value =
+    let internal buildMetadata (facts: BuildFacts) (events: Gordo.Core.Config.Events option) : Value =
         Value.Map [
             "model",
-            Value.Map [
-                "model_offset", Value.Int(int64 facts.Offset)
-                "model_creation_date", optional (pythonTimestamp >> Value.String) facts.Created
-                "model_builder_version", Value.String builderVersion
-                "cross_validation", crossValidation facts.CrossValidation
-                "model_training_duration_sec", optional Value.Float facts.TrainingSeconds
-                "model_meta", Value.Map facts.ModelMeta
-            ]
+            Value.Map(
+                [
+                    "model_offset", Value.Int(int64 facts.Offset)
+                    "model_creation_date", optional (pythonTimestamp >> Value.String) facts.Created
+                    "model_builder_version", Value.String builderVersion
+                    "cross_validation", crossValidation facts.CrossValidation
+                    "model_training_duration_sec", optional Value.Float facts.TrainingSeconds
+                    "model_meta", Value.Map facts.ModelMeta
+                ]
+                @ eventSettings events
+            )
             "dataset",
             Value.Map [
                 "query_duration_sec", optional Value.Float facts.QueryDurationSeconds
@@ -98,7 +108,7 @@ module BuildMetadata =
             "metadata",
             Value.Map [
                 "user_defined", userDefined m.Metadata
-                "build_metadata", buildMetadata facts
+                "build_metadata", buildMetadata facts m.Events
             ]
             "runtime", input.Runtime
             "project_name", Value.String m.ProjectName
@@ -134,13 +144,36 @@ module BuildMetadata =
         | Value.Map entries -> Value.Map(entries @ [ key, value ])
         | other -> other
 
-    /// A cached model's metadata with the current machine's user metadata and runtime (spec §4.1:
-    /// everything else, creation date included, is the cached build's).
+    /// `model` of `build_metadata` with the machine's event settings (none: removed).
+    let private withEventSettings (events: Gordo.Core.Config.Events option) (model: Value) : Value =
+        match model, events with
+        | Value.Map entries, None -> Value.Map(entries |> List.filter (fst >> (<>) "event_settings"))
+        | _, Some e -> replace "event_settings" (Gordo.Core.Config.Events.toValue e) model
+        | other, None -> other
+
+    /// A cached model's metadata with the current machine's user metadata, event settings and
+    /// runtime (spec §4.1: everything else, creation date included, is the cached build's;
+    /// event settings do not change the model, so they are not in the cache key).
     let internal refresh (input: BuildInput) (metadata: Value) : Value =
+        let build =
+            Value.tryGet "metadata" metadata |> Option.bind (Value.tryGet "build_metadata")
+
+        let withBuild meta =
+            match build with
+            | Some b ->
+                let model =
+                    Value.tryGet "model" b
+                    |> Option.defaultValue (Value.Map [])
+                    |> withEventSettings input.Machine.Events
+
+                replace "build_metadata" (replace "model" model b) meta
+            | None -> meta
+
         let meta =
             Value.tryGet "metadata" metadata
             |> Option.defaultValue (Value.Map [])
             |> replace "user_defined" (userDefined input.Machine.Metadata)
+            |> withBuild
 
         metadata |> replace "metadata" meta |> replace "runtime" input.Runtime
 

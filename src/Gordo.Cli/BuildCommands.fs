@@ -77,7 +77,7 @@ module BuildCommands =
             let machineMeta, globalMeta = metadataOf payload
 
             let sections =
-                [ "name"; "dataset"; "model"; "evaluation"; "runtime" ]
+                [ "name"; "dataset"; "model"; "evaluation"; "runtime"; "events" ]
                 |> List.choose (fun k -> Value.tryGet k payload |> Option.map (fun v -> k, v))
 
             let globals =

@@ -92,7 +92,8 @@ module ScoreCommands =
                 $"%s{modelDir}: the model has no training profile (built before data-quality flags); rebuild it to use --quality"
 
     /// The anomaly table of spec §3.3 for the data file (y = the target tag columns), with the
-    /// data-quality columns when `quality` is set: the output rows' times and the columns.
+    /// data-quality columns when `quality` is set: the model's event settings, the output rows'
+    /// times and the columns.
     let private anomalyTable (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) =
         load modelDir
         |> Result.bind (fun loaded ->
@@ -118,11 +119,13 @@ module ScoreCommands =
                         let columns = ModelOutput.anomaly allColumns result
                         let times = index.[index.Length - result.Start.Length ..]
 
+                        let settings = AnomalyEvents.ofMetadata loaded.Metadata
+
                         if quality then
                             qualityColumns modelDir loaded tags x result.Start.Length
-                            |> Result.map (fun flags -> times, columns @ flags)
+                            |> Result.map (fun flags -> settings, times, columns @ flags)
                         else
-                            Ok(times, columns)))
+                            Ok(settings, times, columns)))
             | other ->
                 fail 2 $"%s{modelDir}: the model is a %s{other.ClassPath}, not an anomaly detector; use gordo predict")
 
@@ -130,9 +133,10 @@ module ScoreCommands =
     /// with the data-quality columns when `quality` is set.
     let anomaly (modelDir: string) (dataPath: string) (allColumns: bool) (quality: bool) : Result<Frame, ScoreError> =
         anomalyTable modelDir dataPath allColumns quality
-        |> Result.map (fun (times, columns) -> toFrame times columns)
+        |> Result.map (fun (_, times, columns) -> toFrame times columns)
 
-    /// Anomaly events of the data file (docs/events.md), with quality flags when `quality` is set.
+    /// Anomaly events of the data file (docs/events.md), with quality flags when `quality` is
+    /// set, cut with `settings` (the model's own: `AnomalyEvents.ofMetadata`).
     let events
         (modelDir: string)
         (dataPath: string)
@@ -140,7 +144,8 @@ module ScoreCommands =
         (settings: EventSettings)
         : Result<AnomalyEvent list, ScoreError> =
         anomalyTable modelDir dataPath false quality
-        |> Result.bind (fun (times, columns) ->
+        |> Result.bind (fun (_, times, columns) ->
+
             AnomalyEvents.ofColumns settings times columns
             |> Result.mapError (fun e -> {
                 Message = $"%s{modelDir}: %s{e}"
@@ -218,8 +223,8 @@ module ScoreCommands =
     let private finishEvents (output: string option) (eventsPath: string) modelDir compute : int =
         let result =
             guarded compute
-            |> Result.bind (fun (times, columns) ->
-                AnomalyEvents.ofColumns AnomalyEvents.defaults times columns
+            |> Result.bind (fun (settings, times, columns) ->
+                AnomalyEvents.ofColumns settings times columns
                 |> Result.map (fun events -> times, columns, events)
                 |> Result.mapError (fun e -> {
                     Message = $"%s{modelDir}: %s{e}"

@@ -55,6 +55,8 @@ type Problem =
     | RemoteLoggingUnsupported
     | MetricNotImplemented of name: string * hint: string
     | FilterMethodNotImplemented of name: string * hint: string
+    | InvalidEventSetting of key: string * value: string * reason: string
+    | EventOffAboveOn of off: float * on: float
     // Model definitions (GORDO02xx)
     | UnknownModelClass of path: string * suggestion: string option
     | UnknownModelParameter of classPath: string * parameter: string * suggestion: string option
@@ -208,6 +210,21 @@ module Problem =
             "GORDO0135", sprintf "metric '%s' is not implemented in Gordo for .NET" name, Some hint
         | Problem.FilterMethodNotImplemented(name, hint) ->
             "GORDO0136", sprintf "filter_method '%s' is not implemented in Gordo for .NET" name, Some hint
+        | Problem.InvalidEventSetting(key, value, reason) ->
+            "GORDO0137",
+            sprintf "events.%s '%s' %s" key value reason,
+            Some(
+                if key.EndsWith "_gap" || key.EndsWith "_duration" then
+                    "write a non-negative pandas Timedelta such as '30min', '2H' or '1D'"
+                elif key = "top_tags" then
+                    "write a whole number of at least 1, e.g. 3"
+                else
+                    "write a positive multiple of the model's threshold, e.g. on: 1.5, off: 0.8"
+            )
+        | Problem.EventOffAboveOn(off, on) ->
+            "GORDO0138",
+            sprintf "events.off (%g) is above events.on (%g): an event would end before it starts" off on,
+            Some "make off at most on (hysteresis: on above the threshold, off below a fraction of it)"
         | _ -> "", "", None
 
     let private modelProblem (problem: Problem) =

@@ -284,6 +284,9 @@ module internal Handlers =
                         "Events need timestamped rows: send X and y with a time index (ISO 8601 row keys)"
                 )
 
-        match AnomalyEvents.ofColumns AnomalyEvents.defaults times columns with
+        let settings =
+            AnomalyEvents.ofMetadata (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
+
+        match AnomalyEvents.ofColumns settings times columns with
         | Ok found -> Reply.ok [ "events", AnomalyEvents.toValue found ]
         | Error e -> Reply.jsonError 422 "message" $"The model cannot give events: %s{e}"

@@ -110,7 +110,8 @@ module internal MachineJson =
         o
 
     /// The wire format: keys `name`, `dataset`, `model`, `metadata`, `runtime`, `project_name`,
-    /// `evaluation`; `sections` holds the five sections' JSON texts, which become JSON strings.
+    /// `evaluation` (and `events` when given); `sections` holds the sections' JSON texts, which
+    /// become JSON strings.
     let wire (name: string) (project: string) (sections: (string * string) list) : JsonObject =
         let sectionText key =
             sections
@@ -126,4 +127,10 @@ module internal MachineJson =
 
         o["project_name"] <- JsonValue.Create project
         o["evaluation"] <- JsonValue.Create(sectionText "evaluation")
+
+        // Beyond Gordo: the `events` section, only when the machine has one.
+        sections
+        |> List.tryFind (fst >> (=) "events")
+        |> Option.iter (fun (_, text) -> o["events"] <- JsonValue.Create text)
+
         o

@@ -180,6 +180,12 @@ module internal WorkflowContextBuilder =
                 json (MachineJson.ofValue (section tree.Evaluation |> Option.defaultValue (Value.Map []))))
         ]
 
+        // Only machines with an `events` section carry it, so Gordo's configs give Gordo's payload.
+        let sections =
+            match tree.Events with
+            | Some node -> sections @ [ "events", json (MachineJson.ofValue (Value.ofNode node)) ]
+            | None -> sections
+
         {
             Name = machine.Name
             MachineJson = MachineJson.text (MachineJson.wire machine.Name project.Name sections)

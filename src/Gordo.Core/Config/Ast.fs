@@ -131,6 +131,68 @@ type Evaluation = {
     Extra: (string * Value) list
 }
 
+/// The `events` section: how anomaly events are cut from a model's scores (docs/events.md).
+/// Thresholds are multiples of the model's threshold (`total-anomaly-confidence`).
+type Events = {
+    /// An event starts above this confidence.
+    On: float
+    /// ... and ends below this one (at most `On`).
+    Off: float
+    /// Shorter events are dropped.
+    MinDuration: TimeSpan
+    /// Closer events are merged.
+    MergeGap: TimeSpan
+    /// How many contributing tags an event lists.
+    TopTags: int
+}
+
+/// The event settings used when a machine has no `events` section.
+[<RequireQualifiedAccess>]
+module Events =
+    /// On 1.5, off 0.8, 30 minutes minimum, 2 hours merge gap, 3 tags (chosen on the sample plant).
+    let defaults: Events = {
+        On = 1.5
+        Off = 0.8
+        MinDuration = TimeSpan.FromMinutes 30.0
+        MergeGap = TimeSpan.FromHours 2.0
+        TopTags = 3
+    }
+
+    /// The settings as plain data (`{on, off, min_duration_sec, merge_gap_sec, top_tags}`), as
+    /// the builder writes them to `build_metadata.model.event_settings`.
+    let toValue (events: Events) : Value =
+        Value.Map [
+            "on", Value.Float events.On
+            "off", Value.Float events.Off
+            "min_duration_sec", Value.Float events.MinDuration.TotalSeconds
+            "merge_gap_sec", Value.Float events.MergeGap.TotalSeconds
+            "top_tags", Value.Int(int64 events.TopTags)
+        ]
+
+    /// Settings read back from `toValue`'s form; a missing or malformed key keeps its default.
+    let ofValue (value: Value) : Events =
+        let number key =
+            match Value.tryGet key value with
+            | Some(Value.Float f) when Double.IsFinite f -> Some f
+            | Some(Value.Int i) -> Some(float i)
+            | _ -> None
+
+        let d = defaults
+
+        {
+            On = number "on" |> Option.defaultValue d.On
+            Off = number "off" |> Option.defaultValue d.Off
+            MinDuration =
+                number "min_duration_sec"
+                |> Option.map TimeSpan.FromSeconds
+                |> Option.defaultValue d.MinDuration
+            MergeGap =
+                number "merge_gap_sec"
+                |> Option.map TimeSpan.FromSeconds
+                |> Option.defaultValue d.MergeGap
+            TopTags = number "top_tags" |> Option.map int |> Option.defaultValue d.TopTags
+        }
+
 /// Requests or limits: memory in megabytes, cpu in millicores.
 type ResourceAmounts = {
     /// Megabytes.
@@ -235,6 +297,9 @@ type Machine = {
     Evaluation: Evaluation
     /// Runtime.
     Runtime: Runtime
+    /// The `events` section merged machine-over-globals, defaults filled in; None when neither
+    /// the machine nor the globals have one (the model then uses `Events.defaults`).
+    Events: Events option
     /// User metadata.
     Metadata: Metadata
     /// The dataset, evaluation and runtime sections as written after normalization.

@@ -12,7 +12,7 @@ type RawMachine = {
     Node: Node
     /// The `name` value, if present.
     Name: Node option
-    /// The sections present (`model`, `dataset`, `evaluation`, `metadata`, `runtime`), by key.
+    /// The sections present (`model`, `dataset`, `evaluation`, `metadata`, `runtime`, `events`), by key.
     Sections: Map<string, Node>
 }
 
@@ -31,8 +31,9 @@ type internal RawProject = {
 /// Reading a config document: both shapes (Gordo custom resource and bare), block-string sections.
 [<RequireQualifiedAccess>]
 module internal Document =
-    /// The section keys shared by machines and globals (Gordo's MACHINE_YAML_FIELDS).
-    let sectionKeys = [ "model"; "dataset"; "evaluation"; "metadata"; "runtime" ]
+    /// The section keys shared by machines and globals (Gordo's MACHINE_YAML_FIELDS, plus this
+    /// project's `events`).
+    let sectionKeys = [ "model"; "dataset"; "evaluation"; "metadata"; "runtime"; "events" ]
 
     let private machineKeys = "name" :: "project_name" :: sectionKeys
 

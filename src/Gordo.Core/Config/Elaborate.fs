@@ -8,6 +8,7 @@ type internal SectionReaders = {
     Model: Node option -> Checked<Specs.ModelSpec option>
     Evaluation: Node option -> Checked<Evaluation>
     Runtime: Node option -> Checked<Runtime>
+    Events: Node option -> Checked<Events option>
     EvaluationValue: Node option -> Lazy<Value>
     RuntimeValue: Node option -> Lazy<Value>
 }
@@ -49,6 +50,7 @@ module Elaborate =
         Model = sharing (Node.tryGet "model" globals) modelOf
         Evaluation = sharing (Node.tryGet "evaluation" globals) ElaborateSections.evaluation
         Runtime = sharing (Node.tryGet "runtime" globals) ElaborateSections.runtime
+        Events = sharing (Node.tryGet "events" globals) ElaborateSections.events
         EvaluationValue = sharing (Node.tryGet "evaluation" globals) plain
         RuntimeValue = sharing (Node.tryGet "runtime" globals) plain
     }
@@ -73,7 +75,8 @@ module Elaborate =
         let dataset, p3 = ElaborateDataset.elaborate tree.Raw.Node tree.Dataset
         let evaluation, p4 = readers.Evaluation tree.Evaluation
         let runtime, p5 = readers.Runtime tree.Runtime
-        let problems = List.concat [ p1; p2; p3; p4; p5 ]
+        let events, p6 = readers.Events tree.Events
+        let problems = List.concat [ p1; p2; p3; p4; p5; p6 ]
 
         match name, model, dataset with
         | Some n, Some m, Some d when not (Diagnostic.hasErrors problems) ->
@@ -84,6 +87,7 @@ module Elaborate =
                 Dataset = d
                 Evaluation = evaluation
                 Runtime = runtime
+                Events = events
                 Metadata = {
                     Global = globalMetadata
                     Machine = ElaborateSections.metadata tree.Metadata

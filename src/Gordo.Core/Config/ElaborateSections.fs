@@ -1,5 +1,6 @@
 namespace Gordo.Core.Config
 
+open System
 open Gordo.Core
 open Gordo.Core.Specs
 open Gordo.Core.Yaml
@@ -214,6 +215,77 @@ module internal ElaborateSections =
         @ (parts |> List.collect snd)
         @ reporterProblems node
         @ remoteLoggingProblems node
+
+    let private eventKeys = [ "on"; "off"; "min_duration"; "merge_gap"; "top_tags" ]
+
+    let private invalid (node: Node) (key: string) (reason: string) =
+        let shown =
+            match node.Value with
+            | NodeValue.Scalar(text, _) -> text
+            | _ -> Node.describe node
+
+        Problem.at node (Problem.InvalidEventSetting(key, shown, reason))
+
+    let private threshold (key: string) (node: Node) : Result<float, Diagnostic> =
+        Read.float node
+        |> Result.bind (fun f ->
+            if Double.IsFinite f && f > 0.0 then
+                Ok f
+            else
+                Error(invalid node key "must be a positive number"))
+
+    let private duration (key: string) (node: Node) : Result<TimeSpan, Diagnostic> =
+        Read.text node
+        |> Result.bind (fun text ->
+            match Language.Resolution.tryParseTimedelta text with
+            | Error reason -> Error(invalid node key ("is not a duration: " + reason))
+            | Ok span when span < TimeSpan.Zero -> Error(invalid node key "is negative")
+            | Ok span -> Ok span)
+
+    let private topTags (node: Node) : Result<int, Diagnostic> =
+        Read.int node
+        |> Result.bind (fun n ->
+            if n >= 1 then
+                Ok n
+            else
+                Error(invalid node "top_tags" "must be at least 1"))
+
+    /// The `events` section (defaults for missing keys); None when there is none.
+    let events (node: Node option) : Checked<Events option> =
+        match node with
+        | None -> None, []
+        | Some node when Read.isNull node -> None, []
+        | Some({ Value = NodeValue.Mapping _ } as node) ->
+            let d = Events.defaults
+            let on, p1 = Read.field node "on" (threshold "on") d.On
+            let off, p2 = Read.field node "off" (threshold "off") d.Off
+
+            let minDuration, p3 =
+                Read.field node "min_duration" (duration "min_duration") d.MinDuration
+
+            let mergeGap, p4 = Read.field node "merge_gap" (duration "merge_gap") d.MergeGap
+            let tags, p5 = Read.field node "top_tags" topTags d.TopTags
+
+            let order =
+                if off > on then
+                    let at = Node.tryGet "off" node |> Option.defaultValue node
+                    [ Problem.at at (Problem.EventOffAboveOn(off, on)) ]
+                else
+                    []
+
+            Some {
+                On = on
+                Off = off
+                MinDuration = minDuration
+                MergeGap = mergeGap
+                TopTags = tags
+            },
+            List.concat [ p1; p2; p3; p4; p5; order; Read.unknownKeys "events" eventKeys node ]
+        | Some node ->
+            None,
+            [
+                Problem.at node (Problem.WrongType("a mapping of event settings", Node.describe node))
+            ]
 
     /// Metadata: any value; absent is an empty mapping.
     let metadata (node: Node option) : Value =

@@ -17,6 +17,8 @@ type MachineTree = {
     Runtime: Node option
     /// The machine's own `metadata` (globals' metadata stays in the globals).
     Metadata: Node option
+    /// `events` (globals patched by the machine).
+    Events: Node option
 }
 
 /// A project while it is being normalized.
@@ -70,6 +72,7 @@ module internal Normalize =
                     Evaluation = m.Sections.TryFind "evaluation"
                     Runtime = m.Sections.TryFind "runtime"
                     Metadata = m.Sections.TryFind "metadata"
+                    Events = m.Sections.TryFind "events"
                 })
         }
 
@@ -217,6 +220,19 @@ module internal Normalize =
                     [])
     }
 
+    /// Pass 8: events = globals patched by the machine, like evaluation.
+    let mergeEvents: Pass = {
+        Name = "merge events"
+        Run =
+            fun _ ->
+                perMachine (fun project machine ->
+                    {
+                        machine with
+                            Events = Merge.optional (Node.tryGet "events" project.Globals) machine.Events
+                    },
+                    [])
+    }
+
     /// Every pass, in order. Defaults come first so that the machine merges see complete
     /// globals; resources are fixed before runtime is merged so that machine values win over
     /// already-fixed global values.
@@ -228,6 +244,7 @@ module internal Normalize =
         mergeDataset
         defaultDataProvider
         mergeEvaluation
+        mergeEvents
     ]
 
     /// Runs every pass (`normalize: RawProject -> ProjectTree`), collecting diagnostics.

@@ -130,6 +130,7 @@ module Print =
             @ section "evaluation" machine.Evaluation
             @ section "runtime" machine.Runtime
             @ section "metadata" machine.Metadata
+            @ section "events" machine.Events
         )
 
     /// The normalized project as a bare config (`globals` + `machines`), which reads back to the

@@ -44,14 +44,29 @@ type AnomalyEvent = {
 /// Cutting events from scores: hysteresis, a minimum duration and gap merging.
 [<RequireQualifiedAccess>]
 module AnomalyEvents =
-    /// The defaults, chosen on the sample plant (docs/events.md).
-    let defaults: EventSettings = {
-        On = 1.5
-        Off = 0.8
-        MinDuration = TimeSpan.FromMinutes 30.0
-        MergeGap = TimeSpan.FromHours 2.0
-        TopTags = 3
+    /// Settings of a config's `events` section.
+    let ofConfig (events: Gordo.Core.Config.Events) : EventSettings = {
+        On = events.On
+        Off = events.Off
+        MinDuration = events.MinDuration
+        MergeGap = events.MergeGap
+        TopTags = events.TopTags
     }
+
+    /// The defaults, chosen on the sample plant (docs/events.md).
+    let defaults: EventSettings = ofConfig Gordo.Core.Config.Events.defaults
+
+    /// Where the builder writes a machine's settings in metadata.json.
+    let metadataPath = [ "metadata"; "build_metadata"; "model"; "event_settings" ]
+
+    /// A model's settings from its metadata.json value (`build_metadata.model.event_settings`,
+    /// written when its config has an `events` section); the defaults when absent.
+    let ofMetadata (metadata: Value) : EventSettings =
+        metadataPath
+        |> List.fold (fun v k -> v |> Option.bind (Value.tryGet k)) (Some metadata)
+        |> Option.map Gordo.Core.Config.Events.ofValue
+        |> Option.map ofConfig
+        |> Option.defaultValue defaults
 
     /// Row ranges (first, last) where the confidence is on, by hysteresis.
     let private runs (settings: EventSettings) (confidence: float[]) : (int * int) list =

@@ -105,6 +105,7 @@ let tests =
                     Value.Map [
                         "user_defined", Value.Map [ "machine-metadata", Value.Map [ "k", Value.Int 1L ] ]
                     ]
+                    "events", Value.String """{"top_tags": 1}"""
                 ]
 
             let code, stdout, err =
@@ -120,6 +121,11 @@ let tests =
                  |> Option.bind (Value.tryGet "machine-metadata"))
                 (Some(Value.Map [ "k", Value.Int 1L ]))
                 "user metadata not double-nested"
+
+            Expect.equal
+                (Gordo.Models.Scoring.AnomalyEvents.ofMetadata metadata).TopTags
+                1
+                "the payload's events section reaches metadata.json"
         }
         test "build failure: exit code of spec 6.5 and the exception report file" {
             let report = temp "report" + ".json"

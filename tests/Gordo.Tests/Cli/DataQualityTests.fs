@@ -27,7 +27,8 @@ let private profile = {
 
 let private plantTags = [ "PLANT-FT-011.PV"; "PLANT-PT-011.PV"; "PLANT-TT-011.PV"; "PLANT-VT-011.PV" ]
 
-/// pump-1 of the sample plant (seed 42) between two dates, resampled to 10 minutes.
+/// pump-1 of the sample plant (seed 42) between two dates, resampled to 10 minutes; its events
+/// list two tags (the default settings otherwise).
 let private plantConfig (start: string) (finish: string) =
     $"""machines:
   - name: pump-1
@@ -45,6 +46,7 @@ let private plantConfig (start: string) (finish: string) =
               - sklearn.preprocessing.MinMaxScaler
               - sklearn.decomposition.PCA: {{n_components: 2}}
               - sklearn.linear_model.LinearRegression
+    events: {{top_tags: 2}}
 """
 
 let private temp (name: string) =
@@ -228,6 +230,25 @@ let eventTests =
             Expect.equal (events |> List.map _.Quality) [ QualityFlags.None; QualityFlags.Stuck ] "flags seen"
         }
 
+        test "the builder writes the machine's event settings into metadata.json" {
+            let dir, _ = plant.Value
+
+            let metadata =
+                Gordo.Models.Artifacts.Json.ofBytes (File.ReadAllBytes(Path.Combine(dir, "metadata.json")))
+
+            Expect.equal
+                (AnomalyEvents.ofMetadata metadata)
+                {
+                    AnomalyEvents.defaults with
+                        TopTags = 2
+                }
+                "build_metadata.model.event_settings"
+
+            Expect.equal
+                (AnomalyEvents.ofMetadata (Value.Map []))
+                AnomalyEvents.defaults
+                "defaults without event settings"
+        }
         test "the sample plant: injected faults found, few events elsewhere (gordo anomaly --events)" {
             let dir, data = plant.Value
             let output = temp "events" + ".json"
@@ -237,6 +258,9 @@ let eventTests =
 
             Expect.equal code 0 "exit code"
             use doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText output)
+
+            for e in doc.RootElement.EnumerateArray() do
+                Expect.equal (e.GetProperty("tags").GetArrayLength()) 2 "the model's top_tags, not the default 3"
 
             let events = [
                 for e in doc.RootElement.EnumerateArray() ->

@@ -36,7 +36,8 @@ let metadata (name: string) =
         "project_name", Value.String "proj"
     ]
 
-/// The detector's metadata: with the training profile of `data`, as the builder writes it.
+/// The detector's metadata: with the training profile of `data`, as the builder writes it, and
+/// event settings listing one tag per event.
 let detectorMetadata () =
     let columns = Array.init 4 (fun j -> Array.init 120 (fun i -> data.[i, j]))
     let ticks = Array.init 120 (fun i -> int64 i * TimeSpan.TicksPerMinute * 10L)
@@ -51,6 +52,14 @@ let detectorMetadata () =
                 Value.Map [
                     "build_metadata",
                     Value.Map [
+                        "model",
+                        Value.Map [
+                            "event_settings",
+                            Gordo.Core.Config.Events.toValue {
+                                Gordo.Core.Config.Events.defaults with
+                                    TopTags = 1
+                            }
+                        ]
                         "dataset", Value.Map [ "training_profile", Gordo.Models.Scoring.DataQuality.toValue profile ]
                     ]
                 ]

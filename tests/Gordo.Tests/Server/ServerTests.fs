@@ -196,6 +196,7 @@ let private predictionTests =
             // the fixture's one-epoch model hovers near its threshold: the event may outlast the shift
             Expect.isGreaterThanOrEqual (str "end" e) "2020-03-10T06:30:00+00:00" "covers the shift"
             Expect.equal (e.GetProperty("tags").[0].GetProperty("tag").GetString()) "tag-b" "led by tag-b"
+            Expect.equal (e.GetProperty("tags").GetArrayLength()) 1 "the model's event_settings.top_tags"
             Expect.equal (e.GetProperty("quality").GetInt32()) 0 "healthy inputs"
 
             let unindexed =
