@@ -160,31 +160,45 @@ module ClientCommands =
         : Result<IPredictionForwarder, string> =
         let influx =
             match p.TryGetResult ClientPredictArgs.Influx_Uri with
-            | None -> Ok []
+            | None -> Ok None
             | Some uri ->
                 InfluxForwarder.Options
                     uri
                     (p.TryGetResult ClientPredictArgs.Influx_Api_Key)
                     (p.Contains ClientPredictArgs.Influx_Recreate_Db)
                 |> Result.mapError (fun e -> "--influx-uri: " + e)
-                |> Result.map (fun io -> [
-                    new InfluxForwarder(
-                        {
-                            io with
-                                Retries = o.Retries
-                                BackoffBase = o.BackoffBase
-                        }
-                    )
-                    :> IPredictionForwarder
-                ])
+                |> Result.map (fun io ->
+                    Some(
+                        new InfluxForwarder(
+                            {
+                                io with
+                                    Retries = o.Retries
+                                    BackoffBase = o.BackoffBase
+                            }
+                        )
+                    ))
 
-        let files =
-            p.TryGetResult ClientPredictArgs.Output_Dir
-            |> Option.map (fun d -> FileForwarder d :> IPredictionForwarder)
-            |> Option.toList
+        let files = p.TryGetResult ClientPredictArgs.Output_Dir |> Option.map FileForwarder
 
         influx
-        |> Result.map (fun i -> CompositeForwarder(i @ files) :> IPredictionForwarder)
+        |> Result.map (fun influx ->
+            let predictions =
+                Option.toList (influx |> Option.map (fun f -> f :> IPredictionForwarder))
+                @ Option.toList (files |> Option.map (fun f -> f :> IPredictionForwarder))
+
+            let events =
+                if p.Contains ClientPredictArgs.Events then
+                    let sinks =
+                        Option.toList (influx |> Option.map (fun f -> f :> IEventForwarder))
+                        @ Option.toList (files |> Option.map (fun f -> f :> IEventForwarder))
+
+                    [
+                        EventsForwarder(Gordo.Models.Scoring.AnomalyEvents.defaults, sinks) :> IPredictionForwarder
+                    ]
+                else
+                    []
+
+            CompositeForwarder(predictions @ events) :> IPredictionForwarder)
 
     let private summary (level: ClientLogLevel) (outcomes: MachineOutcome list) : int =
         let failed = outcomes |> List.filter (fun o -> not o.Errors.IsEmpty)
@@ -282,6 +296,7 @@ module ClientCommands =
                         o with
                             DataProvider = dp
                             ForwardResampledSensors = p.Contains ClientPredictArgs.Forward_Resampled_Sensors
+                            Quality = p.Contains ClientPredictArgs.Quality
                             UseParquet = not (p.Contains ClientPredictArgs.No_Parquet)
                     }
 

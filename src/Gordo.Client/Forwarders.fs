@@ -9,6 +9,7 @@ open System.Text
 open System.Threading
 open System.Threading.Tasks
 open Gordo.Data
+open Gordo.Models.Scoring
 
 /// The machine a forwarder is sending for.
 type ForwardedMachine = {
@@ -32,6 +33,39 @@ type IPredictionForwarder =
 
     /// Called once when a machine is finished (successfully or not).
     abstract CompleteAsync: machine: ForwardedMachine * cancel: CancellationToken -> Task
+
+/// Where a machine's anomaly events go (`--events`, docs/events.md).
+type IEventForwarder =
+    /// Sends the events of a machine's whole predicted range.
+    abstract ForwardEventsAsync:
+        machine: ForwardedMachine * events: AnomalyEvent list * cancel: CancellationToken -> Task
+
+/// Keeps each machine's predictions until it is finished, then cuts its events from the whole
+/// range (an event may span chunks) and hands them to the event forwarders. Memory: one
+/// machine's predictions per machine in progress.
+type EventsForwarder(settings: EventSettings, forwarders: IEventForwarder list) =
+    let tables = ConcurrentDictionary<string, ResizeArray<PredictionTable>>()
+
+    interface IPredictionForwarder with
+        member _.ForwardPredictionsAsync(machine, predictions, _) =
+            tables.GetOrAdd(machine.Name, fun _ -> ResizeArray()).Add predictions
+            Task.CompletedTask
+
+        member _.ForwardResampledAsync(_, _, _) = Task.CompletedTask
+
+        member _.CompleteAsync(machine, cancel) =
+            task {
+                match tables.TryRemove machine.Name with
+                | true, parts when parts.Count > 0 ->
+                    let t = PredictionTable.concat (List.ofSeq parts)
+
+                    match AnomalyEvents.ofColumns settings t.Index (List.ofArray t.Columns) with
+                    | Error e -> invalidOp $"no events: %s{e}"
+                    | Ok events ->
+                        for f in forwarders do
+                            do! f.ForwardEventsAsync(machine, events, cancel)
+                | _ -> ()
+            }
 
 /// Several forwarders, called one after the other.
 type CompositeForwarder(forwarders: IPredictionForwarder list) =
@@ -84,6 +118,10 @@ type FileForwarder(directory: string) =
                 w
         )
 
+    /// The file a machine's events go to.
+    member _.EventsPathOf(machine: string) : string =
+        Path.Combine(directory, machine + ".events.json")
+
     /// The file a machine's predictions go to.
     member _.PathOf(machine: string) : string =
         Path.Combine(directory, machine + ".csv.gz")
@@ -114,3 +152,13 @@ type FileForwarder(directory: string) =
             | _ -> ()
 
             Task.CompletedTask
+
+    interface IEventForwarder with
+        member this.ForwardEventsAsync(machine, events, cancel) =
+            Directory.CreateDirectory directory |> ignore
+
+            File.WriteAllBytesAsync(
+                this.EventsPathOf machine.Name,
+                Gordo.Models.Artifacts.Json.toBytes (AnomalyEvents.toValue events),
+                cancel
+            )

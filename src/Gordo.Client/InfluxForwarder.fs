@@ -9,6 +9,7 @@ open System.Text
 open System.Threading
 open System.Threading.Tasks
 open Gordo.Data
+open Gordo.Models.Scoring
 
 /// InfluxDB line protocol (1.x) for Gordo's forwarded points (spec §8.2), written as UTF-8 bytes.
 [<RequireQualifiedAccess>]
@@ -131,6 +132,37 @@ module internal LineProtocol =
                     Rows = rows
                 }
         |]
+
+    /// A string field value: quoted, with quotes and backslashes escaped.
+    let private stringField (s: string) : string =
+        "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
+
+    let private number (v: float) =
+        v.ToString("R", CultureInfo.InvariantCulture)
+
+    /// Measurement `anomaly-events`: one point per event at its start; fields `end` (ns),
+    /// `duration_s`, `peak`, `quality` (flags) and `tags` (`tag:share,...`, largest share first);
+    /// tags `machine` and the metadata tags.
+    let eventLines (machine: ForwardedMachine) (events: AnomalyEvent list) : string list =
+        let s = series "anomaly-events" (("machine", machine.Name) :: machine.Metadata)
+
+        [
+            for e in events ->
+                let tags =
+                    e.Tags
+                    |> List.map (fun t -> t.Tag + ":" + t.Share.ToString("0.###", CultureInfo.InvariantCulture))
+                    |> String.concat ","
+
+                let fields = [
+                    $"end=%d{nanoseconds e.End.UtcTicks}i"
+                    "duration_s=" + number (e.End - e.Start).TotalSeconds
+                    "peak=" + number e.Peak
+                    $"quality=%d{int e.Quality}i"
+                    "tags=" + stringField tags
+                ]
+
+                $"""%s{s} %s{String.concat "," fields} %d{nanoseconds e.Start.UtcTicks}"""
+        ]
 
 /// Settings of the InfluxDB forwarder (`--influx-uri`, `--influx-api-key`, `--influx-recreate-db`).
 type InfluxForwarderOptions = {
@@ -259,3 +291,16 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             write (LineProtocol.resampledSeries sensors) cancel
 
         member _.CompleteAsync(_, _) = Task.CompletedTask
+
+    interface IEventForwarder with
+        member _.ForwardEventsAsync(machine, events, cancel) =
+            task {
+                match LineProtocol.eventLines machine events with
+                | [] -> ()
+                | lines ->
+                    do! prepare.Force()
+                    let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
+                    let body = Encoding.UTF8.GetBytes(String.concat "\n" lines)
+                    let! _ = send (fun () -> request HttpMethod.Post path (new ByteArrayContent(body))) cancel
+                    ()
+            }
