@@ -11,6 +11,7 @@ open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Core.Yaml
 open Gordo.Client
+open Gordo.Models.Scoring
 
 /// `gordo client`: Gordo's client (spec §8.3). Exit codes: 0 success, 1 a machine failed or the
 /// server could not be reached, 2 bad usage (found before any request).
@@ -154,6 +155,19 @@ module ClientCommands =
             | :? UnauthorizedAccessException as e -> fail e.Message
             | _ -> reraise ()
 
+    /// The anomaly events of a machine's predictions, with the default settings (docs/events.md).
+    let private cutEvents (t: PredictionTable) : Result<ForwardedEvent list, string> =
+        AnomalyEvents.ofColumns AnomalyEvents.defaults t.Index (List.ofArray t.Columns)
+        |> Result.map (
+            List.map (fun e -> {
+                Start = e.Start
+                End = e.End
+                Peak = e.Peak
+                Tags = e.Tags |> List.map (fun t -> t.Tag, t.Share)
+                Quality = int e.Quality
+            })
+        )
+
     let private forwarders
         (o: ClientOptions)
         (p: ParseResults<ClientPredictArgs>)
@@ -192,9 +206,7 @@ module ClientCommands =
                         Option.toList (influx |> Option.map (fun f -> f :> IEventForwarder))
                         @ Option.toList (files |> Option.map (fun f -> f :> IEventForwarder))
 
-                    [
-                        EventsForwarder(Gordo.Models.Scoring.AnomalyEvents.defaults, sinks) :> IPredictionForwarder
-                    ]
+                    [ EventsForwarder(cutEvents, sinks) :> IPredictionForwarder ]
                 else
                     []
 

@@ -9,7 +9,6 @@ open System.Text
 open System.Threading
 open System.Threading.Tasks
 open Gordo.Data
-open Gordo.Models.Scoring
 
 /// The machine a forwarder is sending for.
 type ForwardedMachine = {
@@ -34,16 +33,31 @@ type IPredictionForwarder =
     /// Called once when a machine is finished (successfully or not).
     abstract CompleteAsync: machine: ForwardedMachine * cancel: CancellationToken -> Task
 
+/// An anomaly event as forwarded (docs/events.md; cut by `Gordo.Models.Scoring.AnomalyEvents`,
+/// which this project does not reference).
+type ForwardedEvent = {
+    /// The first row of the event.
+    Start: DateTimeOffset
+    /// The last row of the event.
+    End: DateTimeOffset
+    /// The highest `total-anomaly-confidence` in it.
+    Peak: float
+    /// The tags that contribute most with their share of the scaled error, largest first.
+    Tags: (string * float) list
+    /// The data-quality flags seen in it (docs/quality.md).
+    Quality: int
+}
+
 /// Where a machine's anomaly events go (`--events`, docs/events.md).
 type IEventForwarder =
     /// Sends the events of a machine's whole predicted range.
     abstract ForwardEventsAsync:
-        machine: ForwardedMachine * events: AnomalyEvent list * cancel: CancellationToken -> Task
+        machine: ForwardedMachine * events: ForwardedEvent list * cancel: CancellationToken -> Task
 
 /// Keeps each machine's predictions until it is finished, then cuts its events from the whole
 /// range (an event may span chunks) and hands them to the event forwarders. Memory: one
 /// machine's predictions per machine in progress.
-type EventsForwarder(settings: EventSettings, forwarders: IEventForwarder list) =
+type EventsForwarder(cut: PredictionTable -> Result<ForwardedEvent list, string>, forwarders: IEventForwarder list) =
     let tables = ConcurrentDictionary<string, ResizeArray<PredictionTable>>()
 
     interface IPredictionForwarder with
@@ -59,7 +73,7 @@ type EventsForwarder(settings: EventSettings, forwarders: IEventForwarder list) 
                 | true, parts when parts.Count > 0 ->
                     let t = PredictionTable.concat (List.ofSeq parts)
 
-                    match AnomalyEvents.ofColumns settings t.Index (List.ofArray t.Columns) with
+                    match cut t with
                     | Error e -> invalidOp $"no events: %s{e}"
                     | Ok events ->
                         for f in forwarders do
@@ -156,9 +170,35 @@ type FileForwarder(directory: string) =
     interface IEventForwarder with
         member this.ForwardEventsAsync(machine, events, cancel) =
             Directory.CreateDirectory directory |> ignore
+            File.WriteAllBytesAsync(this.EventsPathOf machine.Name, FileForwarder.EventsJson events, cancel)
 
-            File.WriteAllBytesAsync(
-                this.EventsPathOf machine.Name,
-                Gordo.Models.Artifacts.Json.toBytes (AnomalyEvents.toValue events),
-                cancel
-            )
+    /// Events as the JSON array of `gordo anomaly --events`: `[{start, end, peak, tags: [{tag, share}], quality}]`.
+    static member EventsJson(events: ForwardedEvent list) : byte[] =
+        use buffer = new MemoryStream()
+
+        using (new Text.Json.Utf8JsonWriter(buffer, Text.Json.JsonWriterOptions(Indented = true))) (fun w ->
+            let time (t: DateTimeOffset) =
+                t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
+
+            w.WriteStartArray()
+
+            for e in events do
+                w.WriteStartObject()
+                w.WriteString("start", time e.Start)
+                w.WriteString("end", time e.End)
+                w.WriteNumber("peak", e.Peak)
+                w.WriteStartArray("tags")
+
+                for tag, share in e.Tags do
+                    w.WriteStartObject()
+                    w.WriteString("tag", tag)
+                    w.WriteNumber("share", share)
+                    w.WriteEndObject()
+
+                w.WriteEndArray()
+                w.WriteNumber("quality", e.Quality)
+                w.WriteEndObject()
+
+            w.WriteEndArray())
+
+        buffer.ToArray()

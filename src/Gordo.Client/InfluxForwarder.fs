@@ -9,7 +9,6 @@ open System.Text
 open System.Threading
 open System.Threading.Tasks
 open Gordo.Data
-open Gordo.Models.Scoring
 
 /// InfluxDB line protocol (1.x) for Gordo's forwarded points (spec §8.2), written as UTF-8 bytes.
 [<RequireQualifiedAccess>]
@@ -143,21 +142,21 @@ module internal LineProtocol =
     /// Measurement `anomaly-events`: one point per event at its start; fields `end` (ns),
     /// `duration_s`, `peak`, `quality` (flags) and `tags` (`tag:share,...`, largest share first);
     /// tags `machine` and the metadata tags.
-    let eventLines (machine: ForwardedMachine) (events: AnomalyEvent list) : string list =
+    let eventLines (machine: ForwardedMachine) (events: ForwardedEvent list) : string list =
         let s = series "anomaly-events" (("machine", machine.Name) :: machine.Metadata)
 
         [
             for e in events ->
                 let tags =
                     e.Tags
-                    |> List.map (fun t -> t.Tag + ":" + t.Share.ToString("0.###", CultureInfo.InvariantCulture))
+                    |> List.map (fun (tag, share) -> tag + ":" + share.ToString("0.###", CultureInfo.InvariantCulture))
                     |> String.concat ","
 
                 let fields = [
                     $"end=%d{nanoseconds e.End.UtcTicks}i"
                     "duration_s=" + number (e.End - e.Start).TotalSeconds
                     "peak=" + number e.Peak
-                    $"quality=%d{int e.Quality}i"
+                    $"quality=%d{e.Quality}i"
                     "tags=" + stringField tags
                 ]
 

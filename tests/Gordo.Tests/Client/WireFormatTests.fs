@@ -70,14 +70,12 @@ let tests =
                 "only the first row is finite everywhere"
         }
         test "an event is one point at its start: end in ns, duration, peak, quality, top tags as a string" {
-            let event: Gordo.Models.Scoring.AnomalyEvent = {
+            let event: ForwardedEvent = {
                 Start = t0
                 End = t0.AddMinutes 50.0
                 Peak = 2.5
-                Tags = [ { Tag = "tag,b"; Share = 0.75 }; { Tag = "say \"hi\""; Share = 0.25 } ]
-                Quality =
-                    Gordo.Models.Scoring.QualityFlags.Stuck
-                    ||| Gordo.Models.Scoring.QualityFlags.Spike
+                Tags = [ "tag,b", 0.75; "say \"hi\"", 0.25 ]
+                Quality = 9
             }
 
             Expect.equal
