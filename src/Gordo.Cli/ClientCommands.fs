@@ -194,7 +194,17 @@ module ClientCommands =
 
         let files = p.TryGetResult ClientPredictArgs.Output_Dir |> Option.map FileForwarder
 
+        let nowhere =
+            p.Contains ClientPredictArgs.Events
+            && not (p.Contains ClientPredictArgs.Influx_Uri)
+            && files.IsNone
+
         influx
+        |> Result.bind (fun influx ->
+            if nowhere then
+                usage "--events needs --influx-uri or --output-dir (where the events go)"
+            else
+                Ok influx)
         |> Result.map (fun influx ->
             let predictions =
                 Option.toList (influx |> Option.map (fun f -> f :> IPredictionForwarder))
