@@ -12,6 +12,8 @@ type ClientPredictArgs =
     | Influx_Api_Key of key: string
     | Influx_Recreate_Db
     | Forward_Resampled_Sensors
+    | Quality
+    | Events
     | N_Retries of count: int
     | Parquet
     | No_Parquet
@@ -28,6 +30,9 @@ type ClientPredictArgs =
             | Influx_Api_Key _ -> "API key for InfluxDB (header Ocp-Apim-Subscription-Key; switches TLS on)."
             | Influx_Recreate_Db -> "drop and re-create the InfluxDB database first (else it must exist)."
             | Forward_Resampled_Sensors -> "also forward the resampled sensor data (measurement 'resampled')."
+            | Quality -> "ask for the data-quality columns (quality=true; docs/quality.md)."
+            | Events ->
+                "cut each machine's anomaly events from its predictions and forward them (measurement 'anomaly-events', DIR/<machine>.events.json; docs/events.md)."
             | N_Retries _ -> "retries of a failed request or write (5xx, I/O, timeouts; default 5)."
             | Parquet -> "send and receive Parquet (default)."
             | No_Parquet -> "send and receive JSON."

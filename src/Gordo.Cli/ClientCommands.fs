@@ -11,6 +11,7 @@ open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Core.Yaml
 open Gordo.Client
+open Gordo.Models.Scoring
 
 /// `gordo client`: Gordo's client (spec §8.3). Exit codes: 0 success, 1 a machine failed or the
 /// server could not be reached, 2 bad usage (found before any request).
@@ -154,37 +155,72 @@ module ClientCommands =
             | :? UnauthorizedAccessException as e -> fail e.Message
             | _ -> reraise ()
 
+    /// The anomaly events of a machine's predictions, with the default settings (docs/events.md).
+    let private cutEvents (t: PredictionTable) : Result<ForwardedEvent list, string> =
+        AnomalyEvents.ofColumns AnomalyEvents.defaults t.Index (List.ofArray t.Columns)
+        |> Result.map (
+            List.map (fun e -> {
+                Start = e.Start
+                End = e.End
+                Peak = e.Peak
+                Tags = e.Tags |> List.map (fun t -> t.Tag, t.Share)
+                Quality = int e.Quality
+            })
+        )
+
     let private forwarders
         (o: ClientOptions)
         (p: ParseResults<ClientPredictArgs>)
         : Result<IPredictionForwarder, string> =
         let influx =
             match p.TryGetResult ClientPredictArgs.Influx_Uri with
-            | None -> Ok []
+            | None -> Ok None
             | Some uri ->
                 InfluxForwarder.Options
                     uri
                     (p.TryGetResult ClientPredictArgs.Influx_Api_Key)
                     (p.Contains ClientPredictArgs.Influx_Recreate_Db)
                 |> Result.mapError (fun e -> "--influx-uri: " + e)
-                |> Result.map (fun io -> [
-                    new InfluxForwarder(
-                        {
-                            io with
-                                Retries = o.Retries
-                                BackoffBase = o.BackoffBase
-                        }
-                    )
-                    :> IPredictionForwarder
-                ])
+                |> Result.map (fun io ->
+                    Some(
+                        new InfluxForwarder(
+                            {
+                                io with
+                                    Retries = o.Retries
+                                    BackoffBase = o.BackoffBase
+                            }
+                        )
+                    ))
 
-        let files =
-            p.TryGetResult ClientPredictArgs.Output_Dir
-            |> Option.map (fun d -> FileForwarder d :> IPredictionForwarder)
-            |> Option.toList
+        let files = p.TryGetResult ClientPredictArgs.Output_Dir |> Option.map FileForwarder
+
+        let nowhere =
+            p.Contains ClientPredictArgs.Events
+            && not (p.Contains ClientPredictArgs.Influx_Uri)
+            && files.IsNone
 
         influx
-        |> Result.map (fun i -> CompositeForwarder(i @ files) :> IPredictionForwarder)
+        |> Result.bind (fun influx ->
+            if nowhere then
+                usage "--events needs --influx-uri or --output-dir (where the events go)"
+            else
+                Ok influx)
+        |> Result.map (fun influx ->
+            let predictions =
+                Option.toList (influx |> Option.map (fun f -> f :> IPredictionForwarder))
+                @ Option.toList (files |> Option.map (fun f -> f :> IPredictionForwarder))
+
+            let events =
+                if p.Contains ClientPredictArgs.Events then
+                    let sinks =
+                        Option.toList (influx |> Option.map (fun f -> f :> IEventForwarder))
+                        @ Option.toList (files |> Option.map (fun f -> f :> IEventForwarder))
+
+                    [ EventsForwarder(cutEvents, sinks) :> IPredictionForwarder ]
+                else
+                    []
+
+            CompositeForwarder(predictions @ events) :> IPredictionForwarder)
 
     let private summary (level: ClientLogLevel) (outcomes: MachineOutcome list) : int =
         let failed = outcomes |> List.filter (fun o -> not o.Errors.IsEmpty)
@@ -282,6 +318,7 @@ module ClientCommands =
                         o with
                             DataProvider = dp
                             ForwardResampledSensors = p.Contains ClientPredictArgs.Forward_Resampled_Sensors
+                            Quality = p.Contains ClientPredictArgs.Quality
                             UseParquet = not (p.Contains ClientPredictArgs.No_Parquet)
                     }
 

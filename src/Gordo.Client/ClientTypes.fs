@@ -31,6 +31,8 @@ type ClientOptions = {
     UseParquet: bool
     /// Ask for every column (`all_columns=true`).
     AllColumns: bool
+    /// Ask for the data-quality columns (`quality=true`, docs/quality.md).
+    Quality: bool
     /// Headers sent with every request (`--session-config {"headers": ...}`).
     Headers: (string * string) list
     /// Per-request timeout.
@@ -58,6 +60,7 @@ module ClientOptions =
         BackoffBase = TimeSpan.FromSeconds 1.0
         UseParquet = false
         AllColumns = false
+        Quality = false
         Headers = []
         Timeout = TimeSpan.FromMinutes 5.0
         PathPrefix = ""

@@ -33,6 +33,54 @@ type IPredictionForwarder =
     /// Called once when a machine is finished (successfully or not).
     abstract CompleteAsync: machine: ForwardedMachine * cancel: CancellationToken -> Task
 
+/// An anomaly event as forwarded (docs/events.md; cut by `Gordo.Models.Scoring.AnomalyEvents`,
+/// which this project does not reference).
+type ForwardedEvent = {
+    /// The first row of the event.
+    Start: DateTimeOffset
+    /// The last row of the event.
+    End: DateTimeOffset
+    /// The highest `total-anomaly-confidence` in it.
+    Peak: float
+    /// The tags that contribute most with their share of the scaled error, largest first.
+    Tags: (string * float) list
+    /// The data-quality flags seen in it (docs/quality.md).
+    Quality: int
+}
+
+/// Where a machine's anomaly events go (`--events`, docs/events.md).
+type IEventForwarder =
+    /// Sends the events of a machine's whole predicted range.
+    abstract ForwardEventsAsync:
+        machine: ForwardedMachine * events: ForwardedEvent list * cancel: CancellationToken -> Task
+
+/// Keeps each machine's predictions until it is finished, then cuts its events from the whole
+/// range (an event may span chunks) and hands them to the event forwarders. Memory: one
+/// machine's predictions per machine in progress.
+type EventsForwarder(cut: PredictionTable -> Result<ForwardedEvent list, string>, forwarders: IEventForwarder list) =
+    let tables = ConcurrentDictionary<string, ResizeArray<PredictionTable>>()
+
+    interface IPredictionForwarder with
+        member _.ForwardPredictionsAsync(machine, predictions, _) =
+            tables.GetOrAdd(machine.Name, fun _ -> ResizeArray()).Add predictions
+            Task.CompletedTask
+
+        member _.ForwardResampledAsync(_, _, _) = Task.CompletedTask
+
+        member _.CompleteAsync(machine, cancel) =
+            task {
+                match tables.TryRemove machine.Name with
+                | true, parts when parts.Count > 0 ->
+                    let t = PredictionTable.concat (List.ofSeq parts)
+
+                    match cut t with
+                    | Error e -> invalidOp $"no events: %s{e}"
+                    | Ok events ->
+                        for f in forwarders do
+                            do! f.ForwardEventsAsync(machine, events, cancel)
+                | _ -> ()
+            }
+
 /// Several forwarders, called one after the other.
 type CompositeForwarder(forwarders: IPredictionForwarder list) =
     interface IPredictionForwarder with
@@ -84,6 +132,10 @@ type FileForwarder(directory: string) =
                 w
         )
 
+    /// The file a machine's events go to.
+    member _.EventsPathOf(machine: string) : string =
+        Path.Combine(directory, machine + ".events.json")
+
     /// The file a machine's predictions go to.
     member _.PathOf(machine: string) : string =
         Path.Combine(directory, machine + ".csv.gz")
@@ -114,3 +166,39 @@ type FileForwarder(directory: string) =
             | _ -> ()
 
             Task.CompletedTask
+
+    interface IEventForwarder with
+        member this.ForwardEventsAsync(machine, events, cancel) =
+            Directory.CreateDirectory directory |> ignore
+            File.WriteAllBytesAsync(this.EventsPathOf machine.Name, FileForwarder.EventsJson events, cancel)
+
+    /// Events as the JSON array of `gordo anomaly --events`: `[{start, end, peak, tags: [{tag, share}], quality}]`.
+    static member EventsJson(events: ForwardedEvent list) : byte[] =
+        use buffer = new MemoryStream()
+
+        using (new Text.Json.Utf8JsonWriter(buffer, Text.Json.JsonWriterOptions(Indented = true))) (fun w ->
+            let time (t: DateTimeOffset) =
+                t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
+
+            w.WriteStartArray()
+
+            for e in events do
+                w.WriteStartObject()
+                w.WriteString("start", time e.Start)
+                w.WriteString("end", time e.End)
+                w.WriteNumber("peak", e.Peak)
+                w.WriteStartArray("tags")
+
+                for tag, share in e.Tags do
+                    w.WriteStartObject()
+                    w.WriteString("tag", tag)
+                    w.WriteNumber("share", share)
+                    w.WriteEndObject()
+
+                w.WriteEndArray()
+                w.WriteNumber("quality", e.Quality)
+                w.WriteEndObject()
+
+            w.WriteEndArray())
+
+        buffer.ToArray()

@@ -17,17 +17,7 @@ type CollectingForwarder() =
     /// A machine's predictions so far, in time order.
     member _.Predictions(machine: string) : PredictionTable =
         match tables.TryGetValue machine with
-        | true, parts when parts.Count > 0 ->
-            let parts = List.ofSeq parts
-            let first = List.head parts
-
-            {
-                Index = parts |> Seq.collect _.Index |> Array.ofSeq
-                Columns =
-                    first.Columns
-                    |> Array.mapi (fun k (key, _) ->
-                        key, parts |> Seq.collect (fun p -> snd p.Columns.[k]) |> Array.ofSeq)
-            }
+        | true, parts -> PredictionTable.concat (List.ofSeq parts)
         | _ -> PredictionTable.empty
 
     interface IPredictionForwarder with

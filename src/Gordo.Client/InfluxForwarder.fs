@@ -132,6 +132,37 @@ module internal LineProtocol =
                 }
         |]
 
+    /// A string field value: quoted, with quotes and backslashes escaped.
+    let private stringField (s: string) : string =
+        "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""
+
+    let private number (v: float) =
+        v.ToString("R", CultureInfo.InvariantCulture)
+
+    /// Measurement `anomaly-events`: one point per event at its start; fields `end` (ns),
+    /// `duration_s`, `peak`, `quality` (flags) and `tags` (`tag:share,...`, largest share first);
+    /// tags `machine` and the metadata tags.
+    let eventLines (machine: ForwardedMachine) (events: ForwardedEvent list) : string list =
+        let s = series "anomaly-events" (("machine", machine.Name) :: machine.Metadata)
+
+        [
+            for e in events ->
+                let tags =
+                    e.Tags
+                    |> List.map (fun (tag, share) -> tag + ":" + share.ToString("0.###", CultureInfo.InvariantCulture))
+                    |> String.concat ","
+
+                let fields = [
+                    $"end=%d{nanoseconds e.End.UtcTicks}i"
+                    "duration_s=" + number (e.End - e.Start).TotalSeconds
+                    "peak=" + number e.Peak
+                    $"quality=%d{e.Quality}i"
+                    "tags=" + stringField tags
+                ]
+
+                $"""%s{s} %s{String.concat "," fields} %d{nanoseconds e.Start.UtcTicks}"""
+        ]
+
 /// Settings of the InfluxDB forwarder (`--influx-uri`, `--influx-api-key`, `--influx-recreate-db`).
 type InfluxForwarderOptions = {
     /// Where to write.
@@ -259,3 +290,16 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             write (LineProtocol.resampledSeries sensors) cancel
 
         member _.CompleteAsync(_, _) = Task.CompletedTask
+
+    interface IEventForwarder with
+        member _.ForwardEventsAsync(machine, events, cancel) =
+            task {
+                match LineProtocol.eventLines machine events with
+                | [] -> ()
+                | lines ->
+                    do! prepare.Force()
+                    let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
+                    let body = Encoding.UTF8.GetBytes(String.concat "\n" lines)
+                    let! _ = send (fun () -> request HttpMethod.Post path (new ByteArrayContent(body))) cancel
+                    ()
+            }

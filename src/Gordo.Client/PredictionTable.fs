@@ -26,6 +26,17 @@ module PredictionTable =
     /// Number of rows.
     let length (t: PredictionTable) : int = t.Index.Length
 
+    /// Chunks of one machine (same columns) concatenated in order.
+    let concat (parts: PredictionTable list) : PredictionTable =
+        match parts with
+        | [] -> empty
+        | first :: _ -> {
+            Index = parts |> Seq.collect _.Index |> Array.ofSeq
+            Columns =
+                first.Columns
+                |> Array.mapi (fun k (key, _) -> key, parts |> Seq.collect (fun p -> snd p.Columns.[k]) |> Array.ofSeq)
+          }
+
     /// The flat name of a column: `top` for single columns, else `top|sub` (as `gordo anomaly`).
     let flatName (top: string, sub: string) : string =
         if sub = "" then top else top + "|" + sub

@@ -119,6 +119,7 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
             let url =
                 $"%s{root}/%s{name}/%s{route}?format=%s{format}&revision=%s{Uri.EscapeDataString revision}"
                 + (if options.AllColumns then "&all_columns=true" else "")
+                + (if options.Quality then "&quality=true" else "")
 
             let! body, media =
                 retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Post, url, Content = content ()))

@@ -114,7 +114,7 @@ public sealed partial class GordoClient
         return new ClientOptions(_project, root.Host, root.Port, root.Scheme,
             ListModule.OfSeq(_options.Metadata.Select(kv => Tuple.Create(kv.Key, kv.Value))), provider,
             _options.BatchSize, _options.Parallelism, _options.ForwardResampledSensors, _options.Retries,
-            _options.BackoffBase, _options.UseParquet, false, FSharpList<Tuple<string, string>>.Empty,
+            _options.BackoffBase, _options.UseParquet, false, false, FSharpList<Tuple<string, string>>.Empty,
             _http.Timeout, root.AbsolutePath.TrimEnd('/'));
     }
 

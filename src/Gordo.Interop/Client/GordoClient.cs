@@ -66,17 +66,34 @@ public sealed partial class GordoClient : IGordoClient
 
     /// <summary>
     /// The anomaly table for X and y (<c>POST .../anomaly/prediction</c>); <paramref name="allColumns"/>
-    /// also returns the smoothed columns.
+    /// also returns the smoothed columns, <paramref name="quality"/> the data-quality columns
+    /// (<c>data-quality|&lt;tag&gt;</c>, <c>total-data-quality</c>: <see cref="GordoQualityFlags"/> bits).
     /// </summary>
     public Task<GordoPrediction> PredictAnomalyAsync(string model, GordoFrame x, GordoFrame y, bool allColumns = false,
-        string? revision = null, CancellationToken cancellationToken = default)
+        bool quality = false, string? revision = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         var url = Url($"{Name(model)}/anomaly/prediction", revision);
         if (allColumns)
             url += (url.Contains('?') ? "&" : "?") + "all_columns=true";
+        if (quality)
+            url += (url.Contains('?') ? "&" : "?") + "quality=true";
         return PostAsync(url, x, y, cancellationToken);
+    }
+
+    /// <summary>
+    /// The anomaly events of X and y (<c>POST .../anomaly/events</c>, docs/events.md): X needs a
+    /// time index; the model needs thresholds (built with cross-validation).
+    /// </summary>
+    public async Task<IReadOnlyList<GordoAnomalyEvent>> GetEventsAsync(string model, GordoFrame x, GordoFrame y,
+        string? revision = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        using var response = await PostJsonAsync(Url($"{Name(model)}/anomaly/events", revision), x, y, cancellationToken).ConfigureAwait(false);
+        using var body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        return body.RootElement.GetProperty("events").EnumerateArray().Select(GordoAnomalyEvent.Parse).ToArray();
     }
 
     /// <summary>The model artifact as one byte stream (load it with <see cref="GordoModel.LoadFromBytesAsync"/>).</summary>
@@ -112,6 +129,13 @@ public sealed partial class GordoClient : IGordoClient
 
     private async Task<GordoPrediction> PostAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
     {
+        using var response = await PostJsonAsync(url, x, y, cancellationToken).ConfigureAwait(false);
+        using var body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+        return GordoPrediction.Parse(body.RootElement);
+    }
+
+    private async Task<HttpResponseMessage> PostJsonAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -127,9 +151,7 @@ public sealed partial class GordoClient : IGordoClient
         }
         using var content = new ByteArrayContent(buffer.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
-        using var body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
-        return GordoPrediction.Parse(body.RootElement);
+        return await _http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using Gordo.Models;
 using Gordo.Models.Anomaly;
 using Gordo.Models.Artifacts;
 using Gordo.Models.Definitions;
+using Gordo.Models.Scoring;
+using Microsoft.FSharp.Collections;
 using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
@@ -154,10 +156,51 @@ public sealed class GordoModel
 
     /// <summary>
     /// The anomaly table for X and y (for an auto-encoder y is X), with optional row timestamps and
-    /// the data frequency (end = start + frequency).
+    /// the data frequency (end = start + frequency); <paramref name="quality"/> adds the data-quality
+    /// columns (<c>data-quality|&lt;tag&gt;</c>, <c>total-data-quality</c>: <see cref="GordoQualityFlags"/>
+    /// bits; the model needs a training profile).
     /// </summary>
     public AnomalyResult Anomaly(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
-        IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null)
+        IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null, bool quality = false) =>
+        new(AnomalyFrame(x, y, inputNames, targetNames, timestamps, frequency, quality));
+
+    /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X).</summary>
+    public AnomalyResult Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null,
+        TimeSpan? frequency = null, bool quality = false)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var names = columns.Keys.ToArray();
+        var x = MatrixModule.ofColumns(names.Select(n => columns[n]).ToArray());
+        return Anomaly(x, x, names, names, timestamps, frequency, quality);
+    }
+
+    /// <summary>
+    /// The anomaly events of X and y at <paramref name="timestamps"/> (docs/events.md), with the
+    /// data-quality flags seen in each when the model has a training profile, with the model's own event
+    /// settings (its config's <c>events</c> section, else the defaults); the model needs
+    /// thresholds (built with cross-validation).
+    /// </summary>
+    public IReadOnlyList<GordoAnomalyEvent> Events(double[,] x, double[,] y, IReadOnlyList<string> inputNames,
+        IReadOnlyList<string> targetNames, IReadOnlyList<DateTimeOffset> timestamps)
+    {
+        ArgumentNullException.ThrowIfNull(timestamps);
+        var frame = AnomalyFrame(x, y, inputNames, targetNames, timestamps, null, Profile() is not null);
+        var times = timestamps.Skip(timestamps.Count - frame.Start.Length).ToArray();
+        var settings = AnomalyEvents.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+        var found = AnomalyEvents.ofColumns(settings, times, frame.Columns);
+        if (found.IsError)
+            throw new InvalidOperationException(found.ErrorValue);
+        return found.ResultValue.Select(GordoAnomalyEvent.Of).ToArray();
+    }
+
+    private TrainingProfile? Profile()
+    {
+        var profile = DataQuality.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+        return profile is null ? null : profile.Value;
+    }
+
+    private AnomalyFrame AnomalyFrame(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
+        IReadOnlyList<DateTimeOffset>? timestamps, TimeSpan? frequency, bool quality)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -170,16 +213,18 @@ public sealed class GordoModel
             targetNames.ToArray(),
             timestamps is null ? null : Microsoft.FSharp.Core.FSharpOption<DateTimeOffset[]>.Some(timestamps.ToArray()),
             frequency is null ? null : Microsoft.FSharp.Core.FSharpOption<TimeSpan>.Some(frequency.Value));
-        return new AnomalyResult(detector.Anomaly(x, y, input));
-    }
-
-    /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X).</summary>
-    public AnomalyResult Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null)
-    {
-        ArgumentNullException.ThrowIfNull(columns);
-        var names = columns.Keys.ToArray();
-        var x = MatrixModule.ofColumns(names.Select(n => columns[n]).ToArray());
-        return Anomaly(x, x, names, names, timestamps, frequency);
+        var frame = detector.Anomaly(x, y, input);
+        if (!quality)
+            return frame;
+        var profile = Profile()
+            ?? throw new InvalidOperationException("The model has no training profile (it was built before data-quality flags); rebuild it to ask for quality.");
+        var rows = frame.Start.Length;
+        var skip = x.GetLength(0) - rows;
+        var columns = Enumerable.Range(0, inputNames.Count)
+            .Select(j => Enumerable.Range(skip, rows).Select(i => x[i, j]).ToArray())
+            .ToArray();
+        var flags = DataQuality.columns(profile, inputNames.ToArray(), columns);
+        return new AnomalyFrame(frame.Start, frame.End, ListModule.Append(frame.Columns, flags));
     }
 
     private static GordoModel Wrap(LoadedModel loaded) =>

@@ -147,7 +147,8 @@ let tests =
             Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
             Expect.equal (stdout.Trim(), err.Trim()) ("", "") "nothing printed on success"
         }
-        test "usage errors come before any request: START >= END, bad --data-provider, bad --influx-uri" {
+        test
+            "usage errors come before any request: START >= END, bad --data-provider, bad --influx-uri, --events with nowhere to go" {
             use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
 
             let args = clientOptions server.Port @ [ "predict" ]
@@ -157,6 +158,7 @@ let tests =
                 range @ [ "--data-provider"; "{type: [" ], "--data-provider"
                 range @ [ "--data-provider"; """{"type": "NoSuchProvider"}""" ], "NoSuchProvider"
                 range @ [ "--influx-uri"; "not-a-uri" ], "--influx-uri"
+                range @ [ "--events" ], "--events needs --influx-uri or --output-dir"
             ]
 
             for extra, expected in cases do

@@ -133,6 +133,176 @@ let private run (name: string) (body: string -> unit) =
                 Directory.Delete(root, true)
         }
 
+/// Compares every point of `db` with the offline `gordo anomaly` table at `anomalyPath`; the
+/// number of points compared.
+let private compareWithOffline (db: string) (anomalyPath: string) : int =
+    let offline =
+        match FrameIO.readCsv anomalyPath ',' None with
+        | Ok f -> f
+        | Error e -> failtestf "%s" e.Message
+
+    let offlineTimes =
+        offline.Index
+        |> Array.map (fun t -> DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds())
+
+    let nanRow =
+        Array.init offlineTimes.Length (fun i -> offline.Data |> Array.exists (fun c -> Double.IsNaN c.[i]))
+
+    let mutable compared = 0
+
+    for measurement in offline.Columns |> Array.map (fun c -> c.Split('|').[0]) |> Array.distinct do
+        let got, machines = points db measurement
+        Expect.equal machines (set [ "plant-1" ]) $"%s{measurement}: machine tag"
+
+        for k, column in Array.indexed offline.Columns do
+            if column.Split('|').[0] = measurement then
+                let sensor =
+                    if column.Contains '|' then
+                        column.Split('|').[1]
+                    else
+                        column
+
+                for i, t in Array.indexed offlineTimes do
+                    let expected = offline.Data.[k].[i]
+
+                    match got.TryFind((sensor, t)) with
+                    | Some v ->
+                        Expect.isTrue
+                            (close v expected)
+                            $"%s{measurement}/%s{sensor} at %d{t}: %g{v} vs offline %g{expected}"
+
+                        compared <- compared + 1
+                    | None ->
+                        Expect.isTrue
+                            nanRow.[i]
+                            $"%s{measurement}/%s{sensor} at %d{t} missing (only NaN rows are dropped)"
+
+        Expect.equal
+            got.Count
+            (got
+             |> Map.filter (fun (s, _) _ ->
+                 offline.Columns
+                 |> Array.exists (fun c -> c = measurement + "|" + s || (c = measurement && s = measurement)))
+             |> Map.count)
+            $"%s{measurement}: sensor_name tags are the columns"
+
+    compared
+
+/// The events of an events JSON file: (start, end, peak, [tag, share], quality).
+let private eventsOf (json: string) = [
+    for e in JsonDocument.Parse(json).RootElement.EnumerateArray() ->
+        utc (e.GetProperty("start").GetString()),
+        utc (e.GetProperty("end").GetString()),
+        e.GetProperty("peak").GetDouble(),
+        [
+            for t in e.GetProperty("tags").EnumerateArray() ->
+                t.GetProperty("tag").GetString(), t.GetProperty("share").GetDouble()
+        ],
+        e.GetProperty("quality").GetInt32()
+]
+
+/// `--quality --events` (issue 21), in chunks of 100 rows: the data-quality points equal offline
+/// `gordo anomaly --quality`, and the events of the whole range, in `<machine>.events.json` and
+/// measurement `anomaly-events`, equal offline `gordo anomaly --events` on the same rows.
+let private qualityAndEvents (root: string) (port: int) (models: string) (dataPath: string) (tags: string list) =
+    let c = connection ()
+    let db = "client_e2e_events"
+    let outDir = Path.Combine(root, "out")
+
+    let code, out, err =
+        GordoProcess.run
+            []
+            (clientOptions port
+             @ [
+                 "--metadata"
+                 "version,1700000000000"
+                 "--batch-size"
+                 "100"
+                 "predict"
+                 "2020-01-03T00:00:00+00:00"
+                 "2020-01-05T00:00:00+00:00"
+                 "--influx-uri"
+                 $"%s{c.User}:%s{c.Password}@%s{Uri(c.BaseUrl).Host}:%d{Uri(c.BaseUrl).Port}/%s{db}"
+                 "--influx-recreate-db"
+                 "--quality"
+                 "--events"
+                 "--output-dir"
+                 outDir
+                 "--target"
+                 "plant-1"
+             ])
+
+    Expect.equal code 0 $"client predict --quality --events: %s{out}%s{err}"
+    let anomalyPath = Path.Combine(root, "anomaly-quality.csv")
+    let eventsPath = Path.Combine(root, "events.json")
+
+    let code, out, err =
+        GordoProcess.run [] [
+            "anomaly"
+            Path.Combine(models, "plant-1")
+            "--data"
+            dataPath
+            "--quality"
+            "--output"
+            anomalyPath
+            "--events"
+            eventsPath
+        ]
+
+    Expect.equal code 0 $"gordo anomaly --quality --events: %s{out}%s{err}"
+    Expect.isGreaterThan (compareWithOffline db anomalyPath) 2000 "points compared, quality columns included"
+    let quality, _ = points db "data-quality"
+
+    Expect.equal
+        (quality |> Map.keys |> Seq.map fst |> Set.ofSeq)
+        (Set.ofList tags)
+        "data-quality points carry the tags as sensor_name"
+
+    let expected = eventsOf (File.ReadAllText eventsPath)
+    let got = eventsOf (File.ReadAllText(Path.Combine(outDir, "plant-1.events.json")))
+    Expect.equal got.Length expected.Length "as many events as offline"
+
+    for (s, e, peak, tags, q), (s', e', peak', tags', q') in List.zip got expected do
+        Expect.equal (s, e, q, List.map fst tags) (s', e', q', List.map fst tags') "event as offline"
+        Expect.isTrue (close peak peak') $"peak %g{peak} vs offline %g{peak'}"
+
+    let reply =
+        JsonDocument.Parse(query db "SELECT * FROM \"anomaly-events\"").RootElement
+
+    let influxEvents =
+        match reply.GetProperty("results").[0].TryGetProperty "series" with
+        | true, series ->
+            let s = series.[0]
+            let columns = [ for c in s.GetProperty("columns").EnumerateArray() -> c.GetString() ]
+            let at name = List.findIndex ((=) name) columns
+
+            [
+                for v in s.GetProperty("values").EnumerateArray() ->
+                    v.[at "time"].GetInt64(),
+                    v.[at "end"].GetInt64(),
+                    v.[at "peak"].GetDouble(),
+                    v.[at "tags"].GetString(),
+                    v.[at "quality"].GetInt32(),
+                    v.[at "machine"].GetString(),
+                    v.[at "version"].GetString()
+            ]
+        | _ -> []
+
+    Expect.equal influxEvents.Length expected.Length "one anomaly-events point per event"
+
+    for (time, finish, peak, tagText, q, machine, version), (s, e, peak', tags, q') in List.zip influxEvents expected do
+        Expect.equal (time, finish / 1_000_000_000L) (s.ToUnixTimeSeconds(), e.ToUnixTimeSeconds()) "start, end"
+        Expect.isTrue (close peak peak') "peak"
+        Expect.equal q q' "quality"
+        Expect.equal (machine, version) ("plant-1", "1700000000000") "tags"
+
+        Expect.equal
+            (tagText.Split ',' |> Array.map (fun t -> t.Split(':').[0]) |> List.ofArray)
+            (List.map fst tags)
+            "top tags"
+
+    eprintfn "client --events: %d events, %d data-quality points" expected.Length quality.Count
+
 let private endToEnd (root: string) =
     let c = connection ()
     let source = "gordo_client_src"
@@ -243,61 +413,15 @@ let private endToEnd (root: string) =
 
     Expect.equal code 0 $"gordo anomaly: %s{out}%s{err}"
 
-    let offline =
-        match FrameIO.readCsv anomalyPath ',' None with
-        | Ok f -> f
-        | Error e -> failtestf "%s" e.Message
-
-    let offlineTimes =
-        offline.Index
-        |> Array.map (fun t -> DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds())
-
-    let nanRow =
-        Array.init offlineTimes.Length (fun i -> offline.Data |> Array.exists (fun c -> Double.IsNaN c.[i]))
-
-    let mutable compared = 0
-
-    for measurement in offline.Columns |> Array.map (fun c -> c.Split('|').[0]) |> Array.distinct do
-        let got, machines = points "client_e2e_feeder" measurement
-        Expect.equal machines (set [ "plant-1" ]) $"%s{measurement}: machine tag"
-
-        for k, column in Array.indexed offline.Columns do
-            if column.Split('|').[0] = measurement then
-                let sensor =
-                    if column.Contains '|' then
-                        column.Split('|').[1]
-                    else
-                        column
-
-                for i, t in Array.indexed offlineTimes do
-                    let expected = offline.Data.[k].[i]
-
-                    match got.TryFind((sensor, t)) with
-                    | Some v ->
-                        Expect.isTrue
-                            (close v expected)
-                            $"%s{measurement}/%s{sensor} at %d{t}: %g{v} vs offline %g{expected}"
-
-                        compared <- compared + 1
-                    | None ->
-                        Expect.isTrue
-                            nanRow.[i]
-                            $"%s{measurement}/%s{sensor} at %d{t} missing (only NaN rows are dropped)"
-
-        Expect.equal
-            got.Count
-            (got
-             |> Map.filter (fun (s, _) _ ->
-                 offline.Columns
-                 |> Array.exists (fun c -> c = measurement + "|" + s || (c = measurement && s = measurement)))
-             |> Map.count)
-            $"%s{measurement}: sensor_name tags are the columns"
-
+    let compared = compareWithOffline "client_e2e_feeder" anomalyPath
     Expect.isGreaterThan compared 2000 "points compared"
+    qualityAndEvents root port models dataPath tags
 
 [<Tests>]
 let tests =
     testSequenced
     <| testList "Client.EndToEnd" [
-        run "InfluxDB → local-build → run-server → client predict → InfluxDB equals gordo anomaly" endToEnd
+        run
+            "InfluxDB → local-build → run-server → client predict (--quality --events) → InfluxDB equals gordo anomaly"
+            endToEnd
     ]

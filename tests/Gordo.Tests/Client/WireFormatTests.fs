@@ -69,6 +69,22 @@ let tests =
                 [| [| 0 |]; [| 0 |]; [| 0 |] |]
                 "only the first row is finite everywhere"
         }
+        test "an event is one point at its start: end in ns, duration, peak, quality, top tags as a string" {
+            let event: ForwardedEvent = {
+                Start = t0
+                End = t0.AddMinutes 50.0
+                Peak = 2.5
+                Tags = [ "tag,b", 0.75; "say \"hi\"", 0.25 ]
+                Quality = 9
+            }
+
+            Expect.equal
+                (LineProtocol.eventLines machine [ event ])
+                [
+                    "anomaly-events,machine=m\\ 1,version=1 end=1577839800000000000i,duration_s=3000,peak=2.5,quality=9i,tags=\"tag,b:0.75,say \\\"hi\\\":0.25\" 1577836800000000000"
+                ]
+                "line"
+        }
         test "a JSON reply is read by row key, whatever the order of rows in each column" {
             let reply =
                 """{"data":{"start":{"start":{"2020-01-01T00:10:00+00:00":"x","2020-01-01T00:00:00+00:00":"y"}},
