@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -26,36 +24,15 @@ public class EventsTests
     private static async Task<(string Revision, GordoModel Model)> BuildAsync()
     {
         var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-events-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        var csv = new StringBuilder("time,A,B,C\n");
-        for (var i = 0; i <= 96; i++)
-        {
-            var t = Start.AddHours(i).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
-            csv.Append(CultureInfo.InvariantCulture, $"{t},{string.Join(',', Row(i))}\n");
-        }
-        File.WriteAllText(Path.Combine(dir, "data.csv"), csv.ToString());
-        var config = Path.Combine(dir, "config.yaml");
-        File.WriteAllText(config, $"""
-            machines:
-              - name: pump-1
-                dataset:
-                  tags: [A, B, C]
-                  train_start_date: 2020-01-01T00:00:00+00:00
-                  train_end_date: 2020-01-05T00:00:00+00:00
-                  resolution: 1H
-                  data_provider:
-                    type: CSVDataProvider
-                    file_path: {Path.Combine(dir, "data.csv")}
-                    timestamp_column: time
-                model:
-                  gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
-                    base_estimator:
-                      sklearn.pipeline.Pipeline:
-                        steps:
-                          - sklearn.preprocessing.MinMaxScaler
-                          - sklearn.decomposition.PCA: {"{"}n_components: 2{"}"}
-                          - sklearn.linear_model.LinearRegression
-            """);
+        var config = CsvProject.Write(dir, """
+              gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+                base_estimator:
+                  sklearn.pipeline.Pipeline:
+                    steps:
+                      - sklearn.preprocessing.MinMaxScaler
+                      - sklearn.decomposition.PCA: {n_components: 2}
+                      - sklearn.linear_model.LinearRegression
+        """, i => Row(i));
         var revision = Path.Combine(dir, "models", "100");
         var built = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(revision));
         Assert.True(built.Succeeded, built.ErrorMessage);

@@ -1,47 +1,15 @@
-using System.Globalization;
-using System.Text;
-
 namespace Gordo.Interop.Tests.Models;
 
 public class ForestBuildTests
 {
-    private static string WriteProject(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var csv = new StringBuilder("time,A,B,C\n");
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        for (var i = 0; i <= 96; i++)
-        {
-            var t = start.AddHours(i).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
-            var x = Math.Sin(i / 6.0);
-            csv.Append(CultureInfo.InvariantCulture, $"{t},{x},{2 * x + 0.1 * Math.Cos(i)},{1 - x}\n");
-        }
-
-        File.WriteAllText(Path.Combine(dir, "data.csv"), csv.ToString());
-        var config = $"""
-            machines:
-              - name: pump-1
-                dataset:
-                  tags: [A, B, C]
-                  train_start_date: 2020-01-01T00:00:00+00:00
-                  train_end_date: 2020-01-05T00:00:00+00:00
-                  resolution: 1H
-                  data_provider:
-                    type: CSVDataProvider
-                    file_path: {Path.Combine(dir, "data.csv")}
-                    timestamp_column: time
-                model:
-                  gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
-                    base_estimator:
-                      sklearn.ensemble.RandomForestRegressor:
-                        n_estimators: 20
-                        max_features: sqrt
-                        random_state: 3
-            """;
-        var path = Path.Combine(dir, "config.yaml");
-        File.WriteAllText(path, config);
-        return path;
-    }
+    private static string WriteProject(string dir) => CsvProject.Write(dir, """
+              gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+                base_estimator:
+                  sklearn.ensemble.RandomForestRegressor:
+                    n_estimators: 20
+                    max_features: sqrt
+                    random_state: 3
+        """);
 
     [Fact]
     public async Task BuildAsync_builds_a_RandomForestRegressor_machine_that_loads_and_predicts()
