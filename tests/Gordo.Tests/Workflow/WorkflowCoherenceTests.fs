@@ -35,11 +35,13 @@ globals:
     train_end_date: 2020-01-02T00:00:00+00:00
     resolution: 30T
   model:
-    sklearn.pipeline.Pipeline:
-      steps:
-        - sklearn.preprocessing.MinMaxScaler
-        - sklearn.decomposition.PCA:
-            n_components: 1
+    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:
+      require_thresholds: false
+      base_estimator:
+        sklearn.pipeline.Pipeline:
+          steps:
+            - sklearn.preprocessing.MinMaxScaler
+            - sklearn.linear_model.LinearRegression
   evaluation:
     cv_mode: build_only
 """
@@ -290,12 +292,14 @@ let private influxQuery (server: string) (q: string) : string =
 
 /// Each machine's `gordo-client` step: its bash script with its environment, `gordo` being the
 /// built CLI, the server and InfluxDB hosts mapped to loopback (the `feeder` database is made
-/// first, as the workflow's database step does). Returns the machines whose step succeeded.
+/// afresh first, as the workflow's database step does). Returns the machines whose step succeeded.
 let private runClients (root: string) (workflow: JsonNode) (port: int) (influx: string) : string list =
     let templates = items (at [ "spec"; "templates" ] workflow)
     let client = named "gordo-client" templates
     let script = text (at [ "script"; "source" ] client)
     let tasks = items (at [ "dag"; "tasks" ] (named "do-all" templates))
+    // A fresh database: measurements left by an earlier run must not satisfy the assertions.
+    influxQuery influx "DROP DATABASE feeder" |> ignore
     influxQuery influx "CREATE DATABASE feeder" |> ignore
 
     let mapEnv (name: string, value: string) =
