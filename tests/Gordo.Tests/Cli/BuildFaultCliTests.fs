@@ -55,36 +55,6 @@ let private buildArgs (configPath: string) (out: string) (register: string) = [
     register
 ]
 
-/// Runs a system command; exit code and stderr.
-let private system (exe: string) (args: string list) =
-    use p =
-        Process.Start(ProcessStartInfo(exe, args, RedirectStandardError = true, RedirectStandardOutput = true))
-
-    let err = p.StandardError.ReadToEnd()
-    p.WaitForExit()
-    p.ExitCode, err
-
-let private mountTmpfs (dir: string) (kilobytes: int64) =
-    Directory.CreateDirectory dir |> ignore
-
-    match system "mount" [ "-t"; "tmpfs"; "-o"; $"size=%d{kilobytes}k"; "tmpfs"; dir ] with
-    | 0, _ -> ()
-    | code, err ->
-        failtestf
-            "the full-disk test mounts a small tmpfs and needs root (CAP_SYS_ADMIN): 'mount -t tmpfs' exited %d: %s. Run the tests as root (CI does)."
-            code
-            err
-
-let private resize (dir: string) (kilobytes: int64) =
-    match system "mount" [ "-o"; $"remount,size=%d{kilobytes}k"; dir ] with
-    | 0, _ -> ()
-    | code, err -> failtestf "remounting the tmpfs at %s exited %d: %s" dir code err
-
-let private unmount (dir: string) =
-    match system "umount" [ dir ] with
-    | 0, _ -> ()
-    | _ -> system "umount" [ "-l"; dir ] |> ignore
-
 /// Kilobytes a directory's files take on a tmpfs (whole 4 KiB pages).
 let private pagesKb (dir: string) =
     Directory.GetFiles dir
@@ -113,14 +83,14 @@ let private previous (out: string) (register: string) =
 let private fullDisk =
     test "a full disk mid-write: OSError (exit 1), a clear message, the previous model and registry intact" {
         let mount, register = temp "tmpfs", temp "registry"
-        mountTmpfs mount 8192L
+        Tmpfs.mount mount "size=8192k"
 
         try
             let out = Path.Combine(mount, "pump-1")
             let metadata = previous out register
             // Room for about half a model more: the new model's temporary directory fills the disk.
             let used = pagesKb out
-            resize mount (used + used / 2L)
+            Tmpfs.resize mount (used + used / 2L)
             let report = temp "report" + ".json"
 
             let code, _, err =
@@ -154,7 +124,7 @@ let private fullDisk =
             Expect.stringContains err "report not written" "the report did not fit either"
             intact out metadata register
         finally
-            unmount mount
+            Tmpfs.unmount mount
     }
 
 /// Starts `args`, waits for training (an epoch line in the output `read` selects), sends SIGINT.

@@ -183,38 +183,11 @@ let private killTests =
         Expect.isTrue (isCompletePage (reportOf output)) "a complete report"
     }
 
-/// Runs a system command; exit code and stderr.
-let private system (exe: string) (args: string list) =
-    use p =
-        Process.Start(ProcessStartInfo(exe, args, RedirectStandardError = true, RedirectStandardOutput = true))
-
-    let err = p.StandardError.ReadToEnd()
-    p.WaitForExit()
-    p.ExitCode, err
-
-/// Mounts a tmpfs (`options` such as `size=2048k` or `ro`) at `dir`; needs root, as the
-/// full-disk test of the builder does.
-let private mountTmpfs (dir: string) (options: string) =
-    Directory.CreateDirectory dir |> ignore
-
-    match system "mount" [ "-t"; "tmpfs"; "-o"; options; "tmpfs"; dir ] with
-    | 0, _ -> ()
-    | code, err ->
-        failtestf
-            "this test mounts a tmpfs and needs root (CAP_SYS_ADMIN): 'mount -t tmpfs' exited %d: %s. Run the tests as root (CI does)."
-            code
-            err
-
-let private unmount (dir: string) =
-    match system "umount" [ dir ] with
-    | 0, _ -> ()
-    | _ -> system "umount" [ "-l"; dir ] |> ignore
-
 let private fullDisk =
     test "a report that does not fit: exit 1, a clear message, the models complete, no report and no temporary file" {
         let mount = temp "tmpfs"
         // The two small models fit; the report (plotly.js inline, about 4 MB) does not.
-        mountTmpfs mount "size=2048k"
+        Tmpfs.mount mount "size=2048k"
 
         try
             let code, stdout, err = run [] (localBuild (config 8 2) mount [])
@@ -232,7 +205,7 @@ let private fullDisk =
             modelsCompleteOrAbsent mount
             Expect.isTrue (machines |> List.forall (fun m -> Directory.Exists(Path.Combine(mount, m)))) "both models"
         finally
-            unmount mount
+            Tmpfs.unmount mount
     }
 
 let private unwritable =
@@ -253,7 +226,7 @@ let private unwritable =
         }
         test "local-build and build into a read-only filesystem" {
             let mount = temp "readonly"
-            mountTmpfs mount "ro,size=64k"
+            Tmpfs.mount mount "ro,size=64k"
 
             try
                 let code, stdout, err = run [] (localBuild (config 8 2) mount [])
@@ -280,7 +253,7 @@ let private unwritable =
 
                 Expect.isFalse (err.Contains "fetching data") "nothing fetched"
             finally
-                unmount mount
+                Tmpfs.unmount mount
         }
     ]
 
