@@ -4,8 +4,7 @@ using System.Text.Json;
 namespace Gordo.Interop;
 
 /// <summary>
-/// One column of an anomaly or prediction table, local (<see cref="AnomalyResult"/>) or from a
-/// server (<see cref="GordoPrediction"/>): a two-level name (e.g. "model-output", "tag-1") and its values.
+/// One column of a <see cref="GordoTable"/>: a two-level name (e.g. "model-output", "tag-1") and its values.
 /// </summary>
 public sealed class GordoColumn
 {
@@ -22,51 +21,51 @@ public sealed class GordoColumn
     /// <summary>The second-level name (the tag); "" for single columns such as "total-anomaly-scaled".</summary>
     public string SubName { get; }
 
-    /// <summary>The values, one per row (null in the reply is NaN).</summary>
+    /// <summary>The values, one per row (NaN where a value is missing).</summary>
     public IReadOnlyList<double> Values { get; }
 }
 
 /// <summary>
-/// The answer of <c>prediction</c> or <c>anomaly/prediction</c>: Gordo's two-level table
-/// <c>{top: {sub: {row: value}}}</c> (spec §5.5) read back into columns.
+/// Gordo's two-level table (spec §3.3, §5.5): the anomaly table of <see cref="GordoModel.Anomaly(double[,], double[,], IReadOnlyList{string}, IReadOnlyList{string}, IReadOnlyList{DateTimeOffset}?, TimeSpan?, bool)"/>
+/// and the answer of a server's <c>prediction</c> and <c>anomaly/prediction</c>
+/// (<see cref="GordoClient.PredictAsync"/>, <see cref="GordoClient.PredictAnomalyAsync"/>): the same
+/// column names and sub-names ("" for single columns) locally and remotely.
 /// </summary>
-public sealed class GordoPrediction
+public sealed class GordoTable
 {
-    private GordoPrediction(string revision, double? timeSeconds, IReadOnlyList<string> rowKeys,
-        IReadOnlyList<string?> start, IReadOnlyList<string?> end, IReadOnlyList<GordoColumn> columns)
+    private GordoTable(IReadOnlyList<DateTimeOffset?> index, IReadOnlyList<DateTimeOffset?> start,
+        IReadOnlyList<DateTimeOffset?> end, IReadOnlyList<GordoColumn> columns, string? revision, TimeSpan? serverTime)
     {
-        Revision = revision;
-        TimeSeconds = timeSeconds;
-        RowKeys = rowKeys;
+        Index = index;
         Start = start;
         End = end;
         Columns = columns;
+        Revision = revision;
+        ServerTime = serverTime;
     }
 
-    /// <summary>The revision that answered.</summary>
-    public string Revision { get; }
+    /// <summary>Row timestamps (null for rows without one, e.g. a local table without timestamps).</summary>
+    public IReadOnlyList<DateTimeOffset?> Index { get; }
 
-    /// <summary>The server's <c>time-seconds</c>, when present.</summary>
-    public double? TimeSeconds { get; }
+    /// <summary>The <c>start</c> column: each row's timestamp, null without timestamps.</summary>
+    public IReadOnlyList<DateTimeOffset?> Start { get; }
 
-    /// <summary>Row labels as sent by the server (timestamps or integers as text), in order.</summary>
-    public IReadOnlyList<string> RowKeys { get; }
+    /// <summary>The <c>end</c> column: start + the data frequency (resolution), null without one.</summary>
+    public IReadOnlyList<DateTimeOffset?> End { get; }
 
-    /// <summary>Row timestamps (null for integer row labels).</summary>
-    public IReadOnlyList<DateTimeOffset?> Index =>
-        RowKeys.Select(k => DateTimeOffset.TryParse(k, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && k.Contains('-')
-            ? t : (DateTimeOffset?)null).ToArray();
-
-    /// <summary>The <c>start</c> column (ISO timestamps or null).</summary>
-    public IReadOnlyList<string?> Start { get; }
-
-    /// <summary>The <c>end</c> column (start + resolution, or null).</summary>
-    public IReadOnlyList<string?> End { get; }
-
-    /// <summary>The numeric columns, in the server's (sorted) order.</summary>
+    /// <summary>Every numeric column (locally in Gordo's column order, from a server in its sorted order).</summary>
     public IReadOnlyList<GordoColumn> Columns { get; }
 
-    /// <summary>The values of a column, if present ("" as <paramref name="subName"/> for single columns).</summary>
+    /// <summary>The number of rows.</summary>
+    public int RowCount => Index.Count;
+
+    /// <summary>The revision that answered; null for a table computed locally.</summary>
+    public string? Revision { get; }
+
+    /// <summary>The server's own time for the request (its <c>time-seconds</c>); null locally or when absent.</summary>
+    public TimeSpan? ServerTime { get; }
+
+    /// <summary>Finds a column by its two-level name ("" as <paramref name="subName"/> for single columns).</summary>
     public bool TryGetColumn(string name, string subName, out IReadOnlyList<double> values)
     {
         var column = Columns.FirstOrDefault(c => c.Name == name && c.SubName == subName);
@@ -74,12 +73,22 @@ public sealed class GordoPrediction
         return column is not null;
     }
 
-    internal static GordoPrediction Parse(JsonElement body)
+    /// <summary>The table of a local anomaly frame (start/end as ISO 8601 text).</summary>
+    internal static GordoTable Local(Gordo.Models.Anomaly.AnomalyFrame frame)
+    {
+        var start = frame.Start.Select(s => Time(s?.Value)).ToArray();
+        var end = frame.End.Select(s => Time(s?.Value)).ToArray();
+        var columns = frame.Columns.Select(c => new GordoColumn(c.Item1.Item1, c.Item1.Item2, c.Item2)).ToArray();
+        return new GordoTable(start, start, end, columns, null, null);
+    }
+
+    /// <summary>The table of a server's reply <c>{"data": {top: {sub: {row: value}}}, "revision": ...}</c>.</summary>
+    internal static GordoTable Parse(JsonElement body)
     {
         var data = body.GetProperty("data");
         var rowKeys = new List<string>();
-        var start = new List<string?>();
-        var end = new List<string?>();
+        var start = new List<DateTimeOffset?>();
+        var end = new List<DateTimeOffset?>();
         var columns = new List<GordoColumn>();
         foreach (var top in data.EnumerateObject())
             foreach (var sub in top.Value.EnumerateObject())
@@ -88,14 +97,24 @@ public sealed class GordoPrediction
                     rowKeys.AddRange(sub.Value.EnumerateObject().Select(r => r.Name));
                 var cells = rowKeys.Select(k => sub.Value.TryGetProperty(k, out var v) ? v : default).ToArray();
                 if (top.Name is "start" or "end")
-                    (top.Name == "start" ? start : end).AddRange(cells.Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : null));
+                    (top.Name == "start" ? start : end).AddRange(cells.Select(c => Time(c.ValueKind == JsonValueKind.String ? c.GetString() : null)));
                 else
                     // Gordo's JSON repeats a single column's name as its second level; "" as locally.
                     columns.Add(new GordoColumn(top.Name, sub.Name == top.Name ? "" : sub.Name,
                         cells.Select(c => c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.NaN).ToArray()));
             }
         var seconds = body.TryGetProperty("time-seconds", out var s) && double.TryParse(s.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
-            ? t : (double?)null;
-        return new GordoPrediction(body.GetProperty("revision").GetString() ?? "", seconds, rowKeys, start, end, columns);
+            ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
+        // Integer row labels (a frame without a time index) have no timestamp.
+        var index = rowKeys.Select(k => k.Contains('-') ? Time(k) : null).ToArray();
+        if (start.Count == 0)
+            start.AddRange(new DateTimeOffset?[index.Length]);
+        if (end.Count == 0)
+            end.AddRange(new DateTimeOffset?[index.Length]);
+        return new GordoTable(index, start, end, columns, body.GetProperty("revision").GetString() ?? "", seconds);
     }
+
+    private static DateTimeOffset? Time(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t : null;
 }

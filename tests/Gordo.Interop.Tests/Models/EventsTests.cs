@@ -21,7 +21,7 @@ public class EventsTests
     }
 
     /// <summary>A detector with thresholds and a training profile, built from four days of hourly data.</summary>
-    private static async Task<(string Revision, GordoModel Model)> BuildAsync()
+    private static (string Revision, GordoModel Model) Build()
     {
         var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-events-" + Guid.NewGuid().ToString("N"));
         var config = CsvProject.Write(dir, """
@@ -34,9 +34,9 @@ public class EventsTests
                       - sklearn.linear_model.LinearRegression
         """, i => Row(i));
         var revision = Path.Combine(dir, "models", "100");
-        var built = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(revision));
+        var built = GordoBuilder.Build(config, "pump-1", new GordoBuildOptions(revision));
         Assert.True(built.Succeeded, built.ErrorMessage);
-        return (revision, await GordoModel.LoadAsync(built.ModelDirectory!));
+        return (revision, GordoModel.Load(built.ModelDirectory!));
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public class EventsTests
     [Fact]
     public async Task A_local_model_flags_quality_and_cuts_one_event_for_the_fault()
     {
-        var (_, model) = await BuildAsync();
+        var (_, model) = Build();
         var (x, times) = Faulty();
 
         var plain = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromHours(1));
@@ -101,7 +101,7 @@ public class EventsTests
     [Fact]
     public async Task The_client_asks_for_quality_and_events_as_the_local_model_computes_them()
     {
-        var (revision, model) = await BuildAsync();
+        var (revision, model) = Build();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
