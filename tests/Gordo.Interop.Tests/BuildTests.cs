@@ -83,6 +83,7 @@ public class BuildTests
         var result = GordoBuilder.Build(WriteProject(2), "pump-1", new GordoBuildOptions(Output()), progress);
 
         Assert.True(result.Succeeded, result.ToString());
+        Assert.InRange(result.Duration, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         Assert.True(File.Exists(Path.Combine(result.ModelDirectory!, "metadata.json")));
         Assert.Contains("r2-score", result.Scores.Keys);
         Assert.Contains("\"model_offset\"", result.MetadataJson);
