@@ -43,7 +43,7 @@ internal static class Boundary
             () => normalized is null ? null : Config.Print.json(Config.Print.normalized(normalized)));
     }
 
-    private static Diagnostic Diagnostic(Core.Diagnostic d) =>
+    internal static Diagnostic Diagnostic(Core.Diagnostic d) =>
         new(
             d.Code,
             d.Severity.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,

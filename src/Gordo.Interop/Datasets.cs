@@ -19,6 +19,8 @@ public static class Datasets
     /// <returns>The machine's dataset.</returns>
     /// <exception cref="GordoDatasetException">The config has errors, the machine is unknown,
     /// or the data cannot be fetched.</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static async Task<MachineDataset> FetchAsync(
         string configPath, string machine, CancellationToken cancellationToken = default)
     {

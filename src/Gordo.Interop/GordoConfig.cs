@@ -22,7 +22,7 @@ public static class GordoConfig
         return Boundary.Result(Config.Compiler.compileFile(Boundary.Options(options), path));
     }
 
-    /// <summary>Loads and checks a config file without blocking the caller.</summary>
+    /// <summary>Loads and checks a config file, reading it with asynchronous file I/O.</summary>
     /// <param name="path">The config file.</param>
     /// <param name="options">Project name and default data provider; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels reading and checking.</param>
@@ -51,14 +51,12 @@ public static class GordoConfig
             return Load(path, options);
         }
 
-        var compileOptions = Boundary.Options(options);
-        return await Task.Run(
-                () => Boundary.Result(Config.Compiler.compileBytes(compileOptions, path, bytes)),
-                cancellationToken)
-            .ConfigureAwait(false);
+        // The file is read asynchronously; checking the bytes is CPU work done on this continuation.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Boundary.Result(Config.Compiler.compileBytes(Boundary.Options(options), path, bytes));
     }
 
-    /// <summary>Loads and checks a config file without blocking the caller, with the default options.</summary>
+    /// <summary>Loads and checks a config file (read with asynchronous file I/O), with the default options.</summary>
     /// <param name="path">The config file.</param>
     /// <param name="cancellationToken">Cancels reading and checking.</param>
     /// <returns>The diagnostics and, when there are no errors, the normalized machines.</returns>

@@ -48,6 +48,7 @@ public sealed class MachineDataset
     /// <param name="column">A name in <see cref="XColumns"/>.</param>
     /// <param name="values">The values when found.</param>
     /// <returns>True when the column exists.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="column"/> is null.</exception>
     public bool TryGetXColumn(string column, out double[] values)
     {
         ArgumentNullException.ThrowIfNull(column);

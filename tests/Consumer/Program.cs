@@ -28,7 +28,7 @@ var options = new WorkflowGenerateOptions
     ProjectRevision = Project.Revision,
     GordoVersion = "0.1.0",
 };
-var workflow = await GordoWorkflow.GenerateAsync(options);
+var workflow = GordoWorkflow.Generate(options);
 Project.Check(workflow.Succeeded, string.Join(Environment.NewLine, workflow.Errors));
 Console.WriteLine($"workflow: {workflow.Documents.Count} documents");
 Console.WriteLine("consumer: ok");
@@ -83,14 +83,16 @@ static class Project
 
     public static async Task BuildScoreServeAndCallAsync(string config, string revision)
     {
-        var results = await GordoBuilder.BuildAsync(config, new GordoBuildOptions(revision));
+        var results = GordoBuilder.Build(config, new GordoBuildOptions(revision));
         foreach (var result in results)
             Check(result.Succeeded, result.ToString());
         Console.WriteLine($"build: {string.Join(", ", results.Select(r => r.Machine))}");
 
         var x = Data(60);
-        var model = await GordoModel.LoadAsync(Path.Combine(revision, "pump-dense"));
-        var scored = model.Anomaly(x, x, Tags, Tags);
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var times = Enumerable.Range(0, 60).Select(i => start.AddMinutes(10 * i)).ToArray();
+        using var model = GordoModel.Load(Path.Combine(revision, "pump-dense"));
+        GordoTable scored = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromMinutes(10));
         Check(scored.TryGetColumn("total-anomaly-scaled", "", out var local) && local.Count == 60, "local scores");
         Console.WriteLine($"score: {local.Count} rows");
 
@@ -110,15 +112,19 @@ static class Project
         var client = new GordoClient(http, "consumer");
         var models = await client.GetModelsAsync();
         Check(models.SequenceEqual(["pump-dense", "pump-lstm"]), "served models: " + string.Join(", ", models));
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var frame = new GordoFrame(Enumerable.Range(0, 60).Select(i => start.AddMinutes(10 * i)).ToArray(), Tags, x);
+        var frame = new GordoFrame(times, Tags, x);
         foreach (var name in models)
         {
-            var remote = await client.PredictAnomalyAsync(name, frame, frame);
+            GordoTable remote = await client.PredictAnomalyAsync(name, frame, frame);
             Check(remote.TryGetColumn("total-anomaly-scaled", "", out var scores) && scores.Count > 0,
                 name + ": " + string.Join(", ", remote.Columns.Select(c => c.Name + "/" + c.SubName)));
             Console.WriteLine($"client: {name} {scores.Count} rows");
         }
+        // One table type: the served anomaly table of the local model's rows equals the local one.
+        var served = await client.PredictAnomalyAsync("pump-dense", frame, frame);
+        Check(served.Start.SequenceEqual(scored.Start) && served.End.SequenceEqual(scored.End), "start/end local = served");
+        Check(served.TryGetColumn("total-anomaly-scaled", "", out var remoteScores) && remoteScores.SequenceEqual(local),
+            "total-anomaly-scaled local = served");
 
         await app.StopAsync();
     }

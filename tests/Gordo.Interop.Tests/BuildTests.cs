@@ -77,12 +77,13 @@ public class BuildTests
         Path.Combine(Path.GetTempPath(), "gordo-interop-models-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task BuildAsync_builds_a_machine_end_to_end_with_progress()
+    public void Build_builds_a_machine_end_to_end_with_progress()
     {
         var progress = new Recorder();
-        var result = await GordoBuilder.BuildAsync(WriteProject(2), "pump-1", new GordoBuildOptions(Output()), progress);
+        var result = GordoBuilder.Build(WriteProject(2), "pump-1", new GordoBuildOptions(Output()), progress);
 
         Assert.True(result.Succeeded, result.ToString());
+        Assert.InRange(result.Duration, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         Assert.True(File.Exists(Path.Combine(result.ModelDirectory!, "metadata.json")));
         Assert.Contains("r2-score", result.Scores.Keys);
         Assert.Contains("\"model_offset\"", result.MetadataJson);
@@ -94,12 +95,12 @@ public class BuildTests
     }
 
     [Fact]
-    public async Task BuildAsync_whole_config_reports_each_machine_and_uses_the_cache()
+    public void Build_whole_config_reports_each_machine_and_uses_the_cache()
     {
         var config = WriteProject(1);
         var registry = Path.Combine(Output(), "registry");
         var options = new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry };
-        var results = await GordoBuilder.BuildAsync(config, options);
+        var results = GordoBuilder.Build(config, options);
 
         Assert.Equal(new[] { "pump-1", "pump-2" }, results.Select(r => r.Machine));
         Assert.True(results[0].Succeeded, results[0].ToString());
@@ -108,12 +109,12 @@ public class BuildTests
         Assert.Contains("missing.csv", results[1].ErrorMessage);
         Assert.Equal(GordoBuildFailure.None, results[0].Failure);
 
-        var again = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry });
+        var again = GordoBuilder.Build(config, "pump-1", new GordoBuildOptions(Output()) { ModelRegisterDirectory = registry });
         Assert.True(again.FromCache, again.ToString());
     }
 
     [Fact]
-    public async Task BuildAsync_cancelled_during_training_throws_OperationCanceledException()
+    public void Build_cancelled_during_training_throws_OperationCanceledException()
     {
         using var cancel = new CancellationTokenSource();
         var progress = new Recorder(r =>
@@ -124,20 +125,20 @@ public class BuildTests
             }
         });
         var output = Output();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            GordoBuilder.BuildAsync(WriteProject(50), "pump-1", new GordoBuildOptions(output), progress, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            GordoBuilder.Build(WriteProject(50), "pump-1", new GordoBuildOptions(output), progress, cancel.Token));
 
         Assert.False(Directory.Exists(Path.Combine(output, "pump-1")));
     }
 
     [Fact]
-    public async Task BuildAsync_into_an_unwritable_folder_fails_each_machine_with_Output_before_fetching()
+    public void Build_into_an_unwritable_folder_fails_each_machine_with_Output_before_fetching()
     {
         var file = Path.Combine(Path.GetTempPath(), "gordo-interop-file-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(file, "a file, not a folder");
         var progress = new Recorder();
 
-        var results = await GordoBuilder.BuildAsync(WriteProject(1), new GordoBuildOptions(file), progress);
+        var results = GordoBuilder.Build(WriteProject(1), new GordoBuildOptions(file), progress);
 
         Assert.Equal(2, results.Count);
         foreach (var result in results)
@@ -151,12 +152,12 @@ public class BuildTests
     }
 
     [Fact]
-    public async Task WriteAsync_writes_report_html_with_each_machines_plots()
+    public void Write_writes_report_html_with_each_machines_plots()
     {
         var output = Output();
-        var results = await GordoBuilder.BuildAsync(WriteProject(3), new GordoBuildOptions(output));
+        var results = GordoBuilder.Build(WriteProject(3), new GordoBuildOptions(output));
 
-        var path = await GordoBuildReport.WriteAsync(results, output);
+        var path = GordoBuildReport.Write(results, output);
 
         Assert.Equal(Path.Combine(Path.GetFullPath(output), "report.html"), path);
         var html = File.ReadAllText(path);
@@ -183,21 +184,21 @@ public class BuildTests
     }
 
     [Fact]
-    public async Task WriteAsync_rejects_missing_results_and_reports_unwritable_directories()
+    public void Write_rejects_missing_results_and_reports_unwritable_directories()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => GordoBuildReport.WriteAsync([], Output()));
-        var results = await GordoBuilder.BuildAsync(WriteProject(1), new GordoBuildOptions(Output()) { Machines = ["pump-2"] });
+        Assert.Throws<ArgumentException>(() => GordoBuildReport.Write([], Output()));
+        var results = GordoBuilder.Build(WriteProject(1), new GordoBuildOptions(Output()) { Machines = ["pump-2"] });
         var blocker = Path.Combine(Path.GetTempPath(), "gordo-report-blocker-" + Guid.NewGuid().ToString("N"));
         File.WriteAllText(blocker, "a file, not a directory");
-        var error = await Assert.ThrowsAsync<IOException>(() => GordoBuildReport.WriteAsync(results, blocker));
+        var error = Assert.Throws<IOException>(() => GordoBuildReport.Write(results, blocker));
         Assert.Contains(blocker, error.Message);
     }
 
     [Fact]
-    public async Task BuildAsync_config_errors_throw_GordoConfigException()
+    public void Build_config_errors_throw_GordoConfigException()
     {
         var path = Path.Combine(Path.GetTempPath(), "gordo-bad-" + Guid.NewGuid().ToString("N") + ".yaml");
         File.WriteAllText(path, "machines:\n  - name: Bad_Name\n    dataset: {tags: [a]}\n");
-        await Assert.ThrowsAsync<GordoConfigException>(() => GordoBuilder.BuildAsync(path, new GordoBuildOptions(Output())));
+        Assert.Throws<GordoConfigException>(() => GordoBuilder.Build(path, new GordoBuildOptions(Output())));
     }
 }

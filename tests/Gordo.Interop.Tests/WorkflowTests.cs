@@ -31,7 +31,7 @@ public class WorkflowTests
     }
 
     [Fact]
-    public async Task GeneratesOneValidatedWorkflowPerChunk()
+    public void GeneratesOneValidatedWorkflowPerChunk()
     {
         var path = WriteConfig(Config);
         try
@@ -43,13 +43,14 @@ public class WorkflowTests
                 ProjectRevision = "1700000000000",
                 GordoVersion = "1.2.3",
                 SplitWorkflows = 1,
+                ServerScaling = GordoServerScaling.None,
             };
-            options.Options["ml-server-hpa-type"] = "none";
 
-            var result = await GordoWorkflow.GenerateAsync(options, CancellationToken.None);
+            var result = GordoWorkflow.Generate(options);
 
             Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-            Assert.Equal(0, result.ExitCode);
+            Assert.Equal(WorkflowGenerationStatus.Succeeded, result.Status);
+            Assert.Empty(result.Errors);
             Assert.Equal(2, result.Documents.Count);
             Assert.Contains("generateName: my-project-1700000000000-", result.Documents[0]);
             Assert.Contains("model-builder-machine-2", result.Documents[1]);
@@ -63,23 +64,38 @@ public class WorkflowTests
     }
 
     [Fact]
-    public async Task UsageErrorsAndConfigErrorsAreReported()
+    public void Typed_options_reach_the_generated_workflow()
     {
-        var path = WriteConfig(Config.Replace("tags: [TAG-3]", "tags: []"));
+        var path = WriteConfig(Config);
         try
         {
-            var usage = new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p", SplitWorkflows = 0 };
-            var bad = await GordoWorkflow.GenerateAsync(usage, CancellationToken.None);
-            Assert.False(bad.Succeeded);
-            Assert.Equal(2, bad.ExitCode);
-            Assert.Contains(bad.Errors, e => e.Contains("--split-workflows"));
+            var options = new WorkflowGenerateOptions
+            {
+                MachineConfig = path,
+                ProjectName = "typed",
+                ProjectRevision = "1",
+                GordoVersion = "1.2.3",
+                RetryBackoffDuration = TimeSpan.FromSeconds(42),
+                RetryBackoffFactor = 7,
+                ServerTerminationGracePeriod = TimeSpan.FromSeconds(123),
+                ServerLivenessInitialDelay = TimeSpan.FromMinutes(11),
+                ServerTargetCpuUtilizationPercentage = 77,
+                DockerRegistry = "registry.example",
+                DockerRepository = "team",
+            };
+            options.ServerLabels["team-label"] = "blue";
 
-            var config = await GordoWorkflow.GenerateAsync(
-                new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p" }, CancellationToken.None);
-            Assert.False(config.Succeeded);
-            Assert.Equal(1, config.ExitCode);
-            Assert.Null(config.Yaml);
-            Assert.NotEmpty(config.Errors);
+            var result = GordoWorkflow.Generate(options);
+
+            Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+            var yaml = result.Yaml!;
+            Assert.Contains("duration: \"42s\"", yaml);
+            Assert.Contains("factor: 7", yaml);
+            Assert.Contains("terminationGracePeriodSeconds: 123", yaml);
+            Assert.Contains("initialDelaySeconds: 660", yaml);
+            Assert.Contains("77", yaml);
+            Assert.Contains("team-label", yaml);
+            Assert.Contains("registry.example/team/gordo-dotnet:1.2.3", yaml);
         }
         finally
         {
@@ -88,19 +104,45 @@ public class WorkflowTests
     }
 
     [Fact]
-    public async Task AnUnknownOptionKeyIsAnError()
+    public void Every_option_of_the_command_has_a_typed_property_except_the_file_and_binary_ones()
     {
-        var path = WriteConfig(Config);
+        var table = Gordo.Workflow.WorkflowOptionSpecs.all.Select(spec => spec.Name).ToList();
+        var notForALibrary = new[] { "output-file", "argo-binary" };
+        Assert.Equal(table.Except(notForALibrary).OrderBy(n => n), WorkflowArguments.Covered.OrderBy(n => n));
+    }
+
+    [Fact]
+    public void OptionErrorsAndConfigErrorsAreTypedDiagnostics()
+    {
+        var path = WriteConfig(Config.Replace("tags: [TAG-3]", "tags: []"));
         try
         {
-            var options = new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p" };
-            options.Options["ml-server-hpa-typo"] = "none";
-            var result = await GordoWorkflow.GenerateAsync(options, CancellationToken.None);
-            Assert.False(result.Succeeded);
-            Assert.Equal(2, result.ExitCode);
-            var error = Assert.Single(result.Errors);
-            Assert.Contains("unknown workflow option 'ml-server-hpa-typo'", error);
-            Assert.Contains("ml-server-hpa-type", error);
+            var usage = new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p", SplitWorkflows = 0 };
+            var bad = GordoWorkflow.Generate(usage);
+            Assert.False(bad.Succeeded);
+            Assert.Equal(WorkflowGenerationStatus.InvalidOptions, bad.Status);
+            var option = Assert.Single(bad.Errors, e => e.Message.Contains("--split-workflows"));
+            Assert.Equal("GORDOWF01", option.Code);
+            Assert.Equal(DiagnosticSeverity.Error, option.Severity);
+            Assert.Equal(path, option.File);
+
+            var keda = GordoWorkflow.Generate(new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p", ServerScaling = GordoServerScaling.Keda });
+            Assert.Equal(WorkflowGenerationStatus.InvalidOptions, keda.Status);
+            Assert.Contains(keda.Errors, e => e.Message.Contains("--with-keda"));
+
+            var seconds = GordoWorkflow.Generate(new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p", ServerProbeTimeout = TimeSpan.FromMilliseconds(1500) });
+            Assert.Equal(WorkflowGenerationStatus.InvalidOptions, seconds.Status);
+            Assert.Contains("ServerProbeTimeout must be a whole number of seconds", Assert.Single(seconds.Errors).Message);
+
+            var config = GordoWorkflow.Generate(new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p" });
+            Assert.False(config.Succeeded);
+            Assert.Equal(WorkflowGenerationStatus.InvalidConfig, config.Status);
+            Assert.Null(config.Yaml);
+            var error = Assert.Single(config.Errors);
+            Assert.StartsWith("GORDO0", error.Code);
+            Assert.Equal(path, error.File);
+            Assert.True(error.Line > 0, error.ToString());
+            Assert.Contains("machines[1]", error.Path);
         }
         finally
         {

@@ -115,7 +115,7 @@ internal static class BuildOutcomes
             Succeeded = true,
             ModelDirectory = built.OutputDirectory?.Value,
             FromCache = built.FromCache,
-            DurationSeconds = built.DurationSeconds,
+            Duration = TimeSpan.FromSeconds(built.DurationSeconds),
             MetadataJson = ArtifactJson.toText(built.Metadata),
             Scores = scores,
         };

@@ -14,9 +14,8 @@ namespace Gordo.Interop;
 public static class GordoBuildReport
 {
     /// <summary>Writes <c>report.html</c> into <paramref name="directory"/> for these build results.</summary>
-    /// <param name="results">Results of <see cref="GordoBuilder"/>.BuildAsync (failed machines get their row and section too).</param>
+    /// <param name="results">Results of <see cref="GordoBuilder"/>.Build (failed machines get their row and section too).</param>
     /// <param name="directory">Where to write <c>report.html</c>, e.g. the build's output directory (created if missing).</param>
-    /// <param name="cancellationToken">Cancels before the report is written.</param>
     /// <returns>The full path of <c>report.html</c>.</returns>
     /// <remarks>Each built machine's training data is fetched again and scored with its fitted model for the anomaly plots.
     /// The page is written to a temporary file renamed over <c>report.html</c>: a process killed meanwhile leaves the
@@ -24,25 +23,23 @@ public static class GordoBuildReport
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="results"/> is empty or <paramref name="directory"/> is empty.</exception>
     /// <exception cref="IOException">The report cannot be written (the message says where and why).</exception>
-    public static Task<string> WriteAsync(
+    public static string Write(
         IEnumerable<MachineBuildResult> results,
-        string directory,
-        CancellationToken cancellationToken = default)
+        string directory)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var list = results.ToList();
         if (list.Count == 0 || list.Any(r => r is null))
         {
-            throw new ArgumentException("no build results (or a null one): pass the results of GordoBuilder.BuildAsync", nameof(results));
+            throw new ArgumentException("no build results (or a null one): pass the results of GordoBuilder.Build", nameof(results));
         }
 
-        return Task.Run(() => Write(list, directory, cancellationToken), cancellationToken);
+        return WriteReport(list, directory);
     }
 
-    private static string Write(List<MachineBuildResult> results, string directory, CancellationToken cancellationToken)
+    private static string WriteReport(List<MachineBuildResult> results, string directory)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var outcomes = ListModule.OfSeq(
             results.Select(r => Tuple.Create<Config.Machine, Microsoft.FSharp.Core.FSharpResult<Builder.BuiltModel, Builder.BuildError>>(
                 r.BuiltMachine, r.Outcome.Result)));

@@ -9,6 +9,11 @@ namespace Gordo.Interop;
 /// checked first, then every machine is fetched, cross-validated, fitted and saved; one failing
 /// machine does not stop the others.
 /// </summary>
+/// <remarks>
+/// Building is synchronous (the machines are built in parallel on the thread pool while the caller
+/// waits; data is fetched on those threads): call it from a background thread or <c>Task.Run</c> to
+/// keep a UI or request thread free. Progress and cancellation work the same either way.
+/// </remarks>
 public static class GordoBuilder
 {
     /// <summary>Builds the machines of a config file.</summary>
@@ -23,7 +28,7 @@ public static class GordoBuilder
     /// <exception cref="GordoConfigException">The config has errors (nothing is built).</exception>
     /// <exception cref="ArgumentException">A machine of <see cref="GordoBuildOptions.Machines"/> is not in the config.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled before every machine was built.</exception>
-    public static Task<IReadOnlyList<MachineBuildResult>> BuildAsync(
+    public static IReadOnlyList<MachineBuildResult> Build(
         string configPath,
         GordoBuildOptions options,
         IProgress<GordoBuildProgress>? progress = null,
@@ -31,7 +36,7 @@ public static class GordoBuilder
     {
         ArgumentNullException.ThrowIfNull(configPath);
         ArgumentNullException.ThrowIfNull(options);
-        return Task.Run(() => Build(configPath, options, progress, cancellationToken), CancellationToken.None);
+        return BuildMachines(configPath, options, progress, cancellationToken);
     }
 
     /// <summary>Builds one machine of a config file.</summary>
@@ -44,7 +49,7 @@ public static class GordoBuilder
     /// <exception cref="GordoConfigException">The config has errors.</exception>
     /// <exception cref="ArgumentException">The config has no such machine.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled before the machine was built.</exception>
-    public static async Task<MachineBuildResult> BuildAsync(
+    public static MachineBuildResult Build(
         string configPath,
         string machine,
         GordoBuildOptions options,
@@ -60,11 +65,10 @@ public static class GordoBuilder
             ConfigOptions = options.ConfigOptions,
             Machines = [machine],
         };
-        var results = await BuildAsync(configPath, one, progress, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        return Build(configPath, one, progress, cancellationToken)[0];
     }
 
-    private static IReadOnlyList<MachineBuildResult> Build(
+    private static IReadOnlyList<MachineBuildResult> BuildMachines(
         string configPath,
         GordoBuildOptions options,
         IProgress<GordoBuildProgress>? progress,

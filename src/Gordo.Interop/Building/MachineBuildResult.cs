@@ -31,8 +31,8 @@ public sealed class MachineBuildResult
     /// <summary>True when the model came from the build cache (no data fetched, nothing trained).</summary>
     public bool FromCache { get; init; }
 
-    /// <summary>Build seconds.</summary>
-    public double DurationSeconds { get; init; }
+    /// <summary>How long the build took (wall clock).</summary>
+    public TimeSpan Duration { get; init; }
 
     /// <summary>The metadata.json text of the built model (null when it failed).</summary>
     public string? MetadataJson { get; init; }

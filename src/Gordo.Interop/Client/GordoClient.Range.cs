@@ -34,6 +34,21 @@ public sealed class GordoClientOptions
     /// <summary>Forward the resampled sensor data too.</summary>
     public bool ForwardResampledSensors { get; set; }
 
+    /// <summary>
+    /// Ask the server for the data-quality columns (<c>data-quality|&lt;tag&gt;</c>,
+    /// <c>total-data-quality</c>: <see cref="GordoQualityFlags"/> bits) and forward them with the
+    /// predictions, as the CLI's <c>--quality</c> (docs/quality.md).
+    /// </summary>
+    public bool Quality { get; set; }
+
+    /// <summary>
+    /// Cut each machine's anomaly events from its whole predicted range (the default event settings,
+    /// docs/events.md) and hand them to the forwarder, which must then implement
+    /// <see cref="IAnomalyEventForwarder"/> (the InfluxDB and file forwarders do), as the CLI's <c>--events</c>.
+    /// With <see cref="Quality"/>, each event carries the data-quality flags seen in it.
+    /// </summary>
+    public bool Events { get; set; }
+
     /// <summary>Extra tags written with every forwarded point (e.g. <c>version</c>).</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>();
 }
@@ -93,6 +108,8 @@ public sealed partial class GordoClient
     /// Creates a client from options (the typed client of <c>AddGordoClient</c>): the project and
     /// the batch size, parallelism and retries of <see cref="PredictRangeAsync"/>.
     /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The options' project is blank.</exception>
     public GordoClient(HttpClient httpClient, GordoClientOptions options)
         : this(httpClient, options?.Project ?? throw new ArgumentNullException(nameof(options)))
     {
@@ -114,7 +131,7 @@ public sealed partial class GordoClient
         return new ClientOptions(_project, root.Host, root.Port, root.Scheme,
             ListModule.OfSeq(_options.Metadata.Select(kv => Tuple.Create(kv.Key, kv.Value))), provider,
             _options.BatchSize, _options.Parallelism, _options.ForwardResampledSensors, _options.Retries,
-            _options.BackoffBase, _options.UseParquet, false, false, FSharpList<Tuple<string, string>>.Empty,
+            _options.BackoffBase, _options.UseParquet, false, _options.Quality, FSharpList<Tuple<string, string>>.Empty,
             _http.Timeout, root.AbsolutePath.TrimEnd('/'));
     }
 
@@ -125,10 +142,19 @@ public sealed partial class GordoClient
     {
         ArgumentNullException.ThrowIfNull(forwarder);
         if (start >= end) throw new ArgumentException($"the start ({start:O}) must be before the end ({end:O})", nameof(end));
+        var sink = ForwarderBridge.ToFSharp(forwarder);
+        if (_options.Events)
+        {
+            var events = forwarder as IAnomalyEventForwarder
+                ?? throw new ArgumentException(
+                    $"GordoClientOptions.Events needs a forwarder that takes events: {forwarder.GetType().Name} does not implement IAnomalyEventForwarder",
+                    nameof(forwarder));
+            sink = new CompositeForwarder(ListModule.OfArray(new[] { sink, ForwarderBridge.Events(events) }));
+        }
         using var client = new Gordo.Client.GordoClient(RangeOptions(dataProviderJson), _http);
         var report = FuncConvert.FromAction<ClientEvent>(e => Report(progress, e));
         var outcomes = await client.PredictAsync(start, end, ListModule.OfSeq(targets ?? []), null,
-            ForwarderBridge.ToFSharp(forwarder), report, cancellationToken).ConfigureAwait(false);
+            sink, report, cancellationToken).ConfigureAwait(false);
         return outcomes.Select(o => new GordoMachineOutcome(o.Name, o.Rows, o.Errors.ToList())).ToList();
     }
 

@@ -15,6 +15,8 @@ public sealed partial class GordoClient : IGordoClient
     private readonly string _project;
 
     /// <summary>Creates a client for <paramref name="project"/> over <paramref name="httpClient"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="project"/> is null or blank.</exception>
     public GordoClient(HttpClient httpClient, string project)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -24,6 +26,10 @@ public sealed partial class GordoClient : IGordoClient
     }
 
     /// <summary>The model names of the revision.</summary>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<IReadOnlyList<string>> GetModelsAsync(string? revision = null, CancellationToken cancellationToken = default)
     {
         using var body = await GetJsonAsync(Url("models", revision), cancellationToken).ConfigureAwait(false);
@@ -31,6 +37,10 @@ public sealed partial class GordoClient : IGordoClient
     }
 
     /// <summary>The latest and the available revisions.</summary>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<GordoRevisions> GetRevisionsAsync(CancellationToken cancellationToken = default)
     {
         using var body = await GetJsonAsync(Url("revisions", null), cancellationToken).ConfigureAwait(false);
@@ -39,6 +49,10 @@ public sealed partial class GordoClient : IGordoClient
     }
 
     /// <summary>The model names the deployment expects.</summary>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<IReadOnlyList<string>> GetExpectedModelsAsync(CancellationToken cancellationToken = default)
     {
         using var body = await GetJsonAsync(Url("expected-models", null), cancellationToken).ConfigureAwait(false);
@@ -46,6 +60,11 @@ public sealed partial class GordoClient : IGordoClient
     }
 
     /// <summary>A model's metadata (tags, targets and the whole document).</summary>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or blank.</exception>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<GordoModelMetadata> GetMetadataAsync(string model, string? revision = null, CancellationToken cancellationToken = default)
     {
         using var body = await GetJsonAsync(Url($"{Name(model)}/metadata", revision), cancellationToken).ConfigureAwait(false);
@@ -58,7 +77,13 @@ public sealed partial class GordoClient : IGordoClient
     }
 
     /// <summary>The model's output for X (<c>POST .../prediction</c>).</summary>
-    public Task<GordoPrediction> PredictAsync(string model, GordoFrame x, string? revision = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or blank.</exception>
+    /// <exception cref="ArgumentNullException">A frame is null.</exception>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
+    public Task<GordoTable> PredictAsync(string model, GordoFrame x, string? revision = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         return PostAsync(Url($"{Name(model)}/prediction", revision), x, null, cancellationToken);
@@ -69,7 +94,13 @@ public sealed partial class GordoClient : IGordoClient
     /// also returns the smoothed columns, <paramref name="quality"/> the data-quality columns
     /// (<c>data-quality|&lt;tag&gt;</c>, <c>total-data-quality</c>: <see cref="GordoQualityFlags"/> bits).
     /// </summary>
-    public Task<GordoPrediction> PredictAnomalyAsync(string model, GordoFrame x, GordoFrame y, bool allColumns = false,
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or blank.</exception>
+    /// <exception cref="ArgumentNullException">A frame is null.</exception>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
+    public Task<GordoTable> PredictAnomalyAsync(string model, GordoFrame x, GordoFrame y, bool allColumns = false,
         bool quality = false, string? revision = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -86,6 +117,12 @@ public sealed partial class GordoClient : IGordoClient
     /// The anomaly events of X and y (<c>POST .../anomaly/events</c>, docs/events.md): X needs a
     /// time index; the model needs thresholds (built with cross-validation).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or blank.</exception>
+    /// <exception cref="ArgumentNullException">A frame is null.</exception>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<IReadOnlyList<GordoAnomalyEvent>> GetEventsAsync(string model, GordoFrame x, GordoFrame y,
         string? revision = null, CancellationToken cancellationToken = default)
     {
@@ -96,7 +133,12 @@ public sealed partial class GordoClient : IGordoClient
         return body.RootElement.GetProperty("events").EnumerateArray().Select(GordoAnomalyEvent.Parse).ToArray();
     }
 
-    /// <summary>The model artifact as one byte stream (load it with <see cref="GordoModel.LoadFromBytesAsync"/>).</summary>
+    /// <summary>The model artifact as one byte stream (load it with <see cref="GordoModel.LoadFromBytes"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is null or blank.</exception>
+    /// <exception cref="GordoApiException">The server answered with an error status (its message is <see cref="GordoApiException.ServerMessage"/>).</exception>
+    /// <exception cref="HttpRequestException">The server cannot be reached.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The server's reply is not the JSON of a Gordo server.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     public async Task<byte[]> DownloadModelAsync(string model, string? revision = null, CancellationToken cancellationToken = default)
     {
         using var response = await _http.GetAsync(Url($"{Name(model)}/download-model", revision), cancellationToken).ConfigureAwait(false);
@@ -127,11 +169,11 @@ public sealed partial class GordoClient : IGordoClient
         return await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<GordoPrediction> PostAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
+    private async Task<GordoTable> PostAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
     {
         using var response = await PostJsonAsync(url, x, y, cancellationToken).ConfigureAwait(false);
         using var body = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
-        return GordoPrediction.Parse(body.RootElement);
+        return GordoTable.Parse(body.RootElement);
     }
 
     private async Task<HttpResponseMessage> PostJsonAsync(string url, GordoFrame x, GordoFrame? y, CancellationToken cancellationToken)
@@ -166,10 +208,14 @@ public sealed partial class GordoClient : IGordoClient
         if (response.IsSuccessStatusCode)
             return;
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        throw new GordoApiException(response.StatusCode, ErrorText(text));
+        throw new GordoApiException(response.StatusCode, ErrorText(response, text));
     }
 
-    private static string ErrorText(string text)
+    /// <summary>
+    /// The server's JSON error (<c>message</c> or <c>error</c>); for anything else (an HTML page of a
+    /// proxy or of a host without Gordo's endpoints, an empty body) a short description, never the page.
+    /// </summary>
+    internal static string ErrorText(HttpResponseMessage response, string text)
     {
         try
         {
@@ -181,6 +227,18 @@ public sealed partial class GordoClient : IGordoClient
         catch (JsonException)
         {
         }
-        return text.Trim();
+        var type = response.Content.Headers.ContentType?.MediaType ?? "";
+        var where = response.RequestMessage?.RequestUri is { } uri ? $" from {uri}" : "";
+        if (string.IsNullOrWhiteSpace(text))
+            return $"an empty reply{where} (is the client's BaseAddress the Gordo server's root?)";
+        if (type.Contains("html", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('<'))
+        {
+            var title = System.Text.RegularExpressions.Regex.Match(text, "<title>(.*?)</title>",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+            var named = title.Success ? $" titled '{title.Groups[1].Value.Trim()}'" : "";
+            return $"an HTML page{named} ({text.Length} characters){where}, not a Gordo server's JSON error (is the client's BaseAddress the Gordo server's root?)";
+        }
+        var line = text.Trim().Split('\n')[0];
+        return line.Length > 300 ? line[..300] + " ..." : line;
     }
 }

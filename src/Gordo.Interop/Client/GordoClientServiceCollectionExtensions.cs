@@ -15,6 +15,8 @@ public static class GordoClientServiceCollectionExtensions
     /// and timeouts, exponential backoff from <see cref="GordoClientOptions.BackoffBase"/>). The
     /// client's own retries are then off, so a request is not retried twice.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is null.</exception>
+    /// <remarks>Resolving the client throws <see cref="InvalidOperationException"/> when <see cref="GordoClientOptions.BaseAddress"/> is not set.</remarks>
     public static IHttpClientBuilder AddGordoClient(this IServiceCollection services, Action<GordoClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -29,7 +31,7 @@ public static class GordoClientServiceCollectionExtensions
                 BaseAddress = options.BaseAddress, Project = options.Project, BatchSize = options.BatchSize,
                 Parallelism = options.Parallelism, Retries = 0, BackoffBase = options.BackoffBase,
                 UseParquet = options.UseParquet, ForwardResampledSensors = options.ForwardResampledSensors,
-                ApiKey = options.ApiKey,
+                ApiKey = options.ApiKey, Quality = options.Quality, Events = options.Events,
             };
             foreach (var (k, v) in options.Metadata) single.Metadata[k] = v;
             return new GordoClient(http, single);

@@ -12,6 +12,8 @@ public sealed class GordoFrame
     private readonly double[,] _values;
 
     /// <summary>Creates a frame; <paramref name="values"/> is rows × columns (NaN is sent as null).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not have one row per index entry and one column per name.</exception>
     public GordoFrame(IReadOnlyList<DateTimeOffset> index, IReadOnlyList<string> columns, double[,] values)
     {
         ArgumentNullException.ThrowIfNull(index);

@@ -1,5 +1,7 @@
 using Gordo.Client;
+using Gordo.Models.Scoring;
 using Microsoft.FSharp.Collections;
+using Microsoft.FSharp.Core;
 using FsForwarder = Gordo.Client.IPredictionForwarder;
 
 namespace Gordo.Interop;
@@ -42,10 +44,21 @@ public interface IPredictionForwarder
 }
 
 /// <summary>
+/// Where a machine's anomaly events go when <see cref="GordoClientOptions.Events"/> is set
+/// (docs/events.md): implement it beside <see cref="IPredictionForwarder"/> on your own forwarder.
+/// </summary>
+public interface IAnomalyEventForwarder
+{
+    /// <summary>The events of a machine's whole predicted range (called once per machine, after <see cref="IPredictionForwarder.CompleteAsync"/>).</summary>
+    Task ForwardEventsAsync(GordoForwardedMachine machine, IReadOnlyList<GordoAnomalyEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Writes predictions into InfluxDB 1.x (spec §8.2): a measurement per top-level column, tags
 /// <c>sensor_name</c>, <c>machine</c> and the client's metadata, rows with NaN or ±inf dropped.
 /// </summary>
-public sealed class InfluxPredictionForwarder : IPredictionForwarder
+/// <remarks>Events (<see cref="GordoClientOptions.Events"/>) go to the measurement <c>anomaly-events</c>: one point per event at its start.</remarks>
+public sealed class InfluxPredictionForwarder : IPredictionForwarder, IAnomalyEventForwarder
 {
     internal FsForwarder Inner { get; }
 
@@ -54,6 +67,7 @@ public sealed class InfluxPredictionForwarder : IPredictionForwarder
     /// an API key is sent as <c>Ocp-Apim-Subscription-Key</c> and switches TLS on; without
     /// <paramref name="recreateDatabase"/> the database must exist.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="uri"/> is not an InfluxDB URI of that form.</exception>
     public InfluxPredictionForwarder(string uri, string? apiKey = null, bool recreateDatabase = false, int retries = 5)
     {
         var options = InfluxForwarder.Options(uri, apiKey is null ? null : Microsoft.FSharp.Core.FSharpOption<string>.Some(apiKey), recreateDatabase);
@@ -72,14 +86,23 @@ public sealed class InfluxPredictionForwarder : IPredictionForwarder
 
     /// <inheritdoc />
     public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task ForwardEventsAsync(GordoForwardedMachine machine, IReadOnlyList<GordoAnomalyEvent> events, CancellationToken cancellationToken) =>
+        ((IEventForwarder)Inner).ForwardEventsAsync(ForwarderBridge.Machine(machine), ForwarderBridge.Events(events), cancellationToken);
 }
 
-/// <summary>Writes each machine's predictions to <c>directory/&lt;machine&gt;.csv.gz</c>, streaming.</summary>
-public sealed class FilePredictionForwarder : IPredictionForwarder
+/// <summary>
+/// Writes each machine's predictions to <c>directory/&lt;machine&gt;.csv.gz</c>, streaming, and its
+/// events (<see cref="GordoClientOptions.Events"/>) to <c>directory/&lt;machine&gt;.events.json</c>
+/// (the JSON array of <c>gordo anomaly --events</c>).
+/// </summary>
+public sealed class FilePredictionForwarder : IPredictionForwarder, IAnomalyEventForwarder
 {
     internal FsForwarder Inner { get; }
 
     /// <summary>A forwarder writing into <paramref name="directory"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or blank.</exception>
     public FilePredictionForwarder(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -96,6 +119,10 @@ public sealed class FilePredictionForwarder : IPredictionForwarder
     /// <inheritdoc />
     public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) =>
         Inner.CompleteAsync(ForwarderBridge.Machine(machine), cancellationToken);
+
+    /// <inheritdoc />
+    public Task ForwardEventsAsync(GordoForwardedMachine machine, IReadOnlyList<GordoAnomalyEvent> events, CancellationToken cancellationToken) =>
+        ((IEventForwarder)Inner).ForwardEventsAsync(ForwarderBridge.Machine(machine), ForwarderBridge.Events(events), cancellationToken);
 }
 
 /// <summary>Conversions between the C# forwarder types and the F# client's.</summary>
@@ -141,6 +168,35 @@ internal static class ForwarderBridge
     public static Gordo.Data.Frame Frame(GordoFrame f) =>
         new(f.Index.Select(t => t.UtcTicks).ToArray(), TimeSpan.Zero, f.Columns.ToArray(),
             f.Columns.Select((_, c) => Column(f, c)).ToArray());
+
+    public static FSharpList<ForwardedEvent> Events(IReadOnlyList<GordoAnomalyEvent> events) =>
+        ListModule.OfSeq(events.Select(e => new ForwardedEvent(e.Start, e.End, e.Peak,
+            ListModule.OfSeq(e.Tags.Select(t => Tuple.Create(t.Tag, t.Share))), (int)e.Quality)));
+
+    /// <summary>
+    /// A forwarder that keeps each machine's predictions, cuts its events (default settings) when it
+    /// is finished and hands them to <paramref name="sink"/>.
+    /// </summary>
+    public static FsForwarder Events(IAnomalyEventForwarder sink) =>
+        new EventsForwarder(FuncConvert.FromFunc<PredictionTable, FSharpResult<FSharpList<ForwardedEvent>, string>>(Cut),
+            ListModule.OfArray(new IEventForwarder[] { new EventSink(sink) }));
+
+    private static FSharpResult<FSharpList<ForwardedEvent>, string> Cut(PredictionTable table)
+    {
+        var cut = AnomalyEvents.ofColumns(AnomalyEvents.defaults, table.Index, ListModule.OfArray(table.Columns));
+        return cut.IsError
+            ? FSharpResult<FSharpList<ForwardedEvent>, string>.NewError(cut.ErrorValue)
+            : FSharpResult<FSharpList<ForwardedEvent>, string>.NewOk(Events(cut.ResultValue.Select(GordoAnomalyEvent.Of).ToList()));
+    }
+
+    private sealed class EventSink(IAnomalyEventForwarder inner) : IEventForwarder
+    {
+        public Task ForwardEventsAsync(ForwardedMachine machine, FSharpList<ForwardedEvent> events, CancellationToken cancel) =>
+            inner.ForwardEventsAsync(Machine(machine),
+                events.Select(e => new GordoAnomalyEvent(e.Start, e.End, e.Peak,
+                    e.Tags.Select(t => new GordoEventTag(t.Item1, t.Item2)).ToArray(), (GordoQualityFlags)e.Quality)).ToList(),
+                cancel);
+    }
 
     /// <summary>The F# forwarder of a C# one: the built-in ones directly, others through an adapter.</summary>
     public static FsForwarder ToFSharp(IPredictionForwarder forwarder) => forwarder switch

@@ -9,68 +9,79 @@ using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
 
-/// <summary>The anomaly table of Gordo's diff-based detectors (spec §3.3), in Gordo's column order.</summary>
-public sealed class AnomalyResult
-{
-    internal AnomalyResult(AnomalyFrame frame)
-    {
-        Start = frame.Start.Select(s => s?.Value).ToArray();
-        End = frame.End.Select(s => s?.Value).ToArray();
-        Columns = frame.Columns.Select(c => new GordoColumn(c.Item1.Item1, c.Item1.Item2, c.Item2)).ToArray();
-    }
-
-    /// <summary>Row start timestamps (ISO 8601), null without timestamps.</summary>
-    public IReadOnlyList<string?> Start { get; }
-
-    /// <summary>Row end timestamps (start + frequency), null without a frequency.</summary>
-    public IReadOnlyList<string?> End { get; }
-
-    /// <summary>Every column after start/end (the column type of a server's answer, <see cref="GordoPrediction"/>).</summary>
-    public IReadOnlyList<GordoColumn> Columns { get; }
-
-    /// <summary>Finds a column by its two-level name ("" as <paramref name="subName"/> for single columns).</summary>
-    public bool TryGetColumn(string name, string subName, out IReadOnlyList<double> values)
-    {
-        var column = Columns.FirstOrDefault(c => c.Name == name && c.SubName == subName);
-        values = column?.Values ?? Array.Empty<double>();
-        return column is not null;
-    }
-}
-
 /// <summary>
 /// A Gordo model: built from a definition (JSON, the shape of a config's <c>model:</c>), trained,
-/// saved as a portable artifact, loaded, used to predict and to score anomalies.
+/// saved as a portable artifact, loaded, used to predict and to score anomalies. Networks run on the
+/// TorchSharp back end hold native memory: dispose the model when done with it (its managed-only
+/// models hold none, and disposing them is harmless). After <see cref="Dispose"/> every member throws
+/// <see cref="ObjectDisposedException"/>.
 /// </summary>
-public sealed class GordoModel
+/// <remarks>
+/// Every method is synchronous: fitting and scoring are CPU work and artifacts are read and written
+/// with synchronous file I/O; run them with <c>Task.Run</c> to keep a UI or request thread free.
+/// </remarks>
+public sealed class GordoModel : IDisposable
 {
     private readonly Estimator _model;
+    private readonly string _metadataJson;
+    private bool _disposed;
 
     private GordoModel(Estimator model, string metadataJson)
     {
         _model = model;
-        MetadataJson = metadataJson;
+        _metadataJson = metadataJson;
     }
 
     /// <summary>The fully expanded model definition as JSON.</summary>
-    public string DefinitionJson => Encoding.UTF8.GetString(ArtifactJson.toBytes(Definition.intoValue(_model)));
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public string DefinitionJson => Encoding.UTF8.GetString(ArtifactJson.toBytes(Definition.intoValue(Model)));
 
     /// <summary>The build metadata stored with the artifact (JSON).</summary>
-    public string MetadataJson { get; }
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public string MetadataJson
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _metadataJson;
+        }
+    }
 
     /// <summary>True for Gordo's anomaly detectors (they can compute anomaly tables).</summary>
-    public bool IsAnomalyDetector => _model is DiffDetector;
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public bool IsAnomalyDetector => Model is DiffDetector;
+
+    private Estimator Model
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _model;
+        }
+    }
 
     /// <summary>
     /// Builds the model of <paramref name="definitionJson"/> and fits it on X and y; an anomaly detector
     /// is cross-validated first so that it has thresholds.
     /// </summary>
-    public static Task<GordoModel> FitAsync(string definitionJson, double[,] x, double[,] y, IReadOnlyList<string> targetNames, CancellationToken cancellationToken = default)
+    /// <param name="definitionJson">The model definition (JSON, the shape of a config's <c>model:</c>).</param>
+    /// <param name="x">Training input, rows × tags.</param>
+    /// <param name="y">Training targets, rows × target tags (X for an auto-encoder).</param>
+    /// <param name="targetNames">The target tags (the names of y's columns).</param>
+    /// <param name="cancellationToken">Checked between cross-validation and the final fit.</param>
+    /// <returns>The fitted model.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="GordoModelDefinitionException">The definition cannot be built (or needs the TorchSharp back end, <c>Gordo.Models.Torch</c>, which is not installed).</exception>
+    /// <exception cref="GordoModelInputException">X or y is unusable (NaN, infinity, too few rows).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static GordoModel Fit(string definitionJson, double[,] x, double[,] y, IReadOnlyList<string> targetNames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definitionJson);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(targetNames);
-        return Task.Run(() =>
+        cancellationToken.ThrowIfCancellationRequested();
+        return ModelErrors.Translate(() =>
         {
             var model = Definition.fromValue(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(definitionJson)));
             if (model is DiffDetector detector)
@@ -81,52 +92,85 @@ public sealed class GordoModel
             cancellationToken.ThrowIfCancellationRequested();
             model.Fit(x, y);
             return new GordoModel(model, "{}");
-        }, cancellationToken);
+        });
     }
 
     /// <summary>Loads an artifact directory (checksums and format version are verified).</summary>
-    public static Task<GordoModel> LoadAsync(string directory, CancellationToken cancellationToken = default)
+    /// <param name="directory">The model's folder (e.g. <c>models/&lt;revision&gt;/&lt;machine&gt;</c>).</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="GordoArtifactException">The folder is missing, corrupt, foreign or of another format version.</exception>
+    /// <exception cref="GordoModelDefinitionException">The model needs the TorchSharp back end (<c>Gordo.Models.Torch</c>), which is not installed.</exception>
+    public static GordoModel Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Task.Run(() => Wrap(Artifact.load(directory)), cancellationToken);
+        return ModelErrors.Translate(() => Wrap(Artifact.load(directory)));
     }
 
-    /// <summary>Loads a model from the single byte stream of <see cref="ToBytes"/>.</summary>
-    public static Task<GordoModel> LoadFromBytesAsync(byte[] bytes, CancellationToken cancellationToken = default)
+    /// <summary>Loads a model from the single byte stream of <see cref="ToBytes"/> (or a server's <c>download-model</c>).</summary>
+    /// <param name="bytes">The artifact as one byte stream.</param>
+    /// <returns>The loaded model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="bytes"/> is null.</exception>
+    /// <exception cref="GordoArtifactException">The bytes are not a Gordo model archive, or it is corrupt.</exception>
+    /// <exception cref="GordoModelDefinitionException">The model needs the TorchSharp back end (<c>Gordo.Models.Torch</c>), which is not installed.</exception>
+    public static GordoModel LoadFromBytes(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return Task.Run(() => Wrap(Artifact.loads(bytes)), cancellationToken);
+        return ModelErrors.Translate(() => Wrap(Artifact.loads(bytes)));
     }
 
-    /// <summary>Saves the model as an artifact directory (atomically).</summary>
-    public Task SaveAsync(string directory, CancellationToken cancellationToken = default)
+    /// <summary>Saves the model as an artifact directory (atomically: a killed process leaves the previous one).</summary>
+    /// <param name="directory">The model's folder, e.g. <c>models/&lt;revision&gt;/&lt;machine&gt;</c> (a server's layout).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="GordoArtifactException">The folder cannot be written.</exception>
+    /// <exception cref="IOException">The folder cannot be written (a full disk, no permission).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public void Save(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Task.Run(() => Artifact.save(directory, _model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson))), cancellationToken);
+        var model = Model;
+        ModelErrors.Translate(() => Artifact.save(directory, model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(_metadataJson))));
     }
 
     /// <summary>
     /// The same fitted model with other build metadata (JSON), e.g. <c>{"dataset": {"tag_list": [...]}}</c>
-    /// so that a Gordo server can serve it.
+    /// so that a Gordo server can serve it. Both share the fitted model: dispose one of them, the
+    /// other frees and recreates its native memory as needed.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="metadataJson"/> is null.</exception>
+    /// <exception cref="System.Text.Json.JsonException"><paramref name="metadataJson"/> is not JSON.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public GordoModel WithMetadataJson(string metadataJson)
     {
         ArgumentNullException.ThrowIfNull(metadataJson);
         using var _ = System.Text.Json.JsonDocument.Parse(metadataJson);
-        return new GordoModel(_model, metadataJson);
+        return new GordoModel(Model, metadataJson);
     }
 
     /// <summary>The artifact as one byte stream.</summary>
-    public byte[] ToBytes() => Artifact.dumps(_model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public byte[] ToBytes()
+    {
+        var model = Model;
+        return ModelErrors.Translate(() => Artifact.dumps(model, ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(_metadataJson))));
+    }
 
     /// <summary>Model output for X (rows × tags); fewer rows than X for models with an offset.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    /// <exception cref="GordoModelInputException">X is unusable (another feature count than in training, NaN, too few rows).</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public double[,] Predict(double[,] x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return _model.Output(x);
+        var model = Model;
+        return ModelErrors.Translate(() => model.Output(x));
     }
 
     /// <summary>Model output for per-tag columns (all of the same length).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
+    /// <exception cref="GordoModelInputException">The columns are unusable (another count than in training, NaN, too few rows).</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public double[,] Predict(IReadOnlyList<double[]> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
@@ -138,15 +182,23 @@ public sealed class GordoModel
     /// pipelines ending in one) the explained variance score of the last rows of y (as many as the
     /// output has) against the output; for regressors r2; for PCA the average log-likelihood of X.
     /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="NotSupportedException">The model has no score (e.g. a bare scaler).</exception>
+    /// <exception cref="GordoModelInputException">X or y is unusable.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public double Score(double[,] x, double[,] y)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        return _model.Score(x, y);
+        var model = Model;
+        return ModelErrors.Translate(() => model.Score(x, y));
     }
 
     /// <summary><see cref="Score(double[,], double[,])"/> for per-tag columns (each list: columns of the same length).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="NotSupportedException">The model has no score (e.g. a bare scaler).</exception>
+    /// <exception cref="GordoModelInputException">X or y is unusable.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public double Score(IReadOnlyList<double[]> xColumns, IReadOnlyList<double[]> yColumns)
     {
         ArgumentNullException.ThrowIfNull(xColumns);
@@ -158,14 +210,22 @@ public sealed class GordoModel
     /// The anomaly table for X and y (for an auto-encoder y is X), with optional row timestamps and
     /// the data frequency (end = start + frequency); <paramref name="quality"/> adds the data-quality
     /// columns (<c>data-quality|&lt;tag&gt;</c>, <c>total-data-quality</c>: <see cref="GordoQualityFlags"/>
-    /// bits; the model needs a training profile).
+    /// bits; the model needs a training profile). A server's <c>anomaly/prediction</c> answers the same table.
     /// </summary>
-    public AnomalyResult Anomaly(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The model is not an anomaly detector, or <paramref name="quality"/> is asked of a model without a training profile.</exception>
+    /// <exception cref="GordoModelInputException">X or y is unusable (another feature count than in training, NaN, too few rows).</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public GordoTable Anomaly(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
         IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null, bool quality = false) =>
-        new(AnomalyFrame(x, y, inputNames, targetNames, timestamps, frequency, quality));
+        GordoTable.Local(AnomalyFrame(x, y, inputNames, targetNames, timestamps, frequency, quality));
 
     /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X).</summary>
-    public AnomalyResult Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null,
+    /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The model is not an anomaly detector, or <paramref name="quality"/> is asked of a model without a training profile.</exception>
+    /// <exception cref="GordoModelInputException">The columns are unusable.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public GordoTable Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null,
         TimeSpan? frequency = null, bool quality = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
@@ -180,18 +240,35 @@ public sealed class GordoModel
     /// settings (its config's <c>events</c> section, else the defaults); the model needs
     /// thresholds (built with cross-validation).
     /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The model is not an anomaly detector or has no thresholds.</exception>
+    /// <exception cref="GordoModelInputException">X or y is unusable.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public IReadOnlyList<GordoAnomalyEvent> Events(double[,] x, double[,] y, IReadOnlyList<string> inputNames,
         IReadOnlyList<string> targetNames, IReadOnlyList<DateTimeOffset> timestamps)
     {
         ArgumentNullException.ThrowIfNull(timestamps);
         var frame = AnomalyFrame(x, y, inputNames, targetNames, timestamps, null, Profile() is not null);
         var times = timestamps.Skip(timestamps.Count - frame.Start.Length).ToArray();
-        var settings = AnomalyEvents.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(MetadataJson)));
+        var settings = AnomalyEvents.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(_metadataJson)));
         var found = AnomalyEvents.ofColumns(settings, times, frame.Columns);
         if (found.IsError)
             throw new InvalidOperationException(found.ErrorValue);
         return found.ResultValue.Select(GordoAnomalyEvent.Of).ToArray();
     }
+
+    /// <summary>Frees the native memory of networks run on the TorchSharp back end; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        foreach (var network in Tree(_model).OfType<Gordo.Models.Networks.KerasNetwork>())
+            network.ReleaseBackend();
+    }
+
+    private static IEnumerable<Estimator> Tree(Estimator root) =>
+        root.Children.SelectMany(Tree).Prepend(root);
 
     private TrainingProfile? Profile()
     {
@@ -206,14 +283,14 @@ public sealed class GordoModel
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(inputNames);
         ArgumentNullException.ThrowIfNull(targetNames);
-        if (_model is not DiffDetector detector)
+        if (Model is not DiffDetector detector)
             throw new InvalidOperationException("This model is not an anomaly detector; wrap it in gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector.");
         var input = new AnomalyInput(
             inputNames.ToArray(),
             targetNames.ToArray(),
             timestamps is null ? null : Microsoft.FSharp.Core.FSharpOption<DateTimeOffset[]>.Some(timestamps.ToArray()),
             frequency is null ? null : Microsoft.FSharp.Core.FSharpOption<TimeSpan>.Some(frequency.Value));
-        var frame = detector.Anomaly(x, y, input);
+        var frame = ModelErrors.Translate(() => detector.Anomaly(x, y, input));
         if (!quality)
             return frame;
         var profile = Profile()

@@ -261,3 +261,7 @@ type KerasNetwork(classPath: string, args: (string * Arg) list) =
                          | State.Vector xs -> List.ofArray xs
                          | _ -> []))
                 | _ -> []
+
+    /// Frees the back end's predictor (native tensors of libtorch); the network stays fitted and
+    /// makes a new predictor on its next prediction (Gordo.Interop's `GordoModel.Dispose`).
+    member this.ReleaseBackend() : unit = this.DropPredictor()

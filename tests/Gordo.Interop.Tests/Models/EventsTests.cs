@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Gordo.Interop.Tests.Models;
@@ -21,7 +22,7 @@ public class EventsTests
     }
 
     /// <summary>A detector with thresholds and a training profile, built from four days of hourly data.</summary>
-    private static async Task<(string Revision, GordoModel Model)> BuildAsync()
+    private static (string Revision, GordoModel Model) Build()
     {
         var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-events-" + Guid.NewGuid().ToString("N"));
         var config = CsvProject.Write(dir, """
@@ -34,9 +35,9 @@ public class EventsTests
                       - sklearn.linear_model.LinearRegression
         """, i => Row(i));
         var revision = Path.Combine(dir, "models", "100");
-        var built = await GordoBuilder.BuildAsync(config, "pump-1", new GordoBuildOptions(revision));
+        var built = GordoBuilder.Build(config, "pump-1", new GordoBuildOptions(revision));
         Assert.True(built.Succeeded, built.ErrorMessage);
-        return (revision, await GordoModel.LoadAsync(built.ModelDirectory!));
+        return (revision, GordoModel.Load(built.ModelDirectory!));
     }
 
     /// <summary>
@@ -82,7 +83,7 @@ public class EventsTests
     [Fact]
     public async Task A_local_model_flags_quality_and_cuts_one_event_for_the_fault()
     {
-        var (_, model) = await BuildAsync();
+        var (_, model) = Build();
         var (x, times) = Faulty();
 
         var plain = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromHours(1));
@@ -101,7 +102,7 @@ public class EventsTests
     [Fact]
     public async Task The_client_asks_for_quality_and_events_as_the_local_model_computes_them()
     {
-        var (revision, model) = await BuildAsync();
+        var (revision, model) = Build();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -135,5 +136,114 @@ public class EventsTests
             Assert.Equal(want.Peak, got.Peak, 9);
             Assert.Equal(want.Tags.Select(t => t.Tag), got.Tags.Select(t => t.Tag));
         }
+    }
+
+    /// <summary>A user's forwarder that takes events too: keeps the columns and events it is given.</summary>
+    private sealed class EventRecorder : IPredictionForwarder, IAnomalyEventForwarder
+    {
+        public HashSet<string> Columns { get; } = [];
+        public List<GordoAnomalyEvent> Events { get; } = [];
+
+        public Task ForwardPredictionsAsync(GordoForwardedMachine machine, GordoFrame predictions, CancellationToken cancellationToken)
+        {
+            lock (Columns) Columns.UnionWith(predictions.Columns);
+            return Task.CompletedTask;
+        }
+
+        public Task ForwardResampledAsync(GordoForwardedMachine machine, GordoFrame sensors, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ForwardEventsAsync(GordoForwardedMachine machine, IReadOnlyList<GordoAnomalyEvent> events, CancellationToken cancellationToken)
+        {
+            lock (Events) Events.AddRange(events);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The faulty hours as a CSV data provider (the range client fetches them itself).</summary>
+    private static string FaultyProvider(string revision)
+    {
+        var (x, times) = Faulty();
+        var csv = new System.Text.StringBuilder("time,A,B,C\n");
+        for (var i = 0; i < times.Length; i++)
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{times[i]:yyyy-MM-ddTHH:mm:sszzz},{x[i, 0]:R},{x[i, 1]:R},{x[i, 2]:R}\n");
+        var file = Path.Combine(Path.GetDirectoryName(revision)!, "faulty.csv");
+        File.WriteAllText(file, csv.ToString());
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["type"] = "CSVDataProvider", ["file_path"] = file, ["timestamp_column"] = "time",
+        });
+    }
+
+    [Fact]
+    public async Task A_range_prediction_forwards_quality_columns_and_the_events_the_local_model_cuts()
+    {
+        var (revision, model) = Build();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGordo(options => options.ModelCollectionDirectory = revision);
+        await using var app = builder.Build();
+        app.MapGordo();
+        await app.StartAsync();
+        var provider = FaultyProvider(revision);
+        var (x, times) = Faulty();
+        // Registered as a consumer does: the options reach the typed client.
+        var services = new ServiceCollection();
+        services.AddGordoClient(o =>
+        {
+            o.BaseAddress = new Uri("http://localhost/");
+            o.Project = "proj";
+            o.UseParquet = false;
+            o.Quality = true;
+            o.Events = true;
+            o.BackoffBase = TimeSpan.FromMilliseconds(5);
+        }).ConfigurePrimaryHttpMessageHandler(() => app.GetTestServer().CreateHandler());
+        using var container = services.BuildServiceProvider();
+        var client = container.GetRequiredService<IGordoClient>();
+        var recorder = new EventRecorder();
+
+        var outcomes = await client.PredictRangeAsync(times[0], times[^1], ["pump-1"], recorder, provider);
+
+        var outcome = Assert.Single(outcomes);
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
+        Assert.Equal(48, outcome.Rows);
+        Assert.Contains("data-quality|B", recorder.Columns);
+        Assert.Contains("total-data-quality", recorder.Columns);
+        AssertTheFault(recorder.Events, times);
+        var expected = model.Events(x, x, Tags, Tags, times);
+        Assert.Equal(expected.Select(e => (e.Start, e.End, e.Quality)), recorder.Events.Select(e => (e.Start, e.End, e.Quality)));
+
+        // The built-in file forwarder takes events too: <machine>.events.json beside the predictions.
+        var output = Path.Combine(Path.GetDirectoryName(revision)!, "forwarded");
+        var files = await new GordoClient(app.GetTestClient(), new GordoClientOptions
+        {
+            Project = "proj", UseParquet = false, Events = true, BackoffBase = TimeSpan.FromMilliseconds(5),
+        }).PredictRangeAsync(times[0], times[^1], ["pump-1"], new FilePredictionForwarder(output), provider);
+        Assert.True(Assert.Single(files).Succeeded, string.Join("; ", files[0].Errors));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "pump-1.events.json")));
+        Assert.Equal(expected.Count, json.RootElement.GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(output, "pump-1.csv.gz")));
+    }
+
+    [Fact]
+    public async Task Events_without_a_forwarder_that_takes_them_is_an_argument_error()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri("http://localhost/") };
+        var client = new GordoClient(http, new GordoClientOptions { Project = "proj", Events = true });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.PredictRangeAsync(
+            Start, Start.AddHours(1), null, new PredictionsOnly()));
+        Assert.Contains("IAnomalyEventForwarder", error.Message);
+    }
+
+    private sealed class PredictionsOnly : IPredictionForwarder
+    {
+        public Task ForwardPredictionsAsync(GordoForwardedMachine machine, GordoFrame predictions, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ForwardResampledAsync(GordoForwardedMachine machine, GordoFrame sensors, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task CompleteAsync(GordoForwardedMachine machine, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

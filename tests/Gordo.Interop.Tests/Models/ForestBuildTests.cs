@@ -12,14 +12,14 @@ public class ForestBuildTests
         """);
 
     [Fact]
-    public async Task BuildAsync_builds_a_RandomForestRegressor_machine_that_loads_and_predicts()
+    public void Build_builds_a_RandomForestRegressor_machine_that_loads_and_predicts()
     {
         var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-forest-" + Guid.NewGuid().ToString("N"));
-        var result = await GordoBuilder.BuildAsync(WriteProject(dir), "pump-1", new GordoBuildOptions(Path.Combine(dir, "out")));
+        var result = GordoBuilder.Build(WriteProject(dir), "pump-1", new GordoBuildOptions(Path.Combine(dir, "out")));
 
         Assert.True(result.Succeeded, result.ToString());
         Assert.Contains("r2-score", result.Scores.Keys);
-        var model = await GordoModel.LoadAsync(result.ModelDirectory!, CancellationToken.None);
+        var model = GordoModel.Load(result.ModelDirectory!);
         Assert.Contains("RandomForestRegressor", model.DefinitionJson);
         var x = new double[10, 3];
         for (var i = 0; i < 10; i++)
@@ -32,7 +32,7 @@ public class ForestBuildTests
         var predicted = model.Predict(x);
         Assert.Equal(10, predicted.GetLength(0));
         Assert.Equal(3, predicted.GetLength(1));
-        var again = await GordoModel.LoadAsync(result.ModelDirectory!, CancellationToken.None);
+        var again = GordoModel.Load(result.ModelDirectory!);
         Assert.Equal(predicted, again.Predict(x));
     }
 }

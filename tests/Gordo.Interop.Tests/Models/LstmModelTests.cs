@@ -21,14 +21,14 @@ public class LstmModelTests
     }
 
     [Fact]
-    public async Task LstmArtifactLoadsPredictsAndAlignsAnomalyRows()
+    public void LstmArtifactLoadsPredictsAndAlignsAnomalyRows()
     {
         var x = Data(60);
-        var model = await GordoModel.FitAsync(Definition, x, x, Tags, CancellationToken.None);
+        using var model = GordoModel.Fit(Definition, x, x, Tags);
         var directory = Path.Combine(Path.GetTempPath(), "gordo-interop-lstm", Guid.NewGuid().ToString("N"));
-        await model.SaveAsync(directory, CancellationToken.None);
+        model.Save(directory);
 
-        var loaded = await GordoModel.LoadAsync(directory, CancellationToken.None);
+        using var loaded = GordoModel.Load(directory);
         var prediction = loaded.Predict(x);
         Assert.Equal(60 - 4, prediction.GetLength(0));
         Assert.Equal(3, prediction.GetLength(1));
@@ -38,7 +38,7 @@ public class LstmModelTests
         var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var timestamps = Enumerable.Range(0, 60).Select(i => start.AddMinutes(10 * i)).ToArray();
         var result = loaded.Anomaly(x, x, Tags, Tags, timestamps, TimeSpan.FromMinutes(10));
-        Assert.Equal("2024-01-01T00:40:00+00:00", result.Start[0]);
+        Assert.Equal(start.AddMinutes(40), result.Start[0]);
         Assert.True(result.TryGetColumn("model-input", "tag-1", out var input));
         Assert.Equal(x[4, 0], input[0]);
         Assert.True(result.TryGetColumn("total-anomaly-confidence", "", out var confidence));
@@ -46,10 +46,25 @@ public class LstmModelTests
     }
 
     [Fact]
-    public async Task TooFewRowsIsAnExplainedArgumentError()
+    public void A_disposed_LSTM_model_frees_its_predictor_and_throws_ObjectDisposedException()
     {
-        var model = await GordoModel.FitAsync(Definition, Data(40), Data(40), Tags, CancellationToken.None);
-        var error = Assert.ThrowsAny<ArgumentException>(() => model.Predict(Data(3)));
+        var x = Data(40);
+        var model = GordoModel.Fit(Definition, x, x, Tags);
+        var copy = model.WithMetadataJson("{}");
+        var before = model.Predict(x);
+        model.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => model.Predict(x));
+        // The copy shares the fitted network: its predictor (libtorch tensors) is made again on use.
+        Assert.Equal(before, copy.Predict(x));
+        copy.Dispose();
+    }
+
+    [Fact]
+    public void TooFewRowsIsAnExplainedArgumentError()
+    {
+        using var model = GordoModel.Fit(Definition, Data(40), Data(40), Tags);
+        var error = Assert.Throws<GordoModelInputException>(() => model.Predict(Data(3)));
         Assert.Contains("lookback_window (4) must be < the number of rows of X (3)", error.Message);
     }
 }

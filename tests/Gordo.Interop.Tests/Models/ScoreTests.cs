@@ -44,11 +44,11 @@ public class ScoreTests
         Enumerable.Range(0, m.GetLength(0)).Select(i => m[i, j]).ToArray();
 
     [Fact]
-    public async Task ScoreIsTheExplainedVarianceOfTheAlignedTargetAgainstPredict()
+    public void ScoreIsTheExplainedVarianceOfTheAlignedTargetAgainstPredict()
     {
         var x = Data(80, 1.0);
         var y = Data(80, 0.8);
-        var model = await GordoModel.FitAsync(LstmDetector, x, x, Tags, CancellationToken.None);
+        var model = GordoModel.Fit(LstmDetector, x, x, Tags);
         var output = model.Predict(x);
         Assert.Equal(80 - 4, output.GetLength(0));
 
@@ -60,10 +60,10 @@ public class ScoreTests
     }
 
     [Fact]
-    public async Task ModelsWithoutAScoreSaySo()
+    public void ModelsWithoutAScoreSaySo()
     {
         var x = Data(20, 1.0);
-        var model = await GordoModel.FitAsync("\"sklearn.preprocessing.MinMaxScaler\"", x, x, Tags, CancellationToken.None);
+        var model = GordoModel.Fit("\"sklearn.preprocessing.MinMaxScaler\"", x, x, Tags);
         Assert.Throws<NotSupportedException>(() => model.Score(x, x));
         Assert.Throws<ArgumentNullException>(() => model.Score(null!, x));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -35,12 +36,12 @@ public class GordoHostingTests
     }
 
     /// <summary>A project directory with revision 100 holding one fitted detector.</summary>
-    private static async Task<(string Directory, GordoModel Model)> CollectionAsync()
+    private static (string Directory, GordoModel Model) Collection()
     {
         var data = Data(120);
-        var model = (await GordoModel.FitAsync(Definition, data, data, Tags)).WithMetadataJson(Metadata);
+        var model = GordoModel.Fit(Definition, data, data, Tags).WithMetadataJson(Metadata);
         var revision = Path.Combine(Path.GetTempPath(), "gordo-interop-hosting", Guid.NewGuid().ToString("N"), "100");
-        await model.SaveAsync(Path.Combine(revision, "detector"));
+        model.Save(Path.Combine(revision, "detector"));
         return (revision, model);
     }
 
@@ -72,7 +73,7 @@ public class GordoHostingTests
     [Fact]
     public async Task Hosted_endpoints_answer_the_typed_client_beside_the_hosts_own_routes()
     {
-        var (directory, model) = await CollectionAsync();
+        var (directory, model) = Collection();
         var (app, client, http) = await HostAsync(directory);
         await using var _ = app;
 
@@ -99,7 +100,7 @@ public class GordoHostingTests
     [Fact]
     public async Task One_prediction_computing_at_a_time_still_answers_every_concurrent_request()
     {
-        var (directory, model) = await CollectionAsync();
+        var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory, maxConcurrentPredictions: 1);
         await using var __ = app;
         var x = Data(30);
@@ -130,51 +131,109 @@ public class GordoHostingTests
     [Fact]
     public async Task Predictions_through_the_client_equal_the_local_model()
     {
-        var (directory, model) = await CollectionAsync();
+        var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory);
         await using var __ = app;
         var x = Data(30);
 
         var prediction = await client.PredictAsync("detector", Frame(x));
         var expected = model.Predict(x);
-        Assert.Equal(30, prediction.RowKeys.Count);
-        Assert.Equal("2024-01-01 00:00:00+00:00", prediction.RowKeys[0]);
+        Assert.Equal(30, prediction.RowCount);
         Assert.Equal(Start, prediction.Index[0]);
+        Assert.Equal(Start.AddMinutes(290), prediction.Index[29]);
+        Assert.Equal("100", prediction.Revision);
         Assert.True(prediction.TryGetColumn("model-output", "tag-2", out var output));
         for (var i = 0; i < 30; i++)
             Assert.Equal(expected[i, 1], output[i], 12);
-
-        var anomaly = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
-        var local = model.Anomaly(x, x, Tags, Tags);
-        Assert.True(local.TryGetColumn("total-anomaly-scaled", "", out var total));
-        Assert.True(anomaly.TryGetColumn("total-anomaly-scaled", "", out var served));
-        for (var i = 0; i < 30; i++)
-            Assert.Equal(total[i], served[i], 12);
-        Assert.Equal("2024-01-01T00:10:00+00:00", anomaly.End[0]);
-        Assert.NotNull(anomaly.TimeSeconds);
-        Assert.DoesNotContain(anomaly.Columns, c => c.Name.StartsWith("smooth-", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Downloaded_models_load_and_errors_raise_GordoApiException()
+    public async Task Local_and_served_anomaly_tables_are_one_type_and_equal_column_by_column()
     {
-        var (directory, model) = await CollectionAsync();
+        var (directory, model) = Collection();
+        var (app, client, _) = await HostAsync(directory);
+        await using var __ = app;
+        var x = Data(30);
+        var times = Enumerable.Range(0, 30).Select(i => Start.AddMinutes(10 * i)).ToArray();
+
+        GordoTable served = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
+        GordoTable local = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromMinutes(10));
+
+        Assert.Null(local.Revision);
+        Assert.Equal("100", served.Revision);
+        Assert.NotNull(served.ServerTime);
+        Assert.Null(local.ServerTime);
+        Assert.Equal(local.RowCount, served.RowCount);
+        Assert.Equal(local.Index, served.Index);
+        Assert.Equal(local.Start, served.Start);
+        Assert.Equal(local.End, served.End);
+        Assert.Equal(Start.AddMinutes(10), served.End[0]);
+        var names = (GordoTable t) => t.Columns.Select(c => (c.Name, c.SubName)).OrderBy(n => n).ToArray();
+        Assert.Equal(names(local), names(served));
+        Assert.Contains(("total-anomaly-scaled", ""), names(served));
+        Assert.Contains(("tag-anomaly-scaled", "tag-2"), names(served));
+        foreach (var column in local.Columns)
+        {
+            Assert.True(served.TryGetColumn(column.Name, column.SubName, out var values), $"{column.Name}|{column.SubName}");
+            Assert.Equal(column.Values, values);
+        }
+        Assert.DoesNotContain(served.Columns, c => c.Name.StartsWith("smooth-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Downloaded_models_load_and_errors_raise_GordoApiException_with_the_servers_message()
+    {
+        var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory);
         await using var __ = app;
 
         var bytes = await client.DownloadModelAsync("detector");
-        var downloaded = await GordoModel.LoadFromBytesAsync(bytes);
+        using var downloaded = GordoModel.LoadFromBytes(bytes);
         Assert.Equal(model.Predict(Data(10)), downloaded.Predict(Data(10)));
 
         var missing = await Assert.ThrowsAsync<GordoApiException>(() => client.GetMetadataAsync("missing"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("missing", missing.ServerMessage);
+        Assert.DoesNotContain("<", missing.ServerMessage);
         var revision = await Assert.ThrowsAsync<GordoApiException>(() => client.GetModelsAsync("999"));
         Assert.Equal(HttpStatusCode.Gone, revision.StatusCode);
         Assert.Equal("Revision '999' not found.", revision.ServerMessage);
+        Assert.EndsWith(": Revision '999' not found.", revision.Message);
         var features = await Assert.ThrowsAsync<GordoApiException>(() =>
             client.PredictAsync("detector", new GordoFrame([Start], ["a"], new double[1, 1]), null));
         Assert.Equal(HttpStatusCode.BadRequest, features.StatusCode);
         Assert.Contains("Unexpected features", features.ServerMessage);
+        var noY = await Assert.ThrowsAsync<GordoApiException>(() =>
+            client.PredictAnomalyAsync("detector", Frame(Data(3)), new GordoFrame([], Tags, new double[0, 3])));
+        Assert.Equal(HttpStatusCode.BadRequest, noY.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(noY.ServerMessage));
+        Assert.DoesNotContain("<", noY.ServerMessage);
+    }
+
+    [Fact]
+    public async Task An_HTML_error_page_is_described_not_copied_into_GordoApiException()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        // A host (or proxy) without Gordo's endpoints: its error page is HTML.
+        app.MapFallback(context =>
+        {
+            context.Response.StatusCode = 502;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>");
+        });
+        await app.StartAsync();
+        var client = new GordoClient(app.GetTestClient(), "proj");
+
+        var error = await Assert.ThrowsAsync<GordoApiException>(() => client.GetModelsAsync());
+
+        Assert.Equal(HttpStatusCode.BadGateway, error.StatusCode);
+        Assert.Contains("an HTML page titled '502 Bad Gateway'", error.ServerMessage);
+        Assert.Contains("/gordo/v0/proj/models", error.ServerMessage);
+        Assert.Contains("BaseAddress", error.ServerMessage);
+        Assert.DoesNotContain("<", error.ServerMessage);
     }
 
     [Fact]
@@ -190,7 +249,7 @@ public class GordoHostingTests
     [Fact]
     public async Task Access_control_from_AddGordo_answers_401_without_a_key_and_serves_the_key()
     {
-        var (directory, _) = await CollectionAsync();
+        var (directory, _) = Collection();
         var keys = Path.Combine(Path.GetDirectoryName(directory)!, "keys.txt");
         await File.WriteAllTextAsync(keys, "reader-key read\n");
         var builder = WebApplication.CreateBuilder();
@@ -241,7 +300,7 @@ public class GordoHostingTests
     [Fact]
     public async Task AddGordo_binds_its_options_from_configuration()
     {
-        var (directory, _) = await CollectionAsync();
+        var (directory, _) = Collection();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
