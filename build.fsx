@@ -7,7 +7,8 @@
 //           (`bench --quick` for CI-sized runs; `bench STEP ...` for some: see bench/run.fsx)
 //   pack    the NuGet packages a C# app needs (Gordo.Interop, its Gordo.* dependencies and
 //           Gordo.Models.Torch) with their .snupkg symbols into artifacts/
-//   consumer  build the packaged projects, then only the consumer test (about 2.5 minutes, most of it restore)
+//   consumer  only the consumer test: pack as `pack` does, check the packages' metadata and
+//             symbols, use them from fresh C# apps (about 4 minutes, most of it build and restore)
 //   examples  build what examples/scripts/*.fsx load, then run them (from a clean clone too)
 //   image   the container image (Dockerfile) with podman, on local Debian bases built with
 //           mmdebstrap; prints the image reference (localhost/gordo-dotnet:VERSION) as its last line
@@ -198,18 +199,40 @@ let pack () =
     buildPackaged properties
     packWith properties (Path.Combine(root, "artifacts"))
 
-/// tests/Consumer/run.fsx on packages packed from the test build (a C# app that uses only them).
+/// The packages as `pack` makes them (deterministic, SourceLink), from a build of their own in an
+/// artifacts folder (the test build's outputs stay as they are): tests/Consumer/packages.fsx
+/// checks their metadata and symbols, tests/Consumer/run.fsx uses them from a C# app.
 let consumer () =
-    let feed = Path.Combine(Path.GetTempPath(), $"gordo-feed-{Guid.NewGuid():N}")
-    packWith [] feed
+    let temp (what: string) =
+        Path.Combine(Path.GetTempPath(), $"gordo-{what}-{Guid.NewGuid():N}")
+
+    // Inside the repository (ignored by git), so SourceLink maps generated files to /_/ too.
+    let feed, artifacts =
+        temp "feed", Path.Combine(root, "artifacts", $"consumer-{Guid.NewGuid():N}")
+
+    let properties =
+        [ "-p:GordoPack=true"; "--artifacts-path"; artifacts ] @ repositoryUrl ()
+
+    buildPackaged properties
+    packWith properties feed
+
+    let metadata, _ =
+        run "dotnet" ([ "fsi"; "tests/Consumer/packages.fsx"; feed ] @ packages)
+
     let code, _ = run "dotnet" [ "fsi"; "tests/Consumer/run.fsx"; feed ]
-    Directory.Delete(feed, true)
-    scriptTally "tests/Consumer/run.fsx" code
+
+    for dir in [ feed; artifacts ] do
+        Directory.Delete(dir, true)
+
+    [
+        scriptTally "tests/Consumer/packages.fsx" metadata
+        scriptTally "tests/Consumer/run.fsx" code
+    ]
 
 let test () =
     let format = fantomasCheck ()
     build ()
-    let tallies = format :: testProjects () @ scripts () @ [ consumer () ]
+    let tallies = format :: testProjects () @ scripts () @ consumer ()
     let passed = tallies |> List.sumBy (fun t -> t.Passed)
     let failed = tallies |> List.sumBy (fun t -> t.Failed)
     printfn "%d passed, %d failed" passed failed
@@ -393,8 +416,12 @@ match fsi.CommandLineArgs |> Array.tail |> List.ofArray with
             1
     )
 | [ "consumer" ] ->
-    buildPackaged []
-    exit (if (consumer ()).Failed = 0 then 0 else 1)
+    exit (
+        if consumer () |> List.sumBy (fun t -> t.Failed) = 0 then
+            0
+        else
+            1
+    )
 | [ "image" ] -> image ()
 | [ "format" ] -> format ()
 | other ->
