@@ -68,15 +68,25 @@ module AnomalyEvents =
         |> Option.map ofConfig
         |> Option.defaultValue defaults
 
-    /// Row ranges (first, last) where the confidence is on, by hysteresis.
-    let private runs (settings: EventSettings) (confidence: float[]) : (int * int) list =
+    /// Flags that keep a row from starting an event: its score was computed from an input
+    /// that is stuck or missing, so it cannot be trusted to say the process is abnormal.
+    let private untrusted = QualityFlags.Stuck ||| QualityFlags.Missing
+
+    /// Row ranges (first, last) where the confidence is on, by hysteresis; a row with an
+    /// `untrusted` flag may continue an event but not start one.
+    let private runs (settings: EventSettings) (confidence: float[]) (quality: QualityFlags[] option) =
         let found = ResizeArray()
         let mutable start = -1
+
+        let trusted i =
+            match quality with
+            | Some flags -> flags.[i] &&& untrusted = QualityFlags.None
+            | None -> true
 
         for i in 0 .. confidence.Length - 1 do
             let c = confidence.[i]
 
-            if start < 0 && c > settings.On then
+            if start < 0 && c > settings.On && trusted i then
                 start <- i
             elif start >= 0 && not (c >= settings.Off) then
                 found.Add(start, i - 1)
@@ -115,7 +125,8 @@ module AnomalyEvents =
         |> List.ofArray
 
     /// The events of scored rows: their times, `total-anomaly-confidence`, the tags'
-    /// `tag-anomaly-scaled` columns, and `total-data-quality` flags if computed.
+    /// `tag-anomaly-scaled` columns, and `total-data-quality` flags if computed (a row whose
+    /// inputs are stuck or missing does not start an event: a dead sensor raises no event).
     let find
         (settings: EventSettings)
         (times: DateTimeOffset[])
@@ -124,7 +135,7 @@ module AnomalyEvents =
         (scaled: float[][])
         (quality: QualityFlags[] option)
         : AnomalyEvent list =
-        runs settings confidence
+        runs settings confidence quality
         |> merge settings.MergeGap times
         |> List.filter (fun (a, b) -> times.[b] - times.[a] >= settings.MinDuration)
         |> List.map (fun (a, b) -> {

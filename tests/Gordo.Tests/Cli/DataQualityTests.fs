@@ -230,6 +230,44 @@ let eventTests =
             Expect.equal (events |> List.map _.Quality) [ QualityFlags.None; QualityFlags.Stuck ] "flags seen"
         }
 
+        test "a row whose inputs are stuck or missing does not start an event, but continues one" {
+            let times = Array.init 40 (fun i -> at (10 * i))
+            // rows 5..10 above "on" but stuck; rows 20..30 above "on", the first three missing
+            let confidence =
+                Array.init 40 (fun i ->
+                    if (i >= 5 && i <= 10) || (i >= 20 && i <= 30) then
+                        3.0
+                    else
+                        0.1)
+
+            let quality =
+                Array.init 40 (fun i ->
+                    if i >= 5 && i <= 10 then
+                        QualityFlags.Stuck
+                    elif i >= 20 && i <= 22 then
+                        QualityFlags.Missing
+                    elif i >= 25 && i <= 30 then
+                        QualityFlags.Stuck ||| QualityFlags.OutOfRange
+                    else
+                        QualityFlags.None)
+
+            let scaled = [| Array.create 40 1.0 |]
+
+            let cut q =
+                AnomalyEvents.find AnomalyEvents.defaults times confidence [| "a" |] scaled q
+                |> List.map (fun e -> e.Start, e.End, e.Quality)
+
+            Expect.equal
+                (cut (Some quality))
+                [ at 230, at 300, QualityFlags.Stuck ||| QualityFlags.OutOfRange ]
+                "the stuck rows start nothing; the event starts at the first trusted row and runs on through flagged ones"
+
+            Expect.equal
+                (cut None |> List.map (fun (s, e, _) -> s, e))
+                [ at 50, at 300 ]
+                "without quality flags the stuck rows start an event (merged with the next, 100 minutes on)"
+        }
+
         test "the builder writes the machine's event settings into metadata.json" {
             let dir, _ = plant.Value
 
