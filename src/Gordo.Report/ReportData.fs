@@ -132,14 +132,17 @@ module internal ReportData =
             let scoredTimes = times.[times.Length - n ..]
             let flags = quality built data n
 
+            let perTag = flags |> List.filter (fun (tag, _) -> tag <> "")
+
             let events =
-                AnomalyEvents.find
+                AnomalyEvents.findWithTagQuality
                     (AnomalyEvents.ofMetadata built.Metadata)
                     scoredTimes
                     (column frame "total-anomaly-confidence" "")
                     data.Y.Columns
                     (data.Y.Columns |> Array.map (column frame "tag-anomaly-scaled"))
                     (flags |> List.tryLast |> Option.map snd)
+                    perTag
 
             Some {
                 Times = scoredTimes |> Array.map _.UtcDateTime
@@ -154,8 +157,7 @@ module internal ReportData =
                     |> List.map (fun c -> c, column frame "tag-anomaly-unscaled" c)
                 Events = events
                 StuckRows =
-                    flags
-                    |> List.filter (fun (tag, _) -> tag <> "")
+                    perTag
                     |> List.map (fun (tag, f) ->
                         tag,
                         Array.init n id
