@@ -151,6 +151,14 @@ let steps = [
         Commands = [ script "bench/client/run.sh" [ (if quick then "10" else "30") ] [] ]
     }
     {
+        // The sample plant of examples/config.yaml, then the same on another seed (docs/events.md).
+        Name = "events"
+        Commands = [
+            project "Gordo.Events.Bench" [] []
+            project "Gordo.Events.Bench" [ "--seed"; "7" ] []
+        ]
+    }
+    {
         Name = "deploy"
         Commands = [
             script "bench/deploy/run.sh" (if quick then [ "2000"; "10" ] else [ "10000"; "50" ]) []

@@ -155,9 +155,19 @@ module ClientCommands =
             | :? UnauthorizedAccessException as e -> fail e.Message
             | _ -> reraise ()
 
-    /// The anomaly events of a machine's predictions, with the default settings (docs/events.md).
-    let private cutEvents (t: PredictionTable) : Result<ForwardedEvent list, string> =
-        AnomalyEvents.ofColumns AnomalyEvents.defaults t.Index (List.ofArray t.Columns)
+    /// The anomaly events of a machine's predictions, with its model's event settings
+    /// (`build_metadata.model.event_settings` of the server's metadata reply; the defaults
+    /// without them, docs/events.md).
+    let private cutEvents (metadata: JsonElement option) (t: PredictionTable) : Result<ForwardedEvent list, string> =
+        let settings =
+            metadata
+            |> Option.map (fun m ->
+                AnomalyEvents.ofMetadata (
+                    Gordo.Models.Artifacts.Json.ofBytes (Text.Encoding.UTF8.GetBytes(m.GetRawText()))
+                ))
+            |> Option.defaultValue AnomalyEvents.defaults
+
+        AnomalyEvents.ofColumns settings t.Index (List.ofArray t.Columns)
         |> Result.map (
             List.map (fun e -> {
                 Start = e.Start

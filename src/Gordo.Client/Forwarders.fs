@@ -7,6 +7,7 @@ open System.IO
 open System.IO.Compression
 open System.Text
 open System.Threading
+open System.Text.Json
 open System.Threading.Tasks
 open Gordo.Data
 
@@ -54,11 +55,26 @@ type IEventForwarder =
     abstract ForwardEventsAsync:
         machine: ForwardedMachine * events: ForwardedEvent list * cancel: CancellationToken -> Task
 
+/// A forwarder that reads each machine's model metadata (the server's `metadata` reply, as
+/// `gordo client metadata` prints it) before the machine's predictions arrive; the client calls
+/// it once per machine. `EventsForwarder` takes the model's event settings from it.
+type IModelMetadataForwarder =
+    /// The model metadata of a machine, before its first predictions.
+    abstract ModelMetadata: machine: ForwardedMachine * metadata: JsonElement -> unit
+
 /// Keeps each machine's predictions until it is finished, then cuts its events from the whole
-/// range (an event may span chunks) and hands them to the event forwarders. Memory: one
-/// machine's predictions per machine in progress.
-type EventsForwarder(cut: PredictionTable -> Result<ForwardedEvent list, string>, forwarders: IEventForwarder list) =
+/// range (an event may span chunks) and hands them to the event forwarders. `cut` gets the
+/// machine's model metadata (None when the client gave none) and its predictions, so that each
+/// model's own event settings apply. Memory: one machine's predictions per machine in progress.
+type EventsForwarder
+    (cut: JsonElement option -> PredictionTable -> Result<ForwardedEvent list, string>, forwarders: IEventForwarder list)
+    =
     let tables = ConcurrentDictionary<string, ResizeArray<PredictionTable>>()
+    let models = ConcurrentDictionary<string, JsonElement>()
+
+    interface IModelMetadataForwarder with
+        member _.ModelMetadata(machine, metadata) =
+            models.[machine.Name] <- metadata.Clone()
 
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, _) =
@@ -69,11 +85,16 @@ type EventsForwarder(cut: PredictionTable -> Result<ForwardedEvent list, string>
 
         member _.CompleteAsync(machine, cancel) =
             task {
+                let metadata =
+                    match models.TryRemove machine.Name with
+                    | true, m -> Some m
+                    | _ -> None
+
                 match tables.TryRemove machine.Name with
                 | true, parts when parts.Count > 0 ->
                     let t = PredictionTable.concat (List.ofSeq parts)
 
-                    match cut t with
+                    match cut metadata t with
                     | Error e -> invalidOp $"no events: %s{e}"
                     | Ok events ->
                         for f in forwarders do
@@ -83,6 +104,13 @@ type EventsForwarder(cut: PredictionTable -> Result<ForwardedEvent list, string>
 
 /// Several forwarders, called one after the other.
 type CompositeForwarder(forwarders: IPredictionForwarder list) =
+    interface IModelMetadataForwarder with
+        member _.ModelMetadata(machine, metadata) =
+            for f in forwarders do
+                match f with
+                | :? IModelMetadataForwarder as m -> m.ModelMetadata(machine, metadata)
+                | _ -> ()
+
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, cancel) =
             task {

@@ -138,7 +138,7 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                                     | Gordo.Core.Config.Tag.Name n -> n
                                     | Gordo.Core.Config.Tag.Sensor s -> s.Name)
 
-                            return data |> Result.map (fun (x, y) -> tags, x, y)
+                            return data |> Result.map (fun (x, y) -> tags, metadata, x, y)
                     with
                     | BadRequestException(_, m) -> return Error m
                     | e when Retry.isTransient e ->
@@ -155,8 +155,13 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
             | Error e ->
                 errors.Add $"'%s{name}': %s{e}"
                 report (ClientEvent.ChunkFailed(name, e))
-            | Ok(tags, x, y) ->
+            | Ok(tags, metadata, x, y) ->
                 let machine = target tags
+
+                match forwarder with
+                | :? IModelMetadataForwarder as f -> f.ModelMetadata(machine, metadata)
+                | _ -> ()
+
                 let n = Frame.length x
                 let size = max 1 options.BatchSize
                 let total = (n + size - 1) / size

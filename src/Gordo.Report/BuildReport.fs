@@ -8,6 +8,7 @@ open System.Text
 open Gordo.Core.Config
 open Gordo.Build
 open Gordo.Models.Artifacts
+open Gordo.Models.Scoring
 
 /// `report.html`: one self-contained page (plotly.js inline, no network) with an overview table
 /// and a section per machine.
@@ -47,6 +48,17 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
         |> Option.map (snd >> num)
         |> Option.defaultValue "-"
 
+    /// Event-level precision and recall of a machine (NaN shown as `-`).
+    let private ratio (v: float) = if Double.IsNaN v then "-" else num v
+
+    /// The overview's events cell: how many, and precision / recall against injected faults.
+    let private eventsCell (m: MachineReport) : string =
+        match m.Anomaly, m.Evaluation with
+        | Some a, Some r ->
+            $"%d{a.Events.Length} (%s{ratio (EventEvaluation.precision r)} / %s{ratio (EventEvaluation.recall r)})"
+        | Some a, None -> string a.Events.Length
+        | None, _ -> "-"
+
     let private overviewRow (m: MachineReport) : string =
         let status =
             match m.Failure with
@@ -60,6 +72,7 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
             mean "explained-variance-score" m
             mean "mean-squared-error" m
             m.Thresholds |> Option.map (fst >> num) |> Option.defaultValue "-"
+            eventsCell m
             m.Seconds
             |> Option.map (fun s -> s.ToString("0.0", CultureInfo.InvariantCulture))
             |> Option.defaultValue "-"
@@ -82,6 +95,7 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
                 "explained variance (cv mean)"
                 "MSE (cv mean)"
                 "threshold (total)"
+                "events (precision / recall)"
                 "seconds"
                 "model / error"
             ]
@@ -91,17 +105,83 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
         let rows = machines |> List.map overviewRow |> String.concat "\n"
         $"<table class=\"overview\"><tr>%s{header}</tr>%s{rows}</table>"
 
+    /// The row interval of the scored rows (zero with fewer than two rows).
+    let private interval (a: AnomalySeries) =
+        if a.Times.Length > 1 then
+            a.Times.[1] - a.Times.[0]
+        else
+            TimeSpan.Zero
+
+    /// Whether an anomaly event of `m` overlaps the known event `e`.
+    let private found (m: MachineReport) (e: Gordo.Data.SampleEvent) =
+        match m.Anomaly with
+        | Some a ->
+            a.Events
+            |> List.exists (fun x -> EventEvaluation.overlaps (interval a) (x.Start, x.End) e)
+        | None -> false
+
     let private eventsTable (m: MachineReport) : string =
         match m.Events with
         | [] -> ""
         | events ->
+            let scored = m.Anomaly.IsSome
+
             let row (e: Gordo.Data.SampleEvent) =
-                $"<tr><td>%s{enc e.Kind}</td><td>%s{enc e.Tag}</td><td>%s{time e.Start}</td><td>%s{time e.End}</td></tr>"
+                let hit =
+                    if scored then
+                        $"""<td>%s{if found m e then "yes" else "no"}</td>"""
+                    else
+                        ""
+
+                $"<tr class=\"known-event\"><td>%s{enc e.Kind}</td><td>%s{enc e.Tag}</td><td>%s{time e.Start}</td><td>%s{time e.End}</td>%s{hit}</tr>"
 
             let rows = events |> List.map row |> String.concat ""
+            let hitHeader = if scored then "<th>anomaly event</th>" else ""
 
-            $"<details><summary>%d{events.Length} known events in the period (injected faults, stuck sensors, gaps)</summary>"
-            + $"<table><tr><th>kind</th><th>tag</th><th>start</th><th>end</th></tr>%s{rows}</table></details>"
+            $"<details open><summary>%d{events.Length} known events in the period (injected faults, stuck sensors, gaps)</summary>"
+            + $"<table class=\"known-events\"><tr><th>kind</th><th>tag</th><th>start</th><th>end</th>%s{hitHeader}</tr>%s{rows}</table></details>"
+
+    /// The anomaly events of the period (docs/events.md), each with the known events it
+    /// overlaps, and the event-level precision and recall when the faults are known.
+    let private anomalyEventsTable (m: MachineReport) : string =
+        match m.Anomaly with
+        | None -> ""
+        | Some a ->
+            let known = m.Evaluation.IsSome
+
+            let row (e: AnomalyEvent) =
+                let tags =
+                    e.Tags
+                    |> List.map (fun t -> $"%s{enc t.Tag} (%s{num (100.0 * t.Share)} %%)")
+                    |> String.concat ", "
+
+                let overlapping =
+                    if known then
+                        let hits =
+                            m.Events
+                            |> List.filter (EventEvaluation.overlaps (interval a) (e.Start, e.End))
+                            |> List.map (fun k -> $"%s{enc k.Kind} %s{enc k.Tag}")
+
+                        $"""<td>%s{if hits.IsEmpty then "none" else String.concat ", " hits}</td>"""
+                    else
+                        ""
+
+                $"<tr class=\"anomaly-event\"><td>%s{time e.Start}</td><td>%s{time e.End}</td><td>%s{num e.Peak}</td><td>%s{tags}</td><td>%d{int e.Quality}</td>%s{overlapping}</tr>"
+
+            let rows = a.Events |> List.map row |> String.concat ""
+            let knownHeader = if known then "<th>known events overlapping</th>" else ""
+
+            let scores =
+                match m.Evaluation with
+                | Some r ->
+                    $"<p class=\"event-scores\">Event-level precision <b class=\"precision\">%s{ratio (EventEvaluation.precision r)}</b> "
+                    + $"(%d{r.EventsOnFaults} of %d{r.Events} events overlap an injected fault), "
+                    + $"recall <b class=\"recall\">%s{ratio (EventEvaluation.recall r)}</b> "
+                    + $"(%d{r.FaultsFound} of %d{r.Faults} injected faults overlap an event).</p>"
+                | None -> ""
+
+            $"<h3>%d{a.Events.Length} anomaly events in the period</h3>%s{scores}"
+            + $"<table class=\"anomaly-events\"><tr><th>start</th><th>end</th><th>peak</th><th>tags (share of the scaled error)</th><th>quality</th>%s{knownHeader}</tr>%s{rows}</table>"
 
     let private charts (m: MachineReport) : string list =
         [
@@ -135,6 +215,7 @@ section{border-top:2px solid #dde;margin-top:2em;padding-top:1em}code{background
             $"<section id=\"machine-%s{enc m.Name}\" class=\"machine\"><h2>%s{enc m.Name}</h2>"
             failure
             $"<p>Training period %s{time start} – %s{time finish}; input tags: %s{tags}</p>"
+            anomalyEventsTable m
             eventsTable m
             yield! charts m
             "</section>"

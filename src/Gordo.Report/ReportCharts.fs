@@ -4,6 +4,7 @@ open System
 open Plotly.NET
 open Plotly.NET.LayoutObjects
 open Gordo.Data
+open Gordo.Models.Scoring
 
 /// The Plotly charts of a machine's report section.
 [<RequireQualifiedAccess>]
@@ -64,6 +65,23 @@ module internal ReportCharts =
                 Line = Line.init (Width = 0.0)
             ))
 
+    /// Shaded spans over the anomaly events (all subplots), in another colour than the faults.
+    let eventShapes (events: AnomalyEvent list) : Shape list =
+        events
+        |> List.map (fun e ->
+            Shape.init (
+                ShapeType = StyleParam.ShapeType.Rectangle,
+                X0 = e.Start.UtcDateTime,
+                X1 = e.End.UtcDateTime,
+                Y0 = 0.0,
+                Y1 = 1.0,
+                Yref = "paper",
+                FillColor = Color.fromKeyword ColorKeyword.RoyalBlue,
+                Opacity = 0.2,
+                Layer = StyleParam.Layer.Below,
+                Line = Line.init (Width = 0.0)
+            ))
+
     let private stacked (charts: GenericChart list) : GenericChart =
         Chart.SingleStack (Pattern = StyleParam.LayoutGridPattern.Coupled) charts
 
@@ -88,15 +106,17 @@ module internal ReportCharts =
         |> Chart.withTitle "Cross-validation scores per fold"
         |> styled 320
 
-    /// The total anomaly score over the training period against its threshold, faults shaded.
+    /// The total anomaly score over the training period against its threshold, faults and
+    /// anomaly events shaded.
     let totalAnomaly (a: AnomalySeries) (threshold: float) (events: SampleEvent list) : GenericChart =
         [
             line "total-anomaly-scaled" a.Times a.Total
             thresholdLine "threshold" a.Times threshold
         ]
         |> Chart.combine
-        |> Chart.withShapes (faultShapes events)
-        |> Chart.withTitle "Total anomaly (scaled) over the training period; shaded: injected faults"
+        |> Chart.withShapes (faultShapes events @ eventShapes a.Events)
+        |> Chart.withTitle
+            "Total anomaly (scaled) over the training period; shaded: injected faults (red), anomaly events (blue)"
         |> styled 360
 
     /// Per-tag anomaly scores against the per-tag thresholds.
@@ -112,8 +132,8 @@ module internal ReportCharts =
             |> Chart.combine
             |> Chart.withYAxisStyle (TitleText = tag))
         |> stacked
-        |> Chart.withShapes (faultShapes events)
-        |> Chart.withTitle "Anomaly per tag (unscaled) against the tag thresholds"
+        |> Chart.withShapes (faultShapes events @ eventShapes a.Events)
+        |> Chart.withTitle "Anomaly per tag (unscaled) against the tag thresholds; shaded as above"
         |> styled (140 + 160 * a.PerTag.Length)
 
     /// The input tags over the training period, faults shaded.

@@ -6,6 +6,7 @@ open Gordo.Core.Config
 open Gordo.Data
 open Gordo.Models
 open Gordo.Models.Anomaly
+open Gordo.Models.Scoring
 open Gordo.Build
 
 /// Anomaly scores of a built model over its training period.
@@ -18,6 +19,11 @@ type internal AnomalySeries = {
     Total: float[]
     /// `tag-anomaly-unscaled` per target tag.
     PerTag: (string * float[]) list
+    /// The anomaly events of the period, cut with the model's event settings (docs/events.md),
+    /// with the data-quality flags of the inputs when the model has a training profile.
+    Events: AnomalyEvent list
+    /// Per input tag, the rows data quality flags as stuck (empty without a training profile).
+    StuckRows: (string * DateTimeOffset[]) list
 }
 
 /// What the report shows of one machine.
@@ -46,6 +52,8 @@ type internal MachineReport = {
     Anomaly: AnomalySeries option
     /// Injected faults and other known events in the period (sample plant only).
     Events: SampleEvent list
+    /// The anomaly events against the injected ones (sample plant with anomaly scores only).
+    Evaluation: EventEvaluation option
 }
 
 /// Collecting report data from build outcomes.
@@ -93,6 +101,18 @@ module internal ReportData =
     let private column (frame: AnomalyFrame) (top: string) (sub: string) =
         Frame.tryColumn top sub frame |> Option.defaultValue [||]
 
+    /// The data-quality flags of the last `rows` rows of X, per tag, then the row's together
+    /// (`total-data-quality`); empty without a training profile.
+    let private quality (built: BuiltModel) (data: DatasetResult) (rows: int) : (string * QualityFlags[]) list =
+        match DataQuality.ofMetadata built.Metadata with
+        | Some profile ->
+            let skip = Gordo.Data.Frame.length data.X - rows
+            let columns = data.X.Data |> Array.map (fun c -> c.[skip..])
+
+            DataQuality.columns profile data.X.Columns columns
+            |> List.map (fun ((_, tag), flags) -> tag, flags |> Array.map (fun f -> enum<QualityFlags> (int f)))
+        | None -> []
+
     /// Scores the training data with the fitted detector.
     let private anomaly (built: BuiltModel) (data: DatasetResult) : AnomalySeries option =
         match detector built.Model with
@@ -109,9 +129,23 @@ module internal ReportData =
 
             let frame = d.Anomaly(x, y, input)
             let n = (column frame "total-anomaly-scaled" "").Length
+            let scoredTimes = times.[times.Length - n ..]
+            let flags = quality built data n
+
+            let perTag = flags |> List.filter (fun (tag, _) -> tag <> "")
+
+            let events =
+                AnomalyEvents.findWithTagQuality
+                    (AnomalyEvents.ofMetadata built.Metadata)
+                    scoredTimes
+                    (column frame "total-anomaly-confidence" "")
+                    data.Y.Columns
+                    (data.Y.Columns |> Array.map (column frame "tag-anomaly-scaled"))
+                    (flags |> List.tryLast |> Option.map snd)
+                    perTag
 
             Some {
-                Times = times.[times.Length - n ..] |> Array.map _.UtcDateTime
+                Times = scoredTimes |> Array.map _.UtcDateTime
                 Inputs =
                     data.X.Columns
                     |> List.ofArray
@@ -121,6 +155,14 @@ module internal ReportData =
                     data.Y.Columns
                     |> List.ofArray
                     |> List.map (fun c -> c, column frame "tag-anomaly-unscaled" c)
+                Events = events
+                StuckRows =
+                    perTag
+                    |> List.map (fun (tag, f) ->
+                        tag,
+                        Array.init n id
+                        |> Array.filter (fun i -> f.[i].HasFlag QualityFlags.Stuck)
+                        |> Array.map (fun i -> scoredTimes.[i]))
             }
         | _ -> None
 
@@ -149,14 +191,41 @@ module internal ReportData =
         Thresholds = None
         Anomaly = None
         Events = []
+        Evaluation = None
     }
+
+    /// The anomaly events against the injected events of the sample plant, when known.
+    let private evaluation (machine: Machine) (known: SampleEvent list) (a: AnomalySeries) : EventEvaluation option =
+        match DataProviderRegistry.forDataset machine.Dataset with
+        | Ok(:? SamplePlantDataProvider) when a.Times.Length > 1 ->
+            let interval = a.Times.[1] - a.Times.[0]
+
+            Some(
+                EventEvaluation.evaluate
+                    machine.Name
+                    (machine.Dataset.TrainStartDate, machine.Dataset.TrainEndDate)
+                    interval
+                    known
+                    a.Events
+                    a.StuckRows
+            )
+        | _ -> None
 
     let private ofBuilt (machine: Machine) (built: BuiltModel) : MachineReport =
         let data = fetch machine
         let targets = data |> Option.map _.Y.Columns |> Option.defaultValue [||]
+        let known = events machine (tagNames machine)
 
         let scores =
             built.CrossValidation |> Option.map aggregates |> Option.defaultValue []
+
+        let series =
+            data
+            |> Option.bind (fun d ->
+                try
+                    anomaly built d
+                with _ ->
+                    None)
 
         {
             empty machine with
@@ -169,14 +238,9 @@ module internal ReportData =
                     |> List.choose (fun (k, s) ->
                         s |> List.tryFind (fst >> (=) "fold-mean") |> Option.map (fun (_, v) -> k, v))
                 Thresholds = thresholds built.Model targets
-                Anomaly =
-                    data
-                    |> Option.bind (fun d ->
-                        try
-                            anomaly built d
-                        with _ ->
-                            None)
-                Events = events machine (tagNames machine)
+                Anomaly = series
+                Events = known
+                Evaluation = series |> Option.bind (evaluation machine known)
         }
 
     /// The report of one machine from its build outcome (fetches the training data again to

@@ -68,15 +68,37 @@ module AnomalyEvents =
         |> Option.map ofConfig
         |> Option.defaultValue defaults
 
-    /// Row ranges (first, last) where the confidence is on, by hysteresis.
-    let private runs (settings: EventSettings) (confidence: float[]) : (int * int) list =
+    /// Flags of an input whose value says nothing about the process: stuck or missing.
+    let private dead = QualityFlags.Stuck ||| QualityFlags.Missing
+
+    /// Whether at least half of row `i`'s scaled error comes from tags whose inputs are stuck or
+    /// missing there (`flags`: each scaled column's input flags, None for a tag without them).
+    let private carriedByDeadInputs (scaled: float[][]) (flags: QualityFlags[] option[]) (i: int) =
+        let mutable fromDead = 0.0
+        let mutable total = 0.0
+
+        for j in 0 .. scaled.Length - 1 do
+            let v = scaled.[j].[i]
+
+            if Double.IsFinite v then
+                total <- total + v
+
+                match flags.[j] with
+                | Some f when f.[i] &&& dead <> QualityFlags.None -> fromDead <- fromDead + v
+                | _ -> ()
+
+        total > 0.0 && fromDead >= total / 2.0
+
+    /// Row ranges (first, last) where the confidence is on, by hysteresis; a row for which
+    /// `untrusted` holds may continue an event but not start one.
+    let private runs (settings: EventSettings) (confidence: float[]) (untrusted: int -> bool) =
         let found = ResizeArray()
         let mutable start = -1
 
         for i in 0 .. confidence.Length - 1 do
             let c = confidence.[i]
 
-            if start < 0 && c > settings.On then
+            if start < 0 && c > settings.On && not (untrusted i) then
                 start <- i
             elif start >= 0 && not (c >= settings.Off) then
                 found.Add(start, i - 1)
@@ -114,17 +136,23 @@ module AnomalyEvents =
         })
         |> List.ofArray
 
-    /// The events of scored rows: their times, `total-anomaly-confidence`, the tags'
-    /// `tag-anomaly-scaled` columns, and `total-data-quality` flags if computed.
-    let find
+    /// The events of scored rows, with each tag's input quality flags (`tagQuality`, by tag
+    /// name): a row whose scaled error comes at least half from tags that are stuck or missing
+    /// there does not start an event (a dead sensor raises no event), but may continue one.
+    let internal findWithTagQuality
         (settings: EventSettings)
         (times: DateTimeOffset[])
         (confidence: float[])
         (tags: string[])
         (scaled: float[][])
         (quality: QualityFlags[] option)
+        (tagQuality: (string * QualityFlags[]) list)
         : AnomalyEvent list =
-        runs settings confidence
+        let flags =
+            tags
+            |> Array.map (fun t -> tagQuality |> List.tryFind (fst >> (=) t) |> Option.map snd)
+
+        runs settings confidence (carriedByDeadInputs scaled flags)
         |> merge settings.MergeGap times
         |> List.filter (fun (a, b) -> times.[b] - times.[a] >= settings.MinDuration)
         |> List.map (fun (a, b) -> {
@@ -138,9 +166,23 @@ module AnomalyEvents =
                 | None -> QualityFlags.None
         })
 
-    /// The events of an anomaly table (the columns of `anomaly/prediction`, with
-    /// `total-data-quality` if asked for) whose rows are at `times`; an error when the model has
-    /// no thresholds (no `total-anomaly-confidence`).
+    /// The events of scored rows: their times, `total-anomaly-confidence`, the tags'
+    /// `tag-anomaly-scaled` columns, and `total-data-quality` flags if computed (without each
+    /// tag's flags, every row may start an event; `ofColumns` uses them).
+    let find
+        (settings: EventSettings)
+        (times: DateTimeOffset[])
+        (confidence: float[])
+        (tags: string[])
+        (scaled: float[][])
+        (quality: QualityFlags[] option)
+        : AnomalyEvent list =
+        findWithTagQuality settings times confidence tags scaled quality []
+
+    /// The events of an anomaly table (the columns of `anomaly/prediction`, with the
+    /// `data-quality` and `total-data-quality` columns if asked for: then a row whose error comes
+    /// mostly from stuck or missing inputs starts no event) whose rows are at `times`; an error
+    /// when the model has no thresholds (no `total-anomaly-confidence`).
     let ofColumns
         (settings: EventSettings)
         (times: DateTimeOffset[])
@@ -157,18 +199,24 @@ module AnomalyEvents =
             let scaled =
                 columns |> List.filter (fun ((top, _), _) -> top = "tag-anomaly-scaled")
 
-            let quality =
-                column ("total-data-quality", "")
-                |> Option.map (Array.map (fun f -> enum<QualityFlags> (int f)))
+            let asFlags (values: float[]) =
+                values |> Array.map (fun f -> enum<QualityFlags> (int f))
+
+            let tagQuality = [
+                for (top, tag), values in columns do
+                    if top = "data-quality" then
+                        tag, asFlags values
+            ]
 
             Ok(
-                find
+                findWithTagQuality
                     settings
                     times
                     confidence
                     (scaled |> List.map (fst >> snd) |> Array.ofList)
                     (scaled |> List.map snd |> Array.ofList)
-                    quality
+                    (column ("total-data-quality", "") |> Option.map asFlags)
+                    tagQuality
             )
 
     /// Events as JSON-ready values: `[{start, end, peak, tags: [{tag, share}], quality}]`.

@@ -230,6 +230,67 @@ let eventTests =
             Expect.equal (events |> List.map _.Quality) [ QualityFlags.None; QualityFlags.Stuck ] "flags seen"
         }
 
+        test "a row whose error comes from stuck or missing inputs starts no event; a fault beside a stuck sensor does" {
+            let times = Array.init 60 (fun i -> at (10 * i))
+            let within a b i = i >= a && i <= b
+
+            let confidence =
+                Array.init 60 (fun i ->
+                    if within 5 10 i || within 20 30 i || within 45 50 i then
+                        3.0
+                    else
+                        0.1)
+
+            // a is stuck at 5..10 and 45..50 and missing at 20..22; the error is a's at 5..10 and
+            // 20..22, b's (a fault) at 23..30 and at 45..50, beside the stuck a
+            let flagsA =
+                Array.init 60 (fun i ->
+                    if within 5 10 i || within 45 50 i then QualityFlags.Stuck
+                    elif within 20 22 i then QualityFlags.Missing
+                    else QualityFlags.None)
+
+            let scaledA =
+                Array.init 60 (fun i -> if within 5 10 i || within 20 22 i then 3.0 else 0.5)
+
+            let scaledB =
+                Array.init 60 (fun i -> if within 23 30 i || within 45 50 i then 3.0 else 0.5)
+
+            let cut tagQuality =
+                AnomalyEvents.findWithTagQuality
+                    AnomalyEvents.defaults
+                    times
+                    confidence
+                    [| "a"; "b" |]
+                    [| scaledA; scaledB |]
+                    (Some flagsA)
+                    tagQuality
+                |> List.map (fun e -> e.Start, e.End, e.Quality)
+
+            Expect.equal
+                (cut [ "a", flagsA ])
+                [ at 230, at 300, QualityFlags.None; at 450, at 500, QualityFlags.Stuck ]
+                "the dead a starts nothing; b's fault starts at its first row, beside the stuck a too"
+
+            Expect.equal
+                (cut [] |> List.map (fun (s, e, _) -> s, e))
+                [ at 50, at 300; at 450, at 500 ]
+                "without each tag's flags every row may start an event (5..10 merged with 20..30)"
+
+            let columns = [
+                ("total-anomaly-confidence", ""), confidence
+                ("tag-anomaly-scaled", "a"), scaledA
+                ("tag-anomaly-scaled", "b"), scaledB
+                ("data-quality", "a"), flagsA |> Array.map (int >> float)
+                ("total-data-quality", ""), flagsA |> Array.map (int >> float)
+            ]
+
+            Expect.equal
+                (AnomalyEvents.ofColumns AnomalyEvents.defaults times columns
+                 |> Result.map (List.map (fun e -> e.Start, e.End)))
+                (Ok [ at 230, at 300; at 450, at 500 ])
+                "ofColumns reads each tag's flags from the data-quality columns"
+        }
+
         test "the builder writes the machine's event settings into metadata.json" {
             let dir, _ = plant.Value
 

@@ -87,6 +87,7 @@ let private config (tags: string list) (sourceUri: string) =
               - sklearn.preprocessing.MinMaxScaler
               - sklearn.decomposition.PCA: {{n_components: 2}}
               - sklearn.linear_model.LinearRegression
+    events: {{top_tags: 1, min_duration: 10min}}
 """
 
 /// Every point of a measurement: (sensor_name, unix seconds) → value, and the machine tags seen.
@@ -203,7 +204,9 @@ let private eventsOf (json: string) = [
 
 /// `--quality --events` (issue 21), in chunks of 100 rows: the data-quality points equal offline
 /// `gordo anomaly --quality`, and the events of the whole range, in `<machine>.events.json` and
-/// measurement `anomaly-events`, equal offline `gordo anomaly --events` on the same rows.
+/// measurement `anomaly-events`, equal offline `gordo anomaly --events` on the same rows, cut
+/// with the model's own event settings (the config's `events` section: one top tag, 10 minutes
+/// at least), not the defaults.
 let private qualityAndEvents (root: string) (port: int) (models: string) (dataPath: string) (tags: string list) =
     let c = connection ()
     let db = "client_e2e_events"
@@ -260,7 +263,27 @@ let private qualityAndEvents (root: string) (port: int) (models: string) (dataPa
 
     let expected = eventsOf (File.ReadAllText eventsPath)
     let got = eventsOf (File.ReadAllText(Path.Combine(outDir, "plant-1.events.json")))
+    Expect.isNonEmpty expected "the two days hold events"
     Expect.equal got.Length expected.Length "as many events as offline"
+
+    for _, _, _, tags, _ in got do
+        Expect.equal tags.Length 1 "the model's top_tags (1), not the default 3"
+
+    let withDefaults =
+        match
+            Gordo.Cli.ScoreCommands.events
+                (Path.Combine(models, "plant-1"))
+                dataPath
+                true
+                Gordo.Models.Scoring.AnomalyEvents.defaults
+        with
+        | Ok events -> events |> List.map (fun e -> e.Start, e.End, e.Tags.Length)
+        | Error e -> failtestf "%s" e.Message
+
+    Expect.notEqual
+        (got |> List.map (fun (s, e, _, tags, _) -> s, e, tags.Length))
+        withDefaults
+        "the default settings would cut other events"
 
     for (s, e, peak, tags, q), (s', e', peak', tags', q') in List.zip got expected do
         Expect.equal (s, e, q, List.map fst tags) (s', e', q', List.map fst tags') "event as offline"
