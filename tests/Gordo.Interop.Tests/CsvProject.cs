@@ -15,8 +15,9 @@ internal static class CsvProject
 
     /// <summary>Writes 97 hours of <paramref name="row"/> to <c>data.csv</c> and a config for machine
     /// pump-1 with <paramref name="model"/> (YAML, indented to sit under <c>model:</c>) into
-    /// <paramref name="dir"/>; returns the config's path.</summary>
-    public static string Write(string dir, string model, Func<int, double[]>? row = null)
+    /// <paramref name="dir"/>, followed by <paramref name="machineSections"/> (YAML indented to sit
+    /// under the machine, such as <c>    events: {top_tags: 1}</c>); returns the config's path.</summary>
+    public static string Write(string dir, string model, Func<int, double[]>? row = null, string machineSections = "")
     {
         row ??= CycleRow;
         Directory.CreateDirectory(dir);
@@ -44,6 +45,7 @@ internal static class CsvProject
                     timestamp_column: time
                 model:
             {model}
+            {machineSections}
             """);
         return config;
     }

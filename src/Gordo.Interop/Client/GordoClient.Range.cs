@@ -42,8 +42,8 @@ public sealed class GordoClientOptions
     public bool Quality { get; set; }
 
     /// <summary>
-    /// Cut each machine's anomaly events from its whole predicted range (the default event settings,
-    /// docs/events.md) and hand them to the forwarder, which must then implement
+    /// Cut each machine's anomaly events from its whole predicted range (with the model's own event
+    /// settings, else the defaults: docs/events.md) and hand them to the forwarder, which must then implement
     /// <see cref="IAnomalyEventForwarder"/> (the InfluxDB and file forwarders do), as the CLI's <c>--events</c>.
     /// With <see cref="Quality"/>, each event carries the data-quality flags seen in it.
     /// </summary>

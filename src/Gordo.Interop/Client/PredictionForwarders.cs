@@ -1,8 +1,11 @@
+using System.Text;
+using System.Text.Json;
 using Gordo.Client;
 using Gordo.Models.Scoring;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using FsForwarder = Gordo.Client.IPredictionForwarder;
+using ArtifactJson = Gordo.Models.Artifacts.Json;
 
 namespace Gordo.Interop;
 
@@ -174,16 +177,21 @@ internal static class ForwarderBridge
             ListModule.OfSeq(e.Tags.Select(t => Tuple.Create(t.Tag, t.Share))), (int)e.Quality)));
 
     /// <summary>
-    /// A forwarder that keeps each machine's predictions, cuts its events (default settings) when it
-    /// is finished and hands them to <paramref name="sink"/>.
+    /// A forwarder that keeps each machine's predictions, cuts its events with the model's own
+    /// settings (<c>build_metadata.model.event_settings</c> of the server's metadata reply; the
+    /// defaults without them) when it is finished and hands them to <paramref name="sink"/>.
     /// </summary>
     public static FsForwarder Events(IAnomalyEventForwarder sink) =>
-        new EventsForwarder(FuncConvert.FromFunc<PredictionTable, FSharpResult<FSharpList<ForwardedEvent>, string>>(Cut),
+        new EventsForwarder(
+            FuncConvert.FromFunc<FSharpOption<JsonElement>, PredictionTable, FSharpResult<FSharpList<ForwardedEvent>, string>>(Cut),
             ListModule.OfArray(new IEventForwarder[] { new EventSink(sink) }));
 
-    private static FSharpResult<FSharpList<ForwardedEvent>, string> Cut(PredictionTable table)
+    private static FSharpResult<FSharpList<ForwardedEvent>, string> Cut(FSharpOption<JsonElement> metadata, PredictionTable table)
     {
-        var cut = AnomalyEvents.ofColumns(AnomalyEvents.defaults, table.Index, ListModule.OfArray(table.Columns));
+        var settings = FSharpOption<JsonElement>.get_IsSome(metadata)
+            ? AnomalyEvents.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(metadata.Value.GetRawText())))
+            : AnomalyEvents.defaults;
+        var cut = AnomalyEvents.ofColumns(settings, table.Index, ListModule.OfArray(table.Columns));
         return cut.IsError
             ? FSharpResult<FSharpList<ForwardedEvent>, string>.NewError(cut.ErrorValue)
             : FSharpResult<FSharpList<ForwardedEvent>, string>.NewOk(Events(cut.ResultValue.Select(GordoAnomalyEvent.Of).ToList()));

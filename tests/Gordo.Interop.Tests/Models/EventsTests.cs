@@ -21,7 +21,10 @@ public class EventsTests
         return [x + Noise(), 2 * x + Noise(), 1 - x + Noise()];
     }
 
-    /// <summary>A detector with thresholds and a training profile, built from four days of hourly data.</summary>
+    /// <summary>
+    /// A detector with thresholds and a training profile, built from four days of hourly data; its
+    /// events list one tag (<c>top_tags: 1</c>, where the defaults list three).
+    /// </summary>
     private static (string Revision, GordoModel Model) Build()
     {
         var dir = Path.Combine(Path.GetTempPath(), "gordo-interop-events-" + Guid.NewGuid().ToString("N"));
@@ -33,7 +36,7 @@ public class EventsTests
                       - sklearn.preprocessing.MinMaxScaler
                       - sklearn.decomposition.PCA: {n_components: 2}
                       - sklearn.linear_model.LinearRegression
-        """, i => Row(i));
+        """, i => Row(i), "    events: {top_tags: 1}");
         var revision = Path.Combine(dir, "models", "100");
         var built = GordoBuilder.Build(config, "pump-1", new GordoBuildOptions(revision));
         Assert.True(built.Succeeded, built.ErrorMessage);
@@ -213,6 +216,7 @@ public class EventsTests
         Assert.Contains("data-quality|B", recorder.Columns);
         Assert.Contains("total-data-quality", recorder.Columns);
         AssertTheFault(recorder.Events, times);
+        Assert.All(recorder.Events, e => Assert.Single(e.Tags)); // the model's event settings, not the defaults
         var expected = model.Events(x, x, Tags, Tags, times);
         Assert.Equal(expected.Select(e => (e.Start, e.End, e.Quality)), recorder.Events.Select(e => (e.Start, e.End, e.Quality)));
 
