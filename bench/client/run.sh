@@ -3,11 +3,18 @@
 # in InfluxDB, built with local-build, served by run-server, predicted by gordo client into
 # InfluxDB. Prints wall time, rows/s, the client's peak RSS, and the client's and the server's
 # CPU seconds for the same requests. Needs the InfluxDB of .ci/setup.d/40-influxdb.sh
-# (GORDO_TEST_INFLUX_URI) and a Release build of src/Gordo.Cli.
+# (GORDO_TEST_INFLUX_URI).
 #   bench/client/run.sh [MACHINES=30] [DAYS=29]
 # DAYS: days predicted from 2020-02-01 (29: February 2020; 366: a year). NO_FORWARD=1: predict
 # without forwarding (to split the cost, or for ranges too large for this machine's InfluxDB).
 # BATCH_SIZE: rows per request (the client's default is 100000).
+# The CLI is published as the image's Dockerfile publishes it (self-contained, ReadyToRun), and
+# the client runs with the environment of the workflow's gordo-client step
+# (GORDO_BENCH_CLIENT_ENV, default DOTNET_TieredCompilation=0; "" for the runtime's defaults).
+# GORDO_BENCH_CLI: an already published or built `gordo` to use instead (server and client).
+# Three client runs against one server: the range with a fresh server (its start-up and first
+# requests counted), the same range again (a warm server: the server's cost of these requests
+# alone), and the range's first hour (the client's fixed cost: start-up, metadata, connections).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 machines="${1:-30}"
@@ -15,7 +22,15 @@ days="${2:-29}"
 finish=$(date -u -d "2020-02-01 + $days days" +%Y-%m-%dT%H:%M:%S+00:00)
 uri="${GORDO_TEST_INFLUX_URI:?start InfluxDB with .ci/setup.d/40-influxdb.sh first}"
 creds="${uri%@*}"; hostport="${uri#*@}"; hostport="${hostport%%/*}"
-gordo=(dotnet exec src/Gordo.Cli/bin/Release/net10.0/gordo.dll)
+cli="${GORDO_BENCH_CLI:-}"
+if [ -z "$cli" ]; then
+  cli=src/Gordo.Cli/bin/Release/net10.0/linux-x64/publish-r2r/gordo
+  dotnet publish src/Gordo.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
+    -o "$(dirname "$cli")" -nologo -v:q > /dev/null
+fi
+gordo=("$cli")
+form="ReadyToRun CLI"; [ -n "${GORDO_BENCH_CLI:-}" ] && form="CLI $cli"
+read -r -a client_env <<< "${GORDO_BENCH_CLIENT_ENV-DOTNET_TieredCompilation=0}"
 work="$(mktemp -d)"; trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 python3 - "$machines" "$creds" "$hostport" "$work" "$days" <<'PY'
@@ -54,23 +69,42 @@ MODEL_COLLECTION_DIR="$work/models/1" "${gordo[@]}" run-server --host 127.0.0.1 
 server=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/gordo/v0/bench/models"; do sleep 0.5; done
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }   # utime + stime, seconds (CLK_TCK 100)
-before=$(cpu $server)
 forward=(--influx-uri "$creds@$hostport/bench_feeder" --influx-recreate-db)
 [ -n "${NO_FORWARD:-}" ] && forward=()
 targets=(); for m in $(seq -f "%02g" 0 $((machines - 1))); do targets+=(--target "m-$m"); done
-start=$(date +%s.%N)
-/usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench --host 127.0.0.1 --port $port --scheme http ${BATCH_SIZE:+--batch-size "$BATCH_SIZE"} \
-  --metadata version,1 predict 2020-02-01T00:00:00+00:00 "$finish" "${targets[@]}" \
-  "${forward[@]}" --log-level warning > "$work/client.log" 2>&1
-end=$(date +%s.%N)
-after=$(cpu $server)
-read -r rss user sys < "$work/time"
-rows=$(grep -o '[0-9]* rows' "$work/client.log" | awk '{s += $1} END {print s}')
-python3 - <<PY
-wall = $end - $start; client = $user + $sys; server = $after - $before; rows = ${rows:-0}
-print(f"machines {$machines}, rows {rows}, wall {wall:.1f} s, {rows / wall:.0f} rows/s")
-print(f"client peak RSS {$rss / 1024:.0f} MB, client CPU {client:.2f} s, server CPU {server:.2f} s, client/server {client / max(server, 1e-9):.2f}")
-what = f"gordo client predict, {$machines} machines x {$days} days of 10-minute rows (10 tags)" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
-print(f"##bench\tours\tclient-{$machines}-{$days}{'-noforward' if '${NO_FORWARD:-}' else ''}\t{what}\t{client:.2f}\ts\tclient CPU; server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}), client peak RSS {$rss / 1024:.0f} MB, {rows / wall:.0f} rows/s")
+# client NAME FINISH: one client run; prints `NAME rows wall peak-rss-kB user sys server-cpu`.
+client() {
+  local before after start end rss user sys rows
+  before=$(cpu $server); start=$(date +%s.%N)
+  env "${client_env[@]}" /usr/bin/time -f "%M %U %S" -o "$work/time" "${gordo[@]}" client --project bench \
+    --host 127.0.0.1 --port $port --scheme http ${BATCH_SIZE:+--batch-size "$BATCH_SIZE"} \
+    --metadata version,1 predict 2020-02-01T00:00:00+00:00 "$2" "${targets[@]}" \
+    "${forward[@]}" --log-level warning > "$work/client.log" 2>&1
+  end=$(date +%s.%N); after=$(cpu $server)
+  read -r rss user sys < "$work/time"
+  rows=$(grep -o '[0-9]* rows' "$work/client.log" | awk '{s += $1} END {print s}')
+  echo "$1 ${rows:-0} $(echo "$end - $start" | bc) $rss $user $sys $(echo "$after - $before" | bc)"
+}
+{ client fresh "$finish"; client warm "$finish"; client hour 2020-02-01T01:00:00+00:00; } > "$work/runs"
+python3 - "$work/runs" <<PY
+import sys
+runs = {r[0]: [float(x) for x in r[1:]] for r in (l.split() for l in open(sys.argv[1]))}
+def cpu(name): return runs[name][3] + runs[name][4], runs[name][5]
+rows, wall, rss = runs["fresh"][:3]
+client, server = cpu("fresh"); warm_client, warm_server = cpu("warm"); hour_client, hour_server = cpu("hour")
+env = "${client_env[*]}" or "the runtime's defaults"
+print(f"client: ${gordo[*]} with {env}")
+print(f"machines $machines, rows {rows:.0f}, wall {wall:.1f} s, {rows / wall:.0f} rows/s")
+print(f"fresh server: client peak RSS {rss / 1024:.0f} MB, client CPU {client:.2f} s, server CPU {server:.2f} s, client/server {client / max(server, 1e-9):.2f}")
+print(f"warm server:  client peak RSS {runs['warm'][2] / 1024:.0f} MB, client CPU {warm_client:.2f} s, server CPU {warm_server:.2f} s, client/server {warm_client / max(warm_server, 1e-9):.2f}")
+print(f"first hour:   client CPU {hour_client:.2f} s, server CPU {hour_server:.2f} s ({runs['hour'][0]:.0f} rows: the fixed cost)")
+extra = max(rows - runs["hour"][0], 1)
+print(f"per row above the first hour (warm server): client {(warm_client - hour_client) / extra * 1e6:.1f} us, server {(warm_server - hour_server) / extra * 1e6:.1f} us")
+what = f"gordo client predict, $machines machines x $days days of 10-minute rows (10 tags)" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
+key = f"client-$machines-$days" + ("-noforward" if "${NO_FORWARD:-}" else "")
+note = (f"client CPU, $form, {env}; fresh server: server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}); "
+        f"warm server: client {warm_client:.2f} s, server {warm_server:.2f} s ({warm_client / max(warm_server, 1e-9):.2f}); "
+        f"first hour only: client {hour_client:.2f} s; client peak RSS {rss / 1024:.0f} MB, {rows / wall:.0f} rows/s")
+print(f"##bench\tours\t{key}\t{what}\t{client:.2f}\ts\t{note}")
 PY
 uptime
