@@ -14,6 +14,8 @@ type RequestPathBench() =
     let mutable body = ReadOnlyMemory<byte>()
     let mutable store = Unchecked.defaultof<ModelStore>
     let mutable parsed = Map.empty<string, InputTable option>
+    // The project page's ring is fed by the handler, as in the server.
+    let recent = RecentScores(ServerConfig.defaults.RecentRows, 10)
 
     let context (input: string -> InputTable option) : RequestContext =
         let config = {
@@ -25,6 +27,7 @@ type RequestPathBench() =
             Path = "/gordo/v0/bench/bench-model/anomaly/prediction"
             Config = config
             Store = store
+            Recent = recent
             Revision = { Name = "1"; Directory = revision }
             Model = "bench-model"
             Query = fun _ -> None

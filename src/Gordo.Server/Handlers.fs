@@ -19,6 +19,8 @@ type internal RequestContext = {
     Config: ServerConfig
     /// The model store.
     Store: ModelStore
+    /// The recent scored rows per model (the project page's charts, events and warnings).
+    Recent: RecentScores
     /// The effective revision.
     Revision: RequestRevision
     /// The model name of model routes ("" otherwise), already validated.
@@ -253,6 +255,10 @@ module internal Handlers =
                    qualityColumns meta names.Tags x.Values n
                else
                    [])
+
+        match x.Rows with
+        | RowLabels.Times(times, _) -> ctx.Recent.Feed(ctx.Revision.Directory, ctx.Model, times, columns)
+        | RowLabels.Ints _ -> ()
 
         x.Rows, names.Frequency, n, columns
 
