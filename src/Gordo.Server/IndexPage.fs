@@ -278,7 +278,7 @@ module internal IndexPage =
                 dataTable "events" [
                     "start", ""
                     "end", ""
-                    "peak", "num"
+                    "peak (× threshold)", "num"
                     "tags (share of the error)", ""
                     "input quality", ""
                 ] (events |> List.rev |> List.map (eventRow state))

@@ -44,7 +44,7 @@ let private dumpDom (chromium: string) (url: string) : string * string =
     r.Output, r.Error
 
 let private temp (name: string) =
-    Path.Combine(Path.GetTempPath(), $"gordo-page-%s{Guid.NewGuid():N}-%s{name}")
+    Path.Combine(Path.GetTempPath(), "gordo-page-" + Guid.NewGuid().ToString("N") + "-" + name)
 
 /// The RGB pixels of an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium's screenshots are):
 /// width, height and a pixel function.
@@ -296,18 +296,30 @@ let tests =
             let log = temp "netlog.json"
             chromiumRun chromium [ $"--log-net-log=%s{log}"; "--dump-dom" ] (server + "/gordo/v0/proj/") |> ignore
 
-            let urls =
-                Regex.Matches(File.ReadAllText log, "\"url\":\"((?:https?|wss?)://[^\"]+)\"")
-                |> Seq.map _.Groups.[1].Value
+            // Each request's start in Chromium's network log names its traffic annotation: the
+            // page's navigation and the resources the page loads (scripts, styles, images,
+            // fetches) carry these two; the browser's own background requests (updates, network
+            // time, accounts) carry others and are not the page's.
+            let navigation, pageResource = "63171670", "101845102"
+
+            let requests =
+                Regex.Matches(File.ReadAllText log, "\"traffic_annotation\":(\\d+),\"url\":\"([^\"]+)\"")
+                |> Seq.map (fun m -> m.Groups.[1].Value, m.Groups.[2].Value)
                 |> Seq.distinct
                 |> List.ofSeq
 
-            Expect.contains urls (server + "/gordo/v0/proj/_page/plotly.min.js") "the page's plotly.js was fetched"
+            let page =
+                requests
+                |> List.filter (fun (a, _) -> a = navigation || a = pageResource)
+                |> List.map snd
 
-            let outside =
-                urls |> List.filter (fun u -> not (Uri(u).IsLoopback))
+            Expect.contains page (server + "/gordo/v0/proj/") "the navigation is seen"
 
-            Expect.isEmpty outside "requests to other origins"
+            for file in [ "page.css"; "page.js"; "plotly.min.js" ] do
+                Expect.contains page (server + "/gordo/v0/proj/_page/" + file) $"the page's %s{file} is seen"
+
+            let outside = page |> List.filter (fun u -> not (Uri(u).IsLoopback))
+            Expect.isEmpty outside $"the page's requests to other origins: %A{outside}"
         }
         test "with API keys: page and files follow the index rule, cached by ETag" {
             let chromium = skipWithout ()
