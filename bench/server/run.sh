@@ -186,8 +186,11 @@ for v in "${variants[@]}"; do
   printf '| %s | %s | %s | %s | %s |\n' "$v" "$cpu" "$p50" "$rps" "$overhead"
   [ "$v" = prediction ] && continue
   key="server-route-${v//[^a-z]/-}"
-  printf '##bench\tours\t%s\tserver over HTTP: anomaly/%s vs plain anomaly/prediction, same server and run (100 x 10, 1 connection, server CPU per request)\t%s\ts\t%s CPU, p50 %s ms (%s)\n' \
-    "$key" "$v" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$overhead" "$p50" "$p50_overhead"
+  what="anomaly/$v vs plain anomaly/prediction, same server and run"
+  [ "$v" = "prediction (ring off)" ] &&
+    what="anomaly/prediction with the page's ring off (a second server, GORDO_SERVER_RECENT_ROWS=0) vs on, same run"
+  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request)\t%s\ts\t%s CPU, p50 %s ms (%s)\n' \
+    "$key" "$what" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$overhead" "$p50" "$p50_overhead"
   printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \
     "$key" "$(awk -v c="$plain_cpu" 'BEGIN { print c / 1000 }')" "$plain_p50"
 done

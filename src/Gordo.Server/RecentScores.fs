@@ -3,7 +3,7 @@ namespace Gordo.Server
 open System
 open System.IO
 
-/// Consecutive scored rows of a model, column by column (copies, never the reply's arrays).
+/// Consecutive scored rows of a model, column by column (a ring's copy, oldest first).
 [<NoEquality; NoComparison>]
 type internal ScoredRows = {
     /// The rows' times (the request's time index).
@@ -42,107 +42,126 @@ module internal ScoredRows =
             Inputs = Array.init inputs (fun j -> join (fun r -> r.Inputs.[j]))
         }
 
-    /// The last `n` rows of an anomaly table's columns at `times` (None without
-    /// `total-anomaly-scaled`): the target and input tag names and the rows.
-    let ofColumns
-        (n: int)
-        (times: DateTimeOffset[])
-        (columns: ((string * string) * float[]) list)
-        : (string[] * string[] * ScoredRows) option =
-        let rows = times.Length
-        let n = min n rows
-        let last (values: float[]) = values.[values.Length - n ..]
-        let group (top: string) = columns |> List.filter (fun ((t, _), _) -> t = top)
+    // (the rings copy rows in; see RecentRing)
+
+/// The columns of an anomaly table that a ring keeps (the table's own arrays, not copies).
+[<NoEquality; NoComparison>]
+type internal ScoredColumns = {
+    /// The request's times: the rows' times are its last `Scaled.Length` (a model with a
+    /// lookback window scores fewer rows than it was sent).
+    Times: DateTimeOffset[]
+    /// `total-anomaly-scaled`.
+    Scaled: float[]
+    /// `total-anomaly-confidence`, if the model has thresholds.
+    Confidence: float[] option
+    /// `tag-anomaly-scaled`: target tag names and columns.
+    Targets: string[] * float[][]
+    /// `model-input`: input tag names and columns.
+    Inputs: string[] * float[][]
+}
+
+/// Finding the kept columns in an anomaly table.
+[<RequireQualifiedAccess>]
+module internal ScoredColumns =
+    /// The columns of an anomaly table whose rows are the last of `times` (None without
+    /// `total-anomaly-scaled`, or with more rows than times).
+    let ofTable (times: DateTimeOffset[]) (columns: ((string * string) * float[]) list) : ScoredColumns option =
+        let group (top: string) =
+            let found = columns |> List.filter (fun ((t, _), _) -> t = top)
+            found |> List.map (fst >> snd) |> Array.ofList, found |> List.map snd |> Array.ofList
 
         let single (top: string) =
             columns |> List.tryFind (fun ((t, _), _) -> t = top) |> Option.map snd
 
         match single "total-anomaly-scaled" with
-        | Some scaled when scaled.Length = rows ->
-            let tags = group "tag-anomaly-scaled"
-            let inputs = group "model-input"
-
-            Some(
-                tags |> List.map (fst >> snd) |> Array.ofList,
-                inputs |> List.map (fst >> snd) |> Array.ofList,
-                {
-                    Times = times.[rows - n ..]
-                    Scaled = last scaled
-                    Confidence =
-                        single "total-anomaly-confidence"
-                        |> Option.map last
-                        |> Option.defaultWith (fun () -> Array.create n Double.NaN)
-                    TagScaled = tags |> List.map (snd >> last) |> Array.ofList
-                    Inputs = inputs |> List.map (snd >> last) |> Array.ofList
-                }
-            )
+        | Some scaled when scaled.Length <= times.Length ->
+            Some {
+                Times = times
+                Scaled = scaled
+                Confidence = single "total-anomaly-confidence"
+                Targets = group "tag-anomaly-scaled"
+                Inputs = group "model-input"
+            }
         | _ -> None
 
-/// The latest scored rows of one model, at most `capacity`, in time order; thread-safe. A run of
-/// rows replaces the kept rows from its first time on (a re-sent window is not counted twice); a
-/// run that ends before the newest kept row is ignored (a backfill does not push the recent rows
-/// out).
+/// The latest scored rows of one model, at most `capacity`, in time order; thread-safe. A
+/// circular buffer allocated once: adding rows copies their values in and allocates nothing, so
+/// the prediction path makes no objects that outlive the request. Rows replace the kept rows
+/// from their first time on (a re-sent window is not counted twice); rows that end before the
+/// newest kept row are ignored (a backfill does not push the recent rows out).
 type internal RecentRing(capacity: int, targets: string[], inputs: string[]) =
     let gate = obj ()
-    let runs = Collections.Generic.List<ScoredRows>()
+    let times = Array.zeroCreate<DateTimeOffset> capacity
+    let scaled = Array.zeroCreate<float> capacity
+    let confidence = Array.zeroCreate<float> capacity
+    let tagScaled = Array.init targets.Length (fun _ -> Array.zeroCreate<float> capacity)
+    let inputValues = Array.init inputs.Length (fun _ -> Array.zeroCreate<float> capacity)
+    let mutable head = 0
     let mutable count = 0
 
-    let removeLast () =
-        count <- count - runs.[runs.Count - 1].Times.Length
-        runs.RemoveAt(runs.Count - 1)
+    let slot (k: int) = (head + k) % capacity
+
+    let copy (target: float[][]) (source: float[][]) (k: int) (i: int) =
+        for j in 0 .. target.Length - 1 do
+            target.[j].[k] <- source.[j].[i]
 
     /// Target tag names (`tag-anomaly-scaled`).
     member _.Targets: string[] = targets
     /// Input tag names (`model-input`).
     member _.Inputs: string[] = inputs
 
-    /// An upper bound of the memory the ring holds when full, in bytes.
+    /// The memory the ring holds (allocated when created), in bytes.
     member _.Bytes: int64 =
-        int64 capacity * int64 (8 * (3 + targets.Length + inputs.Length)) + 1024L
+        int64 capacity * int64 (8 * (4 + targets.Length + inputs.Length)) + 1024L
 
-    /// Adds rows in time order.
-    member _.Add(rows: ScoredRows) : unit =
-        let n = rows.Times.Length
+    /// Adds the rows of an anomaly table with the ring's tags, in time order.
+    member _.Add(table: ScoredColumns) : unit =
+        let n = table.Scaled.Length
+        let offset = table.Times.Length - n
 
         lock gate (fun () ->
-            let newest () =
-                let r = runs.[runs.Count - 1]
-                r.Times.[r.Times.Length - 1]
+            if n > 0 && not (count > 0 && table.Times.[offset + n - 1] < times.[slot (count - 1)]) then
+                let first = table.Times.[offset]
 
-            if n > 0 && not (count > 0 && rows.Times.[n - 1] < newest ()) then
-                let first = rows.Times.[0]
+                while count > 0 && times.[slot (count - 1)] >= first do
+                    count <- count - 1
 
-                while runs.Count > 0 && runs.[runs.Count - 1].Times.[0] >= first do
-                    removeLast ()
+                for i in max 0 (n - capacity) .. n - 1 do
+                    if count = capacity then
+                        head <- slot 1
+                        count <- count - 1
 
-                if runs.Count > 0 && newest () >= first then
-                    let r = runs.[runs.Count - 1]
-                    let keep = Array.FindIndex(r.Times, fun t -> t >= first)
-                    removeLast ()
-                    runs.Add(ScoredRows.slice 0 keep r)
-                    count <- count + keep
+                    let k = slot count
+                    times.[k] <- table.Times.[offset + i]
+                    scaled.[k] <- table.Scaled.[i]
 
-                runs.Add(if n > capacity then ScoredRows.slice (n - capacity) n rows else rows)
-                count <- count + min n capacity
+                    confidence.[k] <-
+                        match table.Confidence with
+                        | Some c -> c.[i]
+                        | None -> Double.NaN
 
-                while count - runs.[0].Times.Length >= capacity do
-                    count <- count - runs.[0].Times.Length
-                    runs.RemoveAt 0
+                    copy tagScaled (snd table.Targets) k i
+                    copy inputValues (snd table.Inputs) k i
+                    count <- count + 1)
 
-                if count > capacity then
-                    let r = runs.[0]
-                    let drop = count - capacity
-                    runs.[0] <- ScoredRows.slice drop r.Times.Length r
-                    count <- capacity)
-
-    /// The kept rows, oldest first.
+    /// The kept rows, oldest first (copies).
     member _.Snapshot() : ScoredRows =
-        lock gate (fun () -> ScoredRows.concat targets.Length inputs.Length (List.ofSeq runs))
+        lock gate (fun () ->
+            let ordered (values: 'T[]) = Array.init count (fun k -> values.[slot k])
+
+            {
+                Times = ordered times
+                Scaled = ordered scaled
+                Confidence = ordered confidence
+                TagScaled = tagScaled |> Array.map ordered
+                Inputs = inputValues |> Array.map ordered
+            })
 
 /// The recent scored rows of every model, fed by the anomaly routes, shown by the project page
 /// (issue 21). At most `rows` rows per model (`GORDO_SERVER_RECENT_ROWS`; 0 keeps none), for at
 /// most `models` models and at most `MaxBytes` in all: the models scored least recently are
-/// dropped first.
+/// dropped first. Memory: 8 × (4 + target tags + input tags) bytes per row of a ring, allocated
+/// when the model's first anomaly request arrives.
 type internal RecentScores(rows: int, models: int) =
     let rings =
         Lru<string, RecentRing>(max 1 models, RecentScores.MaxBytes, (fun _ ring -> ring.Bytes))
@@ -159,8 +178,9 @@ type internal RecentScores(rows: int, models: int) =
     /// `times`); nothing for a table without `total-anomaly-scaled`.
     member _.Feed(dir: string, model: string, times: DateTimeOffset[], columns: ((string * string) * float[]) list) =
         if rows > 0 then
-            match ScoredRows.ofColumns rows times columns with
-            | Some(targets, inputs, scored) ->
+            match ScoredColumns.ofTable times columns with
+            | Some table ->
+                let targets, inputs = fst table.Targets, fst table.Inputs
                 let k = key dir model
                 let create _ = RecentRing(rows, targets, inputs)
                 let ring = rings.GetOrAdd(k, create)
@@ -172,7 +192,7 @@ type internal RecentScores(rows: int, models: int) =
                         rings.Remove k
                         rings.GetOrAdd(k, create)
 
-                ring.Add scored
+                ring.Add table
             | None -> ()
 
     /// The kept rows of a model (None: none since the server started, or dropped).
