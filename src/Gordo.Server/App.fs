@@ -260,24 +260,24 @@ module App =
         input
         =
         {
-        Path = (ctx.Request.PathBase + ctx.Request.Path).Value
-        Config = config
-        Store = store
-        Recent = recent
-        Revision = ctx.Items.[revisionKey] :?> RequestRevision
-        Model = defaultArg model ""
-        Query =
-            fun key ->
-                match ctx.Request.Query.TryGetValue key with
-                | true, v -> Some(string v)
-                | _ -> None
-        Input = input
-        Route =
-            fun key ->
-                match ctx.Request.RouteValues.TryGetValue key with
-                | true, v when not (isNull v) -> Some(string v)
-                | _ -> None
-    }
+            Path = (ctx.Request.PathBase + ctx.Request.Path).Value
+            Config = config
+            Store = store
+            Recent = recent
+            Revision = ctx.Items.[revisionKey] :?> RequestRevision
+            Model = defaultArg model ""
+            Query =
+                fun key ->
+                    match ctx.Request.Query.TryGetValue key with
+                    | true, v -> Some(string v)
+                    | _ -> None
+            Input = input
+            Route =
+                fun key ->
+                    match ctx.Request.RouteValues.TryGetValue key with
+                    | true, v when not (isNull v) -> Some(string v)
+                    | _ -> None
+        }
 
     /// Reads a POST body, then computes and renders the reply on one of the prediction lanes
     /// (at most `MaxConcurrentPredictions` at once, in arrival order): each request runs to its

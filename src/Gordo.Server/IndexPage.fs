@@ -119,7 +119,8 @@ module internal IndexPage =
     let private time (t: DateTimeOffset) =
         t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
 
-    let private badge (cls: string) (text: string) = span [ _class $"badge %s{cls}" ] [ str text ]
+    let private badge (cls: string) (text: string) =
+        span [ _class $"badge %s{cls}" ] [ str text ]
 
     let private statusBadge (status: string) =
         match status with
@@ -149,7 +150,8 @@ module internal IndexPage =
             let last = rows.Scaled.[rows.Scaled.Length - 1]
 
             let over =
-                m.AggregateThreshold |> Option.exists (fun t -> Double.IsFinite last && last > t)
+                m.AggregateThreshold
+                |> Option.exists (fun t -> Double.IsFinite last && last > t)
 
             [
                 span [ (if over then _class "over" else _class "num") ] [ str (fmt last) ]
@@ -172,7 +174,12 @@ module internal IndexPage =
                 | [] -> str "0"
                 | events -> badge "bad" (string events.Length)
             ]
-            td [ _class "warnings num" ] [ (if warnings = 0 then str "0" else badge "warn" (string warnings)) ]
+            td [ _class "warnings num" ] [
+                (if warnings = 0 then
+                     str "0"
+                 else
+                     badge "warn" (string warnings))
+            ]
             td [ _class "build-date" ] [ str m.BuildDate ]
         ]
 
@@ -184,7 +191,10 @@ module internal IndexPage =
 
             using (new Utf8JsonWriter(buffer)) (fun w ->
                 let number (v: float) =
-                    if Double.IsFinite v then w.WriteNumberValue v else w.WriteNullValue()
+                    if Double.IsFinite v then
+                        w.WriteNumberValue v
+                    else
+                        w.WriteNullValue()
 
                 w.WriteStartObject()
                 w.WriteStartArray "times"
@@ -206,7 +216,11 @@ module internal IndexPage =
 
                 for e in state.Events do
                     w.WriteStartArray()
-                    w.WriteStringValue(e.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
+
+                    w.WriteStringValue(
+                        e.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    )
+
                     w.WriteStringValue(e.End.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
                     w.WriteEndArray()
 
@@ -215,19 +229,30 @@ module internal IndexPage =
 
             Text.Encoding.UTF8.GetString(buffer.ToArray())
 
-        script [ _type "application/json"; _class "chart-data"; attr "data-chart" $"chart-%s{m.Name}" ] [
-            rawText json
-        ]
+        script [
+            _type "application/json"
+            _class "chart-data"
+            attr "data-chart" $"chart-%s{m.Name}"
+        ] [ rawText json ]
 
     let private eventRow (state: RecentState) (e: AnomalyEvent) : XmlNode =
         tr [ _class (if RecentView.isOpen state e then "event open" else "event") ] [
             td [] [
                 str (time e.Start)
-                (if RecentView.isOpen state e then badge "bad" "open" else str "")
+                (if RecentView.isOpen state e then
+                     badge "bad" "open"
+                 else
+                     str "")
             ]
             td [] [ str (time e.End) ]
             td [ _class "num" ] [ str (fmt e.Peak) ]
-            td [] [ str (e.Tags |> List.map (fun t -> $"%s{t.Tag} (%.0f{100.0 * t.Share} %%)") |> String.concat ", ") ]
+            td [] [
+                str (
+                    e.Tags
+                    |> List.map (fun t -> $"%s{t.Tag} (%.0f{100.0 * t.Share} %%)")
+                    |> String.concat ", "
+                )
+            ]
             td [] [ str (RecentView.flagNames e.Quality |> String.concat ", ") ]
         ]
 
@@ -275,13 +300,16 @@ module internal IndexPage =
             match state.Events with
             | [] -> empty "No events in the recent rows."
             | events ->
-                dataTable "events" [
-                    "start", ""
-                    "end", ""
-                    "peak (× threshold)", "num"
-                    "tags (share of the error)", ""
-                    "input quality", ""
-                ] (events |> List.rev |> List.map (eventRow state))
+                dataTable
+                    "events"
+                    [
+                        "start", ""
+                        "end", ""
+                        "peak (× threshold)", "num"
+                        "tags (share of the error)", ""
+                        "input quality", ""
+                    ]
+                    (events |> List.rev |> List.map (eventRow state))
           ]
 
     let private qualityPart (m: ModelSummary) : XmlNode =
@@ -289,7 +317,10 @@ module internal IndexPage =
         | None -> empty "No recent inputs."
         | Some state when state.Warnings.IsEmpty -> empty "No data-quality flags in the recent inputs."
         | Some state ->
-            dataTable "quality" [ "tag", ""; "flags", ""; "rows", "num"; "last", "" ] (state.Warnings |> List.map warningRow)
+            dataTable
+                "quality"
+                [ "tag", ""; "flags", ""; "rows", "num"; "last", "" ]
+                (state.Warnings |> List.map warningRow)
 
     let private machine (prefix: string) (revision: string) (rows: int) (m: ModelSummary) : XmlNode =
         section [ _class "card machine"; _id $"machine-%s{m.Name}"; attr "data-model" m.Name ] [
@@ -339,7 +370,11 @@ module internal IndexPage =
                 title [] [ str $"Gordo project %s{project}, revision %s{revision}" ]
                 // plotly.js adds its style rules to the sheet with this id instead of an inline
                 // <style> element (which the page's policy would block).
-                link [ _rel "stylesheet"; _id "plotly.js-style-global"; _href $"%s{assets}/page.css" ]
+                link [
+                    _rel "stylesheet"
+                    _id "plotly.js-style-global"
+                    _href $"%s{assets}/page.css"
+                ]
                 script [ _src $"%s{assets}/plotly.min.js"; _defer ] []
                 script [ _src $"%s{assets}/page.js"; _defer ] []
             ]
@@ -352,14 +387,17 @@ module internal IndexPage =
                 ]
                 main [] [
                     section [ _class "card"; _id "overview" ] [
-                        dataTable "models" [
-                            "model", ""
-                            "status", ""
-                            "last score / threshold", "num"
-                            "open events", "num"
-                            "quality warnings", "num"
-                            "built", ""
-                        ] (models |> List.map overviewRow)
+                        dataTable
+                            "models"
+                            [
+                                "model", ""
+                                "status", ""
+                                "last score / threshold", "num"
+                                "open events", "num"
+                                "quality warnings", "num"
+                                "built", ""
+                            ]
+                            (models |> List.map overviewRow)
                     ]
                     yield! models |> List.map (machine prefix revision rows)
                 ]

@@ -40,7 +40,9 @@ module internal PageAssets =
     /// A file's bytes, content type and ETag (a digest of the bytes, so a new build's file is
     /// fetched again).
     let private asset (bytes: byte[]) (contentType: string) =
-        let digest = Convert.ToHexString(SHA256.HashData bytes).Substring(0, 16).ToLowerInvariant()
+        let digest =
+            Convert.ToHexString(SHA256.HashData bytes).Substring(0, 16).ToLowerInvariant()
+
         bytes, contentType, $"\"%s{digest}\""
 
     let private files =

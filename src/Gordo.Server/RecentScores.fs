@@ -42,7 +42,7 @@ module internal ScoredRows =
             Inputs = Array.init inputs (fun j -> join (fun r -> r.Inputs.[j]))
         }
 
-    // (the rings copy rows in; see RecentRing)
+// (the rings copy rows in; see RecentRing)
 
 /// The columns of an anomaly table that a ring keeps (the table's own arrays, not copies).
 [<NoEquality; NoComparison>]
@@ -94,8 +94,13 @@ type internal RecentRing(capacity: int, targets: string[], inputs: string[]) =
     let times = Array.zeroCreate<DateTimeOffset> capacity
     let scaled = Array.zeroCreate<float> capacity
     let confidence = Array.zeroCreate<float> capacity
-    let tagScaled = Array.init targets.Length (fun _ -> Array.zeroCreate<float> capacity)
-    let inputValues = Array.init inputs.Length (fun _ -> Array.zeroCreate<float> capacity)
+
+    let tagScaled =
+        Array.init targets.Length (fun _ -> Array.zeroCreate<float> capacity)
+
+    let inputValues =
+        Array.init inputs.Length (fun _ -> Array.zeroCreate<float> capacity)
+
     let mutable head = 0
     let mutable count = 0
 
@@ -120,7 +125,10 @@ type internal RecentRing(capacity: int, targets: string[], inputs: string[]) =
         let offset = table.Times.Length - n
 
         lock gate (fun () ->
-            if n > 0 && not (count > 0 && table.Times.[offset + n - 1] < times.[slot (count - 1)]) then
+            if
+                n > 0
+                && not (count > 0 && table.Times.[offset + n - 1] < times.[slot (count - 1)])
+            then
                 let first = table.Times.[offset]
 
                 while count > 0 && times.[slot (count - 1)] >= first do
@@ -147,7 +155,8 @@ type internal RecentRing(capacity: int, targets: string[], inputs: string[]) =
     /// The kept rows, oldest first (copies).
     member _.Snapshot() : ScoredRows =
         lock gate (fun () ->
-            let ordered (values: 'T[]) = Array.init count (fun k -> values.[slot k])
+            let ordered (values: 'T[]) =
+                Array.init count (fun k -> values.[slot k])
 
             {
                 Times = ordered times

@@ -32,7 +32,7 @@ type internal RecentState = {
 module internal RecentView =
     /// The flags of each input tag (None: the model has no training profile, or lacks a tag).
     let private flags (meta: Value) (inputs: string[]) (rows: ScoredRows) : (string * QualityFlags[]) list option =
-        DataQuality.ofMetadata meta
+        Handlers.profileOf meta
         |> Option.bind (fun profile ->
             let perTag =
                 inputs
@@ -47,7 +47,8 @@ module internal RecentView =
                 None)
 
     let private warning (times: DateTimeOffset[]) (tag: string, flags: QualityFlags[]) : QualityWarning option =
-        let flagged = flags |> Array.indexed |> Array.filter (fun (_, f) -> f <> QualityFlags.None)
+        let flagged =
+            flags |> Array.indexed |> Array.filter (fun (_, f) -> f <> QualityFlags.None)
 
         if flagged.Length = 0 then
             None
@@ -72,7 +73,13 @@ module internal RecentView =
         {
             Rows = rows
             Events =
-                AnomalyEvents.find (AnomalyEvents.ofMetadata meta) rows.Times rows.Confidence targets rows.TagScaled total
+                AnomalyEvents.find
+                    (AnomalyEvents.ofMetadata meta)
+                    rows.Times
+                    rows.Confidence
+                    targets
+                    rows.TagScaled
+                    total
             Warnings = perTag |> Option.defaultValue [] |> List.choose (warning rows.Times)
         }
 
@@ -82,8 +89,12 @@ module internal RecentView =
 
     /// Flag names, as the docs name them.
     let flagNames (flags: QualityFlags) : string list = [
-        if flags.HasFlag QualityFlags.Stuck then "stuck"
-        if flags.HasFlag QualityFlags.OutOfRange then "out of range"
-        if flags.HasFlag QualityFlags.Missing then "missing"
-        if flags.HasFlag QualityFlags.Spike then "spike"
+        if flags.HasFlag QualityFlags.Stuck then
+            "stuck"
+        if flags.HasFlag QualityFlags.OutOfRange then
+            "out of range"
+        if flags.HasFlag QualityFlags.Missing then
+            "missing"
+        if flags.HasFlag QualityFlags.Spike then
+            "spike"
     ]

@@ -50,7 +50,10 @@ let private temp (name: string) =
 /// width, height and a pixel function.
 let private decodePng (bytes: byte[]) : int * int * (int -> int -> int * int * int) =
     let be (i: int) =
-        (int bytes.[i] <<< 24) ||| (int bytes.[i + 1] <<< 16) ||| (int bytes.[i + 2] <<< 8) ||| int bytes.[i + 3]
+        (int bytes.[i] <<< 24)
+        ||| (int bytes.[i + 1] <<< 16)
+        ||| (int bytes.[i + 2] <<< 8)
+        ||| int bytes.[i + 3]
 
     let mutable pos = 8
     let mutable width, height, channels = 0, 0, 0
@@ -90,7 +93,12 @@ let private decodePng (bytes: byte[]) : int * int * (int -> int -> int * int * i
         let row = y * (stride + 1) + 1
 
         for x in 0 .. stride - 1 do
-            let a = if x >= channels then int pixels.[y * stride + x - channels] else 0
+            let a =
+                if x >= channels then
+                    int pixels.[y * stride + x - channels]
+                else
+                    0
+
             let b = if y > 0 then int pixels.[(y - 1) * stride + x] else 0
 
             let c =
@@ -171,7 +179,8 @@ let private plant =
          let offset = 144
 
          frame.Index.[offset..] |> Array.map (fun t -> DateTimeOffset(t, TimeSpan.Zero)),
-         tags |> Array.map (fun tag -> frame.Data.[Array.IndexOf(frame.Columns, tag)].[offset..]))
+         tags
+         |> Array.map (fun tag -> frame.Data.[Array.IndexOf(frame.Columns, tag)].[offset..]))
 
 /// A pandas-dict table of rows `first` to `first + n - 1` of the plant, `change` applied.
 let private table (first: int) (n: int) (change: int -> int -> float -> float) =
@@ -182,7 +191,11 @@ let private table (first: int) (n: int) (change: int -> int -> float -> float) =
         [
             for i in first .. first + n - 1 ->
                 let v = change i j columns.[j].[i]
-                sprintf "\"%s\": %s" (times.[i].ToString("yyyy-MM-ddTHH:mm:sszzz")) (v.ToString("R", CultureInfo.InvariantCulture))
+
+                sprintf
+                    "\"%s\": %s"
+                    (times.[i].ToString("yyyy-MM-ddTHH:mm:sszzz"))
+                    (v.ToString("R", CultureInfo.InvariantCulture))
         ]
         |> String.concat ", "
         |> sprintf "\"%s\": {%s}" tag)
@@ -198,7 +211,10 @@ let private post (http: HttpClient) (url: string) (body: string) =
 let private anomalous () =
     let _, columns = plant.Value
     let range = Array.max columns.[1] - Array.min columns.[1]
-    let y = table 0 100 (fun i j v -> if j = 1 && i >= 30 && i < 70 then v + 10.0 * range else v)
+
+    let y =
+        table 0 100 (fun i j v -> if j = 1 && i >= 30 && i < 70 then v + 10.0 * range else v)
+
     $"""{{"X": %s{table 0 100 (fun _ _ v -> v)}, "y": %s{y}}}"""
 
 /// The next window: the first tag's sensor stuck at one value.
@@ -228,7 +244,12 @@ let tests =
             let pump = section dom "pump-1"
             Expect.stringContains pump "No anomaly predictions for this model since the server started" "empty state"
             Expect.isFalse (pump.Contains "main-svg") "no chart yet"
-            Expect.isMatch pump @"<tr class=""aggregate""><td>total \(aggregate\)</td><td class=""num"">[\d.]+(e-?\d+)?</td>" "threshold"
+
+            Expect.isMatch
+                pump
+                @"<tr class=""aggregate""><td>total \(aggregate\)</td><td class=""num"">[\d.]+(e-?\d+)?</td>"
+                "threshold"
+
             Expect.stringContains pump $"<td>%s{tags.[0]}</td>" "feature thresholds"
             Expect.isMatch pump @"<td>r2-score</td><td class=""num"">-?[\d.]+" "CV r2 fold mean"
             Expect.stringContains pump "href=\"/gordo/v0/proj/pump-1/metadata?revision=444\"" "metadata link"
@@ -247,9 +268,18 @@ let tests =
             Expect.isFalse (console.Contains "Refused to") $"no content-security-policy violation: %s{console}"
             let pump = section dom "pump-1"
             Expect.stringContains pump "Anomaly score, last 200 rows" "rows kept"
-            Expect.isMatch pump @"<div class=""chart[^""]*"" id=""chart-pump-1""[^>]*>.*<svg[^>]*class=""main-svg""" "plotly drew SVG"
+
+            Expect.isMatch
+                pump
+                @"<div class=""chart[^""]*"" id=""chart-pump-1""[^>]*>.*<svg[^>]*class=""main-svg"""
+                "plotly drew SVG"
+
             Expect.stringContains pump "class=\"scatterlayer" "line traces"
-            Expect.isMatch pump @"<tr class=""aggregate""><td>total \(aggregate\)</td><td class=""num"">[\d.]+" "threshold"
+
+            Expect.isMatch
+                pump
+                @"<tr class=""aggregate""><td>total \(aggregate\)</td><td class=""num"">[\d.]+"
+                "threshold"
 
             let events =
                 Regex.Matches(pump, "<tr class=\"event[^\"]*\">(.*?)</tr>", RegexOptions.Singleline)
@@ -274,7 +304,10 @@ let tests =
             let (w, h, _), (w0, h0, _) = fullShot, emptyShot
             Expect.equal (w, h) (1280, 1800) "window size"
             Expect.equal (w0, h0) (w, h) "same size as the empty page"
-            let header, trace, threshold = (0x17, 0x32, 0x4d), (0x1f, 0x5f, 0xa8), (0xb3, 0x26, 0x1e)
+
+            let header, trace, threshold =
+                (0x17, 0x32, 0x4d), (0x1f, 0x5f, 0xa8), (0xb3, 0x26, 0x1e)
+
             Expect.isGreaterThan (count fullShot header (0, 40)) (w * 30) "dark header band"
             Expect.equal (count fullShot header (0, 40)) (count emptyShot header (0, 40)) "header unchanged"
             // (links share the line's blue and badges the threshold's red: compare with the empty page)
@@ -294,7 +327,9 @@ let tests =
             |> fun s -> Expect.equal s 200 "scored"
 
             let log = temp "netlog.json"
-            chromiumRun chromium [ $"--log-net-log=%s{log}"; "--dump-dom" ] (server + "/gordo/v0/proj/") |> ignore
+
+            chromiumRun chromium [ $"--log-net-log=%s{log}"; "--dump-dom" ] (server + "/gordo/v0/proj/")
+            |> ignore
 
             // Each request's start in Chromium's network log names its traffic annotation: the
             // page's navigation and the resources the page loads (scripts, styles, images,
@@ -325,7 +360,14 @@ let tests =
             let chromium = skipWithout ()
             let keys = temp "keys"
             File.WriteAllText(keys, "r3ad-key read\n")
-            let closed = startWith (fun c -> { c with Access.ApiKeysFile = Some keys }) builtModels.Value
+
+            let closed =
+                startWith
+                    (fun c -> {
+                        c with
+                            Access.ApiKeysFile = Some keys
+                    })
+                    builtModels.Value
 
             let opened =
                 startWith
@@ -337,13 +379,22 @@ let tests =
                     builtModels.Value
 
             use http = new HttpClient()
+
             let get (url: string) (key: string option) (etag: string option) =
                 use request = new HttpRequestMessage(HttpMethod.Get, url)
                 key |> Option.iter (fun k -> request.Headers.Add("X-API-Key", k))
-                etag |> Option.iter (fun e -> request.Headers.TryAddWithoutValidation("If-None-Match", e) |> ignore)
+
+                etag
+                |> Option.iter (fun e -> request.Headers.TryAddWithoutValidation("If-None-Match", e) |> ignore)
+
                 http.SendAsync(request).Result
 
-            for path in [ "/gordo/v0/proj/"; "/gordo/v0/proj/_page/plotly.min.js"; "/gordo/v0/proj/_page/page.js" ] do
+            for path in
+                [
+                    "/gordo/v0/proj/"
+                    "/gordo/v0/proj/_page/plotly.min.js"
+                    "/gordo/v0/proj/_page/page.js"
+                ] do
                 Expect.equal (int (get (closed + path) None None).StatusCode) 401 $"%s{path} needs a key"
 
             let page = get (closed + "/gordo/v0/proj/") (Some "r3ad-key") None
@@ -361,14 +412,26 @@ let tests =
             Expect.equal js.Headers.CacheControl.MaxAge (Nullable(TimeSpan.FromDays 1.0)) "for a day"
             let etag = js.Headers.ETag.ToString()
             Expect.stringContains (js.Content.ReadAsStringAsync().Result) "plotly.js v2" "Plotly.NET's plotly.js"
-            let again = get (closed + "/gordo/v0/proj/_page/plotly.min.js") (Some "r3ad-key") (Some etag)
+
+            let again =
+                get (closed + "/gordo/v0/proj/_page/plotly.min.js") (Some "r3ad-key") (Some etag)
+
             Expect.equal (int again.StatusCode) 304 "not sent again"
-            Expect.equal (int (get (closed + "/gordo/v0/proj/_page/nope.js") (Some "r3ad-key") None).StatusCode) 404 "unknown file"
+
+            Expect.equal
+                (int (get (closed + "/gordo/v0/proj/_page/nope.js") (Some "r3ad-key") None).StatusCode)
+                404
+                "unknown file"
 
             // Anonymous index: the browser (no key) gets the page and its files; predictions still need the key.
-            let status, _ = post http (opened + "/gordo/v0/proj/pump-1/anomaly/prediction") (anomalous ())
+            let status, _ =
+                post http (opened + "/gordo/v0/proj/pump-1/anomaly/prediction") (anomalous ())
+
             Expect.equal status 401 "predictions still need a key"
-            use request = new HttpRequestMessage(HttpMethod.Post, opened + "/gordo/v0/proj/pump-1/anomaly/prediction")
+
+            use request =
+                new HttpRequestMessage(HttpMethod.Post, opened + "/gordo/v0/proj/pump-1/anomaly/prediction")
+
             request.Headers.Add("X-API-Key", "r3ad-key")
             request.Content <- new StringContent(anomalous (), Encoding.UTF8, "application/json")
             Expect.equal (int (http.SendAsync(request).Result.StatusCode)) 200 "scored with the key"
