@@ -177,6 +177,8 @@ median() { tr ';' '\n' | awk -v f="$1" 'NF { print $f }' | sort -g | awk '{ a[NR
 echo
 echo "| anomaly route (1 connection, median of 3 rounds) | server CPU ms/request | p50 ms | requests/s | CPU vs plain |"
 echo "|---|---|---|---|---|"
+for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s): ${rounds[$v]}"; done
+echo
 plain_cpu="$(median 1 <<< "${rounds[prediction]}")"
 plain_p50="$(median 2 <<< "${rounds[prediction]}")"
 for v in "${variants[@]}"; do
