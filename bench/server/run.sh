@@ -8,9 +8,10 @@
 # servers. Needs Debian wrk, gunicorn, python3-flask, python3-pandas, python3-sklearn,
 # python3-torch.
 # Then (issue 21) the same model and body on our server, interleaved at 1 connection: plain
-# anomaly/prediction, ?quality=true, anomaly/events, and plain on a second server of ours with
-# the project page's ring off (GORDO_SERVER_RECENT_ROWS=0): server CPU per request and p50 of
-# each, medians of 3 rounds.
+# anomaly/prediction, ?quality=true and anomaly/events: server CPU per request and p50 of each,
+# medians of 3 rounds. (The project page's ring is on, as by default; what feeding it costs is
+# measured in process by Gordo.Micro.Bench's FeedRing: a second server with the ring off would
+# differ in its history too.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
 # GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
@@ -136,28 +137,18 @@ for c in 1 8 64; do
   measure "$peer_name" "$peer_port" "$c" "$peer_pid" peer
 done
 # Events and quality flags against plain anomaly/prediction (issue 21), same server, same run.
-ring_port="$((ours_port + 2))"
-DOTNET_gcServer=1 GORDO_SERVER_RECENT_ROWS=0 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 \
-  --port "$ring_port" --log-level warning > "$dir/ring-off.log" 2>&1 &
-ring_pid=$!
-pids+=("$ring_pid")
-wait_for "$ring_port" "$ring_pid"
-variants=("prediction" "prediction?quality=true" "events" "prediction (ring off)")
+variants=("prediction" "prediction?quality=true" "events")
 for v in "${variants[@]}"; do
   port="$ours_port"; path="$v"
-  [ "$v" = "prediction (ring off)" ] && { port="$ring_port"; path="prediction"; }
   curl -sf -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" \
     "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path" > /dev/null \
     || { echo "POST anomaly/$path failed"; cat "$dir"/*.log; exit 1; }
 done
-wrk -t 1 -c 1 -d "${GORDO_BENCH_WARMUP:-20}s" -s bench/server/post.lua \
-  "http://127.0.0.1:$ring_port/gordo/v0/bench/bench-model/anomaly/prediction" > /dev/null
 for path in "prediction?quality=true" events; do
   wrk -t 1 -c 1 -d 5s -s bench/server/post.lua "http://127.0.0.1:$ours_port/gordo/v0/bench/bench-model/anomaly/$path" > /dev/null
 done
 route_round() { # variant -> "cpu_ms p50_ms rps"
   local port="$ours_port" path="$1" pid="$ours_pid" out before after requests
-  [ "$1" = "prediction (ring off)" ] && { port="$ring_port"; path="prediction"; pid="$ring_pid"; }
   before="$(cpu_ticks "$pid")"
   out="$(wrk -t 1 -c 1 -d "${seconds}s" --timeout 10s --latency -s bench/server/post.lua \
     "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path")"
@@ -189,8 +180,6 @@ for v in "${variants[@]}"; do
   [ "$v" = prediction ] && continue
   key="server-route-${v//[^a-z]/-}"
   what="anomaly/$v vs plain anomaly/prediction, same server and run"
-  [ "$v" = "prediction (ring off)" ] &&
-    what="anomaly/prediction with the page's ring off (a second server, GORDO_SERVER_RECENT_ROWS=0) vs on, same run"
   printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request)\t%s\ts\t%s CPU, p50 %s ms (%s)\n' \
     "$key" "$what" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$overhead" "$p50" "$p50_overhead"
   printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \

@@ -125,13 +125,17 @@ type internal RecentRing(capacity: int, targets: string[], inputs: string[]) =
         let offset = table.Times.Length - n
 
         lock gate (fun () ->
+            // (UtcTicks: F#'s `<` on DateTimeOffset would box both sides)
             if
                 n > 0
-                && not (count > 0 && table.Times.[offset + n - 1] < times.[slot (count - 1)])
+                && not (
+                    count > 0
+                    && table.Times.[offset + n - 1].UtcTicks < times.[slot (count - 1)].UtcTicks
+                )
             then
-                let first = table.Times.[offset]
+                let first = table.Times.[offset].UtcTicks
 
-                while count > 0 && times.[slot (count - 1)] >= first do
+                while count > 0 && times.[slot (count - 1)].UtcTicks >= first do
                     count <- count - 1
 
                 for i in max 0 (n - capacity) .. n - 1 do
@@ -177,6 +181,10 @@ type internal RecentScores(rows: int, models: int) =
 
     static let key (dir: string) (model: string) = Path.Combine(dir, model)
 
+    static let same (a: string[]) (b: string[]) =
+        a.Length = b.Length
+        && Array.forall2 (fun (x: string) y -> String.Equals(x, y)) a b
+
     /// The memory all rings may hold together (64 MB).
     static member MaxBytes: int64 = 64L * 1024L * 1024L
 
@@ -195,7 +203,7 @@ type internal RecentScores(rows: int, models: int) =
                 let ring = rings.GetOrAdd(k, create)
 
                 let ring =
-                    if ring.Targets = targets && ring.Inputs = inputs then
+                    if same ring.Targets targets && same ring.Inputs inputs then
                         ring
                     else
                         rings.Remove k
