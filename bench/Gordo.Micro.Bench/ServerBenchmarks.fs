@@ -14,6 +14,28 @@ type RequestPathBench() =
     let mutable body = ReadOnlyMemory<byte>()
     let mutable store = Unchecked.defaultof<ModelStore>
     let mutable parsed = Map.empty<string, InputTable option>
+    // The project page's ring is fed by the handler, as in the server.
+    let recent = RecentScores(ServerConfig.defaults.RecentRows, 10)
+
+    // An anomaly table of 100 rows x 10 tags with the server's column groups, for `FeedRing`.
+    let feedTimes =
+        Array.init 100 (fun i -> DateTimeOffset(2020, 1, 5, 0, 0, 0, TimeSpan.Zero).AddMinutes(10.0 * float i))
+
+    let feedColumns = [
+        for top in
+            [
+                "model-input"
+                "model-output"
+                "tag-anomaly-scaled"
+                "tag-anomaly-unscaled"
+                "anomaly-confidence"
+            ] do
+            for j in 0..9 -> (top, $"tag-%d{j}"), Array.init 100 (fun i -> float (i + j))
+        for total in [ "total-anomaly-scaled"; "total-anomaly-unscaled"; "total-anomaly-confidence" ] ->
+            (total, ""), Array.init 100 float
+    ]
+
+    let feedRecent = RecentScores(ServerConfig.defaults.RecentRows, 10)
 
     let context (input: string -> InputTable option) : RequestContext =
         let config = {
@@ -25,6 +47,7 @@ type RequestPathBench() =
             Path = "/gordo/v0/bench/bench-model/anomaly/prediction"
             Config = config
             Store = store
+            Recent = recent
             Revision = { Name = "1"; Directory = revision }
             Model = "bench-model"
             Query = fun _ -> None
@@ -69,6 +92,12 @@ type RequestPathBench() =
     [<Benchmark>]
     member _.HandlerAndReply() =
         write (Handlers.anomaly (context (fun key -> parsed.[key])))
+
+    /// The project page's ring fed with one request's anomaly table (100 x 10; part of
+    /// `HandlerAndReply` and `WholePath`, measured alone).
+    [<Benchmark>]
+    member _.FeedRing() =
+        feedRecent.Feed("revision", "bench-model", feedTimes, feedColumns)
 
     /// Body to reply bytes: what one request costs the server besides HTTP.
     [<Benchmark>]

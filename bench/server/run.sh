@@ -7,6 +7,11 @@
 # Prints requests/s, p50 and p99 at 1, 8 and 64 connections (wrk --latency), then stops both
 # servers. Needs Debian wrk, gunicorn, python3-flask, python3-pandas, python3-sklearn,
 # python3-torch.
+# Then (issue 21) the same model and body on our server, interleaved at 1 connection: plain
+# anomaly/prediction, ?quality=true and anomaly/events: server CPU per request and p50 of each,
+# medians of 3 rounds. (The project page's ring is on, as by default; what feeding it costs is
+# measured in process by Gordo.Micro.Bench's FeedRing: a second server with the ring off would
+# differ in its history too.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
 # GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
@@ -131,6 +136,56 @@ for c in 1 8 64; do
   [ -z "$vs" ] || wrk -t 1 -c "$c" -d 2s -s bench/server/post.lua "http://127.0.0.1:$peer_port/$route" > /dev/null
   measure "$peer_name" "$peer_port" "$c" "$peer_pid" peer
 done
+# Events and quality flags against plain anomaly/prediction (issue 21), same server, same run.
+variants=("prediction" "prediction?quality=true" "events")
+for v in "${variants[@]}"; do
+  port="$ours_port"; path="$v"
+  curl -sf -H 'Content-Type: application/json' --data-binary "@$BODY_FILE" \
+    "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path" > /dev/null \
+    || { echo "POST anomaly/$path failed"; cat "$dir"/*.log; exit 1; }
+done
+for path in "prediction?quality=true" events; do
+  wrk -t 1 -c 1 -d 5s -s bench/server/post.lua "http://127.0.0.1:$ours_port/gordo/v0/bench/bench-model/anomaly/$path" > /dev/null
+done
+route_round() { # variant -> "cpu_ms p50_ms rps"
+  local port="$ours_port" path="$1" pid="$ours_pid" out before after requests
+  before="$(cpu_ticks "$pid")"
+  out="$(wrk -t 1 -c 1 -d "${seconds}s" --timeout 10s --latency -s bench/server/post.lua \
+    "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path")"
+  after="$(cpu_ticks "$pid")"
+  requests="$(awk '/requests in/ {print $1}' <<< "$out")"
+  grep -q 'non2xx=0 errors=0' <<< "$out" || { echo "anomaly/$path failed under load: $out"; exit 1; }
+  awk -v t=$(( after - before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    -v p50="$(awk '$1 == "50%" {print $2}' <<< "$out")" -v rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")" \
+    'BEGIN { ms = p50 + 0; if (p50 ~ /us$/) ms /= 1000; else if (p50 ~ /s$/ && p50 !~ /ms$/) ms *= 1000;
+             printf "%.3f %.3f %s\n", t * 1000 / hz / n, ms, rps }'
+}
+declare -A rounds
+for r in 1 2 3; do
+  for v in "${variants[@]}"; do rounds["$v"]+="$(route_round "$v");"; done
+done
+median() { tr ';' '\n' | awk -v f="$1" 'NF { print $f }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo
+echo "| anomaly route (1 connection, median of 3 rounds) | server CPU ms/request | p50 ms | requests/s | CPU vs plain |"
+echo "|---|---|---|---|---|"
+for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s): ${rounds[$v]}"; done
+echo
+plain_cpu="$(median 1 <<< "${rounds[prediction]}")"
+plain_p50="$(median 2 <<< "${rounds[prediction]}")"
+for v in "${variants[@]}"; do
+  cpu="$(median 1 <<< "${rounds[$v]}")"; p50="$(median 2 <<< "${rounds[$v]}")"; rps="$(median 3 <<< "${rounds[$v]}")"
+  overhead="$(awk -v a="$cpu" -v b="$plain_cpu" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')"
+  p50_overhead="$(awk -v a="$p50" -v b="$plain_p50" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')"
+  printf '| %s | %s | %s | %s | %s |\n' "$v" "$cpu" "$p50" "$rps" "$overhead"
+  [ "$v" = prediction ] && continue
+  key="server-route-${v//[^a-z]/-}"
+  what="anomaly/$v vs plain anomaly/prediction, same server and run"
+  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request)\t%s\ts\t%s CPU, p50 %s ms (%s)\n' \
+    "$key" "$what" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$overhead" "$p50" "$p50_overhead"
+  printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \
+    "$key" "$(awk -v c="$plain_cpu" 'BEGIN { print c / 1000 }')" "$plain_p50"
+done
+
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 echo "reply size: ours $(stat -c %s "$dir/reply-$ours_port.json") bytes, peer $(stat -c %s "$dir/reply-$peer_port.json") bytes"

@@ -19,7 +19,8 @@ open Microsoft.IdentityModel.Tokens
 type internal Need =
     /// Nothing (`/healthcheck`).
     | Nothing
-    /// Nothing when `GORDO_SERVER_ANONYMOUS` names the part (`metrics`, `docs`, `index`), else `read`.
+    /// Nothing when `GORDO_SERVER_ANONYMOUS` names the part (`metrics`, `docs`, `index`: the
+    /// project page and its files), else `read`.
     | Part of string
     /// A role.
     | Role of Role
@@ -32,7 +33,9 @@ module internal Access =
     [<Literal>]
     let Scheme = "GordoBearer"
 
-    let private indexPage = Regex(@"^/gordo/v0/[^/]+$", RegexOptions.Compiled)
+    /// The project page and its files (`_page/...`; also as route templates).
+    let private indexPage =
+        Regex(@"^/gordo/v0/[^/]+(/_page/[^/]+)?$", RegexOptions.Compiled)
 
     /// What a request needs, from its method and its path (or route template) below Gordo's root.
     let need (method: string) (path: string) : Need =

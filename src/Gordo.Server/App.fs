@@ -251,24 +251,33 @@ module App =
                     )
         }
 
-    let private requestContext (config: ServerConfig) (store: ModelStore) (ctx: HttpContext) model input = {
-        Path = (ctx.Request.PathBase + ctx.Request.Path).Value
-        Config = config
-        Store = store
-        Revision = ctx.Items.[revisionKey] :?> RequestRevision
-        Model = defaultArg model ""
-        Query =
-            fun key ->
-                match ctx.Request.Query.TryGetValue key with
-                | true, v -> Some(string v)
-                | _ -> None
-        Input = input
-        Route =
-            fun key ->
-                match ctx.Request.RouteValues.TryGetValue key with
-                | true, v when not (isNull v) -> Some(string v)
-                | _ -> None
-    }
+    let private requestContext
+        (config: ServerConfig)
+        (store: ModelStore)
+        (recent: RecentScores)
+        (ctx: HttpContext)
+        model
+        input
+        =
+        {
+            Path = (ctx.Request.PathBase + ctx.Request.Path).Value
+            Config = config
+            Store = store
+            Recent = recent
+            Revision = ctx.Items.[revisionKey] :?> RequestRevision
+            Model = defaultArg model ""
+            Query =
+                fun key ->
+                    match ctx.Request.Query.TryGetValue key with
+                    | true, v -> Some(string v)
+                    | _ -> None
+            Input = input
+            Route =
+                fun key ->
+                    match ctx.Request.RouteValues.TryGetValue key with
+                    | true, v when not (isNull v) -> Some(string v)
+                    | _ -> None
+        }
 
     /// Reads a POST body, then computes and renders the reply on one of the prediction lanes
     /// (at most `MaxConcurrentPredictions` at once, in arrival order): each request runs to its
@@ -287,9 +296,25 @@ module App =
             return! lanes.Run((fun () -> render revision (reply input)), ctx.RequestAborted)
         }
 
+    /// Sends a reply to a GET: page assets with their cache headers, or 304 when the client
+    /// has the same version (`If-None-Match`).
+    let private answer (ctx: HttpContext) (revision: string) (reply: Reply) : Task =
+        match reply.Body with
+        | Body.Asset(_, _, etag) ->
+            ctx.Response.Headers.ETag <- etag
+            ctx.Response.Headers.CacheControl <- "private, max-age=86400"
+
+            if ctx.Request.Headers.IfNoneMatch.ToString() = etag then
+                ctx.Response.StatusCode <- 304
+                Task.CompletedTask
+            else
+                write ctx revision reply
+        | _ -> write ctx revision reply
+
     let private handle
         (config: ServerConfig)
         (store: ModelStore)
+        (recent: RecentScores)
         (lanes: PredictionLanes)
         (handler: RequestContext -> Reply)
         : RequestDelegate =
@@ -299,7 +324,7 @@ module App =
                 let model = ctx.Request.RouteValues.["model"] |> Option.ofObj |> Option.map string
 
                 let reply input =
-                    handler (requestContext config store ctx model input)
+                    handler (requestContext config store recent ctx model input)
 
                 match model with
                 | Some m when not (modelName.IsMatch m) ->
@@ -311,7 +336,7 @@ module App =
                 | _ when HttpMethods.IsPost ctx.Request.Method ->
                     let! rendered = compute lanes config ctx reply
                     do! send ctx rendered
-                | _ -> do! write ctx revision.Name (reply (fun _ -> None))
+                | _ -> do! answer ctx revision.Name (reply (fun _ -> None))
             }
             :> Task)
 
@@ -320,6 +345,11 @@ module App =
     let internal mapRoutes (config: ServerConfig) (store: ModelStore) (routes: IEndpointRouteBuilder) : unit =
         let lanes = new PredictionLanes(config.MaxConcurrentPredictions)
 
+        let recent =
+            match routes.ServiceProvider.GetService(typeof<RecentScores>) with
+            | :? RecentScores as r -> r
+            | _ -> RecentScores(config.RecentRows, config.CachedModels)
+
         match routes.ServiceProvider.GetService(typeof<IHostApplicationLifetime>) with
         | :? IHostApplicationLifetime as lifetime ->
             lifetime.ApplicationStopped.Register(fun () -> (lanes :> IDisposable).Dispose())
@@ -327,7 +357,7 @@ module App =
         | _ -> ()
 
         for spec in Routes.all do
-            let handler = handle config store lanes spec.Handler
+            let handler = handle config store recent lanes spec.Handler
 
             routes
                 .MapMethods(spec.Template, [ spec.Method ], Func<HttpContext, Task>(fun ctx -> handler.Invoke ctx))
@@ -340,6 +370,8 @@ module App =
     let addServices (config: ServerConfig) (services: IServiceCollection) : unit =
         services.TryAddSingleton<ModelStore>(fun _ -> ModelStore config)
         services.TryAddSingleton<ServerMetrics>(fun _ -> ServerMetrics config)
+
+        services.TryAddSingleton<RecentScores>(fun _ -> RecentScores(config.RecentRows, config.CachedModels))
         OpenApiDocs.addServices services
 
         if config.Access.JwtAuthority.IsSome || config.Access.JwtSigningKey.IsSome then

@@ -53,6 +53,9 @@ type ServerConfig = {
     /// of its own; the others wait in arrival order (default: half the cores, at least one, so
     /// the other half receives and sends, and requests do not share cores).
     MaxConcurrentPredictions: int
+    /// `GORDO_SERVER_RECENT_ROWS`: how many of its latest scored rows the server keeps per model
+    /// for the project page (default 1000; 0 keeps none). Beyond Gordo (issue 21).
+    RecentRows: int
     /// `PROJECT`: the project name, if set.
     Project: string option
     /// The version reported by `/server-version` and the metadata document.
@@ -87,6 +90,7 @@ module ServerConfig =
         EnablePrometheus = false
         MaxBodyBytes = 50L * megabyte
         MaxConcurrentPredictions = max 1 (Environment.ProcessorCount / 2)
+        RecentRows = 1000
         Project = None
         Version = version
         Access = {
@@ -153,6 +157,15 @@ module ServerConfig =
             | true, n when n > 0L -> Ok n
             | _ -> Error $"%s{name} must be a positive integer, got '%s{text}'"
 
+    let private rows (name: string) (fallback: int) (get: string -> string) =
+        match get name with
+        | null
+        | "" -> Ok fallback
+        | text ->
+            match Int32.TryParse text with
+            | true, n when n >= 0 && n <= 1_000_000 -> Ok n
+            | _ -> Error $"%s{name} must be a whole number from 0 to 1000000, got '%s{text}'"
+
     let private text (name: string) (get: string -> string) =
         Option.ofObj (get name) |> Option.filter ((<>) "")
 
@@ -176,13 +189,15 @@ module ServerConfig =
             parseBool "PRELOAD_EXPECTED_MODELS" false (get "PRELOAD_EXPECTED_MODELS"),
             parseBool "ENABLE_PROMETHEUS" false (get "ENABLE_PROMETHEUS"),
             numbers,
-            parseAnonymous (get "GORDO_SERVER_ANONYMOUS")
+            parseAnonymous (get "GORDO_SERVER_ANONYMOUS"),
+            rows "GORDO_SERVER_RECENT_ROWS" d.RecentRows get
         with
         | Ok expected,
           Ok preload,
           Ok prometheus,
           [ Ok models; Ok bytes; Ok metadata; Ok body; Ok concurrent ],
-          Ok anonymous ->
+          Ok anonymous,
+          Ok recent ->
             Ok {
                 d with
                     ModelCollectionDir = text "MODEL_COLLECTION_DIR" get
@@ -194,6 +209,7 @@ module ServerConfig =
                     EnablePrometheus = prometheus
                     MaxBodyBytes = body
                     MaxConcurrentPredictions = int (min concurrent 1024L)
+                    RecentRows = recent
                     Project = text "PROJECT" get
                     Access = {
                         ApiKeysFile = text "GORDO_SERVER_API_KEYS_FILE" get
@@ -208,11 +224,12 @@ module ServerConfig =
                         Anonymous = anonymous
                     }
             }
-        | Error e, _, _, _, _
-        | _, Error e, _, _, _
-        | _, _, Error e, _, _
-        | _, _, _, _, Error e -> Error e
-        | _, _, _, errors, _ ->
+        | Error e, _, _, _, _, _
+        | _, Error e, _, _, _, _
+        | _, _, Error e, _, _, _
+        | _, _, _, _, Error e, _
+        | _, _, _, _, _, Error e -> Error e
+        | _, _, _, errors, _, _ ->
             errors
             |> List.tryPick (function
                 | Error e -> Some e

@@ -19,6 +19,8 @@ type internal RequestContext = {
     Config: ServerConfig
     /// The model store.
     Store: ModelStore
+    /// The recent scored rows per model (the project page's charts, events and warnings).
+    Recent: RecentScores
     /// The effective revision.
     Revision: RequestRevision
     /// The model name of model routes ("" otherwise), already validated.
@@ -190,9 +192,23 @@ module internal Handlers =
         | Some v -> not (v.Equals("false", StringComparison.OrdinalIgnoreCase) || v = "0")
         | None -> false
 
+    /// Training profiles and event settings by metadata document: the store hands out the same
+    /// document object while it caches it, so each is read once, not on every request.
+    let private profiles =
+        Runtime.CompilerServices.ConditionalWeakTable<Value, TrainingProfile option>()
+
+    let private eventSettings =
+        Runtime.CompilerServices.ConditionalWeakTable<Value, EventSettings>()
+
+    let internal profileOf (meta: Value) : TrainingProfile option =
+        profiles.GetValue(meta, fun m -> DataQuality.ofMetadata m)
+
+    let private settingsOf (meta: Value) : EventSettings =
+        eventSettings.GetValue(meta, fun m -> AnomalyEvents.ofMetadata m)
+
     /// The data-quality columns of the last `rows` rows of X (issue 21).
     let private qualityColumns (meta: Value) (tags: string[]) (x: Matrix) (rows: int) =
-        match DataQuality.ofMetadata meta with
+        match profileOf meta with
         | Some profile ->
             let skip = Matrix.rows x - rows
             DataQuality.columns profile tags (Array.init tags.Length (fun j -> (Matrix.column j x).[skip..]))
@@ -254,6 +270,10 @@ module internal Handlers =
                else
                    [])
 
+        match x.Rows with
+        | RowLabels.Times(times, _) -> ctx.Recent.Feed(ctx.Revision.Directory, ctx.Model, times, columns)
+        | RowLabels.Ints _ -> ()
+
         x.Rows, names.Frequency, n, columns
 
     /// `POST /gordo/v0/{project}/{model}/anomaly/prediction`.
@@ -270,8 +290,7 @@ module internal Handlers =
     /// `POST /gordo/v0/{project}/{model}/anomaly/events`: the anomaly events of X and y (rows
     /// must be timestamps), with data-quality flags when the model has a training profile.
     let events (ctx: RequestContext) : Reply =
-        let rows, _, n, columns =
-            anomalyTable ctx (fun meta -> (DataQuality.ofMetadata meta).IsSome)
+        let rows, _, n, columns = anomalyTable ctx (fun meta -> (profileOf meta).IsSome)
 
         let times =
             match rows with
@@ -284,8 +303,7 @@ module internal Handlers =
                         "Events need timestamped rows: send X and y with a time index (ISO 8601 row keys)"
                 )
 
-        let settings =
-            AnomalyEvents.ofMetadata (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
+        let settings = settingsOf (ctx.Store.Metadata(ctx.Revision.Directory, ctx.Model))
 
         match AnomalyEvents.ofColumns settings times columns with
         | Ok found -> Reply.ok [ "events", AnomalyEvents.toValue found ]

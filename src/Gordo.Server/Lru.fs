@@ -90,6 +90,13 @@ type internal Lru<'Key, 'Value when 'Key: equality>(capacity: int, maxWeight: in
 
         value
 
+    /// The value of `key` if cached and created, without creating it or changing its recency.
+    member _.TryPeek(key: 'Key) : 'Value option =
+        lock gate (fun () ->
+            match entries.TryGetValue key with
+            | true, entry when entry.Value.IsValueCreated -> Some entry.Value.Value
+            | _ -> None)
+
     /// Removes `key` if cached.
     member _.Remove(key: 'Key) : unit =
         lock gate (fun () ->

@@ -18,6 +18,8 @@ type internal Body =
     | JsonData of write: (ArrayPoolBufferWriter<byte> -> unit) * extra: (string * Value) list
     /// Binary content with its content type.
     | Bytes of byte[] * contentType: string
+    /// A static file of the project page (cached by browsers, revalidated by its ETag).
+    | Asset of byte[] * contentType: string * etag: string
     /// No body.
     | Empty
 
@@ -150,7 +152,8 @@ module internal Reply =
         | Body.Html text ->
             Encoding.UTF8.GetBytes(text.AsSpan(), output) |> ignore
             Some "text/html; charset=utf-8"
-        | Body.Bytes(bytes, contentType) ->
+        | Body.Bytes(bytes, contentType)
+        | Body.Asset(bytes, contentType, _) ->
             BufferWriter.write output bytes
             Some contentType
         | Body.Empty -> None

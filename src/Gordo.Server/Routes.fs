@@ -92,8 +92,17 @@ module internal Routes =
                 Prefix
                 indexPage
                 "Project index page"
-                "An HTML page listing the models of the revision with status, tags, build date, cross-validation scores and thresholds." with
+                "An HTML page with each model of the revision: status, cross-validation scores, thresholds, the anomaly score of its recent predictions against its threshold (the last GORDO_SERVER_RECENT_ROWS rows of the anomaly routes, kept in memory), the events cut from them and the data-quality flags of their inputs." with
                 Errors = revisionErrors
+        }
+        {
+            route
+                "GET"
+                (Prefix + "/" + PageAssets.Segment + "/{file}")
+                PageAssets.handler
+                "Project page files"
+                "The style sheet (`page.css`), script (`page.js`) and plotly.js (`plotly.min.js`) of the project page, with an ETag and `Cache-Control: private, max-age=86400`; same access as the page." with
+                Errors = revisionErrors @ [ 404, "No such file." ]
         }
         {
             route

@@ -47,7 +47,8 @@ let private forbidden: (string * string list) list = [
     @ heavyExcept [ "Parquet" ]
     "Gordo.Server",
     [ "Gordo.Build"; "Gordo.Workflow"; "Gordo.Models.Torch"; "Gordo.Report" ]
-    @ heavyExcept [ "Parquet"; "Microsoft.AspNetCore" ]
+    // Plotly: the project page serves the plotly.js embedded in Plotly.NET's assembly.
+    @ heavyExcept [ "Parquet"; "Microsoft.AspNetCore"; "Plotly" ]
 ]
 
 let private references (name: string) =

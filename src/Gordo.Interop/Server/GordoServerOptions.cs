@@ -28,6 +28,12 @@ public sealed class GordoServerOptions
     /// </summary>
     public int? MaxConcurrentPredictions { get; set; }
 
+    /// <summary>
+    /// How many of its latest scored rows the server keeps per model for the project page's chart, events and
+    /// data-quality warnings (<c>GORDO_SERVER_RECENT_ROWS</c>, default 1000; 0 keeps none).
+    /// </summary>
+    public int? RecentRows { get; set; }
+
     /// <summary>The project name (<c>PROJECT</c>).</summary>
     public string? Project { get; set; }
 
@@ -68,6 +74,7 @@ public sealed class GordoServerOptions
         "N_CACHED_MODELS" when CachedModels is not null => CachedModels.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "N_CACHED_METADATA" when CachedMetadata is not null => CachedMetadata.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "MAX_CONCURRENT_PREDICTIONS" when MaxConcurrentPredictions is not null => MaxConcurrentPredictions.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "GORDO_SERVER_RECENT_ROWS" when RecentRows is not null => RecentRows.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "PROJECT" when Project is not null => Project,
         "GORDO_SERVER_API_KEYS_FILE" when ApiKeysFile is not null => ApiKeysFile,
         "GORDO_SERVER_JWT_SIGNING_KEY" when JwtSigningKey is not null => JwtSigningKey,

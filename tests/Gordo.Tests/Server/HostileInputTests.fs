@@ -327,12 +327,25 @@ let private headersOf (target: string) =
 
 let private securityTests =
     testList "security headers" [
-        test "the index page and the HTML error pages: a policy that loads nothing and forbids framing" {
-            for target, status in [ "/gordo/v0/proj/", 200; "/gordo/v0/proj/nope/metadata", 404 ] do
+        test "the HTML error pages: a policy that loads nothing and forbids framing" {
+            for target, status in [ "/gordo/v0/proj/nope/metadata", 404; "/gordo/v0/proj/_page/nope.js", 404 ] do
                 let got, policy = headersOf target
                 Expect.equal got status target
                 Expect.equal policy (Some SecurityHeaders.PagePolicy) target
                 Expect.stringContains policy.Value "frame-ancestors 'none'" target
+        }
+        test "the project page: only its own scripts and style sheets, no inline script, no framing" {
+            for target in [ "/gordo/v0/proj/"; "/gordo/v0/proj" ] do
+                let got, policy = headersOf target
+                Expect.equal got 200 target
+                Expect.equal policy (Some SecurityHeaders.ProjectPagePolicy) target
+                Expect.stringContains policy.Value "script-src 'self';" target
+                Expect.isFalse (policy.Value.Contains "unsafe") target
+                Expect.stringContains policy.Value "frame-ancestors 'none'" target
+
+            let status, policy = headersOf "/gordo/v0/proj/_page/page.js"
+            Expect.equal status 200 "the page's script"
+            Expect.isNone policy "no page policy on a script"
         }
         test "Swagger UI: its own scripts and styles only" {
             let status, policy = headersOf "/swagger/index.html"

@@ -24,12 +24,14 @@ let builtModels: Lazy<string> =
          Directory.CreateDirectory(Path.Combine(root, "broken")) |> ignore
          root)
 
-/// Starts Kestrel on a free loopback port over a collection directory; returns the base URL.
-let start (dir: string) : string =
-    let config = {
-        ServerFixture.config dir with
-            ExpectedModels = [ "pump-1" ]
-    }
+/// Starts Kestrel on a free loopback port over a collection directory with an adjusted
+/// configuration; returns the base URL.
+let startWith (adjust: ServerConfig -> ServerConfig) (dir: string) : string =
+    let config =
+        adjust {
+            ServerFixture.config dir with
+                ExpectedModels = [ "pump-1" ]
+        }
 
     let app =
         App.create config (fun b ->
@@ -38,6 +40,9 @@ let start (dir: string) : string =
 
     app.StartAsync().Wait()
     (app.Urls |> Seq.head).TrimEnd '/'
+
+/// Starts Kestrel on a free loopback port over a collection directory; returns the base URL.
+let start (dir: string) : string = startWith id dir
 
 /// The shared live server over `builtModels`.
 let url: Lazy<string> = lazy (start builtModels.Value)
