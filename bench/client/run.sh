@@ -8,6 +8,10 @@
 # DAYS: days predicted from 2020-02-01 (29: February 2020; 366: a year). NO_FORWARD=1: predict
 # without forwarding (to split the cost, or for ranges too large for this machine's InfluxDB).
 # BATCH_SIZE: rows per request (the client's default is 100000).
+# MODEL: "pca" (default: a PCA + linear-regression DiffBasedAnomalyDetector without thresholds,
+# so the client falls back to /prediction: cheap for the server) or "autoencoder" (the detector of
+# Gordo's documentation: MinMaxScaler + KerasAutoEncoder feedforward_hourglass, cross-validated so
+# that it has thresholds and the client gets the whole anomaly reply).
 # The CLI is published as the image's Dockerfile publishes it (self-contained, ReadyToRun), and
 # the client runs with the environment of the workflow's gordo-client step
 # (GORDO_BENCH_CLIENT_ENV, default DOTNET_TieredCompilation=0; "" for the runtime's defaults).
@@ -33,9 +37,11 @@ form="ReadyToRun CLI"; [ -n "${GORDO_BENCH_CLI:-}" ] && form="CLI $cli"
 read -r -a client_env <<< "${GORDO_BENCH_CLIENT_ENV-DOTNET_TieredCompilation=0}"
 work="$(mktemp -d)"; trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-python3 - "$machines" "$creds" "$hostport" "$work" "$days" <<'PY'
+model="${MODEL:-pca}"
+case "$model" in pca|autoencoder) ;; *) echo "MODEL must be pca or autoencoder, not '$model'" >&2; exit 2 ;; esac
+python3 - "$machines" "$creds" "$hostport" "$work" "$days" "$model" <<'PY'
 import base64, math, random, sys, urllib.parse, urllib.request
-machines, creds, hostport, work, days = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+machines, creds, hostport, work, days, model = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6]
 auth = {"Authorization": "Basic " + base64.b64encode(creds.encode()).decode()}
 def post(path, body=b""):
     urllib.request.urlopen(urllib.request.Request(f"http://{hostport}{path}", data=body, method="POST", headers=auth)).read()
@@ -55,11 +61,16 @@ for m in range(machines):
     config += [f"  - name: m-{m:02d}", "    dataset:", f"      tags: [{', '.join(tags)}]"]
 config += ["globals:", "  dataset:", "    train_start_date: 2020-01-01T00:00:00+00:00",
            "    train_end_date: 2020-02-01T00:00:00+00:00",
-           f"    data_provider: {{type: InfluxDataProvider, measurement: sensors, uri: '{creds}@{hostport}/bench_src'}}",
-           "  model:", "    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:", "      base_estimator:",
-           "        sklearn.pipeline.Pipeline:", "          steps:", "            - sklearn.preprocessing.MinMaxScaler",
-           "            - sklearn.decomposition.PCA: {n_components: 3}", "            - sklearn.linear_model.LinearRegression",
-           "  evaluation: {cv_mode: build_only}"]
+           f"    data_provider: {{type: InfluxDataProvider, measurement: sensors, uri: '{creds}@{hostport}/bench_src'}}"]
+if model == "pca":
+    config += ["  model:", "    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:", "      base_estimator:",
+               "        sklearn.pipeline.Pipeline:", "          steps:", "            - sklearn.preprocessing.MinMaxScaler",
+               "            - sklearn.decomposition.PCA: {n_components: 3}", "            - sklearn.linear_model.LinearRegression",
+               "  evaluation: {cv_mode: build_only}"]
+else:
+    config += ["  model:", "    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:", "      base_estimator:",
+               "        sklearn.pipeline.Pipeline:", "          steps:", "            - sklearn.preprocessing.MinMaxScaler",
+               "            - gordo.machine.model.models.KerasAutoEncoder: {kind: feedforward_hourglass}"]
 open(f"{work}/config.yaml", "w").write("\n".join(config) + "\n")
 PY
 
@@ -100,8 +111,9 @@ print(f"warm server:  client peak RSS {runs['warm'][2] / 1024:.0f} MB, client CP
 print(f"first hour:   client CPU {hour_client:.2f} s, server CPU {hour_server:.2f} s ({runs['hour'][0]:.0f} rows: the fixed cost)")
 extra = max(rows - runs["hour"][0], 1)
 print(f"per row above the first hour (warm server): client {(warm_client - hour_client) / extra * 1e6:.1f} us, server {(warm_server - hour_server) / extra * 1e6:.1f} us")
-what = f"gordo client predict, $machines machines x $days days of 10-minute rows (10 tags)" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
-key = f"client-$machines-$days" + ("-noforward" if "${NO_FORWARD:-}" else "")
+model = "PCA detector, /prediction" if "$model" == "pca" else "autoencoder detector, /anomaly/prediction"
+what = f"gordo client predict, $machines machines x $days days of 10-minute rows (10 tags, {model})" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
+key = f"client-$machines-$days" + ("" if "$model" == "pca" else "-$model") + ("-noforward" if "${NO_FORWARD:-}" else "")
 note = (f"client CPU, $form, {env}; fresh server: server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}); "
         f"warm server: client {warm_client:.2f} s, server {warm_server:.2f} s ({warm_client / max(warm_server, 1e-9):.2f}); "
         f"first hour only: client {hour_client:.2f} s; client peak RSS {rss / 1024:.0f} MB, {rows / wall:.0f} rows/s")
