@@ -47,40 +47,33 @@ module internal ReportCharts =
             LineDash = StyleParam.DrawingStyle.Dash
         )
 
-    /// Shaded rectangles over the fault periods (all subplots).
-    let private faultShapes (events: SampleEvent list) : Shape list =
-        events
-        |> List.filter (fun e -> e.Kind = "fault")
-        |> List.map (fun e ->
+    /// Shaded rectangles over periods (all subplots), drawn below the traces.
+    let private spans (colour: ColorKeyword) (opacity: float) (periods: (DateTimeOffset * DateTimeOffset) list) =
+        periods
+        |> List.map (fun (start, finish) ->
             Shape.init (
                 ShapeType = StyleParam.ShapeType.Rectangle,
-                X0 = e.Start.UtcDateTime,
-                X1 = e.End.UtcDateTime,
+                X0 = start.UtcDateTime,
+                X1 = finish.UtcDateTime,
                 Y0 = 0.0,
                 Y1 = 1.0,
                 Yref = "paper",
-                FillColor = Color.fromKeyword ColorKeyword.OrangeRed,
-                Opacity = 0.15,
+                FillColor = Color.fromKeyword colour,
+                Opacity = opacity,
                 Layer = StyleParam.Layer.Below,
                 Line = Line.init (Width = 0.0)
             ))
 
-    /// Shaded spans over the anomaly events (all subplots), in another colour than the faults.
-    let eventShapes (events: AnomalyEvent list) : Shape list =
+    /// Shaded rectangles over the fault periods.
+    let private faultShapes (events: SampleEvent list) : Shape list =
         events
-        |> List.map (fun e ->
-            Shape.init (
-                ShapeType = StyleParam.ShapeType.Rectangle,
-                X0 = e.Start.UtcDateTime,
-                X1 = e.End.UtcDateTime,
-                Y0 = 0.0,
-                Y1 = 1.0,
-                Yref = "paper",
-                FillColor = Color.fromKeyword ColorKeyword.RoyalBlue,
-                Opacity = 0.2,
-                Layer = StyleParam.Layer.Below,
-                Line = Line.init (Width = 0.0)
-            ))
+        |> List.filter (fun e -> e.Kind = "fault")
+        |> List.map (fun e -> e.Start, e.End)
+        |> spans ColorKeyword.OrangeRed 0.15
+
+    /// Shaded spans over the anomaly events, in another colour than the faults.
+    let eventShapes (events: AnomalyEvent list) : Shape list =
+        events |> List.map (fun e -> e.Start, e.End) |> spans ColorKeyword.RoyalBlue 0.2
 
     let private stacked (charts: GenericChart list) : GenericChart =
         Chart.SingleStack (Pattern = StyleParam.LayoutGridPattern.Coupled) charts

@@ -36,9 +36,9 @@ public class GordoProjectPageTests
     public async Task RecentRows_bounds_the_rows_the_project_page_shows_per_model()
     {
         var data = Data(120);
-        var model = (await GordoModel.FitAsync(Definition, data, data, Tags)).WithMetadataJson(Metadata);
+        using var model = GordoModel.Fit(Definition, data, data, Tags).WithMetadataJson(Metadata);
         var revision = Path.Combine(Path.GetTempPath(), "gordo-interop-page", Guid.NewGuid().ToString("N"), "100");
-        await model.SaveAsync(Path.Combine(revision, "detector"));
+        model.Save(Path.Combine(revision, "detector"));
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
