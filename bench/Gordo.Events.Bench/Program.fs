@@ -103,7 +103,15 @@ let private fetchX (input: BuildInput) : Frame =
     let dataset = input.Machine.Dataset
 
     match DataProviderRegistry.forDataset dataset, DatasetRequest.ofConfig dataset with
-    | Ok provider, Ok request ->
+    | Ok provider, Ok training ->
+        // As `gordo client` fetches (ClientData): the training-time row filters do not apply to
+        // the rows being scored, or `filter_periods` would remove the faults to be found.
+        let request = {
+            training with
+                KnownFilterPeriods = []
+                FilterPeriods = None
+        }
+
         match (Dataset.getDataAsync provider request CancellationToken.None).GetAwaiter().GetResult() with
         | Ok data -> data.X
         | Error e -> failwithf "%s: data: %s" input.Machine.Name e.Message
