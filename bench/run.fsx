@@ -151,11 +151,13 @@ let steps = [
         Commands = [ script "bench/client/run.sh" [ (if quick then "10" else "30") ] [] ]
     }
     {
-        // The sample plant of examples/config.yaml, then the same on another seed (docs/events.md).
+        // The sample plant of examples/config.yaml, then the same on other seeds: 7 was used to
+        // choose the example's settings, 23 never was (docs/events.md).
         Name = "events"
         Commands = [
             project "Gordo.Events.Bench" [] []
             project "Gordo.Events.Bench" [ "--seed"; "7" ] []
+            project "Gordo.Events.Bench" [ "--seed"; "23" ] []
         ]
     }
     {

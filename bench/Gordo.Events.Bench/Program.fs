@@ -8,7 +8,7 @@ module Gordo.Events.Bench.Program
 // * scores the rest of the sample plant's `--days` (`gordo data generate --days N`: same seed, same
 //   data as the example's SamplePlantDataProvider) with `gordo anomaly --quality --events`'s code,
 //   the period's X fetched through the machine's own dataset pipeline (10-minute means, gaps
-//   interpolated);
+//   interpolated) without its training-time row filters, as `gordo client` fetches;
 // * compares the events and the stuck flags with the plant's injected events and prints the
 //   confusion table per machine and in total, then the figures as `##bench` lines.
 
@@ -103,7 +103,15 @@ let private fetchX (input: BuildInput) : Frame =
     let dataset = input.Machine.Dataset
 
     match DataProviderRegistry.forDataset dataset, DatasetRequest.ofConfig dataset with
-    | Ok provider, Ok request ->
+    | Ok provider, Ok training ->
+        // As `gordo client` fetches (ClientData): the training-time row filters do not apply to
+        // the rows being scored, or `filter_periods` would remove the faults to be found.
+        let request = {
+            training with
+                KnownFilterPeriods = []
+                FilterPeriods = None
+        }
+
         match (Dataset.getDataAsync provider request CancellationToken.None).GetAwaiter().GetResult() with
         | Ok data -> data.X
         | Error e -> failwithf "%s: data: %s" input.Machine.Name e.Message
