@@ -97,4 +97,6 @@ module internal RecentView =
             "missing"
         if flags.HasFlag QualityFlags.Spike then
             "spike"
+        if flags.HasFlag QualityFlags.GapFilled then
+            "gap-filled"
     ]

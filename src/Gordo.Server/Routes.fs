@@ -184,7 +184,7 @@ module internal Routes =
                 (Prefix + "/{model}/anomaly/prediction")
                 Handlers.anomaly
                 "Anomaly prediction"
-                "Anomaly scores for X and y (JSON or multipart Parquet); `?all_columns` adds the smoothed columns, `?quality=true` adds data-quality flags per tag and row (`data-quality`, `total-data-quality`: 1 stuck, 2 out of range, 4 missing, 8 spike), `?format=parquet` answers Parquet." with
+                "Anomaly scores for X and y (JSON or multipart Parquet); `?all_columns` adds the smoothed columns, `?quality=true` adds data-quality flags per tag and row (`data-quality`, `total-data-quality`: 1 stuck, 2 out of range, 4 missing, 8 spike, 16 gap-filled), `?format=parquet` answers Parquet." with
                 RequestExample = Some predictionRequest
                 ResponseExample = Some anomalyResponse
                 Errors =

@@ -20,6 +20,8 @@ public enum GordoQualityFlags
     Missing = 4,
     /// <summary>A step larger than 1.5 × the largest step of training.</summary>
     Spike = 8,
+    /// <summary>On a straight line with its neighbours, next to another such value: filled by linear interpolation inside a gap.</summary>
+    GapFilled = 16,
 }
 
 /// <summary>One tag's share of an event's scaled error.</summary>

@@ -17,6 +17,9 @@ type QualityFlags =
     | Missing = 4
     /// The step from the previous row is larger than 1.5 × the largest step of training.
     | Spike = 8
+    /// The value lies on a straight line through its neighbours, with at least one more such
+    /// value next to it: the mark of rows that linear interpolation filled inside a gap.
+    | GapFilled = 16
 
 /// What one tag looked like in the training data.
 type TagProfile = {
@@ -199,6 +202,28 @@ module DataQuality =
                     None
             | _ -> None)
 
+    /// Whether `values.[i]` lies on the line through its two neighbours, with a non-zero step
+    /// (a flat run is the stuck flag's).
+    let private collinear (values: float[]) (i: int) =
+        let a, b, c = values.[i - 1], values.[i], values.[i + 1]
+
+        if finite a && finite b && finite c then
+            let before, after = b - a, c - b
+
+            before <> 0.0
+            && abs (after - before) <= 1e-9 * (abs a + abs b + abs c + abs before)
+        else
+            false
+
+    /// Rows on a straight line with their neighbours, in runs of two or more: measured noise
+    /// never does that, linear gap filling always does (one filled row alone is not told apart
+    /// from a steady ramp).
+    let private gapFilled (values: float[]) : bool[] =
+        let n = values.Length
+        let inner = Array.init n (fun i -> i > 0 && i < n - 1 && collinear values i)
+
+        Array.init n (fun i -> inner.[i] && ((i > 0 && inner.[i - 1]) || (i < n - 1 && inner.[i + 1])))
+
     /// Flags for every row of one tag's values.
     let flagsOf (p: TagProfile) (values: float[]) : QualityFlags[] =
         let flags = Array.create values.Length QualityFlags.None
@@ -228,6 +253,11 @@ module DataQuality =
 
         if values.Length > 0 then
             closeRun (values.Length - 1)
+
+        gapFilled values
+        |> Array.iteri (fun i filled ->
+            if filled then
+                flags.[i] <- flags.[i] ||| QualityFlags.GapFilled)
 
         flags
 

@@ -152,6 +152,33 @@ let tests =
                 "flags combine"
         }
 
+        test "rows that linear interpolation filled in a gap are gap-filled, measured rows are not" {
+            let none, filled = QualityFlags.None, QualityFlags.GapFilled
+            let measured = [ 5.0; 5.3; 4.9; 5.6 ]
+            // Two missing rows between 5.6 and 4.4, filled as Resample.fill fills them.
+            let gap = Resample.fill Config.Interpolation.Linear None [| 5.6; nan; nan; 4.4 |]
+            let values = measured @ (List.ofArray gap.[1..2]) @ [ 4.4; 4.8 ]
+
+            Expect.equal
+                (flagsOf profile values)
+                [ none; none; none; none; filled; filled; none; none ]
+                "the two filled rows, not their measured ends"
+
+            Expect.equal
+                (flagsOf profile [ 1.0; 2.0; 3.0; 3.5 ])
+                [ none; none; none; none ]
+                "one value on a line is a ramp, not a gap"
+
+            let rng = Random 7
+
+            let noisy =
+                List.init 500 (fun i -> 5.0 + sin (float i / 10.0) + 0.01 * rng.NextDouble())
+
+            Expect.isFalse
+                (flagsOf profile noisy |> List.exists (fun f -> f.HasFlag filled))
+                "measured noise is never on a line"
+        }
+
         test "gordo anomaly --quality flags the sample plant's stuck sensors as stuck, and little else" {
             let dir, data = plant.Value
 
