@@ -164,9 +164,11 @@ let packages = [
 /// The commit and (when git has one) the remote URL that SourceLink stamps into packages and PDBs.
 let repositoryUrl () =
     let code, out = run "git" [ "config"; "--get"; "remote.origin.url" ]
+    let url = out.Trim()
 
-    if code = 0 then
-        [ $"-p:GordoRepositoryUrl={out.Trim()}" ]
+    // A clone of a local folder has a path as its remote: that is no URL to publish.
+    if code = 0 && (url.StartsWith "https://" || url.StartsWith "git@") then
+        [ $"-p:GordoRepositoryUrl={url}" ]
     else
         []
 

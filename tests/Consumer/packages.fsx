@@ -66,6 +66,12 @@ let checkNuspec (package: string) (archive: ZipArchive) =
     required package doc "description" |> ignore
     let repository = required package doc "repository"
 
+    match repository.Attribute(XName.Get "url") with
+    | null -> ()
+    | url when not (url.Value.StartsWith "https://" || url.Value.StartsWith "git@") ->
+        fail $"{package}: the repository URL '{url.Value}' is not a URL to publish (a build machine path?)"
+    | _ -> ()
+
     match repository.Attribute(XName.Get "commit") with
     | null -> fail $"{package}: <repository> has no commit (SourceLink)"
     | commit when commit.Value.Length <> 40 -> fail $"{package}: repository commit '{commit.Value}'"
