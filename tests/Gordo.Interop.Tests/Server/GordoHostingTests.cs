@@ -6,45 +6,12 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using static Gordo.Interop.Tests.Server.DetectorCollection;
 
 namespace Gordo.Interop.Tests.Server;
 
 public class GordoHostingTests
 {
-    private const string Definition = """
-        {"gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector": {
-            "base_estimator": {"sklearn.pipeline.Pipeline": {"steps": [
-                "sklearn.preprocessing.MinMaxScaler",
-                {"gordo.machine.model.models.KerasAutoEncoder": {"kind": "feedforward_hourglass", "epochs": 2}}]}}}}
-        """;
-
-    private const string Metadata = """
-        {"name": "detector", "project_name": "proj",
-         "dataset": {"tag_list": ["tag-1", "tag-2", "tag-3"], "target_tag_list": [], "resolution": "10T"}}
-        """;
-
-    private static readonly string[] Tags = ["tag-1", "tag-2", "tag-3"];
-    private static readonly DateTimeOffset Start = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static double[,] Data(int rows)
-    {
-        var x = new double[rows, 3];
-        for (var i = 0; i < rows; i++)
-            for (var j = 0; j < 3; j++)
-                x[i, j] = Math.Sin(i / 6.0 + j) + 0.1 * j;
-        return x;
-    }
-
-    /// <summary>A project directory with revision 100 holding one fitted detector.</summary>
-    private static (string Directory, GordoModel Model) Collection()
-    {
-        var data = Data(120);
-        var model = GordoModel.Fit(Definition, data, data, Tags).WithMetadataJson(Metadata);
-        var revision = Path.Combine(Path.GetTempPath(), "gordo-interop-hosting", Guid.NewGuid().ToString("N"), "100");
-        model.Save(Path.Combine(revision, "detector"));
-        return (revision, model);
-    }
-
     private static async Task<(WebApplication App, GordoClient Client, HttpClient Http)> HostAsync(
         string directory, int? maxConcurrentPredictions = null)
     {
@@ -103,7 +70,7 @@ public class GordoHostingTests
         var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory, maxConcurrentPredictions: 1);
         await using var __ = app;
-        var x = Data(30);
+        var x = Cycles(30);
         var expected = model.Predict(x);
 
         var predictions = await Task.WhenAll(
@@ -134,7 +101,7 @@ public class GordoHostingTests
         var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory);
         await using var __ = app;
-        var x = Data(30);
+        var x = Cycles(30);
 
         var prediction = await client.PredictAsync("detector", Frame(x));
         var expected = model.Predict(x);
@@ -153,7 +120,7 @@ public class GordoHostingTests
         var (directory, model) = Collection();
         var (app, client, _) = await HostAsync(directory);
         await using var __ = app;
-        var x = Data(30);
+        var x = Cycles(30);
         var times = Enumerable.Range(0, 30).Select(i => Start.AddMinutes(10 * i)).ToArray();
 
         GordoTable served = await client.PredictAnomalyAsync("detector", Frame(x), Frame(x));
@@ -189,7 +156,7 @@ public class GordoHostingTests
 
         var bytes = await client.DownloadModelAsync("detector");
         using var downloaded = GordoModel.LoadFromBytes(bytes);
-        Assert.Equal(model.Predict(Data(10)), downloaded.Predict(Data(10)));
+        Assert.Equal(model.Predict(Cycles(10)), downloaded.Predict(Cycles(10)));
 
         var missing = await Assert.ThrowsAsync<GordoApiException>(() => client.GetMetadataAsync("missing"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -204,7 +171,7 @@ public class GordoHostingTests
         Assert.Equal(HttpStatusCode.BadRequest, features.StatusCode);
         Assert.Contains("Unexpected features", features.ServerMessage);
         var noY = await Assert.ThrowsAsync<GordoApiException>(() =>
-            client.PredictAnomalyAsync("detector", Frame(Data(3)), new GordoFrame([], Tags, new double[0, 3])));
+            client.PredictAnomalyAsync("detector", Frame(Cycles(3)), new GordoFrame([], Tags, new double[0, 3])));
         Assert.Equal(HttpStatusCode.BadRequest, noY.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(noY.ServerMessage));
         Assert.DoesNotContain("<", noY.ServerMessage);

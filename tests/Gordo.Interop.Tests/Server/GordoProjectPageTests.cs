@@ -3,42 +3,18 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using static Gordo.Interop.Tests.Server.DetectorCollection;
 
 namespace Gordo.Interop.Tests.Server;
 
 /// <summary>The project page of hosted Gordo endpoints and its ring size option.</summary>
 public class GordoProjectPageTests
 {
-    private const string Definition = """
-        {"gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector": {
-            "base_estimator": {"sklearn.pipeline.Pipeline": {"steps": [
-                "sklearn.preprocessing.MinMaxScaler",
-                {"gordo.machine.model.models.KerasAutoEncoder": {"kind": "feedforward_hourglass", "epochs": 2}}]}}}}
-        """;
-
-    private const string Metadata = """
-        {"name": "detector", "project_name": "proj",
-         "dataset": {"tag_list": ["tag-1", "tag-2", "tag-3"], "target_tag_list": [], "resolution": "10T"}}
-        """;
-
-    private static readonly string[] Tags = ["tag-1", "tag-2", "tag-3"];
-
-    private static double[,] Data(int rows)
-    {
-        var x = new double[rows, 3];
-        for (var i = 0; i < rows; i++)
-            for (var j = 0; j < 3; j++)
-                x[i, j] = Math.Sin(i / 6.0 + j) + 0.1 * j;
-        return x;
-    }
-
     [Fact]
     public async Task RecentRows_bounds_the_rows_the_project_page_shows_per_model()
     {
-        var data = Data(120);
-        using var model = GordoModel.Fit(Definition, data, data, Tags).WithMetadataJson(Metadata);
-        var revision = Path.Combine(Path.GetTempPath(), "gordo-interop-page", Guid.NewGuid().ToString("N"), "100");
-        model.Save(Path.Combine(revision, "detector"));
+        var (revision, model) = Collection();
+        using var _ = model;
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -59,9 +35,8 @@ public class GordoProjectPageTests
         var empty = await http.GetStringAsync("/ml/gordo/v0/proj/");
         Assert.Contains("No anomaly predictions for this model since the server started", empty);
 
-        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var times = Enumerable.Range(0, 30).Select(i => start.AddMinutes(10 * i)).ToArray();
-        var frame = new GordoFrame(times, Tags, Data(30));
+        var times = Enumerable.Range(0, 30).Select(i => Start.AddMinutes(10 * i)).ToArray();
+        var frame = new GordoFrame(times, Tags, Cycles(30));
         await client.PredictAnomalyAsync("detector", frame, frame);
 
         var page = await http.GetStringAsync("/ml/gordo/v0/proj/");
