@@ -28,7 +28,8 @@ uri="${GORDO_TEST_INFLUX_URI:?start InfluxDB with .ci/setup.d/40-influxdb.sh fir
 creds="${uri%@*}"; hostport="${uri#*@}"; hostport="${hostport%%/*}"
 cli="${GORDO_BENCH_CLI:-}"
 if [ -z "$cli" ]; then
-  cli=src/Gordo.Cli/bin/Release/net10.0/linux-x64/publish-r2r/gordo
+  # Not below the CLI's bin/: tests copy that folder as the TorchSharp-free CLI.
+  cli=artifacts/bench-client-cli/gordo
   dotnet publish src/Gordo.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
     -o "$(dirname "$cli")" -nologo -v:q > /dev/null
 fi
