@@ -20,6 +20,28 @@ let signal (rows: int) (cols: int) : float[,] =
 let tempDir (prefix: string) : string =
     (Directory.CreateTempSubdirectory prefix).FullName
 
+/// `metadata` with the training profile of `x` (10-minute rows), as the builder writes it, so
+/// that the server can answer `?quality=true`.
+let private withTrainingProfile (x: float[,]) (metadata: Value) : Value =
+    let columns = Array.init (Array2D.length2 x) (fun j -> x.[*, j])
+
+    let ticks =
+        Array.init (Array2D.length1 x) (fun i -> int64 i * TimeSpan.TicksPerMinute * 10L)
+
+    let profile = Gordo.Models.Scoring.DataQuality.profile tags columns ticks
+
+    let buildMetadata =
+        Value.Map [
+            "build_metadata",
+            Value.Map [
+                "dataset", Value.Map [ "training_profile", Gordo.Models.Scoring.DataQuality.toValue profile ]
+            ]
+        ]
+
+    match metadata with
+    | Value.Map entries -> Value.Map(entries @ [ "metadata", buildMetadata ])
+    | other -> other
+
 /// Trains the server model (thresholds from cross-validation) and saves it as `name` in a new
 /// revision folder, which is returned.
 let serverRevision (name: string) : string =
@@ -28,7 +50,7 @@ let serverRevision (name: string) : string =
     let x = signal 500 tags.Length
     model.CrossValidate(x, x, None) |> ignore
     model.Fit(x, x)
-    Artifact.save (Path.Combine(dir, name)) model (ServerModel.metadata name)
+    Artifact.save (Path.Combine(dir, name)) model (withTrainingProfile x (ServerModel.metadata name))
     dir
 
 /// The prediction body: 100 rows x 10 tags in pandas dict form, as X and as y (bench/server/run.sh).

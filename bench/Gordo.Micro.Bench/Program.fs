@@ -27,6 +27,8 @@ let private rows =
         ("RequestPathBench", "ReadInput"), Ours("server-read", "server: read X and y (100 x 10, pandas dict JSON)")
         ("RequestPathBench", "HandlerAndReply"),
         Ours("server-handler", "server: anomaly handler + JSON reply (100 x 10)")
+        ("RequestPathBench", "HandlerAndReplyQuality"),
+        Ours("server-handler-quality", "server: anomaly handler + JSON reply with ?quality=true (100 x 10)")
         ("RequestPathBench", "WholePath"), Ours("server-path", "server: body to reply bytes, no HTTP (100 x 10)")
         ("ResampleBench", "ResampleYear"),
         Ours("resample", "resample one tag-year of minute data to 10T (mean, interpolate)")

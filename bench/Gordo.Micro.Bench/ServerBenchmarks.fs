@@ -37,7 +37,7 @@ type RequestPathBench() =
 
     let feedRecent = RecentScores(ServerConfig.defaults.RecentRows, 10)
 
-    let context (input: string -> InputTable option) : RequestContext =
+    let contextWith (query: string -> string option) (input: string -> InputTable option) : RequestContext =
         let config = {
             ServerConfig.defaults with
                 ModelCollectionDir = Some revision
@@ -50,10 +50,18 @@ type RequestPathBench() =
             Recent = recent
             Revision = { Name = "1"; Directory = revision }
             Model = "bench-model"
-            Query = fun _ -> None
+            Query = query
             Input = input
             Route = fun _ -> None
         }
+
+    let context = contextWith (fun _ -> None)
+
+    // `?quality=true`: the data-quality columns besides the anomaly table (issue 21).
+    let qualityContext =
+        contextWith (function
+            | "quality" -> Some "true"
+            | _ -> None)
 
     /// The reply written as the server writes it; its length in bytes.
     let write (reply: Reply) : int =
@@ -76,9 +84,10 @@ type RequestPathBench() =
         let x, y = read ()
         parsed <- Map.ofList [ "X", x; "y", y ]
 
-        match (Handlers.anomaly (context (fun key -> parsed.[key]))).Status with
-        | 200 -> ()
-        | status -> failwithf "the anomaly handler answered %d" status
+        for ctx in [ context; qualityContext ] do
+            match (Handlers.anomaly (ctx (fun key -> parsed.[key]))).Status with
+            | 200 -> ()
+            | status -> failwithf "the anomaly handler answered %d" status
 
     /// Removes the revision.
     [<GlobalCleanup>]
@@ -92,6 +101,11 @@ type RequestPathBench() =
     [<Benchmark>]
     member _.HandlerAndReply() =
         write (Handlers.anomaly (context (fun key -> parsed.[key])))
+
+    /// `HandlerAndReply` with `?quality=true` (issue 21: what the flags add).
+    [<Benchmark>]
+    member _.HandlerAndReplyQuality() =
+        write (Handlers.anomaly (qualityContext (fun key -> parsed.[key])))
 
     /// The project page's ring fed with one request's anomaly table (100 x 10; part of
     /// `HandlerAndReply` and `WholePath`, measured alone).

@@ -52,6 +52,15 @@ let private agree (values: float seq) =
 [<Tests>]
 let tests =
     testList "ShortestDouble writes .NET's shortest round-trip text" [
+        test "whole powers of two, written as integers below 2^31, and the .NET path above" {
+            agree [
+                for k in 0..62 do
+                    let v = Math.Pow(2.0, float k)
+                    v
+                    -v
+            ]
+        }
+
         test "edge values: zeros, extremes, subnormals, powers of ten and two, notation switches" {
             agree [
                 0.0
