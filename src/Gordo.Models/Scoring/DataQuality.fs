@@ -215,14 +215,20 @@ module DataQuality =
         else
             false
 
-    /// Rows on a straight line with their neighbours, in runs of two or more: measured noise
-    /// never does that, linear gap filling always does (one filled row alone is not told apart
-    /// from a steady ramp).
-    let private gapFilled (values: float[]) : bool[] =
-        let n = values.Length
-        let inner = Array.init n (fun i -> i > 0 && i < n - 1 && collinear values i)
+    /// Marks the rows on a straight line with their neighbours, in runs of two or more: measured
+    /// noise never does that, linear gap filling always does (one filled row alone is not told
+    /// apart from a steady ramp).
+    let private markGapFilled (values: float[]) (flags: QualityFlags[]) =
+        let mutable previous = false
 
-        Array.init n (fun i -> inner.[i] && ((i > 0 && inner.[i - 1]) || (i < n - 1 && inner.[i + 1])))
+        for i in 1 .. values.Length - 2 do
+            let current = collinear values i
+
+            if current && previous then
+                flags.[i - 1] <- flags.[i - 1] ||| QualityFlags.GapFilled
+                flags.[i] <- flags.[i] ||| QualityFlags.GapFilled
+
+            previous <- current
 
     /// Flags for every row of one tag's values.
     let flagsOf (p: TagProfile) (values: float[]) : QualityFlags[] =
@@ -254,11 +260,7 @@ module DataQuality =
         if values.Length > 0 then
             closeRun (values.Length - 1)
 
-        gapFilled values
-        |> Array.iteri (fun i filled ->
-            if filled then
-                flags.[i] <- flags.[i] ||| QualityFlags.GapFilled)
-
+        markGapFilled values flags
         flags
 
     /// The `data-quality|<tag>` columns (flags as numbers) for the given tags' columns, then
@@ -273,9 +275,11 @@ module DataQuality =
                 | None -> invalidArg "tags" $"the model's training profile has no tag '%s{name}'")
 
         let rows = if columns.Length = 0 then 0 else columns.[0].Length
+        let total = Array.zeroCreate<QualityFlags> rows
 
-        let total =
-            Array.init rows (fun i -> perTag |> Array.fold (fun acc (_, f) -> acc ||| f.[i]) QualityFlags.None)
+        for _, flags in perTag do
+            for i in 0 .. rows - 1 do
+                total.[i] <- total.[i] ||| flags.[i]
 
         let numbers (flags: QualityFlags[]) =
             flags |> Array.map (fun f -> double (int32 f))
