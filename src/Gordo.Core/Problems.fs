@@ -70,6 +70,7 @@ type Problem =
     | ClassNotImplemented of path: string * hint: string
     | UnknownOptimizer of name: string * hint: string option
     | UnknownLoss of name: string * suggestion: string option
+    | BaseEstimatorCannotPredict of detector: string * last: string
 
 /// Codes, messages and hints of problems.
 [<RequireQualifiedAccess>]
@@ -267,6 +268,14 @@ module Problem =
             sprintf "'%s' is not a Keras loss the .NET trainers implement (mse, mae, mape, msle, huber, log_cosh)" name,
             didYouMean suggestion
             |> Option.orElse (Some "use one of them, or its long name (mean_absolute_percentage_error, ...)")
+        | Problem.BaseEstimatorCannotPredict(detector, last) ->
+            "GORDO0212",
+            sprintf
+                "%s compares its base_estimator's predictions with the targets, but this base_estimator ends in '%s', which transforms and does not predict"
+                detector
+                last,
+            Some
+                "end it in a regressor or network (e.g. gordo.machine.model.models.KerasAutoEncoder or sklearn.linear_model.LinearRegression after the transformer)"
         | _ -> "", "", None
 
     /// The stable code, the message and the hint of a problem.

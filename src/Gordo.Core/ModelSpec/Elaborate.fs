@@ -40,6 +40,44 @@ module Elaborate =
         | NodeValue.Scalar(text, style) -> Scalar.resolve text style = Scalar.Null
         | _ -> false
 
+    /// The class a definition's output comes from (a pipeline's last step, recursively) and
+    /// whether that class predicts; None when not known (a literal, an unknown class).
+    let rec private finalClass (spec: ModelSpec) : (string * bool) option =
+        let lastModel (items: Parameter list) =
+            match List.tryLast items with
+            | Some(Parameter.Model m) -> finalClass m
+            | _ -> None
+
+        match spec with
+        | ModelSpec.Steps("sklearn.pipeline.Pipeline", steps) -> List.tryLast steps |> Option.bind finalClass
+        | ModelSpec.Class("sklearn.pipeline.Pipeline", parameters) ->
+            match List.tryFind (fst >> (=) "steps") parameters with
+            | Some(_, Parameter.Items items) -> lastModel items
+            | _ -> None
+        | ModelSpec.Literal _ -> None
+        | _ ->
+            let path = ModelSpec.classPath spec
+
+            Catalog.tryFind path
+            |> Option.bind (fun entry ->
+                match entry.Kind with
+                | ClassKind.Regressor
+                | ClassKind.Network
+                | ClassKind.AnomalyDetector -> Some(path, true)
+                | ClassKind.Transformer
+                | ClassKind.Composite -> Some(path, false)
+                | _ -> None)
+
+    /// An anomaly detector's base_estimator must predict: its output is compared with the
+    /// targets column by column (Gordo's build fails in cross-validation; ours would serve 500s).
+    let private predictingBase (detector: string) (entries: Entry list) (parameters: (string * Parameter) list) =
+        match List.tryFind (fst >> (=) "base_estimator") parameters, valueOf entries "base_estimator" with
+        | Some(_, Parameter.Model spec), Some node ->
+            match finalClass spec with
+            | Some(last, false) -> [ Problem.at node (Problem.BaseEstimatorCannotPredict(detector, last)) ]
+            | _ -> []
+        | _ -> []
+
     /// Resolves a class path through the catalog: the canonical path and its diagnostics.
     let private resolveClass (node: Node) (path: string) : string * CatalogEntry option * Diagnostic list =
         let notImplemented (entry: CatalogEntry) =
@@ -104,6 +142,7 @@ module Elaborate =
             let training =
                 match catalogEntry with
                 | Some e when e.Kind = ClassKind.Network -> TrainingCheck.wrapper entries
+                | Some e when e.Kind = ClassKind.AnomalyDetector -> predictingBase path entries parameters
                 | _ -> []
 
             ModelSpec.Class(path, parameters), classDiagnostics @ List.concat diagnostics @ missing @ training

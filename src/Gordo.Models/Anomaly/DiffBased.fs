@@ -106,6 +106,12 @@ type DiffDetector(classPath: string, args: (string * Arg) list) =
     override _.BindColumnNames names = baseEstimator.BindColumnNames names
 
     override _.Fit(x, y) =
+        // (validate reports it as GORDO0212; this is for definitions that bypass the compiler)
+        if not baseEstimator.CanPredict then
+            invalidArg
+                "base_estimator"
+                $"%s{classPath}'s base_estimator %s{baseEstimator.ClassPath} does not predict (it ends in a transformer): its output cannot be compared with the targets"
+
         if shuffle then
             let order = NumpyRandom(0u).Permutation(Matrix.rows x)
             baseEstimator.Fit(Matrix.takeRows order x, Matrix.takeRows order y)

@@ -107,4 +107,44 @@ let tests =
                 [ "GORDO0203", Severity.Warning; "GORDO0203", Severity.Warning ]
                 "two legacy paths, no error"
         }
+        test "an anomaly detector's base_estimator ending in a transformer is GORDO0212 at the base_estimator" {
+            let detector (inner: string) =
+                withModel
+                    $"\n    gordo.machine.model.anomaly.diff.DiffBasedAnomalyDetector:\n      base_estimator:\n%s{inner}"
+
+            let pcaLast =
+                detector
+                    "        sklearn.pipeline.Pipeline:\n          steps:\n            - sklearn.preprocessing.MinMaxScaler\n            - sklearn.decomposition.PCA: {n_components: 1}"
+
+            let compilation = compile pcaLast
+            Expect.equal (errorCodes compilation) [ "GORDO0212" ] "pipeline ending in PCA"
+            let d = compilation.Diagnostics.Head
+            Expect.stringContains d.Message "'sklearn.decomposition.PCA'" "names the last step"
+            Expect.isSome d.Hint "says how to fix it"
+
+            Expect.equal
+                (errorCodes (
+                    compile (detector "        {sklearn.pipeline.Pipeline: [sklearn.preprocessing.MinMaxScaler]}")
+                ))
+                [ "GORDO0212" ]
+                "list form"
+
+            Expect.equal
+                (errorCodes (compile (detector "        sklearn.preprocessing.MinMaxScaler")))
+                [ "GORDO0212" ]
+                "a transformer alone"
+
+            let predicting =
+                "        sklearn.pipeline.Pipeline:\n          steps:\n            - sklearn.decomposition.PCA: {n_components: 1}\n            - sklearn.linear_model.LinearRegression"
+
+            Expect.isEmpty (errorCodes (compile (detector predicting))) "PCA before a regressor"
+
+            Expect.isEmpty
+                (errorCodes (
+                    compile (
+                        detector "        gordo.machine.model.models.KerasAutoEncoder: {kind: feedforward_hourglass}"
+                    )
+                ))
+                "a network"
+        }
     ]
