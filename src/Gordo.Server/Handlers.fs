@@ -211,7 +211,11 @@ module internal Handlers =
         match profileOf meta with
         | Some profile ->
             let skip = Matrix.rows x - rows
-            DataQuality.columns profile tags (Array.init tags.Length (fun j -> (Matrix.column j x).[skip..]))
+
+            let tail (column: float[]) =
+                if skip = 0 then column else column.[skip..]
+
+            DataQuality.columns profile tags (Array.init tags.Length (fun j -> tail (Matrix.column j x)))
         | None ->
             Reply.fail (
                 Reply.jsonError
