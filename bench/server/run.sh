@@ -9,9 +9,9 @@
 # python3-torch.
 # Then (issue 21) the same model and body on our server, interleaved at 1 connection: plain
 # anomaly/prediction, ?quality=true and anomaly/events: server CPU per request and p50 of each,
-# medians of 3 rounds. (The project page's ring is on, as by default; what feeding it costs is
-# measured in process by Gordo.Micro.Bench's FeedRing: a second server with the ring off would
-# differ in its history too.)
+# medians of 5 rounds (GORDO_BENCH_ROUNDS). (The project page's ring is on, as by default; what
+# feeding it costs is measured in process by Gordo.Micro.Bench's FeedRing: a second server with
+# the ring off would differ in its history too.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
 # GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
@@ -161,12 +161,12 @@ route_round() { # variant -> "cpu_ms p50_ms rps"
              printf "%.3f %.3f %s\n", t * 1000 / hz / n, ms, rps }'
 }
 declare -A rounds
-for r in 1 2 3; do
+for r in $(seq "${GORDO_BENCH_ROUNDS:-5}"); do
   for v in "${variants[@]}"; do rounds["$v"]+="$(route_round "$v");"; done
 done
 median() { tr ';' '\n' | awk -v f="$1" 'NF { print $f }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo
-echo "| anomaly route (1 connection, median of 3 rounds) | server CPU ms/request | p50 ms | requests/s | CPU vs plain |"
+echo "| anomaly route (1 connection, median of ${GORDO_BENCH_ROUNDS:-5} rounds) | server CPU ms/request | p50 ms | requests/s | CPU vs plain |"
 echo "|---|---|---|---|---|"
 for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s): ${rounds[$v]}"; done
 echo
