@@ -51,8 +51,52 @@ module internal LineProtocol =
     /// Room a point needs after its head: a double, a space, an int64 (≤ 20 bytes), a newline.
     let private TailBytes = ShortestDouble.MaxLength + 22
 
+    /// Room a point of any of these heads needs.
+    let pointBytes (heads: byte[] seq) : int =
+        TailBytes + (heads |> Seq.fold (fun m h -> max m h.Length) 0)
+
+    /// The `" <ns>\n"` ending of each of `ticks.[rows.[k]]`, end to end, and where each starts
+    /// (one offset more than rows): the series of a chunk share their row times, so each row's
+    /// time is formatted once, not once per series.
+    type Stamps = { Text: byte[]; Starts: int[] }
+
+    /// The stamps of the rows kept of a series' row times.
+    let stamps (ticks: int64[]) (rows: int[]) : Stamps =
+        let text = Array.zeroCreate<byte> (rows.Length * 22)
+        let starts = Array.zeroCreate<int> (rows.Length + 1)
+        let mutable at = 0
+
+        for k in 0 .. rows.Length - 1 do
+            starts.[k] <- at
+            text.[at] <- byte ' '
+            let mutable n = 0
+
+            Text.Utf8Formatter.TryFormat(nanoseconds ticks.[rows.[k]], text.AsSpan(at + 1), &n)
+            |> ignore
+
+            text.[at + 1 + n] <- byte '\n'
+            at <- at + n + 2
+
+        starts.[rows.Length] <- at
+        { Text = text; Starts = starts }
+
+    /// Writes one point, `<head><value><stamp>`, at `at` (with `pointBytes` free) and returns
+    /// where it ends: the bytes `write` appends, into a plain array (no writer call per point).
+    let writeAt (dest: byte[]) (at: int) (head: byte[]) (value: float) (stamp: ReadOnlySpan<byte>) : int =
+        let span = dest.AsSpan at
+        head.CopyTo span
+        let digits = span.Slice(head.Length)
+        let n = ShortestDouble.format value digits
+        let e = digits.Slice(0, n).IndexOf(byte 'E')
+
+        if e >= 0 then
+            digits.[e] <- byte 'e'
+
+        stamp.CopyTo(digits.Slice n)
+        at + head.Length + n + stamp.Length
+
     /// Appends one point, `<head><value> <ns>\n`: the value's shortest round-trip text (as
-    /// .NET's `R`, with a lower-case `e`).
+    /// .NET's `R`, with a lower-case `e`). The reference `writeAt` with `stamps` must agree with.
     let write (out: IBufferWriter<byte>) (head: byte[]) (value: float) (ns: int64) : unit =
         let span = out.GetSpan(head.Length + TailBytes)
         head.CopyTo span
@@ -239,27 +283,46 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             do! prepare.Force()
             let path = "/write?db=" + Uri.EscapeDataString c.Database + "&precision=n"
             // One buffer per write, reused batch after batch: no string per point, no joined copy.
-            let batch = ArrayBufferWriter<byte>(1 <<< 16)
+            let buffer =
+                ArrayPool<byte>.Shared.Rent(options.BatchSize * LineProtocol.pointBytes (series |> Seq.map _.Head))
+
+            let mutable at = 0
             let mutable count = 0
+            let mutable stamps = None
 
             let flush () =
                 task {
-                    let body = batch.WrittenMemory.Slice(0, batch.WrittenCount - 1) // without the last '\n'
+                    let body = ReadOnlyMemory(buffer, 0, at - 1) // without the last '\n'
                     let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
-                    batch.ResetWrittenCount()
+                    at <- 0
                     count <- 0
                 }
 
-            for s in series do
-                for i in s.Rows do
-                    LineProtocol.write batch s.Head s.Values.[i] (LineProtocol.nanoseconds s.Ticks.[i])
-                    count <- count + 1
+            try
+                for s in series do
+                    let st =
+                        match stamps with
+                        | Some(ticks, rows, st) when
+                            obj.ReferenceEquals(ticks, s.Ticks) && obj.ReferenceEquals(rows, s.Rows)
+                            ->
+                            st
+                        | _ ->
+                            let st = LineProtocol.stamps s.Ticks s.Rows
+                            stamps <- Some(s.Ticks, s.Rows, st)
+                            st
 
-                    if count = options.BatchSize then
-                        do! flush ()
+                    for k in 0 .. s.Rows.Length - 1 do
+                        let stamp = ReadOnlySpan(st.Text, st.Starts.[k], st.Starts.[k + 1] - st.Starts.[k])
+                        at <- LineProtocol.writeAt buffer at s.Head s.Values.[s.Rows.[k]] stamp
+                        count <- count + 1
 
-            if count > 0 then
-                do! flush ()
+                        if count = options.BatchSize then
+                            do! flush ()
+
+                if count > 0 then
+                    do! flush ()
+            finally
+                ArrayPool<byte>.Shared.Return buffer
         }
 
     /// A forwarder with its own HTTP client.

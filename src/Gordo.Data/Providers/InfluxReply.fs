@@ -1,6 +1,8 @@
 namespace Gordo.Data
 
 open System
+open System.Buffers.Text
+open csFastFloat
 open System.Text.Json
 
 /// What an InfluxDB 1.x `/query` reply (with `epoch=ns`) says about its first statement.
@@ -90,9 +92,9 @@ module internal InfluxReply =
 
         error
 
-    /// The answer of a reply (a `JsonException` when it is not such a reply); a top-level
-    /// `error` wins over the statement's.
-    let read (body: byte[]) : InfluxAnswer =
+    /// The answer of a reply, read token by token (a `JsonException` when it is not such a
+    /// reply); a top-level `error` wins over the statement's.
+    let readTokens (body: byte[]) : InfluxAnswer =
         let mutable r = Utf8JsonReader(ReadOnlySpan body)
         let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
         let mutable top = null
@@ -111,3 +113,169 @@ module internal InfluxReply =
         | null, null -> InfluxAnswer.Points(ticks.ToArray(), values.ToArray())
         | null, e
         | e, _ -> InfluxAnswer.Failed e
+
+    let private isProperty (name: byte[]) (r: byref<Utf8JsonReader>) =
+        r.Read()
+        && r.TokenType = JsonTokenType.PropertyName
+        && r.ValueTextEquals(ReadOnlySpan name)
+
+    let private isToken (token: JsonTokenType) (r: byref<Utf8JsonReader>) = r.Read() && r.TokenType = token
+
+    /// Where the first series' `values` array starts, read token by token up to it; -1 unless
+    /// the reply starts as InfluxDB writes one statement's series:
+    /// `{"results":[{"statement_id":N,"series":[{"name":..,"columns":[..],"values":[`.
+    let private valuesStart (body: byte[]) : int =
+        let mutable r = Utf8JsonReader(ReadOnlySpan body)
+
+        if
+            isToken JsonTokenType.StartObject &r
+            && isProperty "results"B &r
+            && isToken JsonTokenType.StartArray &r
+            && isToken JsonTokenType.StartObject &r
+            && isProperty "statement_id"B &r
+            && isToken JsonTokenType.Number &r
+            && isProperty "series"B &r
+            && isToken JsonTokenType.StartArray &r
+            && isToken JsonTokenType.StartObject &r
+        then
+            let mutable at = -2
+
+            while at = -2 && r.Read() && r.TokenType = JsonTokenType.PropertyName do
+                if r.ValueTextEquals "values"B then
+                    at <-
+                        if isToken JsonTokenType.StartArray &r then
+                            int r.TokenStartIndex
+                        else
+                            -1
+                elif r.ValueTextEquals "error"B then
+                    at <- -1
+                else
+                    r.Read() |> ignore
+                    r.Skip()
+
+            max at -1
+        else
+            -1
+
+    let inline private isDigit (b: byte) = uint32 (b - '0'B) < 10u
+
+    /// The end of the digits at `i`, or -1 when there is none.
+    let private digitsEnd (s: ReadOnlySpan<byte>) (i: int) : int =
+        let mutable k = i
+
+        while k < s.Length && isDigit s.[k] do
+            k <- k + 1
+
+        if k = i then -1 else k
+
+    /// The end of the JSON integer (`-?(0|[1-9][0-9]*)`) at `i`, or -1.
+    let private integerEnd (s: ReadOnlySpan<byte>) (i: int) : int =
+        let first = if i < s.Length && s.[i] = '-'B then i + 1 else i
+
+        if first >= s.Length || not (isDigit s.[first]) then -1
+        elif s.[first] = '0'B then first + 1
+        else digitsEnd s first
+
+    /// The end of the JSON number at `i` (RFC 8259 grammar), or -1.
+    let private numberEnd (s: ReadOnlySpan<byte>) (i: int) : int =
+        let mutable j = integerEnd s i
+
+        if j > 0 && j < s.Length && s.[j] = '.'B then
+            j <- digitsEnd s (j + 1)
+
+        if j > 0 && j < s.Length && (s.[j] = 'e'B || s.[j] = 'E'B) then
+            let sign = j + 1 < s.Length && (s.[j + 1] = '+'B || s.[j + 1] = '-'B)
+            j <- digitsEnd s (if sign then j + 2 else j + 1)
+
+        j
+
+    /// `[ns,number|null]` at `i` into the lists: the index after it, or -1 for anything else
+    /// (the token reader then decides). Values are converted by csFastFloat, to the double
+    /// `Utf8JsonReader` reads, twice as fast.
+    let private row (s: ReadOnlySpan<byte>) (i: int) (ticks: ResizeArray<int64>) (values: ResizeArray<float>) : int =
+        let timeEnd =
+            if i < s.Length && s.[i] = '['B then
+                integerEnd s (i + 1)
+            else
+                -1
+
+        let mutable ns = 0L
+        let mutable used = 0
+
+        if
+            timeEnd < 0
+            || timeEnd >= s.Length
+            || s.[timeEnd] <> ','B
+            || not (Utf8Parser.TryParse(s.Slice(i + 1, timeEnd - i - 1), &ns, &used))
+            || used <> timeEnd - i - 1
+        then
+            -1
+        elif s.Slice(timeEnd + 1).StartsWith "null]"B then
+            ticks.Add(DateTime.UnixEpoch.Ticks + ns / 100L)
+            values.Add nan
+            timeEnd + 6
+        else
+            let start = timeEnd + 1
+            let stop = numberEnd s start
+            let mutable v = 0.0
+
+            if stop < 0 || stop >= s.Length || s.[stop] <> ']'B then
+                -1
+            else
+                let text = s.Slice(start, stop - start)
+
+                // csFastFloat rounds as .NET's parser does but for some exact ties written with
+                // hundreds of digits: those are left to the reader.
+                if
+                    text.Length <= 100
+                    && FastDoubleParser.TryParseDouble(text, &v)
+                    && Double.IsFinite v
+                then
+                    ticks.Add(DateTime.UnixEpoch.Ticks + ns / 100L)
+                    values.Add v
+                    stop + 1
+                else
+                    -1
+
+    /// The rows of a reply InfluxDB wrote for one tag and one field (`[ns,value]` rows, compact,
+    /// one series, nothing after the rows but whitespace), scanned byte by byte; None for any other
+    /// reply.
+    let tryScan (body: byte[]) : InfluxAnswer option =
+        let s = ReadOnlySpan body
+        let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
+        // A reply that is not JSON is the token reader's to report.
+        let mutable i =
+            try
+                valuesStart body
+            with :? JsonException ->
+                -1
+
+        if i >= 0 then
+            i <- i + 1
+
+            if i < s.Length && s.[i] = ']'B then
+                i <- i + 1
+            else
+                let mutable next = true
+
+                while next do
+                    i <- row s i ticks values
+                    next <- i > 0 && i < s.Length && s.[i] = ','B
+
+                    i <-
+                        if next then i + 1
+                        elif i > 0 && i < s.Length && s.[i] = ']'B then i + 1
+                        else -1
+
+        if i > 0 && s.Slice(i).TrimEnd(" \t\r\n"B).SequenceEqual("}]}]}"B) then
+            Some(InfluxAnswer.Points(ticks.ToArray(), values.ToArray()))
+        else
+            None
+
+    /// The answer of a reply (a `JsonException` when it is not such a reply); a top-level
+    /// `error` wins over the statement's. InfluxDB's usual reply is scanned without the token
+    /// reader, which spent about half its time checking the digits of each time and value.
+    let read (body: byte[]) : InfluxAnswer =
+        match tryScan body with
+        | Some answer -> answer
+        | None -> readTokens body

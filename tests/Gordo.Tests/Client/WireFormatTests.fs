@@ -37,6 +37,42 @@ let tests =
             let text = point v t0
             let value = text.Split(' ').[1].Substring("sensor_value=".Length)
             Double.Parse(value, Globalization.CultureInfo.InvariantCulture) = v)
+        testProperty "points written with shared row stamps are the bytes written point by point"
+        <| Prop.forAll
+            (Arb.fromGen (
+                Gen.zip
+                    (Gen.arrayOf (Gen.zip (ArbMap.defaults |> ArbMap.generate<NormalFloat>) (Gen.choose (-1, 1000000))))
+                    (Gen.elements [ "m,k=v"; "model-output,machine=m\\ 1,sensor_name=a\\,b,version=1" ])
+            ))
+            (fun (points, series) ->
+                let head = LineProtocol.head series
+                // Scaled so that some values are written with an exponent.
+                let values =
+                    points |> Array.map (fun (NormalFloat v, k) -> v * 10.0 ** float (k % 41 - 20))
+
+                let ticks =
+                    points |> Array.map (fun (_, k) -> t0.UtcTicks + int64 k * 6_000_000_001L)
+
+                let rows = Array.init values.Length id |> Array.filter (fun i -> i % 3 <> 1)
+                let expected = ArrayBufferWriter<byte>()
+
+                for i in rows do
+                    LineProtocol.write expected head values.[i] (LineProtocol.nanoseconds ticks.[i])
+
+                let stamps = LineProtocol.stamps ticks rows
+
+                let buffer =
+                    Array.zeroCreate<byte> (max 1 rows.Length * LineProtocol.pointBytes [ head ])
+
+                let mutable at = 0
+
+                for k in 0 .. rows.Length - 1 do
+                    let stamp =
+                        ReadOnlySpan(stamps.Text, stamps.Starts.[k], stamps.Starts.[k + 1] - stamps.Starts.[k])
+
+                    at <- LineProtocol.writeAt buffer at head values.[rows.[k]] stamp
+
+                Array.sub buffer 0 at = expected.WrittenSpan.ToArray())
         test "series names escape commas, spaces and equals signs; tags are sorted; empty tags left out" {
             Expect.equal
                 (LineProtocol.series "model output" [ "sensor_name", "a=b,c"; "machine", "m 1"; "empty", "" ])
