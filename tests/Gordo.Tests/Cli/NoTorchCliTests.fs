@@ -20,8 +20,16 @@ let private root =
 let private temp (name: string) =
     Path.Combine(root, $"%s{name}-" + Guid.NewGuid().ToString("N"))
 
+/// Copies the CLI's build output. Not its `<rid>/` folders: `dotnet publish -r <rid>` (the
+/// image's and bench/client's self-contained CLI, libtorch included) builds into them.
 let private copyTree (source: string) (target: string) =
-    for file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories) do
+    let ridBuild (file: string) =
+        let top = Path.GetRelativePath(source, file).Split(Path.DirectorySeparatorChar).[0]
+        top.StartsWith "linux-" || top.StartsWith "win-" || top.StartsWith "osx-"
+
+    for file in
+        Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+        |> Seq.filter (not << ridBuild) do
         let destination = Path.Combine(target, Path.GetRelativePath(source, file))
         Directory.CreateDirectory(Path.GetDirectoryName destination) |> ignore
         File.Copy(file, destination)
