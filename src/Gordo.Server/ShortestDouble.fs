@@ -314,16 +314,16 @@ module internal ShortestDouble =
         if dest.Length < MaxLength then
             invalidArg (nameof dest) $"ShortestDouble.format needs %d{MaxLength} bytes, got %d{dest.Length}"
 
-        let bits = BitConverter.DoubleToInt64Bits value
-        let powerOfTwo = bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0
-
-        if powerOfTwo && abs value >= 1.0 && abs value < 2147483648.0 then
-            // Whole powers of two (data-quality flags are): their digits, which is .NET's text,
-            // without the cost of its general path.
+        if value <> 0.0 && abs value < 2147483648.0 && float (int value) = value then
+            // Whole numbers (data-quality flags, counts): their digits are .NET's text, written
+            // without the digit search (zeros stay below: -0 keeps its sign).
             let mutable written = 0
             Buffers.Text.Utf8Formatter.TryFormat(int value, dest, &written) |> ignore
             written
-        elif powerOfTwo || not (Double.IsFinite value) then
-            dotnet value dest
         else
-            shortest bits dest
+            let bits = BitConverter.DoubleToInt64Bits value
+
+            if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 || not (Double.IsFinite value) then
+                dotnet value dest
+            else
+                shortest bits dest

@@ -52,12 +52,27 @@ let private agree (values: float seq) =
 [<Tests>]
 let tests =
     testList "ShortestDouble writes .NET's shortest round-trip text" [
-        test "whole powers of two, written as integers below 2^31, and the .NET path above" {
+        test "whole numbers, written as integers below 2^31, and powers of two past it" {
+            let random = Random 21
+
             agree [
                 for k in 0..62 do
                     let v = Math.Pow(2.0, float k)
                     v
                     -v
+                    v + 1.0
+                    v - 1.0
+                for _ in 1..100_000 do
+                    float (random.Next())
+                    -float(random.Next(1000))
+                    float (random.Next(32))
+                2147483647.0
+                -2147483647.0
+                -2147483648.0
+                2147483648.0
+                2147483647.5
+                0.5
+                -0.0
             ]
         }
 
