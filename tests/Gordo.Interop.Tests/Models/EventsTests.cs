@@ -106,13 +106,7 @@ public class EventsTests
     public async Task The_client_asks_for_quality_and_events_as_the_local_model_computes_them()
     {
         var (revision, model) = Build();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGordo(options => options.ModelCollectionDirectory = revision);
-        await using var app = builder.Build();
-        app.MapGordo("/ml");
-        await app.StartAsync();
+        await using var app = await ServeAsync(revision, "/ml");
         var http = app.GetTestClient();
         http.BaseAddress = new Uri(http.BaseAddress!, "/ml/");
         var client = new GordoClient(http, "proj");
@@ -139,6 +133,19 @@ public class EventsTests
             Assert.Equal(want.Peak, got.Peak, 9);
             Assert.Equal(want.Tags.Select(t => t.Tag), got.Tags.Select(t => t.Tag));
         }
+    }
+
+    /// <summary>The revision served by AddGordo/MapGordo on a test server (under <paramref name="prefix"/>).</summary>
+    private static async Task<WebApplication> ServeAsync(string revision, string prefix = "")
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGordo(options => options.ModelCollectionDirectory = revision);
+        var app = builder.Build();
+        app.MapGordo(prefix);
+        await app.StartAsync();
+        return app;
     }
 
     /// <summary>A user's forwarder that takes events too: keeps the columns and events it is given.</summary>
@@ -184,13 +191,7 @@ public class EventsTests
     public async Task A_range_prediction_forwards_quality_columns_and_the_events_the_local_model_cuts()
     {
         var (revision, model) = Build();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGordo(options => options.ModelCollectionDirectory = revision);
-        await using var app = builder.Build();
-        app.MapGordo();
-        await app.StartAsync();
+        await using var app = await ServeAsync(revision);
         var provider = FaultyProvider(revision);
         var (x, times) = Faulty();
         // Registered as a consumer does: the options reach the typed client.
