@@ -58,7 +58,14 @@ module internal LineProtocol =
     /// The `" <ns>\n"` ending of each of `ticks.[rows.[k]]`, end to end, and where each starts
     /// (one offset more than rows): the series of a chunk share their row times, so each row's
     /// time is formatted once, not once per series.
-    type Stamps = { Text: byte[]; Starts: int[] }
+    type Stamps = {
+        Text: byte[]
+        Starts: int[]
+    } with
+
+        /// The ending of the `k`-th kept row.
+        member this.Row(k: int) : ReadOnlySpan<byte> =
+            ReadOnlySpan(this.Text, this.Starts.[k], this.Starts.[k + 1] - this.Starts.[k])
 
     /// The stamps of the rows kept of a series' row times.
     let stamps (ticks: int64[]) (rows: int[]) : Stamps =
@@ -81,7 +88,8 @@ module internal LineProtocol =
         { Text = text; Starts = starts }
 
     /// Writes one point, `<head><value><stamp>`, at `at` (with `pointBytes` free) and returns
-    /// where it ends: the bytes `write` appends, into a plain array (no writer call per point).
+    /// where it ends: the value's shortest round-trip text (as .NET's `R`, with a lower-case `e`),
+    /// into a plain array (no writer call per point).
     let writeAt (dest: byte[]) (at: int) (head: byte[]) (value: float) (stamp: ReadOnlySpan<byte>) : int =
         let span = dest.AsSpan at
         head.CopyTo span
@@ -95,28 +103,6 @@ module internal LineProtocol =
         stamp.CopyTo(digits.Slice n)
         at + head.Length + n + stamp.Length
 
-    /// Appends one point, `<head><value> <ns>\n`: the value's shortest round-trip text (as
-    /// .NET's `R`, with a lower-case `e`). The reference `writeAt` with `stamps` must agree with.
-    let write (out: IBufferWriter<byte>) (head: byte[]) (value: float) (ns: int64) : unit =
-        let span = out.GetSpan(head.Length + TailBytes)
-        head.CopyTo span
-        let mutable at = head.Length
-
-        let mutable n =
-            ShortestDouble.format value (span.Slice(at, ShortestDouble.MaxLength))
-
-        for k in at .. at + n - 1 do
-            if span.[k] = byte 'E' then
-                span.[k] <- byte 'e'
-
-        at <- at + n
-        span.[at] <- byte ' '
-        at <- at + 1
-        Text.Utf8Formatter.TryFormat(ns, span.Slice at, &n) |> ignore
-        at <- at + n
-        span.[at] <- byte '\n'
-        out.Advance(at + 1)
-
     let private isBad (v: float) = Double.IsNaN v || Double.IsInfinity v
 
     /// Rows kept: those without NaN or ±inf in any column (spec §8.2: ±inf → NaN, NaN rows dropped).
@@ -126,12 +112,13 @@ module internal LineProtocol =
                 i
     |]
 
-    /// One series of points: its head, values and row times (UTC ticks) of the kept rows.
+    /// One series of points: its head, values, the kept rows and their time stamps (shared by
+    /// the series of one chunk).
     type Series = {
         Head: byte[]
         Values: float[]
-        Ticks: int64[]
         Rows: int[]
+        Stamps: Stamps
     }
 
     /// The series of a prediction chunk: per top-level column (start/end excluded) a measurement,
@@ -139,7 +126,7 @@ module internal LineProtocol =
     /// or the top-level name for single columns; `machine` and metadata tags on every point.
     let predictionSeries (machine: ForwardedMachine) (t: PredictionTable) : Series[] =
         let rows = keptRows (t.Columns |> Array.map snd) t.Index.Length
-        let ticks = t.Index |> Array.map _.UtcTicks
+        let rowStamps = stamps (t.Index |> Array.map _.UtcTicks) rows
         let tags = Array.ofList machine.Tags
 
         [|
@@ -157,22 +144,23 @@ module internal LineProtocol =
                     {
                         Head = head s
                         Values = values
-                        Ticks = ticks
                         Rows = rows
+                        Stamps = rowStamps
                     }
         |]
 
     /// The series of resampled sensor data: measurement `resampled`, tag `sensor_name`.
     let resampledSeries (sensors: Frame) : Series[] =
         let rows = keptRows sensors.Data sensors.Index.Length
+        let rowStamps = stamps sensors.Index rows
 
         [|
             for name, values in Array.zip sensors.Columns sensors.Data ->
                 {
                     Head = head (series "resampled" [ "sensor_name", name ])
                     Values = values
-                    Ticks = sensors.Index
                     Rows = rows
+                    Stamps = rowStamps
                 }
         |]
 
@@ -288,7 +276,6 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
 
             let mutable at = 0
             let mutable count = 0
-            let mutable stamps = None
 
             let flush () =
                 task {
@@ -300,20 +287,8 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
 
             try
                 for s in series do
-                    let st =
-                        match stamps with
-                        | Some(ticks, rows, st) when
-                            obj.ReferenceEquals(ticks, s.Ticks) && obj.ReferenceEquals(rows, s.Rows)
-                            ->
-                            st
-                        | _ ->
-                            let st = LineProtocol.stamps s.Ticks s.Rows
-                            stamps <- Some(s.Ticks, s.Rows, st)
-                            st
-
                     for k in 0 .. s.Rows.Length - 1 do
-                        let stamp = ReadOnlySpan(st.Text, st.Starts.[k], st.Starts.[k + 1] - st.Starts.[k])
-                        at <- LineProtocol.writeAt buffer at s.Head s.Values.[s.Rows.[k]] stamp
+                        at <- LineProtocol.writeAt buffer at s.Head s.Values.[s.Rows.[k]] (s.Stamps.Row k)
                         count <- count + 1
 
                         if count = options.BatchSize then
