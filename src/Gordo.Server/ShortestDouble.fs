@@ -314,16 +314,26 @@ module internal ShortestDouble =
         if dest.Length < MaxLength then
             invalidArg (nameof dest) $"ShortestDouble.format needs %d{MaxLength} bytes, got %d{dest.Length}"
 
-        if value <> 0.0 && abs value < 2147483648.0 && float (int value) = value then
-            // Whole numbers (data-quality flags, counts): their digits are .NET's text, written
-            // without the digit search (zeros stay below: -0 keeps its sign).
+        let bits = BitConverter.DoubleToInt64Bits value
+
+        if uint64 bits < 0x4059_0000_0000_0000UL && float (int value) = value then
+            // 0 to 99 (mostly data-quality flags, thousands per reply): one or two digits.
+            let k = int value
+
+            if k < 10 then
+                dest.[0] <- byte (48 + k)
+                1
+            else
+                dest.[0] <- byte (48 + k / 10)
+                dest.[1] <- byte (48 + k % 10)
+                2
+        elif value <> 0.0 && abs value < 2147483648.0 && float (int value) = value then
+            // Other whole numbers (counts): their digits are .NET's text, written without the
+            // digit search (-0 stays below: it keeps its sign).
             let mutable written = 0
             Buffers.Text.Utf8Formatter.TryFormat(int value, dest, &written) |> ignore
             written
+        elif bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 || not (Double.IsFinite value) then
+            dotnet value dest
         else
-            let bits = BitConverter.DoubleToInt64Bits value
-
-            if bits &&& ((1L <<< 52) - 1L) = 0L && value <> 0.0 || not (Double.IsFinite value) then
-                dotnet value dest
-            else
-                shortest bits dest
+            shortest bits dest

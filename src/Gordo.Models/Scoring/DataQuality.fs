@@ -202,18 +202,16 @@ module DataQuality =
                     None
             | _ -> None)
 
-    /// Whether `values.[i]` lies on the line through its two neighbours, with a non-zero step
-    /// (a flat run is the stuck flag's).
-    let private collinear (values: float[]) (i: int) =
-        let a, b, c = values.[i - 1], values.[i], values.[i + 1]
+    /// Whether `b` lies on the line through its neighbours `a` and `c`, with a non-zero step (a
+    /// flat run is the stuck flag's).
+    let inline private collinear (a: float) (b: float) (c: float) =
+        let before, after = b - a, c - b
 
-        if finite a && finite b && finite c then
-            let before, after = b - a, c - b
-
-            before <> 0.0
-            && abs (after - before) <= 1e-9 * (abs a + abs b + abs c + abs before)
-        else
-            false
+        Double.IsFinite a
+        && Double.IsFinite b
+        && Double.IsFinite c
+        && before <> 0.0
+        && abs (after - before) <= 1e-9 * (abs a + abs b + abs c + abs before)
 
     /// Marks the rows on a straight line with their neighbours, in runs of two or more: measured
     /// noise never does that, linear gap filling always does (one filled row alone is not told
@@ -222,7 +220,7 @@ module DataQuality =
         let mutable previous = false
 
         for i in 1 .. values.Length - 2 do
-            let current = collinear values i
+            let current = collinear values.[i - 1] values.[i] values.[i + 1]
 
             if current && previous then
                 flags.[i - 1] <- flags.[i - 1] ||| QualityFlags.GapFilled
@@ -230,35 +228,42 @@ module DataQuality =
 
             previous <- current
 
+    /// Marks rows `first` to `last` stuck when they are a run of one finite value longer than the
+    /// profile allows.
+    let private markStuck (p: TagProfile) (values: float[]) (flags: QualityFlags[]) (first: int) (last: int) =
+        if Double.IsFinite values.[first] && last - first + 1 > p.StuckAfter then
+            for k in first..last do
+                flags.[k] <- flags.[k] ||| QualityFlags.Stuck
+
     /// Flags for every row of one tag's values.
     let flagsOf (p: TagProfile) (values: float[]) : QualityFlags[] =
-        let flags = Array.create values.Length QualityFlags.None
+        let flags = Array.zeroCreate<QualityFlags> values.Length
         let margin = (p.Max - p.Min) / 10.0
+        let low, high, spike = p.Min - margin, p.Max + margin, 1.5 * p.MaxStep
         let mutable runStart = 0
-
-        let closeRun (last: int) =
-            if finite values.[runStart] && last - runStart + 1 > p.StuckAfter then
-                for k in runStart..last do
-                    flags.[k] <- flags.[k] ||| QualityFlags.Stuck
 
         for i in 0 .. values.Length - 1 do
             let v = values.[i]
 
-            if not (finite v) then
+            if not (Double.IsFinite v) then
                 flags.[i] <- QualityFlags.Missing
             else
-                if v < p.Min - margin || v > p.Max + margin then
-                    flags.[i] <- flags.[i] ||| QualityFlags.OutOfRange
+                let mutable f = QualityFlags.None
 
-                if i > 0 && finite values.[i - 1] && abs (v - values.[i - 1]) > 1.5 * p.MaxStep then
-                    flags.[i] <- flags.[i] ||| QualityFlags.Spike
+                if v < low || v > high then
+                    f <- QualityFlags.OutOfRange
 
-            if i > 0 && not (finite v && v = values.[i - 1]) then
-                closeRun (i - 1)
+                if i > 0 && Double.IsFinite values.[i - 1] && abs (v - values.[i - 1]) > spike then
+                    f <- f ||| QualityFlags.Spike
+
+                flags.[i] <- f
+
+            if i > 0 && not (Double.IsFinite v && v = values.[i - 1]) then
+                markStuck p values flags runStart (i - 1)
                 runStart <- i
 
         if values.Length > 0 then
-            closeRun (values.Length - 1)
+            markStuck p values flags runStart (values.Length - 1)
 
         markGapFilled values flags
         flags
@@ -267,25 +272,22 @@ module DataQuality =
     /// `total-data-quality` (every tag's flags of the row together). A tag the profile lacks is
     /// an `ArgumentException`.
     let columns (profile: TrainingProfile) (tags: string[]) (columns: float[][]) : ((string * string) * float[]) list =
+        let rows = if columns.Length = 0 then 0 else columns.[0].Length
+        let total = Array.zeroCreate<float> rows
+
         let perTag =
             tags
             |> Array.mapi (fun j name ->
                 match profile.Tags |> List.tryFind (fun t -> t.Name = name) with
-                | Some p -> name, flagsOf p columns.[j]
+                | Some p ->
+                    let flags = flagsOf p columns.[j]
+                    let numbers = Array.zeroCreate<float> rows
+
+                    for i in 0 .. rows - 1 do
+                        numbers.[i] <- float (int flags.[i])
+                        total.[i] <- float (int total.[i] ||| int flags.[i])
+
+                    ("data-quality", name), numbers
                 | None -> invalidArg "tags" $"the model's training profile has no tag '%s{name}'")
 
-        let rows = if columns.Length = 0 then 0 else columns.[0].Length
-        let total = Array.zeroCreate<QualityFlags> rows
-
-        for _, flags in perTag do
-            for i in 0 .. rows - 1 do
-                total.[i] <- total.[i] ||| flags.[i]
-
-        let numbers (flags: QualityFlags[]) =
-            flags |> Array.map (fun f -> double (int32 f))
-
-        [
-            for name, f in perTag do
-                yield ("data-quality", name), numbers f
-            yield ("total-data-quality", ""), numbers total
-        ]
+        List.ofArray perTag @ [ ("total-data-quality", ""), total ]

@@ -25,6 +25,60 @@ let private profile = {
     StuckAfter = 3
 }
 
+/// The flags of row `i` straight from their definitions (what `DataQuality.flagsOf` computes in
+/// one pass): runs and neighbours looked up afresh for every row.
+let private flagByDefinition (p: TagProfile) (values: float[]) (i: int) : QualityFlags =
+    let finite (k: int) =
+        k >= 0 && k < values.Length && Double.IsFinite values.[k]
+
+    let v = values.[i]
+    let margin = (p.Max - p.Min) / 10.0
+
+    let collinear (k: int) =
+        k >= 1
+        && k <= values.Length - 2
+        && finite (k - 1)
+        && finite k
+        && finite (k + 1)
+        && (let a, b, c = values.[k - 1], values.[k], values.[k + 1]
+            let before, after = b - a, c - b
+
+            before <> 0.0
+            && abs (after - before) <= 1e-9 * (abs a + abs b + abs c + abs before))
+
+    let mutable first, last = i, i
+
+    while finite first && first > 0 && values.[first - 1] = v do
+        first <- first - 1
+
+    while finite last && last < values.Length - 1 && values.[last + 1] = v do
+        last <- last + 1
+
+    let flag (on: bool) (f: QualityFlags) = if on then f else QualityFlags.None
+
+    if not (finite i) then
+        QualityFlags.Missing
+    else
+        flag (v < p.Min - margin || v > p.Max + margin) QualityFlags.OutOfRange
+        ||| flag (finite (i - 1) && abs (v - values.[i - 1]) > 1.5 * p.MaxStep) QualityFlags.Spike
+        ||| flag (last - first + 1 > p.StuckAfter) QualityFlags.Stuck
+        ||| flag (collinear i && (collinear (i - 1) || collinear (i + 1))) QualityFlags.GapFilled
+
+/// Values from a palette (in and out of range, repeats, NaN, infinities) and linear ramps.
+let private valuesOf (picks: (FsCheck.NonNegativeInt * bool) list) : float[] =
+    let palette = [| 1.0; 4.0; 4.0; 5.0; 9.5; 11.5; -3.0; nan; infinity; 7.25 |]
+    let values = ResizeArray<float>()
+
+    for pick, ramp in picks do
+        let n = values.Count
+
+        if ramp && n >= 2 then
+            values.Add(values.[n - 1] + (values.[n - 1] - values.[n - 2]))
+        else
+            values.Add palette.[pick.Get % palette.Length]
+
+    values.ToArray()
+
 let private plantTags = [ "PLANT-FT-011.PV"; "PLANT-PT-011.PV"; "PLANT-TT-011.PV"; "PLANT-VT-011.PV" ]
 
 /// pump-1 of the sample plant (seed 42) between two dates, resampled to 10 minutes; its events
@@ -151,6 +205,11 @@ let tests =
                 (List.replicate 4 (QualityFlags.Stuck ||| QualityFlags.OutOfRange))
                 "flags combine"
         }
+
+        testProperty "flagsOf gives every row the flags of their definitions" (fun picks ->
+            let values = valuesOf picks
+            let expected = Array.init values.Length (flagByDefinition profile values)
+            Expect.equal (DataQuality.flagsOf profile values) expected $"%A{values}")
 
         test "rows that linear interpolation filled in a gap are gap-filled, measured rows are not" {
             let none, filled = QualityFlags.None, QualityFlags.GapFilled

@@ -52,7 +52,7 @@ let private agree (values: float seq) =
 [<Tests>]
 let tests =
     testList "ShortestDouble writes .NET's shortest round-trip text" [
-        test "whole numbers, written as integers below 2^31, and powers of two past it" {
+        test "whole numbers (0 to 99 digit by digit, integers below 2^31), powers of two past it" {
             let random = Random 21
 
             agree [
@@ -62,6 +62,11 @@ let tests =
                     -v
                     v + 1.0
                     v - 1.0
+                for k in 0..101 do
+                    float k
+                    float k - 0.5
+                    BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(float k) - 1L)
+                    BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(float k) + 1L)
                 for _ in 1..100_000 do
                     float (random.Next())
                     -float(random.Next(1000))
