@@ -9,9 +9,10 @@
 # python3-torch.
 # Then (issue 21) the same model and body on our server, interleaved at 1 connection: plain
 # anomaly/prediction, ?quality=true and anomaly/events: server CPU per request and p50 of each,
-# medians of 5 rounds (GORDO_BENCH_ROUNDS). (The project page's ring is on, as by default; what
-# feeding it costs is measured in process by Gordo.Micro.Bench's FeedRing: a second server with
-# the ring off would differ in its history too.)
+# in 15 rounds (GORDO_BENCH_ROUNDS) of 3 s per route (GORDO_BENCH_ROUND_SECONDS); each route
+# against plain prediction of the same round (median of the paired ratios), and medians. (The
+# project page's ring is on, as by default; what feeding it costs is measured in process by
+# Gordo.Micro.Bench's FeedRing: a second server with the ring off would differ in its history.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
 # GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
@@ -147,10 +148,12 @@ done
 for path in "prediction?quality=true" events; do
   wrk -t 1 -c 1 -d 5s -s bench/server/post.lua "http://127.0.0.1:$ours_port/gordo/v0/bench/bench-model/anomaly/$path" > /dev/null
 done
+round_seconds="${GORDO_BENCH_ROUND_SECONDS:-3}"
+round_count="${GORDO_BENCH_ROUNDS:-15}"
 route_round() { # variant -> "cpu_ms p50_ms rps"
   local port="$ours_port" path="$1" pid="$ours_pid" out before after requests
   before="$(cpu_ticks "$pid")"
-  out="$(wrk -t 1 -c 1 -d "${seconds}s" --timeout 10s --latency -s bench/server/post.lua \
+  out="$(wrk -t 1 -c 1 -d "${round_seconds}s" --timeout 10s --latency -s bench/server/post.lua \
     "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path")"
   after="$(cpu_ticks "$pid")"
   requests="$(awk '/requests in/ {print $1}' <<< "$out")"
@@ -160,28 +163,41 @@ route_round() { # variant -> "cpu_ms p50_ms rps"
     'BEGIN { ms = p50 + 0; if (p50 ~ /us$/) ms /= 1000; else if (p50 ~ /s$/ && p50 !~ /ms$/) ms *= 1000;
              printf "%.3f %.3f %s\n", t * 1000 / hz / n, ms, rps }'
 }
+# Short rounds, each measuring the three routes back to back in a rotating order: this machine's
+# speed drifts by 10-20 % over tens of seconds, so a route is compared with plain prediction of
+# its own round (the median of those paired ratios), not only median against median.
 declare -A rounds
-for r in $(seq "${GORDO_BENCH_ROUNDS:-5}"); do
-  for v in "${variants[@]}"; do rounds["$v"]+="$(route_round "$v");"; done
+for r in $(seq "$round_count"); do
+  for k in 0 1 2; do
+    v="${variants[$(( (r + k) % 3 ))]}"
+    rounds["$v"]+="$(route_round "$v");"
+  done
 done
 median() { tr ';' '\n' | awk -v f="$1" 'NF { print $f }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+paired() { # field route-rounds plain-rounds -> median of the per-round ratios, as "+x.x %"
+  paste -d' ' <(tr ';' '\n' <<< "$2" | awk 'NF') <(tr ';' '\n' <<< "$3" | awk 'NF') \
+    | awk -v f="$1" '{ print $f / $(f + 3) }' | sort -g \
+    | awk '{ a[NR] = $1 } END { printf "%+.1f %%", (a[int((NR + 1) / 2)] - 1) * 100 }'
+}
 echo
-echo "| anomaly route (1 connection, median of ${GORDO_BENCH_ROUNDS:-5} rounds) | server CPU ms/request | p50 ms | requests/s | CPU vs plain |"
-echo "|---|---|---|---|---|"
 for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s): ${rounds[$v]}"; done
 echo
+echo "| anomaly route (1 connection, $round_count rounds of ${round_seconds} s) | server CPU ms/request (median) | p50 ms (median) | requests/s | CPU vs plain, paired (medians) | p50 vs plain, paired (medians) |"
+echo "|---|---|---|---|---|---|"
 plain_cpu="$(median 1 <<< "${rounds[prediction]}")"
 plain_p50="$(median 2 <<< "${rounds[prediction]}")"
 for v in "${variants[@]}"; do
   cpu="$(median 1 <<< "${rounds[$v]}")"; p50="$(median 2 <<< "${rounds[$v]}")"; rps="$(median 3 <<< "${rounds[$v]}")"
   overhead="$(awk -v a="$cpu" -v b="$plain_cpu" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')"
   p50_overhead="$(awk -v a="$p50" -v b="$plain_p50" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')"
-  printf '| %s | %s | %s | %s | %s |\n' "$v" "$cpu" "$p50" "$rps" "$overhead"
+  cpu_paired="$(paired 1 "${rounds[$v]}" "${rounds[prediction]}")"
+  p50_paired="$(paired 2 "${rounds[$v]}" "${rounds[prediction]}")"
+  printf '| %s | %s | %s | %s | %s (%s) | %s (%s) |\n' "$v" "$cpu" "$p50" "$rps" "$cpu_paired" "$overhead" "$p50_paired" "$p50_overhead"
   [ "$v" = prediction ] && continue
   key="server-route-${v//[^a-z]/-}"
   what="anomaly/$v vs plain anomaly/prediction, same server and run"
-  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request)\t%s\ts\t%s CPU, p50 %s ms (%s)\n' \
-    "$key" "$what" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$overhead" "$p50" "$p50_overhead"
+  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request; %s rounds of %s s, paired)\t%s\ts\t%s CPU, p50 %s ms (%s); medians against medians: %s CPU, %s p50\n' \
+    "$key" "$what" "$round_count" "$round_seconds" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$cpu_paired" "$p50" "$p50_paired" "$overhead" "$p50_overhead"
   printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \
     "$key" "$(awk -v c="$plain_cpu" 'BEGIN { print c / 1000 }')" "$plain_p50"
 done
