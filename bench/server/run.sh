@@ -150,18 +150,18 @@ for path in "prediction?quality=true" events; do
 done
 round_seconds="${GORDO_BENCH_ROUND_SECONDS:-3}"
 round_count="${GORDO_BENCH_ROUNDS:-15}"
-route_round() { # variant -> "cpu_ms p50_ms rps"
-  local port="$ours_port" path="$1" pid="$ours_pid" out before after requests
-  before="$(cpu_ticks "$pid")"
+route_round() { # variant -> "cpu_ms p50_ms rps user_ms"
+  local port="$ours_port" path="$1" pid="$ours_pid" out before after user_before user_after requests
+  user_before="$(awk '{print $14}' "/proc/$pid/stat")"; before="$(cpu_ticks "$pid")"
   out="$(wrk -t 1 -c 1 -d "${round_seconds}s" --timeout 10s --latency -s bench/server/post.lua \
     "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path")"
-  after="$(cpu_ticks "$pid")"
+  after="$(cpu_ticks "$pid")"; user_after="$(awk '{print $14}' "/proc/$pid/stat")"
   requests="$(awk '/requests in/ {print $1}' <<< "$out")"
   grep -q 'non2xx=0 errors=0' <<< "$out" || { echo "anomaly/$path failed under load: $out"; exit 1; }
-  awk -v t=$(( after - before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+  awk -v t=$(( after - before )) -v u=$(( user_after - user_before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     -v p50="$(awk '$1 == "50%" {print $2}' <<< "$out")" -v rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")" \
     'BEGIN { ms = p50 + 0; if (p50 ~ /us$/) ms /= 1000; else if (p50 ~ /s$/ && p50 !~ /ms$/) ms *= 1000;
-             printf "%.3f %.3f %s\n", t * 1000 / hz / n, ms, rps }'
+             printf "%.3f %.3f %s %.3f\n", t * 1000 / hz / n, ms, rps, u * 1000 / hz / n }'
 }
 # Short rounds, each measuring the three routes back to back in a rotating order: this machine's
 # speed drifts by 10-20 % over tens of seconds, so a route is compared with plain prediction of
@@ -176,14 +176,14 @@ done
 median() { tr ';' '\n' | awk -v f="$1" 'NF { print $f }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 paired() { # field route-rounds plain-rounds -> median of the per-round ratios, as "+x.x %"
   paste -d' ' <(tr ';' '\n' <<< "$2" | awk 'NF') <(tr ';' '\n' <<< "$3" | awk 'NF') \
-    | awk -v f="$1" '{ print $f / $(f + 3) }' | sort -g \
+    | awk -v f="$1" '{ print $f / $(f + NF / 2) }' | sort -g \
     | awk '{ a[NR] = $1 } END { printf "%+.1f %%", (a[int((NR + 1) / 2)] - 1) * 100 }'
 }
 echo
-for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s): ${rounds[$v]}"; done
+for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s, user CPU ms): ${rounds[$v]}"; done
 echo
-echo "| anomaly route (1 connection, $round_count rounds of ${round_seconds} s) | server CPU ms/request (median) | p50 ms (median) | requests/s | CPU vs plain, paired (medians) | p50 vs plain, paired (medians) |"
-echo "|---|---|---|---|---|---|"
+echo "| anomaly route (1 connection, $round_count rounds of ${round_seconds} s) | server CPU ms/request (median) | p50 ms (median) | requests/s | CPU vs plain, paired (medians) | p50 vs plain, paired (medians) | user-mode CPU vs plain, paired |"
+echo "|---|---|---|---|---|---|---|"
 plain_cpu="$(median 1 <<< "${rounds[prediction]}")"
 plain_p50="$(median 2 <<< "${rounds[prediction]}")"
 for v in "${variants[@]}"; do
@@ -192,12 +192,13 @@ for v in "${variants[@]}"; do
   p50_overhead="$(awk -v a="$p50" -v b="$plain_p50" 'BEGIN { printf "%+.1f %%", (a / b - 1) * 100 }')"
   cpu_paired="$(paired 1 "${rounds[$v]}" "${rounds[prediction]}")"
   p50_paired="$(paired 2 "${rounds[$v]}" "${rounds[prediction]}")"
-  printf '| %s | %s | %s | %s | %s (%s) | %s (%s) |\n' "$v" "$cpu" "$p50" "$rps" "$cpu_paired" "$overhead" "$p50_paired" "$p50_overhead"
+  user_paired="$(paired 4 "${rounds[$v]}" "${rounds[prediction]}")"
+  printf '| %s | %s | %s | %s | %s (%s) | %s (%s) | %s |\n' "$v" "$cpu" "$p50" "$rps" "$cpu_paired" "$overhead" "$p50_paired" "$p50_overhead" "$user_paired"
   [ "$v" = prediction ] && continue
   key="server-route-${v//[^a-z]/-}"
   what="anomaly/$v vs plain anomaly/prediction, same server and run"
-  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request; %s rounds of %s s, paired)\t%s\ts\t%s CPU, p50 %s ms (%s); medians against medians: %s CPU, %s p50\n' \
-    "$key" "$what" "$round_count" "$round_seconds" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$cpu_paired" "$p50" "$p50_paired" "$overhead" "$p50_overhead"
+  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request; %s rounds of %s s, paired)\t%s\ts\t%s CPU, p50 %s ms (%s); medians against medians: %s CPU, %s p50; user-mode CPU alone %s paired\n' \
+    "$key" "$what" "$round_count" "$round_seconds" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$cpu_paired" "$p50" "$p50_paired" "$overhead" "$p50_overhead" "$user_paired"
   printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \
     "$key" "$(awk -v c="$plain_cpu" 'BEGIN { print c / 1000 }')" "$plain_p50"
 done
