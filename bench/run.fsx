@@ -148,7 +148,10 @@ let steps = [
     {
         // Needs the InfluxDB of .ci/setup.d/40-influxdb.sh (GORDO_TEST_INFLUX_URI).
         Name = "client"
-        Commands = [ script "bench/client/run.sh" [ (if quick then "10" else "30") ] [] ]
+        Commands = [
+            script "bench/client/run.sh" [ (if quick then "10" else "30") ] []
+            script "bench/client/run.sh" [ (if quick then "10" else "30") ] [ ("MODEL", "autoencoder") ]
+        ]
     }
     {
         // The sample plant of examples/config.yaml, then the same on other seeds: 7 was used to

@@ -111,11 +111,13 @@ print(f"fresh server: client peak RSS {rss / 1024:.0f} MB, client CPU {client:.2
 print(f"warm server:  client peak RSS {runs['warm'][2] / 1024:.0f} MB, client CPU {warm_client:.2f} s, server CPU {warm_server:.2f} s, client/server {warm_client / max(warm_server, 1e-9):.2f}")
 print(f"first hour:   client CPU {hour_client:.2f} s, server CPU {hour_server:.2f} s ({runs['hour'][0]:.0f} rows: the fixed cost)")
 extra = max(rows - runs["hour"][0], 1)
-print(f"per row above the first hour (warm server): client {(warm_client - hour_client) / extra * 1e6:.1f} us, server {(warm_server - hour_server) / extra * 1e6:.1f} us")
+row_client, row_server = (warm_client - hour_client) / extra * 1e6, (warm_server - hour_server) / extra * 1e6
+print(f"per row above the first hour (warm server): client {row_client:.1f} us, server {row_server:.1f} us")
 model = "PCA detector, /prediction" if "$model" == "pca" else "autoencoder detector, /anomaly/prediction"
 what = f"gordo client predict, $machines machines x $days days of 10-minute rows (10 tags, {model})" + ("" if "${NO_FORWARD:-}" else ", into InfluxDB")
 key = f"client-$machines-$days" + ("" if "$model" == "pca" else "-$model") + ("-noforward" if "${NO_FORWARD:-}" else "")
-note = (f"client CPU, $form, {env}; fresh server: server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}); "
+note = (f"client CPU, $form, {env}; per row above the first hour (warm server): client {row_client:.1f} us, server {row_server:.1f} us "
+        f"(client/server {row_client / max(row_server, 1e-9):.2f}); fresh server: server CPU {server:.2f} s for the same requests (client/server {client / max(server, 1e-9):.2f}); "
         f"warm server: client {warm_client:.2f} s, server {warm_server:.2f} s ({warm_client / max(warm_server, 1e-9):.2f}); "
         f"first hour only: client {hour_client:.2f} s; client peak RSS {rss / 1024:.0f} MB, {rows / wall:.0f} rows/s")
 print(f"##bench\tours\t{key}\t{what}\t{client:.2f}\ts\t{note}")
