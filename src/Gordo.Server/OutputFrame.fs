@@ -59,19 +59,6 @@ module internal OutputFrame =
                 key.[quotedTimestamp ' ' naive t key 0] <- byte ':'
                 key)
 
-    /// Columns grouped by their top name; both levels sorted ordinally; single columns (sub-name
-    /// "") use the top name twice.
-    let private grouped (columns: ((string * string) * 'Series) list) : (string * (string * 'Series) list) list =
-        columns
-        |> List.map (fun ((top, sub), v) -> (top, (if sub = "" then top else sub)), v)
-        |> List.groupBy (fst >> fst)
-        |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b))
-        |> List.map (fun (top, subs) ->
-            top,
-            subs
-            |> List.map (fun ((_, sub), v) -> sub, v)
-            |> List.sortWith (fun (a, _) (b, _) -> String.CompareOrdinal(a, b)))
-
     let private copy (source: byte[]) (buffer: byte[]) (at: int) : int =
         source.AsSpan().CopyTo(buffer.AsSpan at)
         at + source.Length
@@ -124,47 +111,79 @@ module internal OutputFrame =
     let private times (keys: byte[][]) (naive: bool) (rows: DateTimeOffset[]) (shift: TimeSpan) (buffer: byte[]) start =
         column keys (fun buffer at i -> quotedTimestamp 'T' naive (rows.[i] + shift) buffer at) buffer start
 
+    /// What a column's cells are.
+    [<RequireQualifiedAccess; NoEquality; NoComparison>]
+    type private Cells =
+        | Numbers of float[]
+        /// Each row's time moved by the shift (`start`, `end`).
+        | Times of TimeSpan
+        | Nulls
+
     /// The `start` and `end` columns: each row's time and that time plus the resolution (null
     /// when unknown, and both null for integer row labels).
-    let private startEndColumns (keys: byte[][]) (table: OutputTable) =
+    let private startEndCells (table: OutputTable) : Cells * Cells =
         match table.Rows, table.Frequency with
-        | RowLabels.Times(ts, naive), Some f -> times keys naive ts TimeSpan.Zero, times keys naive ts f
-        | RowLabels.Times(ts, naive), None -> times keys naive ts TimeSpan.Zero, nulls keys
-        | RowLabels.Ints _, _ -> nulls keys, nulls keys
+        | RowLabels.Times _, Some f -> Cells.Times TimeSpan.Zero, Cells.Times f
+        | RowLabels.Times _, None -> Cells.Times TimeSpan.Zero, Cells.Nulls
+        | RowLabels.Ints _, _ -> Cells.Nulls, Cells.Nulls
 
-    /// Writes one column of at most `size` bytes with `cells` straight into the output's array.
-    let private emit (output: ArrayPoolBufferWriter<byte>) (size: int) (cells: byte[] -> int -> int) =
+    /// Writes one column's `{row: value, ...}` object straight into the output's array (room for
+    /// at most `size` bytes).
+    let private emit
+        (output: ArrayPoolBufferWriter<byte>)
+        (size: int)
+        (keys: byte[][])
+        (rows: RowLabels)
+        (cells: Cells)
+        =
         let free = BufferWriter.freeSegment output size
-        output.Advance(cells free.Array free.Offset - free.Offset)
 
-    /// `{"name":value,...}`, each value written by `value`.
-    let private entries (output: ArrayPoolBufferWriter<byte>) (items: (string * 'T) list) (value: 'T -> unit) =
-        BufferWriter.write output "{"B
+        let stop =
+            match cells, rows with
+            | Cells.Numbers values, _ -> numbers keys values free.Array free.Offset
+            | Cells.Times shift, RowLabels.Times(ts, naive) -> times keys naive ts shift free.Array free.Offset
+            | Cells.Times _, RowLabels.Ints _
+            | Cells.Nulls, _ -> nulls keys free.Array free.Offset
 
-        items
-        |> List.iteri (fun i (key, item) ->
-            if i > 0 then
-                BufferWriter.write output ","B
-
-            Reply.writeName output key
-            value item)
-
-        BufferWriter.write output "}"B
+        output.Advance(stop - free.Offset)
 
     /// Writes the `data` object (`{top: {sub: {row: value}}}`, keys sorted at the two column
     /// levels, rows in label order, NaN as null) straight into the output: the same bytes as
     /// writing every key and value through the replies' `Utf8JsonWriter`, which cost more than
     /// the numbers. Row keys are made once per reply; each column is written in place, with no
-    /// value tree and no copy.
+    /// value tree and no copy. Columns are sorted by both names at once (a stable sort: the same
+    /// order as grouping by the top name), and single columns (sub-name "") use the top name twice.
     let write (output: ArrayPoolBufferWriter<byte>) (table: OutputTable) : unit =
         let keys = rowKeys table
-        let start, finish = startEndColumns keys table
         let widest = keys |> Array.fold (fun m k -> max m k.Length) 0
         let size = 2 + keys.Length * (widest + 1 + CellBytes)
+        let start, finish = startEndCells table
 
-        let groups =
-            [ ("start", ""), start; ("end", ""), finish ]
-            @ (table.Columns |> List.map (fun (name, values) -> name, numbers keys values))
-            |> grouped
+        let columns =
+            (("start", "start"), start)
+            :: (("end", "end"), finish)
+            :: (table.Columns
+                |> List.map (fun ((top, sub), v) -> (top, (if sub = "" then top else sub)), Cells.Numbers v))
+            |> List.sortWith (fun ((a, b), _) ((c, d), _) ->
+                match String.CompareOrdinal(a, c) with
+                | 0 -> String.CompareOrdinal(b, d)
+                | k -> k)
 
-        entries output groups (fun subs -> entries output subs (emit output size))
+        BufferWriter.write output "{"B
+        let mutable top: string = null
+
+        for (name, sub), cells in columns do
+            if String.Equals(name, top) then
+                BufferWriter.write output ","B
+            else
+                if not (isNull top) then
+                    BufferWriter.write output "},"B
+
+                Reply.writeName output name
+                BufferWriter.write output "{"B
+                top <- name
+
+            Reply.writeName output sub
+            emit output size keys table.Rows cells
+
+        BufferWriter.write output "}}"B
