@@ -24,7 +24,9 @@ COPY build/TorchSharpNative.targets build/WeakenVersionNeed.cs build/
 COPY templates/ templates/
 COPY src/ src/
 # The package cache is a cache mount, so a warm build restores nothing; ReadyToRun code makes
-# short commands (`gordo validate`) start faster.
+# short commands (`gordo validate`) start faster. Self-contained, the publish is one composite
+# ReadyToRun image of framework and app (src/Gordo.Cli/Gordo.Cli.fsproj): `gordo client`'s fixed
+# CPU cost falls by a third (bench/client/README.md).
 RUN --mount=type=secret,id=nugetconfig \
     --mount=type=secret,id=cacerts \
     --mount=type=cache,id=gordo-nuget,target=/root/.nuget/packages \

@@ -12,6 +12,7 @@ open Gordo.Core
 open Gordo.Core.Config
 open Gordo.Core.Yaml
 open Gordo.Data
+open Microsoft.IO
 
 /// A machine's data for a time range, as Gordo's client fetches it (spec §8.1 steps 1-2).
 [<RequireQualifiedAccess>]
@@ -174,8 +175,13 @@ module ClientData =
         content.Headers.ContentType <- Headers.MediaTypeHeaderValue("application/json")
         content
 
-    let private parquetOf (f: Frame) : ArraySegment<byte> =
-        let s = new MemoryStream()
+    /// Pooled blocks for the Parquet request bodies: a chunk's file is hundreds of kilobytes, a
+    /// new large-object-heap array per file (and per doubling of a MemoryStream) would cost full
+    /// collections.
+    let private streams = RecyclableMemoryStreamManager()
+
+    let private parquetOf (f: Frame) : Stream =
+        let s = streams.GetStream "gordo-client-parquet-body"
         let stamps = f.Index |> Array.map (fun t -> Nullable(DateTime(t, DateTimeKind.Utc)))
 
         let columns =
@@ -185,16 +191,16 @@ module ClientData =
                 |> List.ofArray)
 
         ParquetIO.writeColumns s [] columns
-        // The stream's own buffer, not a copy of it (a chunk's file can be tens of megabytes).
-        ArraySegment(s.GetBuffer(), 0, int s.Length)
+        s.Position <- 0L
+        s
 
-    /// Multipart files `X` and `y` as Parquet.
+    /// Multipart files `X` and `y` as Parquet (their pooled streams are given back when the
+    /// request, and so the content, is disposed).
     let parquetBody (x: Frame) (y: Frame) : HttpContent =
         let form = new MultipartFormDataContent()
 
         for name, f in [ "X", x; "y", y ] do
-            let file = parquetOf f
-            let part = new ByteArrayContent(file.Array, file.Offset, file.Count)
+            let part = new StreamContent(parquetOf f)
             part.Headers.ContentType <- Headers.MediaTypeHeaderValue("application/octet-stream")
             form.Add(part, name, name + ".parquet")
 

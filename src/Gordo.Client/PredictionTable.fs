@@ -153,9 +153,9 @@ module PredictionTable =
 
     /// The `data` table of a JSON reply (`{top: {sub: {row: value}}}`, single columns as
     /// `{top: {top: ...}}`), read straight from the reply's bytes.
-    let ofJsonBytes (body: byte[]) : Result<PredictionTable, string> =
+    let ofJsonMemory (body: ReadOnlyMemory<byte>) : Result<PredictionTable, string> =
         try
-            let mutable r = Utf8JsonReader(ReadOnlySpan body)
+            let mutable r = Utf8JsonReader(body.Span)
             let rows = RowKeys()
             let mutable columns = None
             expectObject &r "the reply"
@@ -174,6 +174,9 @@ module PredictionTable =
         with
         | :? JsonException
         | :? FormatException as e -> Error e.Message
+
+    /// `ofJsonMemory` of a whole array.
+    let ofJsonBytes (body: byte[]) : Result<PredictionTable, string> = ofJsonMemory (ReadOnlyMemory body)
 
     /// `('model-input', 'tag-a')` → (`model-input`, `tag-a`): pyarrow's names of two-level columns.
     let tupleName (name: string) : (string * string) option =
@@ -209,8 +212,8 @@ module PredictionTable =
             None
 
     /// A Parquet reply (pyarrow layout: `__index_level_0__` plus tuple-named columns).
-    let ofParquet (bytes: byte[]) : Result<PredictionTable, string> =
-        use stream = new MemoryStream(bytes)
+    let ofParquetSegment (bytes: ArraySegment<byte>) : Result<PredictionTable, string> =
+        use stream = new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
 
         ParquetIO.readStream stream
         |> Result.bind (fun table ->
@@ -235,6 +238,9 @@ module PredictionTable =
                     Index = ticks |> Array.map (fun t -> DateTimeOffset(t, TimeSpan.Zero))
                     Columns = Array.ofList columns
                 })
+
+    /// `ofParquetSegment` of a whole array.
+    let ofParquet (bytes: byte[]) : Result<PredictionTable, string> = ofParquetSegment (ArraySegment bytes)
 
     /// Rows `[from, from + count)` of a frame (the frame itself when that is every row).
     let sliceFrame (from: int) (count: int) (f: Frame) : Frame =

@@ -6,6 +6,7 @@ open System.Net.Http.Headers
 open System.Text.Json
 open System.Threading
 open System.Threading.Tasks
+open Gordo.Data
 
 /// A definite answer that is not a success: 404 and other 4xx (recorded, not retried).
 exception BadRequestException of status: int * message: string
@@ -25,46 +26,65 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
 
     /// Classifies an answer: 2xx returned; 410 aborts; 422 marks a non-anomaly model; other 4xx
     /// are definite failures; 5xx are transient.
-    static let check (scoring: bool) (url: string) (resp: HttpResponseMessage) : Task<byte[]> =
+    static let check (scoring: bool) (url: string) (resp: HttpResponseMessage) (body: PooledBody) : unit =
+        let code = int resp.StatusCode
+
+        let text () =
+            let t = Text.Encoding.UTF8.GetString(body.Span).Trim()
+            if t.Length > 300 then t.Substring(0, 300) + "..." else t
+
+        if code >= 200 && code < 300 then
+            ()
+        elif code = 410 then
+            raise (ResourceGoneException(url, text ()))
+        elif code = 422 && scoring then
+            raise (NotAnomalyDetectorException(text ()))
+        elif code >= 500 then
+            raise (TransientException $"%s{url} answered %d{code}: %s{text ()}")
+        elif code = 404 then
+            raise (BadRequestException(code, $"Not found: %s{url}: %s{text ()}"))
+        else
+            raise (BadRequestException(code, $"%s{url} answered %d{code}: %s{text ()}"))
+
+    /// The body of an answer, read within the client's timeout (HttpClient's own covers only the
+    /// headers when they are read first) into a pooled array: the scoring replies are large.
+    let readBody (resp: HttpResponseMessage) (cancel: CancellationToken) : Task<PooledBody> =
         task {
-            let! body = resp.Content.ReadAsByteArrayAsync()
-            let code = int resp.StatusCode
+            use timeout = CancellationTokenSource.CreateLinkedTokenSource cancel
+            timeout.CancelAfter http.Timeout
 
-            let text () =
-                let t = Text.Encoding.UTF8.GetString(body).Trim()
-                if t.Length > 300 then t.Substring(0, 300) + "..." else t
-
-            if code >= 200 && code < 300 then
-                return body
-            elif code = 410 then
-                return raise (ResourceGoneException(url, text ()))
-            elif code = 422 && scoring then
-                return raise (NotAnomalyDetectorException(text ()))
-            elif code >= 500 then
-                return raise (TransientException $"%s{url} answered %d{code}: %s{text ()}")
-            elif code = 404 then
-                return raise (BadRequestException(code, $"Not found: %s{url}: %s{text ()}"))
-            else
-                return raise (BadRequestException(code, $"%s{url} answered %d{code}: %s{text ()}"))
+            try
+                return! PooledBody.ReadAsync(resp.Content, timeout.Token)
+            with :? OperationCanceledException when not cancel.IsCancellationRequested ->
+                return raise (TimeoutException "the request timed out")
         }
 
-    let retried (cancel: CancellationToken) (make: unit -> HttpRequestMessage) : Task<byte[] * string> =
+    /// Sends a request (again after transient failures) and reads its answer's body and media
+    /// type with `read` (while the body's pooled array is still the body's).
+    let retried
+        (cancel: CancellationToken)
+        (make: unit -> HttpRequestMessage)
+        (read: PooledBody -> string -> 'T)
+        : Task<'T> =
         Retry.run options.Retries options.BackoffBase cancel (fun () ->
             task {
                 use req = prepare (make ())
                 let url = string req.RequestUri
-                use! resp = http.SendAsync(req, cancel)
-                let! body = check (req.Method = HttpMethod.Post) url resp
+                use! resp = http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cancel)
+                use! body = readBody resp cancel
+                check (req.Method = HttpMethod.Post) url resp body
 
                 let media =
                     resp.Content.Headers.ContentType |> Option.ofObj |> Option.map _.MediaType
 
-                return body, defaultArg media ""
+                return read body (defaultArg media "")
             })
 
     let getJson (path: string) (cancel: CancellationToken) : Task<JsonElement> =
         task {
-            let! body, _ = retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Get, root + path))
+            let! body =
+                retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Get, root + path)) (fun b _ -> b.ToArray())
+
             return JsonDocument.Parse(body).RootElement
         }
 
@@ -102,10 +122,11 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
     /// GET `/<name>/download-model`: the artifact bytes.
     member _.DownloadModelAsync(name: string, cancel: CancellationToken) : Task<byte[]> =
         task {
-            let! body, _ =
-                retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Get, root + $"/%s{name}/download-model"))
-
-            return body
+            return!
+                retried
+                    cancel
+                    (fun () -> new HttpRequestMessage(HttpMethod.Get, root + $"/%s{name}/download-model"))
+                    (fun b _ -> b.ToArray())
         }
 
     /// POST one chunk to `/<name>/anomaly/prediction` (or `/prediction`); the parsed table.
@@ -121,20 +142,24 @@ type ServerApi(options: ClientOptions, http: HttpClient) =
                 + (if options.AllColumns then "&all_columns=true" else "")
                 + (if options.Quality then "&quality=true" else "")
 
-            let! body, media =
-                retried cancel (fun () -> new HttpRequestMessage(HttpMethod.Post, url, Content = content ()))
+            let! table =
+                retried
+                    cancel
+                    (fun () -> new HttpRequestMessage(HttpMethod.Post, url, Content = content ()))
+                    (fun body media ->
+                        match media with
+                        | "application/json" ->
+                            PredictionTable.ofJsonMemory body.Memory
+                            |> Result.mapError (fun e -> $"%s{url}: unreadable JSON reply: %s{e}")
+                        | "application/octet-stream"
+                        | "application/x-tar" ->
+                            PredictionTable.ofParquetSegment body.Segment
+                            |> Result.mapError (fun e -> $"%s{url}: unreadable Parquet reply: %s{e}")
+                        | other -> Error $"%s{url}: unexpected reply type '%s{other}'")
 
-            match media with
-            | "application/json" ->
-                match PredictionTable.ofJsonBytes body with
-                | Ok t -> return t
-                | Error e -> return raise (BadRequestException(200, $"%s{url}: unreadable JSON reply: %s{e}"))
-            | "application/octet-stream"
-            | "application/x-tar" ->
-                match PredictionTable.ofParquet body with
-                | Ok t -> return t
-                | Error e -> return raise (BadRequestException(200, $"%s{url}: unreadable Parquet reply: %s{e}"))
-            | other -> return raise (BadRequestException(200, $"%s{url}: unexpected reply type '%s{other}'"))
+            match table with
+            | Ok t -> return t
+            | Error e -> return raise (BadRequestException(200, e))
         }
 
     /// The JSON media type header value.

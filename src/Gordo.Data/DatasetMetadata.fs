@@ -133,8 +133,14 @@ module internal DatasetMetadata =
         match limit with
         | None -> []
         | Some l ->
-            series.Index
-            |> Array.pairwise
-            |> Array.filter (fun (a, b) -> b - a > l.Ticks)
-            |> Array.map (fun (a, b) -> Frame.toTimestamp series.Offset a, Frame.toTimestamp series.Offset b)
-            |> List.ofArray
+            // A loop, not Array.pairwise: a tuple per sample was about 1 % of `gordo client`'s CPU.
+            let ix = series.Index
+            let mutable found = []
+
+            for k in ix.Length - 1 .. -1 .. 1 do
+                if ix.[k] - ix.[k - 1] > l.Ticks then
+                    found <-
+                        (Frame.toTimestamp series.Offset ix.[k - 1], Frame.toTimestamp series.Offset ix.[k])
+                        :: found
+
+            found

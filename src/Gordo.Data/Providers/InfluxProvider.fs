@@ -122,23 +122,26 @@ type internal InfluxDataProvider(connection: InfluxConnection, measurement: stri
             timeout.CancelAfter connection.Timeout
 
             try
-                use! response = client.SendAsync(request, timeout.Token)
-                let! body = response.Content.ReadAsByteArrayAsync(timeout.Token)
+                use! response = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                let! body = PooledBody.ReadAsync(response.Content, timeout.Token)
                 return Ok(response.StatusCode, body)
             with
             | :? HttpRequestException as e -> return Error(ProviderError.Unreachable(this.Endpoint, e.Message))
+            // The body is read after the headers: a connection lost in it fails here.
+            | :? IO.IOException as e -> return Error(ProviderError.Unreachable(this.Endpoint, e.Message))
             | :? OperationCanceledException when not cancel.IsCancellationRequested ->
                 return Error(ProviderError.Unreachable(this.Endpoint, sprintf "no answer within %O" connection.Timeout))
         }
 
-    member private this.Parse (tag: string) (status: HttpStatusCode, body: byte[]) : Result<Frame, ProviderError> =
-        let text () = Text.Encoding.UTF8.GetString body
+    member private this.Parse (tag: string) (status: HttpStatusCode, body: PooledBody) : Result<Frame, ProviderError> =
+        use body = body
+        let text () = Text.Encoding.UTF8.GetString body.Span
 
         if status = HttpStatusCode.Unauthorized || status = HttpStatusCode.Forbidden then
             Error(ProviderError.Unauthorized(this.Endpoint, text().Trim()))
         else
             try
-                match InfluxReply.read body with
+                match InfluxReply.readOf body.Memory with
                 | InfluxAnswer.Failed e -> Error(ProviderError.BadResponse(this.Endpoint, e))
                 | _ when int status >= 300 -> Error(ProviderError.BadResponse(this.Endpoint, text ()))
                 | InfluxAnswer.Points(ticks, values) ->

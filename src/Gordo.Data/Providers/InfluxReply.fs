@@ -94,8 +94,8 @@ module internal InfluxReply =
 
     /// The answer of a reply, read token by token (a `JsonException` when it is not such a
     /// reply); a top-level `error` wins over the statement's.
-    let readTokens (body: byte[]) : InfluxAnswer =
-        let mutable r = Utf8JsonReader(ReadOnlySpan body)
+    let readTokensOf (body: ReadOnlyMemory<byte>) : InfluxAnswer =
+        let mutable r = Utf8JsonReader(body.Span)
         let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
         let mutable top = null
         let mutable statement = null
@@ -124,8 +124,8 @@ module internal InfluxReply =
     /// Where the first series' `values` array starts, read token by token up to it; -1 unless
     /// the reply starts as InfluxDB writes one statement's series:
     /// `{"results":[{"statement_id":N,"series":[{"name":..,"columns":[..],"values":[`.
-    let private valuesStart (body: byte[]) : int =
-        let mutable r = Utf8JsonReader(ReadOnlySpan body)
+    let private valuesStart (body: ReadOnlyMemory<byte>) : int =
+        let mutable r = Utf8JsonReader(body.Span)
 
         if
             isToken JsonTokenType.StartObject &r
@@ -240,8 +240,8 @@ module internal InfluxReply =
     /// The rows of a reply InfluxDB wrote for one tag and one field (`[ns,value]` rows, compact,
     /// one series, nothing after the rows but whitespace), scanned byte by byte; None for any other
     /// reply.
-    let tryScan (body: byte[]) : InfluxAnswer option =
-        let s = ReadOnlySpan body
+    let tryScanOf (body: ReadOnlyMemory<byte>) : InfluxAnswer option =
+        let s = body.Span
         let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
         // A reply that is not JSON is the token reader's to report.
         let mutable i =
@@ -275,7 +275,16 @@ module internal InfluxReply =
     /// The answer of a reply (a `JsonException` when it is not such a reply); a top-level
     /// `error` wins over the statement's. InfluxDB's usual reply is scanned without the token
     /// reader, which spent about half its time checking the digits of each time and value.
-    let read (body: byte[]) : InfluxAnswer =
-        match tryScan body with
+    let readOf (body: ReadOnlyMemory<byte>) : InfluxAnswer =
+        match tryScanOf body with
         | Some answer -> answer
-        | None -> readTokens body
+        | None -> readTokensOf body
+
+    /// `readTokensOf` of a whole array.
+    let readTokens (body: byte[]) : InfluxAnswer = readTokensOf (ReadOnlyMemory body)
+
+    /// `tryScanOf` of a whole array.
+    let tryScan (body: byte[]) : InfluxAnswer option = tryScanOf (ReadOnlyMemory body)
+
+    /// `readOf` of a whole array.
+    let read (body: byte[]) : InfluxAnswer = readOf (ReadOnlyMemory body)

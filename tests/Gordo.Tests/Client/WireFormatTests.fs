@@ -7,6 +7,7 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open Gordo.Client
+open Gordo.Data
 
 let private utf8 (s: string) = Encoding.UTF8.GetBytes s
 
@@ -145,6 +146,44 @@ let tests =
                 Expect.equal (snd t.Columns.[1]) [| 1e-3; -4.0 |] "b matched by key"
                 Expect.equal (snd t.Columns.[2]) [| 7.0; 8.0 |] "single column"
             | Error e -> failtest e
+        }
+        test "a reply in part of a larger (pooled) array reads as the reply alone" {
+            let json =
+                utf8
+                    """{"data":{"model-output":{"a":{"2020-01-01T00:00:00+00:00":2.5,"2020-01-01T00:10:00+00:00":null}}}}"""
+
+            let parquet =
+                use s = new IO.MemoryStream()
+
+                ParquetIO.writeColumns s [] [
+                    "__index_level_0__",
+                    WriteColumn.Times([| Nullable(t0.UtcDateTime); Nullable(t0.UtcDateTime.AddMinutes 10.0) |], true)
+                    "('model-output', 'a')", WriteColumn.Numbers [| 2.5; nan |]
+                ]
+
+                s.ToArray()
+
+            let inPart (body: byte[]) =
+                ArraySegment(Array.concat [ Array.create 7 0x50uy; body; Array.create 9 0x50uy ], 7, body.Length)
+
+            let same (a: Result<PredictionTable, string>) (b: Result<PredictionTable, string>) what =
+                match a, b with
+                | Ok a, Ok b ->
+                    Expect.equal a.Index b.Index $"%s{what}: rows"
+                    Expect.equal (a.Columns |> Array.map fst) (b.Columns |> Array.map fst) $"%s{what}: columns"
+
+                    Expect.equal
+                        (a.Columns |> Array.map (snd >> Array.map BitConverter.DoubleToInt64Bits))
+                        (b.Columns |> Array.map (snd >> Array.map BitConverter.DoubleToInt64Bits))
+                        $"%s{what}: values"
+                | a, b -> failtestf "%s: %A and %A" what a b
+
+            same
+                (PredictionTable.ofJsonMemory (ReadOnlyMemory.op_Implicit (inPart json)))
+                (PredictionTable.ofJsonBytes json)
+                "JSON"
+
+            same (PredictionTable.ofParquetSegment (inPart parquet)) (PredictionTable.ofParquet parquet) "Parquet"
         }
         test "a reply that is not a prediction table is an error, not a crash" {
             for bad in [ "{}"; "[]"; """{"data":[1]}"""; "not json" ] do

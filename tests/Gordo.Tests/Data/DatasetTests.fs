@@ -220,3 +220,37 @@ let tests =
             Expect.equal result.X.Columns [| "TAG-A 1|mean"; "TAG-A 1|max" |] "columns"
         }
     ]
+
+[<Tests>]
+let gapTests =
+    testList "Data.Dataset.gaps" [
+        testProperty "the gap loop finds what the pairwise definition finds"
+        <| fun (steps: FsCheck.PositiveInt list) (limit: FsCheck.PositiveInt) (offsetMinutes: int16) ->
+            let index =
+                steps
+                |> List.scan
+                    (fun t (s: FsCheck.PositiveInt) -> t + int64 s.Get * TimeSpan.TicksPerMinute)
+                    (DateTime(2020, 1, 1).Ticks)
+                |> Array.ofList
+
+            let offset = TimeSpan.FromMinutes(float (offsetMinutes % 840s))
+
+            let series = {
+                Index = index
+                Offset = offset
+                Columns = [| "a" |]
+                Data = [| Array.zeroCreate index.Length |]
+            }
+
+            let l = TimeSpan.FromMinutes(float limit.Get)
+
+            let pairwise =
+                index
+                |> Array.pairwise
+                |> Array.filter (fun (a, b) -> b - a > l.Ticks)
+                |> Array.map (fun (a, b) -> Frame.toTimestamp offset a, Frame.toTimestamp offset b)
+                |> List.ofArray
+
+            DatasetMetadata.gaps (Some l) series = pairwise
+            && DatasetMetadata.gaps None series = []
+    ]

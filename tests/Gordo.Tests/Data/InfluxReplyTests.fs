@@ -175,4 +175,11 @@ let scanTests =
         testProperty "the byte scanner reads every reply as the token reader does"
         <| Prop.forAll (Arb.fromGen replyText) (fun text ->
             outcome InfluxReply.read text = outcome InfluxReply.readTokens text)
+        testProperty "a reply in part of a larger (pooled) array reads as the reply alone"
+        <| Prop.forAll (Arb.fromGen replyText) (fun text ->
+            let inPart (body: byte[]) =
+                let padded = Array.concat [ "[{\"x\":"B; body; "1]}junk"B ]
+                InfluxReply.readOf (ReadOnlyMemory(padded, 6, body.Length))
+
+            outcome inPart text = outcome InfluxReply.read text)
     ]
