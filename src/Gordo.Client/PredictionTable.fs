@@ -153,7 +153,7 @@ module PredictionTable =
 
     /// The `data` table of a JSON reply (`{top: {sub: {row: value}}}`, single columns as
     /// `{top: {top: ...}}`), read straight from the reply's bytes.
-    let ofJsonMemory (body: ReadOnlyMemory<byte>) : Result<PredictionTable, string> =
+    let internal ofJsonMemory (body: ReadOnlyMemory<byte>) : Result<PredictionTable, string> =
         try
             let mutable r = Utf8JsonReader(body.Span)
             let rows = RowKeys()
@@ -212,7 +212,7 @@ module PredictionTable =
             None
 
     /// A Parquet reply (pyarrow layout: `__index_level_0__` plus tuple-named columns).
-    let ofParquetSegment (bytes: ArraySegment<byte>) : Result<PredictionTable, string> =
+    let internal ofParquetSegment (bytes: ArraySegment<byte>) : Result<PredictionTable, string> =
         use stream = new MemoryStream(bytes.Array, bytes.Offset, bytes.Count, false)
 
         ParquetIO.readStream stream

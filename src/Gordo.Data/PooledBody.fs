@@ -13,7 +13,7 @@ open System.Threading.Tasks
 /// Read the reply with `HttpCompletionOption.ResponseHeadersRead`, so that the handler does not
 /// buffer (and copy) it first.
 [<Sealed>]
-type PooledBody private (buffer: byte[], length: int) =
+type internal PooledBody private (buffer: byte[], length: int) =
     let mutable rented = buffer
 
     /// The body's length in bytes.
