@@ -12,7 +12,7 @@
 # so the client falls back to /prediction: cheap for the server) or "autoencoder" (the detector of
 # Gordo's documentation: MinMaxScaler + KerasAutoEncoder feedforward_hourglass, cross-validated so
 # that it has thresholds and the client gets the whole anomaly reply).
-# The CLI is published as the image's Dockerfile publishes it (self-contained, ReadyToRun), and
+# The CLI is published as the image's Dockerfile publishes it (self-contained, composite ReadyToRun), and
 # the client runs with the environment of the workflow's gordo-client step
 # (GORDO_BENCH_CLIENT_ENV, default DOTNET_TieredCompilation=0; "" for the runtime's defaults).
 # GORDO_BENCH_CLI: an already published or built `gordo` to use instead (server and client).
@@ -34,7 +34,9 @@ if [ -z "$cli" ]; then
     -o "$(dirname "$cli")" -nologo -v:q > /dev/null
 fi
 gordo=("$cli")
-form="ReadyToRun CLI"; [ -n "${GORDO_BENCH_CLI:-}" ] && form="CLI $cli"
+# (The default publish, reused through GORDO_BENCH_CLI by a second run, is named as such.)
+form="composite ReadyToRun CLI"
+[ -n "${GORDO_BENCH_CLI:-}" ] && [ "$(realpath "$cli")" != "$(realpath -m artifacts/bench-client-cli/gordo)" ] && form="CLI $cli"
 read -r -a client_env <<< "${GORDO_BENCH_CLIENT_ENV-DOTNET_TieredCompilation=0}"
 work="$(mktemp -d)"; trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
