@@ -10,7 +10,10 @@
 # Then (issue 21) the same model and body on our server, interleaved at 1 connection: plain
 # anomaly/prediction, ?quality=true and anomaly/events: server CPU per request and p50 of each,
 # in 15 rounds (GORDO_BENCH_ROUNDS) of 3 s per route (GORDO_BENCH_ROUND_SECONDS); each route
-# against plain prediction of the same round (median of the paired ratios), and medians. (The
+# against plain prediction of the same round (median of the paired ratios), and medians; also the
+# server's own request time per route (gordo_server_request_duration_seconds of /metrics: ours
+# runs with ENABLE_PROMETHEUS=true, as Gordo's workflow deploys it; Gordo's Python peer here does
+# not serve metrics). (The
 # project page's ring is on, as by default; what feeding it costs is measured in process by
 # Gordo.Micro.Bench's FeedRing: a second server with the ring off would differ in its history.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
@@ -47,7 +50,9 @@ gordo="${GORDO_BENCH_GORDO:-$repo/src/Gordo.Cli/bin/Release/net10.0/gordo}"
 bench_model "$gordo" "$dir"
 export BODY_FILE="$dir/body.json"
 
-DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 --port "$ours_port" --log-level warning \
+# Ours as Gordo's workflow deploys it: ENABLE_PROMETHEUS=true (it serves /metrics and times every
+# request; the issue-21 part reads each route's server-side request time from there).
+ENABLE_PROMETHEUS=true DOTNET_gcServer=1 MODEL_COLLECTION_DIR="$dir/models/1" "$gordo" run-server --host 127.0.0.1 --port "$ours_port" --log-level warning \
   > "$dir/ours.log" 2>&1 &
 ours_pid=$!
 pids+=("$ours_pid")
@@ -150,18 +155,30 @@ for path in "prediction?quality=true" events; do
 done
 round_seconds="${GORDO_BENCH_ROUND_SECONDS:-3}"
 round_count="${GORDO_BENCH_ROUNDS:-15}"
-route_round() { # variant -> "cpu_ms p50_ms rps user_ms"
+server_time() { # route (prediction|events) -> "seconds requests" so far, 200s only
+  curl -sf "http://127.0.0.1:$ours_port/metrics" | awk -v r="/anomaly/$1\"" '
+    /^gordo_server_request_duration_seconds_(sum|count)\{/ && index($0, r) && index($0, "status_code=\"200\"") {
+      if ($0 ~ /_sum\{/) s += $NF; else c += $NF }
+    END { printf "%.9f %d\n", s, c }'
+}
+route_round() { # variant -> "cpu_ms p50_ms rps user_ms server_ms"
   local port="$ours_port" path="$1" pid="$ours_pid" out before after user_before user_after requests
+  local timed_before timed_after
+  timed_before="$(server_time "${path%%\?*}")"
   user_before="$(awk '{print $14}' "/proc/$pid/stat")"; before="$(cpu_ticks "$pid")"
   out="$(wrk -t 1 -c 1 -d "${round_seconds}s" --timeout 10s --latency -s bench/server/post.lua \
     "http://127.0.0.1:$port/gordo/v0/bench/bench-model/anomaly/$path")"
   after="$(cpu_ticks "$pid")"; user_after="$(awk '{print $14}' "/proc/$pid/stat")"
+  timed_after="$(server_time "${path%%\?*}")"
   requests="$(awk '/requests in/ {print $1}' <<< "$out")"
   grep -q 'non2xx=0 errors=0' <<< "$out" || { echo "anomaly/$path failed under load: $out"; exit 1; }
   awk -v t=$(( after - before )) -v u=$(( user_after - user_before )) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
     -v p50="$(awk '$1 == "50%" {print $2}' <<< "$out")" -v rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")" \
+    -v timed="$timed_before $timed_after" \
     'BEGIN { ms = p50 + 0; if (p50 ~ /us$/) ms /= 1000; else if (p50 ~ /s$/ && p50 !~ /ms$/) ms *= 1000;
-             printf "%.3f %.3f %s %.3f\n", t * 1000 / hz / n, ms, rps, u * 1000 / hz / n }'
+             split(timed, d, " "); served = d[4] - d[2];
+             printf "%.3f %.3f %s %.3f %.3f\n", t * 1000 / hz / n, ms, rps, u * 1000 / hz / n,
+               (served > 0 ? (d[3] - d[1]) * 1000 / served : 0) }'
 }
 # Short rounds, each measuring the three routes back to back in a rotating order: this machine's
 # speed drifts by 10-20 % over tens of seconds, so a route is compared with plain prediction of
@@ -180,10 +197,10 @@ paired() { # field route-rounds plain-rounds -> median of the per-round ratios, 
     | awk '{ a[NR] = $1 } END { printf "%+.1f %%", (a[int((NR + 1) / 2)] - 1) * 100 }'
 }
 echo
-for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s, user CPU ms): ${rounds[$v]}"; done
+for v in "${variants[@]}"; do echo "rounds of $v (CPU ms, p50 ms, req/s, user CPU ms, server-side ms): ${rounds[$v]}"; done
 echo
-echo "| anomaly route (1 connection, $round_count rounds of ${round_seconds} s) | server CPU ms/request (median) | p50 ms (median) | requests/s | CPU vs plain, paired (medians) | p50 vs plain, paired (medians) | user-mode CPU vs plain, paired |"
-echo "|---|---|---|---|---|---|---|"
+echo "| anomaly route (1 connection, $round_count rounds of ${round_seconds} s) | server CPU ms/request (median) | p50 ms (median) | requests/s | CPU vs plain, paired (medians) | p50 vs plain, paired (medians) | user-mode CPU vs plain, paired | server-side request time (mean) vs plain, paired |"
+echo "|---|---|---|---|---|---|---|---|"
 plain_cpu="$(median 1 <<< "${rounds[prediction]}")"
 plain_p50="$(median 2 <<< "${rounds[prediction]}")"
 for v in "${variants[@]}"; do
@@ -193,12 +210,13 @@ for v in "${variants[@]}"; do
   cpu_paired="$(paired 1 "${rounds[$v]}" "${rounds[prediction]}")"
   p50_paired="$(paired 2 "${rounds[$v]}" "${rounds[prediction]}")"
   user_paired="$(paired 4 "${rounds[$v]}" "${rounds[prediction]}")"
-  printf '| %s | %s | %s | %s | %s (%s) | %s (%s) | %s |\n' "$v" "$cpu" "$p50" "$rps" "$cpu_paired" "$overhead" "$p50_paired" "$p50_overhead" "$user_paired"
+  server_ms="$(median 5 <<< "${rounds[$v]}")"; server_paired="$(paired 5 "${rounds[$v]}" "${rounds[prediction]}")"
+  printf '| %s | %s | %s | %s | %s (%s) | %s (%s) | %s | %s ms, %s |\n' "$v" "$cpu" "$p50" "$rps" "$cpu_paired" "$overhead" "$p50_paired" "$p50_overhead" "$user_paired" "$server_ms" "$server_paired"
   [ "$v" = prediction ] && continue
   key="server-route-${v//[^a-z]/-}"
   what="anomaly/$v vs plain anomaly/prediction, same server and run"
-  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request; %s rounds of %s s, paired)\t%s\ts\t%s CPU, p50 %s ms (%s); medians against medians: %s CPU, %s p50; user-mode CPU alone %s paired\n' \
-    "$key" "$what" "$round_count" "$round_seconds" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$cpu_paired" "$p50" "$p50_paired" "$overhead" "$p50_overhead" "$user_paired"
+  printf '##bench\tours\t%s\tserver over HTTP: %s (100 x 10, 1 connection, server CPU per request; %s rounds of %s s, paired)\t%s\ts\t%s CPU, p50 %s ms (%s); medians against medians: %s CPU, %s p50; user-mode CPU alone %s paired; server-side request time %s ms (%s paired)\n' \
+    "$key" "$what" "$round_count" "$round_seconds" "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$cpu_paired" "$p50" "$p50_paired" "$overhead" "$p50_overhead" "$user_paired" "$server_ms" "$server_paired"
   printf '##bench\tpeer\t%s\tplain anomaly/prediction\t%s\ts\tp50 %s ms\n' \
     "$key" "$(awk -v c="$plain_cpu" 'BEGIN { print c / 1000 }')" "$plain_p50"
 done
