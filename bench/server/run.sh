@@ -13,9 +13,9 @@
 # against plain prediction of the same round (median of the paired ratios), and medians; also the
 # server's own request time per route (gordo_server_request_duration_seconds of /metrics: ours
 # runs with ENABLE_PROMETHEUS=true, as Gordo's workflow deploys it; Gordo's Python peer here does
-# not serve metrics). (The
-# project page's ring is on, as by default; what feeding it costs is measured in process by
-# Gordo.Micro.Bench's FeedRing: a second server with the ring off would differ in its history.)
+# not serve metrics). (The project page's ring is on, as by default; what feeding it costs is
+# measured in process by Gordo.Micro.Bench's FeedRing: a second server with the ring off would
+# differ in its history.)
 # Usage: bench/server/run.sh [seconds per measurement, default 10]
 # (GORDO_BENCH_WARMUP: seconds of the first warm-up of ours, default 20.)
 # GORDO_BENCH_VS=PATH/gordo: measure that build of ours (e.g. main's, for a before/after
