@@ -16,9 +16,6 @@ open System.Threading.Tasks
 type internal PooledBody private (buffer: byte[], length: int) =
     let mutable rented = buffer
 
-    /// The body's length in bytes.
-    member _.Length: int = length
-
     /// The body (valid until `Dispose`).
     member _.Span: ReadOnlySpan<byte> = ReadOnlySpan(rented, 0, length)
 

@@ -115,35 +115,28 @@ module internal OutputFrame =
     [<RequireQualifiedAccess; NoEquality; NoComparison>]
     type private Cells =
         | Numbers of float[]
-        /// Each row's time moved by the shift (`start`, `end`).
-        | Times of TimeSpan
+        /// Each row's time (naive or not) moved by the shift (`start`, `end`).
+        | Times of DateTimeOffset[] * naive: bool * shift: TimeSpan
         | Nulls
 
     /// The `start` and `end` columns: each row's time and that time plus the resolution (null
     /// when unknown, and both null for integer row labels).
     let private startEndCells (table: OutputTable) : Cells * Cells =
         match table.Rows, table.Frequency with
-        | RowLabels.Times _, Some f -> Cells.Times TimeSpan.Zero, Cells.Times f
-        | RowLabels.Times _, None -> Cells.Times TimeSpan.Zero, Cells.Nulls
+        | RowLabels.Times(ts, naive), Some f -> Cells.Times(ts, naive, TimeSpan.Zero), Cells.Times(ts, naive, f)
+        | RowLabels.Times(ts, naive), None -> Cells.Times(ts, naive, TimeSpan.Zero), Cells.Nulls
         | RowLabels.Ints _, _ -> Cells.Nulls, Cells.Nulls
 
     /// Writes one column's `{row: value, ...}` object straight into the output's array (room for
     /// at most `size` bytes).
-    let private emit
-        (output: ArrayPoolBufferWriter<byte>)
-        (size: int)
-        (keys: byte[][])
-        (rows: RowLabels)
-        (cells: Cells)
-        =
+    let private emit (output: ArrayPoolBufferWriter<byte>) (size: int) (keys: byte[][]) (cells: Cells) =
         let free = BufferWriter.freeSegment output size
 
         let stop =
-            match cells, rows with
-            | Cells.Numbers values, _ -> numbers keys values free.Array free.Offset
-            | Cells.Times shift, RowLabels.Times(ts, naive) -> times keys naive ts shift free.Array free.Offset
-            | Cells.Times _, RowLabels.Ints _
-            | Cells.Nulls, _ -> nulls keys free.Array free.Offset
+            match cells with
+            | Cells.Numbers values -> numbers keys values free.Array free.Offset
+            | Cells.Times(ts, naive, shift) -> times keys naive ts shift free.Array free.Offset
+            | Cells.Nulls -> nulls keys free.Array free.Offset
 
         output.Advance(stop - free.Offset)
 
@@ -184,6 +177,6 @@ module internal OutputFrame =
                 top <- name
 
             Reply.writeName output sub
-            emit output size keys table.Rows cells
+            emit output size keys cells
 
         BufferWriter.write output "}}"B

@@ -316,20 +316,13 @@ module internal ShortestDouble =
 
         let bits = BitConverter.DoubleToInt64Bits value
 
-        if uint64 bits < 0x4059_0000_0000_0000UL && float (int value) = value then
-            // 0 to 99 (mostly data-quality flags, thousands per reply): one or two digits.
-            let k = int value
-
-            if k < 10 then
-                dest.[0] <- byte (48 + k)
-                1
-            else
-                dest.[0] <- byte (48 + k / 10)
-                dest.[1] <- byte (48 + k % 10)
-                2
-        elif value <> 0.0 && abs value < 2147483648.0 && float (int value) = value then
-            // Other whole numbers (counts): their digits are .NET's text, written without the
-            // digit search (-0 stays below: it keeps its sign).
+        if
+            (value <> 0.0 || bits = 0L)
+            && abs value < 2147483648.0
+            && float (int value) = value
+        then
+            // Whole numbers (data-quality flags, counts): their digits are .NET's text, written
+            // without the digit search (-0 stays below: it keeps its sign).
             let mutable written = 0
             Buffers.Text.Utf8Formatter.TryFormat(int value, dest, &written) |> ignore
             written

@@ -141,7 +141,7 @@ type internal InfluxDataProvider(connection: InfluxConnection, measurement: stri
             Error(ProviderError.Unauthorized(this.Endpoint, text().Trim()))
         else
             try
-                match InfluxReply.readOf body.Memory with
+                match InfluxReply.read body.Memory with
                 | InfluxAnswer.Failed e -> Error(ProviderError.BadResponse(this.Endpoint, e))
                 | _ when int status >= 300 -> Error(ProviderError.BadResponse(this.Endpoint, text ()))
                 | InfluxAnswer.Points(ticks, values) ->

@@ -94,7 +94,7 @@ module internal InfluxReply =
 
     /// The answer of a reply, read token by token (a `JsonException` when it is not such a
     /// reply); a top-level `error` wins over the statement's.
-    let readTokensOf (body: ReadOnlyMemory<byte>) : InfluxAnswer =
+    let readTokens (body: ReadOnlyMemory<byte>) : InfluxAnswer =
         let mutable r = Utf8JsonReader(body.Span)
         let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
         let mutable top = null
@@ -240,7 +240,7 @@ module internal InfluxReply =
     /// The rows of a reply InfluxDB wrote for one tag and one field (`[ns,value]` rows, compact,
     /// one series, nothing after the rows but whitespace), scanned byte by byte; None for any other
     /// reply.
-    let tryScanOf (body: ReadOnlyMemory<byte>) : InfluxAnswer option =
+    let tryScan (body: ReadOnlyMemory<byte>) : InfluxAnswer option =
         let s = body.Span
         let ticks, values = ResizeArray<int64>(), ResizeArray<float>()
         // A reply that is not JSON is the token reader's to report.
@@ -275,16 +275,7 @@ module internal InfluxReply =
     /// The answer of a reply (a `JsonException` when it is not such a reply); a top-level
     /// `error` wins over the statement's. InfluxDB's usual reply is scanned without the token
     /// reader, which spent about half its time checking the digits of each time and value.
-    let readOf (body: ReadOnlyMemory<byte>) : InfluxAnswer =
-        match tryScanOf body with
+    let read (body: ReadOnlyMemory<byte>) : InfluxAnswer =
+        match tryScan body with
         | Some answer -> answer
-        | None -> readTokensOf body
-
-    /// `readTokensOf` of a whole array.
-    let readTokens (body: byte[]) : InfluxAnswer = readTokensOf (ReadOnlyMemory body)
-
-    /// `tryScanOf` of a whole array.
-    let tryScan (body: byte[]) : InfluxAnswer option = tryScanOf (ReadOnlyMemory body)
-
-    /// `readOf` of a whole array.
-    let read (body: byte[]) : InfluxAnswer = readOf (ReadOnlyMemory body)
+        | None -> readTokens body

@@ -10,7 +10,7 @@ open FsCheck.FSharp
 open Gordo.Data
 
 let private read (json: string) =
-    InfluxReply.read (Encoding.UTF8.GetBytes json)
+    InfluxReply.read (ReadOnlyMemory(Encoding.UTF8.GetBytes json))
 
 let private ticks (ns: int64) = DateTime.UnixEpoch.Ticks + ns / 100L
 
@@ -142,9 +142,9 @@ let private replyText: Gen<string> =
 
     Gen.map3 (fun h r t -> h + r + t) head rows tail
 
-let private outcome (read: byte[] -> InfluxAnswer) (text: string) =
+let private outcome (read: ReadOnlyMemory<byte> -> InfluxAnswer) (text: string) =
     try
-        match read (Encoding.UTF8.GetBytes text) with
+        match read (ReadOnlyMemory(Encoding.UTF8.GetBytes text)) with
         | InfluxAnswer.Points(t, v) -> Ok(t, v |> Array.map BitConverter.DoubleToInt64Bits) |> Ok
         | InfluxAnswer.Failed e -> Error e |> Ok
     with e ->
@@ -158,7 +158,7 @@ let scanTests =
                 """{"results":[{"statement_id":0,"series":[{"name":"sensors","columns":["time","T"],"values":[[1577836800000000000,1.5],[1577837400000000000,null],[1577838000000000000,-2E-07]]}]}]}
 """
 
-            match InfluxReply.tryScan (Encoding.UTF8.GetBytes json) with
+            match InfluxReply.tryScan (ReadOnlyMemory(Encoding.UTF8.GetBytes json)) with
             | Some(InfluxAnswer.Points(t, v)) ->
                 Expect.equal
                     t
@@ -177,9 +177,9 @@ let scanTests =
             outcome InfluxReply.read text = outcome InfluxReply.readTokens text)
         testProperty "a reply in part of a larger (pooled) array reads as the reply alone"
         <| Prop.forAll (Arb.fromGen replyText) (fun text ->
-            let inPart (body: byte[]) =
-                let padded = Array.concat [ "[{\"x\":"B; body; "1]}junk"B ]
-                InfluxReply.readOf (ReadOnlyMemory(padded, 6, body.Length))
+            let inPart (body: ReadOnlyMemory<byte>) =
+                let padded = Array.concat [ "[{\"x\":"B; body.ToArray(); "1]}junk"B ]
+                InfluxReply.read (ReadOnlyMemory(padded, 6, body.Length))
 
             outcome inPart text = outcome InfluxReply.read text)
     ]
