@@ -77,3 +77,21 @@ type ModelStoreLoadBench() =
             store.Model(revision, $"model-%03d{i}") |> ignore
 
         store.LoadedBytes
+
+/// The data-quality columns of one anomaly request (100 rows x 10 tags, issue 21): what
+/// `?quality=true` adds to the handler before the reply is written.
+[<MemoryDiagnoser>]
+type QualityFlagsBench() =
+    let training = Fixtures.signal 500 Fixtures.tags.Length
+    let x = Fixtures.signal 100 Fixtures.tags.Length
+
+    let profile =
+        Gordo.Models.Scoring.DataQuality.profile
+            Fixtures.tags
+            (Array.init (Array2D.length2 training) (fun j -> training.[*, j]))
+            (Array.init (Array2D.length1 training) (fun i -> int64 i * TimeSpan.TicksPerMinute * 10L))
+
+    /// `DataQuality.ofMatrix` on the request's X.
+    [<Benchmark>]
+    member _.Columns() =
+        Gordo.Models.Scoring.DataQuality.ofMatrix profile Fixtures.tags x 0

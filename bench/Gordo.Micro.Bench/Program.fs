@@ -29,6 +29,8 @@ let private rows =
         Ours("server-handler", "server: anomaly handler + JSON reply (100 x 10)")
         ("RequestPathBench", "HandlerAndReplyQuality"),
         Ours("server-handler-quality", "server: anomaly handler + JSON reply with ?quality=true (100 x 10)")
+        ("QualityFlagsBench", "Columns"),
+        Ours("quality-flags", "data-quality columns of one request (100 x 10), before the reply")
         ("RequestPathBench", "WholePath"), Ours("server-path", "server: body to reply bytes, no HTTP (100 x 10)")
         ("ResampleBench", "ResampleYear"),
         Ours("resample", "resample one tag-year of minute data to 10T (mean, interpolate)")

@@ -209,13 +209,7 @@ module internal Handlers =
     /// The data-quality columns of the last `rows` rows of X (issue 21).
     let private qualityColumns (meta: Value) (tags: string[]) (x: Matrix) (rows: int) =
         match profileOf meta with
-        | Some profile ->
-            let skip = Matrix.rows x - rows
-
-            let tail (column: float[]) =
-                if skip = 0 then column else column.[skip..]
-
-            DataQuality.columns profile tags (Array.init tags.Length (fun j -> tail (Matrix.column j x)))
+        | Some profile -> DataQuality.ofMatrix profile tags x (Matrix.rows x - rows)
         | None ->
             Reply.fail (
                 Reply.jsonError

@@ -2,6 +2,7 @@ namespace Gordo.Models.Scoring
 
 open System
 open Gordo.Core
+open Gordo.Models
 
 /// What may be wrong with one input value (a bit field: a value can be several at once).
 /// Written as integers in the `data-quality|<tag>` and `total-data-quality` columns.
@@ -213,81 +214,123 @@ module DataQuality =
         && before <> 0.0
         && abs (after - before) <= 1e-9 * (abs a + abs b + abs c + abs before)
 
-    /// Marks the rows on a straight line with their neighbours, in runs of two or more: measured
-    /// noise never does that, linear gap filling always does (one filled row alone is not told
-    /// apart from a steady ramp).
-    let private markGapFilled (values: float[]) (flags: QualityFlags[]) =
-        let mutable previous = false
-
-        for i in 1 .. values.Length - 2 do
-            let current = collinear values.[i - 1] values.[i] values.[i + 1]
-
-            if current && previous then
-                flags.[i - 1] <- flags.[i - 1] ||| QualityFlags.GapFilled
-                flags.[i] <- flags.[i] ||| QualityFlags.GapFilled
-
-            previous <- current
-
-    /// Marks rows `first` to `last` stuck when they are a run of one finite value longer than the
-    /// profile allows.
-    let private markStuck (p: TagProfile) (values: float[]) (flags: QualityFlags[]) (first: int) (last: int) =
-        if Double.IsFinite values.[first] && last - first + 1 > p.StuckAfter then
-            for k in first..last do
-                flags.[k] <- flags.[k] ||| QualityFlags.Stuck
-
-    /// Flags for every row of one tag's values.
-    let flagsOf (p: TagProfile) (values: float[]) : QualityFlags[] =
-        let flags = Array.zeroCreate<QualityFlags> values.Length
+    /// Each row's flags of one tag's values into `flags`, in one pass: a stuck run is marked back
+    /// to its start once it grows past the profile's limit; a row on a straight line with its
+    /// neighbours is marked, with the row before it, once the row before was on one too (runs of
+    /// two or more: measured noise never does that, linear gap filling always does, and one
+    /// filled row alone is not told apart from a steady ramp).
+    let private fill (p: TagProfile) (values: ReadOnlySpan<float>) (flags: Span<QualityFlags>) =
         let margin = (p.Max - p.Min) / 10.0
         let low, high, spike = p.Min - margin, p.Max + margin, 1.5 * p.MaxStep
+        let n = values.Length
+        // The previous value when finite, else NaN (so that no step is taken from it).
+        let mutable previous = nan
         let mutable runStart = 0
+        let mutable lastCollinear = false
 
-        for i in 0 .. values.Length - 1 do
+        for i in 0 .. n - 1 do
             let v = values.[i]
 
-            if not (Double.IsFinite v) then
-                flags.[i] <- QualityFlags.Missing
-            else
+            if Double.IsFinite v then
                 let mutable f = QualityFlags.None
 
                 if v < low || v > high then
                     f <- QualityFlags.OutOfRange
 
-                if i > 0 && Double.IsFinite values.[i - 1] && abs (v - values.[i - 1]) > spike then
+                if abs (v - previous) > spike then
                     f <- f ||| QualityFlags.Spike
 
-                flags.[i] <- f
+                if v <> previous then
+                    runStart <- i
 
-            if i > 0 && not (Double.IsFinite v && v = values.[i - 1]) then
-                markStuck p values flags runStart (i - 1)
+                let run = i - runStart + 1
+
+                if run > p.StuckAfter then
+                    if run = p.StuckAfter + 1 then
+                        for k in runStart .. i - 1 do
+                            flags.[k] <- flags.[k] ||| QualityFlags.Stuck
+
+                    f <- f ||| QualityFlags.Stuck
+
+                flags.[i] <- f
+                previous <- v
+            else
+                flags.[i] <- QualityFlags.Missing
+                previous <- nan
                 runStart <- i
 
-        if values.Length > 0 then
-            markStuck p values flags runStart (values.Length - 1)
+            if i >= 1 && i <= n - 2 then
+                let current = collinear values.[i - 1] v values.[i + 1]
 
-        markGapFilled values flags
+                if current && lastCollinear then
+                    flags.[i - 1] <- flags.[i - 1] ||| QualityFlags.GapFilled
+                    flags.[i] <- flags.[i] ||| QualityFlags.GapFilled
+
+                lastCollinear <- current
+
+    /// Flags for every row of one tag's values.
+    let flagsOf (p: TagProfile) (values: float[]) : QualityFlags[] =
+        let flags = Array.zeroCreate<QualityFlags> values.Length
+        fill p (ReadOnlySpan values) (Span flags)
         flags
+
+    let private profileOfTag (profile: TrainingProfile) (name: string) =
+        match profile.Tags |> List.tryFind (fun t -> t.Name = name) with
+        | Some p -> p
+        | None -> invalidArg "tags" $"the model's training profile has no tag '%s{name}'"
+
+    /// The columns of `columns`: each tag's flags as numbers (`column j values` fills `values`
+    /// with tag j's rows), then every tag's flags of each row together.
+    let inline private flagColumns
+        (profile: TrainingProfile)
+        (tags: string[])
+        (rows: int)
+        ([<InlineIfLambda>] column: int -> float[] -> unit)
+        =
+        // Flags stay integers until written out: a double-to-int conversion costs more than the
+        // flags themselves.
+        let union = Array.zeroCreate<QualityFlags> rows
+        let values = Array.zeroCreate<float> rows
+        let flags = Array.zeroCreate<QualityFlags> rows
+
+        let perTag =
+            tags
+            |> Array.mapi (fun j name ->
+                let p = profileOfTag profile name
+                column j values
+                fill p (ReadOnlySpan values) (Span flags)
+                let numbers = Array.zeroCreate<float> rows
+
+                for i in 0 .. rows - 1 do
+                    numbers.[i] <- float (int flags.[i])
+                    union.[i] <- union.[i] ||| flags.[i]
+
+                ("data-quality", name), numbers)
+
+        List.ofArray perTag
+        @ [
+            ("total-data-quality", ""), Array.map (fun (f: QualityFlags) -> float (int f)) union
+        ]
 
     /// The `data-quality|<tag>` columns (flags as numbers) for the given tags' columns, then
     /// `total-data-quality` (every tag's flags of the row together). A tag the profile lacks is
     /// an `ArgumentException`.
     let columns (profile: TrainingProfile) (tags: string[]) (columns: float[][]) : ((string * string) * float[]) list =
         let rows = if columns.Length = 0 then 0 else columns.[0].Length
-        let total = Array.zeroCreate<float> rows
+        flagColumns profile tags rows (fun j values -> Array.blit columns.[j] 0 values 0 rows)
 
-        let perTag =
-            tags
-            |> Array.mapi (fun j name ->
-                match profile.Tags |> List.tryFind (fun t -> t.Name = name) with
-                | Some p ->
-                    let flags = flagsOf p columns.[j]
-                    let numbers = Array.zeroCreate<float> rows
+    /// `columns` for the rows of X from `skip` on, X's columns being the given tags (no copy of
+    /// X's columns: the server's request path).
+    let ofMatrix
+        (profile: TrainingProfile)
+        (tags: string[])
+        (x: float[,])
+        (skip: int)
+        : ((string * string) * float[]) list =
+        let width = Matrix.cols x
 
-                    for i in 0 .. rows - 1 do
-                        numbers.[i] <- float (int flags.[i])
-                        total.[i] <- float (int total.[i] ||| int flags.[i])
+        flagColumns profile tags (Matrix.rows x - skip) (fun j values ->
+            let cells = Matrix.span x
 
-                    ("data-quality", name), numbers
-                | None -> invalidArg "tags" $"the model's training profile has no tag '%s{name}'")
-
-        List.ofArray perTag @ [ ("total-data-quality", ""), total ]
+            for i in 0 .. values.Length - 1 do
+                values.[i] <- cells.[(skip + i) * width + j])

@@ -206,10 +206,51 @@ let tests =
                 "flags combine"
         }
 
-        testProperty "flagsOf gives every row the flags of their definitions" (fun picks ->
-            let values = valuesOf picks
-            let expected = Array.init values.Length (flagByDefinition profile values)
-            Expect.equal (DataQuality.flagsOf profile values) expected $"%A{values}")
+        testProperty
+            "flagsOf gives every row the flags of their definitions"
+            (fun picks (stuck: FsCheck.NonNegativeInt) ->
+                let values = valuesOf picks
+                // Limits below 3 too: a hand-edited metadata.json may hold any.
+                let profile = {
+                    profile with
+                        StuckAfter = stuck.Get % 6 - 1
+                }
+
+                let expected = Array.init values.Length (flagByDefinition profile values)
+                Expect.equal (DataQuality.flagsOf profile values) expected $"%A{values} %d{profile.StuckAfter}")
+
+        testProperty
+            "columns and ofMatrix give each tag's flagsOf and their union"
+            (fun picks (skip: FsCheck.NonNegativeInt) ->
+                let values = valuesOf picks
+                let tags = [| "a"; "b"; "c" |]
+                let n = values.Length
+                // Three tags: the values, reversed, shifted by a third of their length.
+                let x =
+                    Array2D.init n 3 (fun i j -> values.[(if j = 1 then n - 1 - i else i + j * n / 3) % n])
+
+                let skip = if n = 0 then 0 else skip.Get % n
+
+                let training = {
+                    IntervalSeconds = None
+                    Tags = [ for t in tags -> { profile with Name = t } ]
+                }
+
+                let tail = Array.init 3 (fun j -> x.[skip.., j])
+
+                let perTag =
+                    tail |> Array.map (DataQuality.flagsOf profile >> Array.map (int >> float))
+
+                let total =
+                    Array.init (n - skip) (fun i ->
+                        perTag |> Array.fold (fun f column -> f ||| int column.[i]) 0 |> float)
+
+                let expected =
+                    List.init 3 (fun j -> ("data-quality", tags.[j]), perTag.[j])
+                    @ [ ("total-data-quality", ""), total ]
+
+                Expect.equal (DataQuality.columns training tags tail) expected "columns"
+                Expect.equal (DataQuality.ofMatrix training tags x skip) expected "ofMatrix")
 
         test "rows that linear interpolation filled in a gap are gap-filled, measured rows are not" {
             let none, filled = QualityFlags.None, QualityFlags.GapFilled
