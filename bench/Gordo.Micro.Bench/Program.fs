@@ -32,6 +32,10 @@ let private rows =
         ("QualityFlagsBench", "Columns"),
         Ours("quality-flags", "data-quality columns of one request (100 x 10), before the reply")
         ("RequestPathBench", "WholePath"), Ours("server-path", "server: body to reply bytes, no HTTP (100 x 10)")
+        ("InfluxReplyBench", "ReadOneTag"),
+        Ours("influx-reply", "client: read one tag's InfluxDB reply (4,176 rows, 29 days of 10 minutes)")
+        ("LineProtocolBench", "WriteChunk"),
+        Ours("line-protocol", "client: line protocol of a 1,000-row chunk (31 series, 31,000 points)")
         ("ResampleBench", "ResampleYear"),
         Ours("resample", "resample one tag-year of minute data to 10T (mean, interpolate)")
         ("DensePredictBench", "Predict100x20"), Ours("predict", "predict 100 x 20, loaded hourglass autoencoder")

@@ -95,10 +95,14 @@ module internal LineProtocol =
         head.CopyTo span
         let digits = span.Slice(head.Length)
         let n = ShortestDouble.format value digits
-        let e = digits.Slice(0, n).IndexOf(byte 'E')
+        let magnitude = abs value
 
-        if e >= 0 then
-            digits.[e] <- byte 'e'
+        // Only values below 1e-4 or from 1e17 on are written with an exponent.
+        if magnitude < 1e-4 || magnitude >= 1e15 then
+            let e = digits.Slice(0, n).IndexOf(byte 'E')
+
+            if e >= 0 then
+                digits.[e] <- byte 'e'
 
         stamp.CopyTo(digits.Slice n)
         at + head.Length + n + stamp.Length
@@ -106,11 +110,21 @@ module internal LineProtocol =
     let private isBad (v: float) = Double.IsNaN v || Double.IsInfinity v
 
     /// Rows kept: those without NaN or ±inf in any column (spec §8.2: ±inf → NaN, NaN rows dropped).
-    let keptRows (columns: float[][]) (n: int) : int[] = [|
+    let keptRows (columns: float[][]) (n: int) : int[] =
+        let kept = ResizeArray<int>(n)
+
         for i in 0 .. n - 1 do
-            if columns |> Array.forall (fun c -> not (isBad c.[i])) then
-                i
-    |]
+            let mutable good = true
+            let mutable j = 0
+
+            while good && j < columns.Length do
+                good <- not (isBad columns.[j].[i])
+                j <- j + 1
+
+            if good then
+                kept.Add i
+
+        kept.ToArray()
 
     /// One series of points: its head, values, the kept rows and their time stamps (shared by
     /// the series of one chunk).

@@ -43,6 +43,27 @@ let tests =
             Expect.equal (point 0.1 t0) "m,k=v sensor_value=0.1 1577836800000000000\n" "plain"
             Expect.equal (point -1.5e-7 (t0.AddTicks 1L)) "m,k=v sensor_value=-1.5e-07 1577836800000000100\n" "exponent"
             Expect.equal (point 1e17 t0) "m,k=v sensor_value=1e+17 1577836800000000000\n" "large"
+
+            // Around where the text switches to an exponent (the writer looks for one only there).
+            for v in
+                [
+                    1e-5
+                    9.999e-5
+                    1e-4
+                    1.0001e-4
+                    1e15
+                    1e16
+                    9.999999999999998e16
+                    1e17
+                    1.5e300
+                ] do
+                for signed in [ v; -v ] do
+                    let text = signed.ToString("R", Globalization.CultureInfo.InvariantCulture)
+
+                    Expect.equal
+                        (point signed t0)
+                        $"m,k=v sensor_value=%s{text.Replace('E', 'e')} 1577836800000000000\n"
+                        (string signed)
         }
         testProperty "every finite value is written so that it reads back exactly"
         <| Prop.forAll (Arb.fromGen (ArbMap.defaults |> ArbMap.generate<NormalFloat>)) (fun (NormalFloat v) ->

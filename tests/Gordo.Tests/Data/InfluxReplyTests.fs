@@ -109,6 +109,17 @@ let private rowText: Gen<string> =
             20,
             Gen.map (fun (k: int) -> string (1577836800000000000L + int64 k * 600000000000L)) (Gen.choose (0, 100000))
             1, Gen.elements [ "-5"; "0"; "99999999999999999999"; "1.5"; "\"t\""; "null"; "012" ]
+            // int64's edges, one past them, and "-0".
+            1,
+            Gen.elements [
+                "9223372036854775807"
+                "9223372036854775808"
+                "-9223372036854775808"
+                "-9223372036854775809"
+                "1000000000000000000"
+                "-0"
+                "-"
+            ]
         ]
 
     Gen.map2 (fun t v -> $"[%s{t},%s{v}]") time value
