@@ -31,6 +31,8 @@ let private rows =
         Ours("server-handler-quality", "server: anomaly handler + JSON reply with ?quality=true (100 x 10)")
         ("QualityFlagsBench", "Columns"),
         Ours("quality-flags", "data-quality columns of one request (100 x 10), before the reply")
+        ("QualityReplyBench", "Write"),
+        Ours("quality-reply", "data-quality columns written into a reply (11 x 100 cells, with start and end)")
         ("RequestPathBench", "WholePath"), Ours("server-path", "server: body to reply bytes, no HTTP (100 x 10)")
         ("InfluxReplyBench", "ReadOneTag"),
         Ours("influx-reply", "client: read one tag's InfluxDB reply (4,176 rows, 29 days of 10 minutes)")

@@ -127,3 +127,34 @@ type RequestPathBench() =
             | _ -> None
 
         write (Handlers.anomaly (context input))
+
+/// The 11 data-quality columns of a `?quality=true` reply (100 rows x 10 tags) written as the
+/// reply writes them: what the flags add to writing the reply (issue 21).
+[<MemoryDiagnoser>]
+type QualityReplyBench() =
+    let rows = 100
+
+    let table: OutputTable = {
+        Rows =
+            RowLabels.Times(
+                Array.init rows (fun i -> DateTimeOffset(2020, 1, 5, 0, 0, 0, TimeSpan.Zero).AddMinutes(10.0 * float i)),
+                false
+            )
+        Frequency = Some(TimeSpan.FromMinutes 10.0)
+        Columns =
+            List.init 10 (fun j ->
+                ("data-quality", $"tag-%d{j}"), Array.init rows (fun i -> if i % 17 = j then 8.0 else 0.0))
+            @ [
+                ("total-data-quality", ""), Array.init rows (fun i -> if i % 17 < 10 then 8.0 else 0.0)
+            ]
+    }
+
+    let buffer =
+        new CommunityToolkit.HighPerformance.Buffers.ArrayPoolBufferWriter<byte>(100_000)
+
+    /// `OutputFrame.write` of the flag columns (with `start` and `end`, as every table has).
+    [<Benchmark>]
+    member _.Write() =
+        buffer.Clear()
+        OutputFrame.write buffer table
+        buffer.WrittenCount
