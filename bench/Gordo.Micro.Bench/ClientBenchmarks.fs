@@ -64,14 +64,9 @@ type LineProtocolBench() =
 
     let buffer = Array.zeroCreate<byte> (31 * rows * 160)
 
-    /// `LineProtocol.predictionSeries` and `writeAt` for every point; the bytes written.
+    /// `LineProtocol.predictionSeries` and `fill` for every point (one batch); the bytes written.
     [<Benchmark>]
     member _.WriteChunk() =
         let series = LineProtocol.predictionSeries machine table
-        let mutable at = 0
-
-        for s in series do
-            for k in 0 .. s.Rows.Length - 1 do
-                at <- LineProtocol.writeAt buffer at s.Head s.Values.[s.Rows.[k]] (s.Stamps.Row k)
-
-        at
+        let struct (bytes, _, _) = LineProtocol.fill series 0 0 Int32.MaxValue buffer
+        bytes

@@ -107,21 +107,20 @@ module internal LineProtocol =
         stamp.CopyTo(digits.Slice n)
         at + head.Length + n + stamp.Length
 
-    let private isBad (v: float) = Double.IsNaN v || Double.IsInfinity v
-
-    /// Rows kept: those without NaN or ±inf in any column (spec §8.2: ±inf → NaN, NaN rows dropped).
+    /// Rows kept: those without NaN or ±inf in any column (spec §8.2: ±inf → NaN, NaN rows
+    /// dropped). Column by column, so that each column is read in order.
     let keptRows (columns: float[][]) (n: int) : int[] =
+        let bad = Array.zeroCreate<bool> n
+
+        for column in columns do
+            for i in 0 .. n - 1 do
+                if not (Double.IsFinite column.[i]) then
+                    bad.[i] <- true
+
         let kept = ResizeArray<int>(n)
 
         for i in 0 .. n - 1 do
-            let mutable good = true
-            let mutable j = 0
-
-            while good && j < columns.Length do
-                good <- not (isBad columns.[j].[i])
-                j <- j + 1
-
-            if good then
+            if not bad.[i] then
                 kept.Add i
 
         kept.ToArray()
@@ -134,6 +133,38 @@ module internal LineProtocol =
         Rows: int[]
         Stamps: Stamps
     }
+
+    /// Writes the points of `series` from series `first`, kept row `row` on, into `buffer` from
+    /// its start, until `limit` points are written or none is left; returns the bytes written and
+    /// where the next point is (series index = `series.Length` once all are written). A plain
+    /// loop, outside the forwarder's task: in a task each point cost a state-machine step.
+    let fill (series: Series[]) (first: int) (row: int) (limit: int) (buffer: byte[]) : struct (int * int * int) =
+        let mutable s = first
+        let mutable k = row
+        let mutable at = 0
+        let mutable left = limit
+
+        while left > 0 && s < series.Length do
+            let x = series.[s]
+
+            let stop =
+                if left >= x.Rows.Length - k then
+                    x.Rows.Length
+                else
+                    k + left
+
+            for r in k .. stop - 1 do
+                at <- writeAt buffer at x.Head x.Values.[x.Rows.[r]] (x.Stamps.Row r)
+
+            left <- left - (stop - k)
+
+            if stop = x.Rows.Length then
+                s <- s + 1
+                k <- 0
+            else
+                k <- stop
+
+        struct (at, s, k)
 
     /// The series of a prediction chunk: per top-level column (start/end excluded) a measurement,
     /// `sensor_name` = sub-name, renamed to the machine's tags when the width equals the tag count,
@@ -288,28 +319,22 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             let buffer =
                 ArrayPool<byte>.Shared.Rent(options.BatchSize * LineProtocol.pointBytes (series |> Seq.map _.Head))
 
-            let mutable at = 0
-            let mutable count = 0
-
-            let flush () =
-                task {
-                    let body = ReadOnlyMemory(buffer, 0, at - 1) // without the last '\n'
-                    let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
-                    at <- 0
-                    count <- 0
-                }
+            // The next point to write: its series and its kept row.
+            let mutable s = 0
+            let mutable k = 0
 
             try
-                for s in series do
-                    for k in 0 .. s.Rows.Length - 1 do
-                        at <- LineProtocol.writeAt buffer at s.Head s.Values.[s.Rows.[k]] (s.Stamps.Row k)
-                        count <- count + 1
+                while s < series.Length do
+                    let struct (bytes, nextSeries, nextRow) =
+                        LineProtocol.fill series s k options.BatchSize buffer
 
-                        if count = options.BatchSize then
-                            do! flush ()
+                    s <- nextSeries
+                    k <- nextRow
 
-                if count > 0 then
-                    do! flush ()
+                    if bytes > 0 then
+                        let body = ReadOnlyMemory(buffer, 0, bytes - 1) // without the last '\n'
+                        let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
+                        ()
             finally
                 ArrayPool<byte>.Shared.Return buffer
         }

@@ -96,6 +96,47 @@ let tests =
                     |> String.concat ""
 
                 points (LineProtocol.head series) values ticks rows = expected)
+        testProperty "fill writes every point once, in order, in batches of the limit (the last shorter)"
+        <| Prop.forAll
+            (Arb.fromGen (Gen.zip (Gen.listOf (Gen.choose (0, 7))) (Gen.choose (1, 9))))
+            (fun (lengths, limit) ->
+                let ticks = Array.init 8 (fun i -> t0.UtcTicks + int64 i * 6_000_000_000L)
+
+                let one (j: int) (length: int) : LineProtocol.Series =
+                    let rows = Array.init length id
+
+                    {
+                        Head = LineProtocol.head $"m,k=%d{j}"
+                        Values = Array.init 8 (fun i -> float (10 * j + i) / 4.0)
+                        Rows = rows
+                        Stamps = LineProtocol.stamps ticks rows
+                    }
+
+                let series = lengths |> List.mapi one |> Array.ofList
+
+                let whole =
+                    series
+                    |> Array.map (fun (x: LineProtocol.Series) -> points x.Head x.Values ticks x.Rows)
+                    |> String.concat ""
+
+                let buffer = Array.zeroCreate<byte> (limit * 128)
+                let batches = ResizeArray<string>()
+                let mutable next = struct (0, 0)
+
+                while (let struct (s, _) = next in s < series.Length) do
+                    let struct (s, k) = next
+                    let struct (bytes, s, k) = LineProtocol.fill series s k limit buffer
+                    next <- struct (s, k)
+
+                    if bytes > 0 then
+                        batches.Add(Encoding.UTF8.GetString(buffer, 0, bytes))
+
+                let counts = batches |> Seq.map (fun b -> b.Split('\n').Length - 1) |> List.ofSeq
+                let total = List.sum lengths
+
+                String.concat "" batches = whole
+                && counts = List.init (total / limit) (fun _ -> limit)
+                            @ (if total % limit = 0 then [] else [ total % limit ]))
         test "series names escape commas, spaces and equals signs; tags are sorted; empty tags left out" {
             Expect.equal
                 (LineProtocol.series "model output" [ "sensor_name", "a=b,c"; "machine", "m 1"; "empty", "" ])
