@@ -250,12 +250,16 @@ type InfluxForwarderOptions = {
     Retries: int
     /// Backoff base (see `Retry.delay`).
     BackoffBase: TimeSpan
-    /// Points per write request (10,000 in Gordo).
+    /// Points per write request (10,000 in Gordo; at least 1).
     BatchSize: int
 }
 
 /// `ForwardPredictionsIntoInflux` (spec §8.2): points written over InfluxDB 1.x's HTTP API.
 type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
+    do
+        if options.BatchSize < 1 then
+            invalidArg (nameof options) $"BatchSize must be at least 1 point per write, not %d{options.BatchSize}"
+
     let c = options.Connection
     let baseUrl = c.BaseUrl.TrimEnd '/'
 

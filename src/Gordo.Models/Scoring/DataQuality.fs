@@ -287,8 +287,7 @@ module DataQuality =
         (rows: int)
         ([<InlineIfLambda>] column: int -> float[] -> unit)
         =
-        // Flags stay integers until written out: a double-to-int conversion costs more than the
-        // flags themselves.
+        // The union stays a flag array until written out: no double-to-int conversion per row.
         let union = Array.zeroCreate<QualityFlags> rows
         let values = Array.zeroCreate<float> rows
         let flags = Array.zeroCreate<QualityFlags> rows

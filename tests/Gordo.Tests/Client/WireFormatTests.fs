@@ -137,6 +137,14 @@ let tests =
                 String.concat "" batches = whole
                 && counts = List.init (total / limit) (fun _ -> limit)
                             @ (if total % limit = 0 then [] else [ total % limit ]))
+        test "a forwarder of fewer than one point per write is refused when made, not left to hang" {
+            match InfluxForwarder.Options "user:pw@localhost:8086/db" None false with
+            | Ok options ->
+                Expect.throwsT<ArgumentException>
+                    (fun () -> new InfluxForwarder({ options with BatchSize = 0 }) |> ignore)
+                    "BatchSize 0"
+            | Error e -> failtest e
+        }
         test "series names escape commas, spaces and equals signs; tags are sorted; empty tags left out" {
             Expect.equal
                 (LineProtocol.series "model output" [ "sensor_name", "a=b,c"; "machine", "m 1"; "empty", "" ])
