@@ -97,7 +97,7 @@ module internal LineProtocol =
         let n = ShortestDouble.format value digits
         let magnitude = abs value
 
-        // Only values below 1e-4 or from 1e17 on are written with an exponent.
+        // Only values below 1e-4 or from 1e17 on are written with an exponent (1e15: a margin).
         if magnitude < 1e-4 || magnitude >= 1e15 then
             let e = digits.Slice(0, n).IndexOf(byte 'E')
 
@@ -136,9 +136,14 @@ module internal LineProtocol =
 
     /// Writes the points of `series` from series `first`, kept row `row` on, into `buffer` from
     /// its start, until `limit` points are written or none is left; returns the bytes written and
-    /// where the next point is (series index = `series.Length` once all are written). A plain
-    /// loop, outside the forwarder's task: in a task each point cost a state-machine step.
-    let fill (series: Series[]) (first: int) (row: int) (limit: int) (buffer: byte[]) : struct (int * int * int) =
+    /// where the next point is (series index = `series.Length` once all are written).
+    let private fill
+        (series: Series[])
+        (first: int)
+        (row: int)
+        (limit: int)
+        (buffer: byte[])
+        : struct (int * int * int) =
         let mutable s = first
         let mutable k = row
         let mutable at = 0
@@ -165,6 +170,20 @@ module internal LineProtocol =
                 k <- stop
 
         struct (at, s, k)
+
+    /// The points of `series` in batches of at most `limit`, each written into `buffer` from its
+    /// start when asked for: an item is the batch's length in bytes, valid until the next item is
+    /// asked for. The points are written by a plain loop: inside the forwarder's task each point
+    /// cost a state-machine step.
+    let batches (series: Series[]) (limit: int) (buffer: byte[]) : int seq =
+        struct (0, 0)
+        |> Seq.unfold (fun (struct (s, k)) ->
+            if s < series.Length then
+                let struct (bytes, next, row) = fill series s k limit buffer
+                Some(bytes, struct (next, row))
+            else
+                None)
+        |> Seq.filter (fun bytes -> bytes > 0)
 
     /// The series of a prediction chunk: per top-level column (start/end excluded) a measurement,
     /// `sensor_name` = sub-name, renamed to the machine's tags when the width equals the tag count,
@@ -323,22 +342,11 @@ type InfluxForwarder(options: InfluxForwarderOptions, http: HttpClient) =
             let buffer =
                 ArrayPool<byte>.Shared.Rent(options.BatchSize * LineProtocol.pointBytes (series |> Seq.map _.Head))
 
-            // The next point to write: its series and its kept row.
-            let mutable s = 0
-            let mutable k = 0
-
             try
-                while s < series.Length do
-                    let struct (bytes, nextSeries, nextRow) =
-                        LineProtocol.fill series s k options.BatchSize buffer
-
-                    s <- nextSeries
-                    k <- nextRow
-
-                    if bytes > 0 then
-                        let body = ReadOnlyMemory(buffer, 0, bytes - 1) // without the last '\n'
-                        let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
-                        ()
+                for bytes in LineProtocol.batches series options.BatchSize buffer do
+                    let body = ReadOnlyMemory(buffer, 0, bytes - 1) // without the last '\n'
+                    let! _ = send (fun () -> request HttpMethod.Post path (new ReadOnlyMemoryContent(body))) cancel
+                    ()
             finally
                 ArrayPool<byte>.Shared.Return buffer
         }

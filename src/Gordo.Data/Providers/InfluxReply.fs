@@ -266,7 +266,7 @@ module internal InfluxReply =
     let tryScan (body: ReadOnlyMemory<byte>) : InfluxAnswer option =
         let s = body.Span
         // Room for rows of about 40 bytes (a time in ns and a value of ~17 digits), so that
-        // the lists rarely grow: growing them cost as much as the rest of the scan.
+        // the lists rarely grow: growing them took about 40 % of the scan (InfluxReplyBench).
         let rows = body.Length / 40
         let ticks, values = ResizeArray<int64>(rows), ResizeArray<float>(rows)
         // A reply that is not JSON is the token reader's to report.

@@ -96,7 +96,7 @@ let tests =
                     |> String.concat ""
 
                 points (LineProtocol.head series) values ticks rows = expected)
-        testProperty "fill writes every point once, in order, in batches of the limit (the last shorter)"
+        testProperty "batches write every point once, in order, the limit in each batch but the last"
         <| Prop.forAll
             (Arb.fromGen (Gen.zip (Gen.listOf (Gen.choose (0, 7))) (Gen.choose (1, 9))))
             (fun (lengths, limit) ->
@@ -120,16 +120,11 @@ let tests =
                     |> String.concat ""
 
                 let buffer = Array.zeroCreate<byte> (limit * 128)
-                let batches = ResizeArray<string>()
-                let mutable next = struct (0, 0)
 
-                while (let struct (s, _) = next in s < series.Length) do
-                    let struct (s, k) = next
-                    let struct (bytes, s, k) = LineProtocol.fill series s k limit buffer
-                    next <- struct (s, k)
-
-                    if bytes > 0 then
-                        batches.Add(Encoding.UTF8.GetString(buffer, 0, bytes))
+                let batches =
+                    LineProtocol.batches series limit buffer
+                    |> Seq.map (fun bytes -> Encoding.UTF8.GetString(buffer, 0, bytes))
+                    |> List.ofSeq
 
                 let counts = batches |> Seq.map (fun b -> b.Split('\n').Length - 1) |> List.ofSeq
                 let total = List.sum lengths
