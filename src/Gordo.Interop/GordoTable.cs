@@ -26,7 +26,7 @@ public sealed class GordoColumn
 }
 
 /// <summary>
-/// Gordo's two-level table (spec §3.3, §5.5): the anomaly table of <see cref="GordoModel.Anomaly(double[,], double[,], IReadOnlyList{string}, IReadOnlyList{string}, IReadOnlyList{DateTimeOffset}?, TimeSpan?, bool)"/>
+/// Gordo's two-level table (spec §3.3, §5.5): the anomaly table of <see cref="GordoModel.Anomaly(double[,], double[,], IReadOnlyList{string}, IReadOnlyList{string}, IReadOnlyList{DateTimeOffset}?, TimeSpan?, bool, bool)"/>
 /// and the answer of a server's <c>prediction</c> and <c>anomaly/prediction</c>
 /// (<see cref="GordoClient.PredictAsync"/>, <see cref="GordoClient.PredictAnomalyAsync"/>): the same
 /// column names and sub-names ("" for single columns) locally and remotely.

@@ -97,6 +97,12 @@ public sealed class WorkflowGenerateOptions
     /// <summary>The Secret whose key <c>api-key</c> is the ML server's API key (<c>--server-api-key-secret</c>).</summary>
     public string? ServerApiKeySecret { get; init; }
 
+    /// <summary>
+    /// The log level of the workflow's steps, as the root command's <c>gordo --log-level</c> gives it
+    /// (default: the config's <c>globals.runtime.log_level</c>, else <c>GORDO_LOG_LEVEL</c>, else <c>INFO</c>).
+    /// </summary>
+    public string? LogLevel { get; init; }
+
     /// <summary>Prometheus address for the KEDA trigger (<c>--prometheus-server-address</c>; required for KEDA).</summary>
     public string? PrometheusServerAddress { get; init; }
 
@@ -217,7 +223,8 @@ public static class GordoWorkflow
         var noEnvironment = FSharpFunc<string, FSharpOption<string>>.FromConverter(_ => FSharpOption<string>.None);
         var version = typeof(GordoWorkflow).Assembly.GetName().Version ?? new Version(0, 0, 0);
         var sources = new Wf.WorkflowOptionSources(
-            arguments, noEnvironment, DateTimeOffset.UtcNow, $"{version.Major}.{version.Minor}.{version.Build}", null);
+            arguments, noEnvironment, DateTimeOffset.UtcNow, $"{version.Major}.{version.Minor}.{version.Build}",
+            options.LogLevel is null ? null : FSharpOption<string>.Some(options.LogLevel));
         var parsed = Wf.WorkflowOptionsModule.parse(sources);
         if (parsed.IsError)
             return Failed(WorkflowGenerationStatus.InvalidOptions, parsed.ErrorValue.Select(e => Problem("GORDOWF01", options.MachineConfig, e.Message)));
@@ -263,6 +270,9 @@ internal static class WorkflowArguments
         "model-builder-class", "argo-version",
     ];
 
+    /// <summary>The levels of <c>gordo --log-level</c> (Python logging's names).</summary>
+    private static readonly string[] LogLevels = ["debug", "info", "warning", "error", "critical"];
+
     public static Dictionary<string, string> Of(WorkflowGenerateOptions o, out List<string> problems)
     {
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -284,6 +294,8 @@ internal static class WorkflowArguments
         void Labels(string name, IDictionary<string, string> labels) =>
             Set(name, labels.Count == 0 ? null : JsonSerializer.Serialize(labels));
 
+        if (o.LogLevel is not null && !LogLevels.Contains(o.LogLevel.Trim(), StringComparer.OrdinalIgnoreCase))
+            found.Add($"LogLevel must be one of {string.Join(", ", LogLevels)}, got '{o.LogLevel}'");
         Set("machine-config", o.MachineConfig);
         Set("project-name", o.ProjectName);
         Set("project-revision", o.ProjectRevision);

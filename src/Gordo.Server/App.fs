@@ -401,14 +401,21 @@ module App =
         | :? ModelStore as s -> s
         | _ -> ModelStore config
 
+    /// With `PreloadExpectedModels`, the expected models load in the background once the host has
+    /// started.
+    let private preloadOnStart (config: ServerConfig) (store: ModelStore) (log: ILogger) (services: IServiceProvider) =
+        match services.GetService(typeof<IHostApplicationLifetime>) with
+        | :? IHostApplicationLifetime as lifetime ->
+            lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
+            |> ignore
+        | _ -> ()
+
     /// Adds the Gordo middleware and routes to an application; with `PreloadExpectedModels` the
     /// expected models load in the background once the server has started.
     let configure (config: ServerConfig) (app: WebApplication) : unit =
         let store = storeOf config app.Services
         let log = logger app.Services
-
-        app.Lifetime.ApplicationStarted.Register(fun () -> Task.Run(preload config store log) |> ignore)
-        |> ignore
+        preloadOnStart config store log app.Services
 
         app.Use(Func<HttpContext, RequestDelegate, Task>(SecurityHeaders.middleware))
         |> ignore
@@ -436,14 +443,37 @@ module App =
         app.UseRouting() |> ignore
         mapRoutes config store app
 
+    /// Marks the hosted `/metrics` endpoint, which the edge logic (revisions) leaves alone.
+    type private MetricsEndpoint() = class end
+
     /// Maps the Gordo routes under `prefix` into an existing application (hosting from C#): the
     /// edge logic (revision selection, headers, error replies) wraps each Gordo endpoint, so the
-    /// application's other endpoints are untouched.
+    /// application's other endpoints are untouched. With `EnablePrometheus`, the Gordo endpoints
+    /// are timed and `prefix/metrics` serves the figures; with `PreloadExpectedModels`, the
+    /// expected models load once the host has started. The OpenAPI document and Swagger UI are
+    /// `run-server`'s alone: the hosting application keeps its own.
     let mapHosted (config: ServerConfig) (routes: IEndpointRouteBuilder) (prefix: string) : IEndpointConventionBuilder =
         let store = storeOf config routes.ServiceProvider
         let log = logger routes.ServiceProvider
+        preloadOnStart config store log routes.ServiceProvider
         let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
         let gate = Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m))
+
+        let metrics =
+            if config.EnablePrometheus then
+                match routes.ServiceProvider.GetService(typeof<ServerMetrics>) with
+                | :? ServerMetrics as m -> Some m
+                | _ -> Some(ServerMetrics config)
+            else
+                None
+
+        // (as in `ServerMetrics.Middleware`: the health check is not timed)
+        let timed (ctx: HttpContext) (inner: RequestDelegate) : Task =
+            let spec = ctx.GetEndpoint().Metadata.GetMetadata<RouteSpec>()
+
+            match metrics with
+            | Some m when isNull (box spec) || spec.Template <> "/healthcheck" -> m.Middleware ctx inner
+            | _ -> inner.Invoke ctx
 
         let guarded (ctx: HttpContext) (inner: RequestDelegate) : Task =
             match
@@ -457,6 +487,11 @@ module App =
             | Some g, None -> g.Run(ctx, Need.Role Role.Read, (fun () -> edge config log ctx inner))
             | None, _ -> edge config log ctx inner
 
+        let exported (inner: RequestDelegate) (ctx: HttpContext) : Task =
+            match gate with
+            | Some g -> g.Run(ctx, Access.need ctx.Request.Method "/metrics", (fun () -> inner.Invoke ctx))
+            | None -> inner.Invoke ctx
+
         (group :> IEndpointConventionBuilder)
             .Add(fun endpoint ->
                 let inner = endpoint.RequestDelegate
@@ -464,7 +499,18 @@ module App =
                 endpoint.RequestDelegate <-
                     RequestDelegate(fun ctx ->
                         SecurityHeaders.register ctx
-                        guarded ctx inner))
+
+                        // (read per request: the group's conventions run before the endpoint's own)
+                        if ctx.GetEndpoint().Metadata |> Seq.exists (fun m -> m :? MetricsEndpoint) then
+                            exported inner ctx
+                        else
+                            timed ctx (RequestDelegate(fun ctx -> guarded ctx inner))))
+
+        match metrics with
+        | Some m ->
+            group.MapGet("/metrics", RequestDelegate m.Export).WithMetadata(MetricsEndpoint())
+            |> ignore
+        | None -> ()
 
         mapRoutes config store group
         group

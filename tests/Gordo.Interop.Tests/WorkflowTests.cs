@@ -82,6 +82,7 @@ public class WorkflowTests
                 ServerTargetCpuUtilizationPercentage = 77,
                 DockerRegistry = "registry.example",
                 DockerRepository = "team",
+                LogLevel = "debug",
             };
             options.ServerLabels["team-label"] = "blue";
 
@@ -96,6 +97,7 @@ public class WorkflowTests
             Assert.Contains("77", yaml);
             Assert.Contains("team-label", yaml);
             Assert.Contains("registry.example/team/gordo-dotnet:1.2.3", yaml);
+            Assert.Matches("name: GORDO_LOG_LEVEL\\s+value: \"DEBUG\"", yaml);
         }
         finally
         {
@@ -123,6 +125,9 @@ public class WorkflowTests
             Assert.Equal(WorkflowGenerationStatus.InvalidOptions, bad.Status);
             var option = Assert.Single(bad.Errors, e => e.Message.Contains("--split-workflows"));
             Assert.Equal("GORDOWF01", option.Code);
+            var level = GordoWorkflow.Generate(new WorkflowGenerateOptions { MachineConfig = path, ProjectName = "p", LogLevel = "loud" });
+            Assert.Equal(WorkflowGenerationStatus.InvalidOptions, level.Status);
+            Assert.Contains(level.Errors, e => e.Message.Contains("LogLevel must be one of debug, info, warning, error, critical, got 'loud'"));
             Assert.Equal(DiagnosticSeverity.Error, option.Severity);
             Assert.Equal(path, option.File);
 

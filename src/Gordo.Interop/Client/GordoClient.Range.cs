@@ -35,6 +35,12 @@ public sealed class GordoClientOptions
     public bool ForwardResampledSensors { get; set; }
 
     /// <summary>
+    /// Ask anomaly models for every column, the smoothed ones (<c>smooth-*</c>) included, as the CLI's
+    /// <c>--all-columns</c> (<c>?all_columns=true</c>).
+    /// </summary>
+    public bool AllColumns { get; set; }
+
+    /// <summary>
     /// Ask the server for the data-quality columns (<c>data-quality|&lt;tag&gt;</c>,
     /// <c>total-data-quality</c>: <see cref="GordoQualityFlags"/> bits) and forward them with the
     /// predictions, as the CLI's <c>--quality</c> (docs/quality.md).
@@ -131,7 +137,7 @@ public sealed partial class GordoClient
         return new ClientOptions(_project, root.Host, root.Port, root.Scheme,
             ListModule.OfSeq(_options.Metadata.Select(kv => Tuple.Create(kv.Key, kv.Value))), provider,
             _options.BatchSize, _options.Parallelism, _options.ForwardResampledSensors, _options.Retries,
-            _options.BackoffBase, _options.UseParquet, false, _options.Quality, FSharpList<Tuple<string, string>>.Empty,
+            _options.BackoffBase, _options.UseParquet, _options.AllColumns, _options.Quality, FSharpList<Tuple<string, string>>.Empty,
             _http.Timeout, root.AbsolutePath.TrimEnd('/'));
     }
 

@@ -27,6 +27,23 @@ public interface IGordoClient
     /// <exception cref="OperationCanceledException">The token was cancelled (or the request timed out).</exception>
     Task<GordoModelMetadata> GetMetadataAsync(string model, string? revision = null, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc cref="GordoClient.GetExpectedModelsAsync"/>
+    Task<IReadOnlyList<string>> GetExpectedModelsAsync(CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="GordoClient.PredictAsync"/>
+    Task<GordoTable> PredictAsync(string model, GordoFrame x, string? revision = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="GordoClient.PredictAnomalyAsync"/>
+    Task<GordoTable> PredictAnomalyAsync(string model, GordoFrame x, GordoFrame y, bool allColumns = false,
+        bool quality = false, string? revision = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="GordoClient.GetEventsAsync"/>
+    Task<IReadOnlyList<GordoAnomalyEvent>> GetEventsAsync(string model, GordoFrame x, GordoFrame y,
+        string? revision = null, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="GordoClient.DownloadModelAsync"/>
+    Task<byte[]> DownloadModelAsync(string model, string? revision = null, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Predictions for a time range (spec §8.1): for each target (every model of the latest
     /// revision when empty) its data is fetched from the model's data source (or

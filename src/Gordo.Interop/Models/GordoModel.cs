@@ -210,28 +210,31 @@ public sealed class GordoModel : IDisposable
     /// The anomaly table for X and y (for an auto-encoder y is X), with optional row timestamps and
     /// the data frequency (end = start + frequency); <paramref name="quality"/> adds the data-quality
     /// columns (<c>data-quality|&lt;tag&gt;</c>, <c>total-data-quality</c>: <see cref="GordoQualityFlags"/>
-    /// bits; the model needs a training profile). A server's <c>anomaly/prediction</c> answers the same table.
+    /// bits; the model needs a training profile), <paramref name="allColumns"/> keeps the smoothed columns
+    /// (<c>smooth-*</c>) of a model with a smoothing window. A server's <c>anomaly/prediction</c> answers the
+    /// same table (with <c>all_columns</c> for <paramref name="allColumns"/>).
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="InvalidOperationException">The model is not an anomaly detector, or <paramref name="quality"/> is asked of a model without a training profile.</exception>
     /// <exception cref="GordoModelInputException">X or y is unusable (another feature count than in training, NaN, too few rows).</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public GordoTable Anomaly(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
-        IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null, bool quality = false) =>
-        GordoTable.Local(AnomalyFrame(x, y, inputNames, targetNames, timestamps, frequency, quality));
+        IReadOnlyList<DateTimeOffset>? timestamps = null, TimeSpan? frequency = null, bool quality = false,
+        bool allColumns = false) =>
+        GordoTable.Local(AnomalyFrame(x, y, inputNames, targetNames, timestamps, frequency, quality, allColumns));
 
-    /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X).</summary>
+    /// <summary>The anomaly table for per-tag columns of an auto-encoder (y = X); the options as in <see cref="Anomaly(double[,], double[,], IReadOnlyList{string}, IReadOnlyList{string}, IReadOnlyList{DateTimeOffset}?, TimeSpan?, bool, bool)"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="columns"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The model is not an anomaly detector, or <paramref name="quality"/> is asked of a model without a training profile.</exception>
     /// <exception cref="GordoModelInputException">The columns are unusable.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public GordoTable Anomaly(IReadOnlyDictionary<string, double[]> columns, IReadOnlyList<DateTimeOffset>? timestamps = null,
-        TimeSpan? frequency = null, bool quality = false)
+        TimeSpan? frequency = null, bool quality = false, bool allColumns = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var names = columns.Keys.ToArray();
         var x = MatrixModule.ofColumns(names.Select(n => columns[n]).ToArray());
-        return Anomaly(x, x, names, names, timestamps, frequency, quality);
+        return Anomaly(x, x, names, names, timestamps, frequency, quality, allColumns);
     }
 
     /// <summary>
@@ -248,7 +251,7 @@ public sealed class GordoModel : IDisposable
         IReadOnlyList<string> targetNames, IReadOnlyList<DateTimeOffset> timestamps)
     {
         ArgumentNullException.ThrowIfNull(timestamps);
-        var frame = AnomalyFrame(x, y, inputNames, targetNames, timestamps, null, Profile() is not null);
+        var frame = AnomalyFrame(x, y, inputNames, targetNames, timestamps, null, Profile() is not null, false);
         var times = timestamps.Skip(timestamps.Count - frame.Start.Length).ToArray();
         var settings = AnomalyEvents.ofMetadata(ArtifactJson.ofBytes(Encoding.UTF8.GetBytes(_metadataJson)));
         var found = AnomalyEvents.ofColumns(settings, times, frame.Columns);
@@ -277,7 +280,7 @@ public sealed class GordoModel : IDisposable
     }
 
     private AnomalyFrame AnomalyFrame(double[,] x, double[,] y, IReadOnlyList<string> inputNames, IReadOnlyList<string> targetNames,
-        IReadOnlyList<DateTimeOffset>? timestamps, TimeSpan? frequency, bool quality)
+        IReadOnlyList<DateTimeOffset>? timestamps, TimeSpan? frequency, bool quality, bool allColumns)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -290,7 +293,8 @@ public sealed class GordoModel : IDisposable
             targetNames.ToArray(),
             timestamps is null ? null : Microsoft.FSharp.Core.FSharpOption<DateTimeOffset[]>.Some(timestamps.ToArray()),
             frequency is null ? null : Microsoft.FSharp.Core.FSharpOption<TimeSpan>.Some(frequency.Value));
-        var frame = ModelErrors.Translate(() => detector.Anomaly(x, y, input));
+        var scored = ModelErrors.Translate(() => detector.Anomaly(x, y, input));
+        var frame = new AnomalyFrame(scored.Start, scored.End, ModelOutput.anomaly(allColumns, scored));
         if (!quality)
             return frame;
         var profile = Profile()

@@ -22,6 +22,25 @@ public sealed class GordoServerOptions
     /// <summary>How many metadata documents the store keeps (<c>N_CACHED_METADATA</c>).</summary>
     public int? CachedMetadata { get; set; }
 
+    /// <summary>The most memory, in MB, the loaded models may hold together (<c>CACHED_MODELS_MB</c>).</summary>
+    public int? CachedModelsMegabytes { get; set; }
+
+    /// <summary>The largest request body accepted, in MB; a larger one is answered 413 (<c>MAX_REQUEST_BODY_MB</c>).</summary>
+    public int? MaxRequestBodyMegabytes { get; set; }
+
+    /// <summary>
+    /// Whether the expected models load in the background once the host has started, so that the first
+    /// requests do not wait for them (<c>PRELOAD_EXPECTED_MODELS</c>).
+    /// </summary>
+    public bool? PreloadExpectedModels { get; set; }
+
+    /// <summary>
+    /// Whether the Gordo endpoints are timed and counted, served in Prometheus' text format at
+    /// <c>{prefix}/metrics</c> (<c>ENABLE_PROMETHEUS</c>; under access control it needs a key unless
+    /// <see cref="Anonymous"/> lists <c>metrics</c>).
+    /// </summary>
+    public bool? EnablePrometheus { get; set; }
+
     /// <summary>
     /// How many prediction requests compute at once, each on a thread of its own; the others wait
     /// in arrival order (<c>MAX_CONCURRENT_PREDICTIONS</c>, default: half the cores, at least one).
@@ -42,6 +61,9 @@ public sealed class GordoServerOptions
     /// send <c>X-API-Key: KEY</c> or <c>Authorization: Bearer KEY</c> (<c>GORDO_SERVER_API_KEYS_FILE</c>).
     /// </summary>
     public string? ApiKeysFile { get; set; }
+
+    /// <summary>One more API key, with the <c>read</c> role, besides those of <see cref="ApiKeysFile"/> (<c>GORDO_SERVER_API_KEY</c>).</summary>
+    public string? ApiKey { get; set; }
 
     /// <summary>
     /// The key that signs JWT bearer tokens: a PEM public key (RSA or EC) or a base64 symmetric key of at
@@ -73,6 +95,11 @@ public sealed class GordoServerOptions
         "EXPECTED_MODELS" when ExpectedModels is not null => JsonSerializer.Serialize(ExpectedModels),
         "N_CACHED_MODELS" when CachedModels is not null => CachedModels.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "N_CACHED_METADATA" when CachedMetadata is not null => CachedMetadata.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "CACHED_MODELS_MB" when CachedModelsMegabytes is not null => CachedModelsMegabytes.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "MAX_REQUEST_BODY_MB" when MaxRequestBodyMegabytes is not null => MaxRequestBodyMegabytes.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "PRELOAD_EXPECTED_MODELS" when PreloadExpectedModels is not null => PreloadExpectedModels.Value ? "true" : "false",
+        "ENABLE_PROMETHEUS" when EnablePrometheus is not null => EnablePrometheus.Value ? "true" : "false",
+        "GORDO_SERVER_API_KEY" when ApiKey is not null => ApiKey,
         "MAX_CONCURRENT_PREDICTIONS" when MaxConcurrentPredictions is not null => MaxConcurrentPredictions.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "GORDO_SERVER_RECENT_ROWS" when RecentRows is not null => RecentRows.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "PROJECT" when Project is not null => Project,

@@ -19,12 +19,14 @@ public class GordoClientRangeTests
     private sealed class ScriptedServer(string prefix = "") : HttpMessageHandler
     {
         public ConcurrentBag<string> Paths { get; } = [];
+        public ConcurrentBag<Uri> Uris { get; } = [];
         private int _predictions;
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.AbsolutePath;
             Paths.Add(path);
+            Uris.Add(request.RequestUri);
             if (!path.StartsWith(prefix + "/gordo/v0/", StringComparison.Ordinal))
                 return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{}") };
             path = path[prefix.Length..];
@@ -124,6 +126,28 @@ public class GordoClientRangeTests
         Assert.True(Assert.Single(outcomes).Succeeded, string.Join("; ", outcomes[0].Errors));
         Assert.NotEmpty(forwarder.Times);
         Assert.All(server.Paths, p => Assert.StartsWith("/apps/ml/gordo/v0/proj/", p));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AllColumns_asks_the_server_for_every_column_as_the_CLI_flag_does(bool allColumns)
+    {
+        var server = new ScriptedServer();
+        using var http = new HttpClient(server) { BaseAddress = new Uri("http://gordo-srv/") };
+        var client = new GordoClient(http, new GordoClientOptions
+        {
+            Project = "proj", UseParquet = false, AllColumns = allColumns, BackoffBase = TimeSpan.FromMilliseconds(5),
+        });
+
+        var outcomes = await client.PredictRangeAsync(
+            new DateTimeOffset(2020, 1, 1, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 1, 1, 8, 0, 0, TimeSpan.Zero),
+            ["m-1"], new Recording());
+
+        Assert.True(Assert.Single(outcomes).Succeeded, string.Join("; ", outcomes[0].Errors));
+        var predictions = server.Uris.Where(u => u.AbsolutePath.EndsWith("/prediction", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(predictions);
+        Assert.All(predictions, u => Assert.Equal(allColumns, u.Query.Contains("all_columns=true", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -141,7 +141,11 @@ public class EventsTests
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddGordo(options => options.ModelCollectionDirectory = revision);
+        builder.Services.AddGordo(options =>
+        {
+            options.ModelCollectionDirectory = revision;
+            options.ExpectedModels = ["pump-1"];
+        });
         var app = builder.Build();
         app.MapGordo(prefix);
         await app.StartAsync();
@@ -230,7 +234,57 @@ public class EventsTests
         Assert.True(Assert.Single(files).Succeeded, string.Join("; ", files[0].Errors));
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "pump-1.events.json")));
         Assert.Equal(expected.Count, json.RootElement.GetArrayLength());
-        Assert.True(File.Exists(Path.Combine(output, "pump-1.csv.gz")));
+        using var csv = new StreamReader(new System.IO.Compression.GZipStream(
+            File.OpenRead(Path.Combine(output, "pump-1.csv.gz")), System.IO.Compression.CompressionMode.Decompress));
+        var lines = csv.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        Assert.Equal("timestamp", header[0]);
+        Assert.Contains("total-anomaly-confidence", header);
+        Assert.Equal(49, lines.Length);
+        var local = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromHours(1));
+        Assert.True(local.TryGetColumn("total-anomaly-confidence", "", out var confidence));
+        var column = Array.IndexOf(header, "total-anomaly-confidence");
+        for (var i = 0; i < 48; i++)
+        {
+            var cells = lines[i + 1].Split(',');
+            Assert.Equal(times[i], DateTimeOffset.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(confidence[i], double.Parse(cells[column], System.Globalization.CultureInfo.InvariantCulture), 9);
+        }
+    }
+
+    [Fact]
+    public async Task Every_operation_of_IGordoClient_reaches_the_served_model()
+    {
+        var (revision, model) = Build();
+        await using var app = await ServeAsync(revision, "/ml");
+        var services = new ServiceCollection();
+        services.AddGordoClient(o =>
+        {
+            o.BaseAddress = new Uri("http://localhost/ml/");
+            o.Project = "proj";
+        }).ConfigurePrimaryHttpMessageHandler(() => app.GetTestServer().CreateHandler());
+        using var container = services.BuildServiceProvider();
+        var client = container.GetRequiredService<IGordoClient>();
+        var (x, times) = Faulty();
+        var frame = new GordoFrame(times, Tags, x);
+
+        Assert.Equal(["pump-1"], await client.GetModelsAsync());
+        Assert.Equal(["pump-1"], await client.GetExpectedModelsAsync());
+
+        var predicted = await client.PredictAsync("pump-1", frame);
+        var expected = model.Predict(x);
+        Assert.True(predicted.TryGetColumn("model-output", "B", out var output));
+        for (var i = 0; i < 48; i++)
+            Assert.Equal(expected[i, 1], output[i], 12);
+
+        var served = await client.PredictAnomalyAsync("pump-1", frame, frame, allColumns: true, quality: true);
+        var local = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromHours(1), quality: true, allColumns: true);
+        Assert.Equal(local.Columns.Select(c => (c.Name, c.SubName)).Order(), served.Columns.Select(c => (c.Name, c.SubName)).Order());
+
+        AssertTheFault(await client.GetEventsAsync("pump-1", frame, frame), times);
+
+        using var downloaded = GordoModel.LoadFromBytes(await client.DownloadModelAsync("pump-1"));
+        Assert.Equal(expected, downloaded.Predict(x));
     }
 
     [Fact]

@@ -47,6 +47,27 @@ public class GordoModelTests
     }
 
     [Fact]
+    public void The_smoothed_columns_come_only_with_allColumns_as_from_the_server()
+    {
+        var x = Data(120);
+        using var model = GordoModel.Fit(Definition, x, x, Tags);
+        static bool Smoothed(GordoTable t) => t.Columns.Any(c => c.Name.StartsWith("smooth-", StringComparison.Ordinal));
+
+        var table = model.Anomaly(x, x, Tags, Tags);
+        var all = model.Anomaly(x, x, Tags, Tags, allColumns: true);
+
+        Assert.False(Smoothed(table), string.Join(", ", table.Columns.Select(c => c.Name).Distinct()));
+        Assert.True(all.TryGetColumn("smooth-total-anomaly-scaled", "", out var smoothed));
+        Assert.Equal(120, smoothed.Count);
+        Assert.Equal(table.Columns.Count, all.Columns.Count(c => !c.Name.StartsWith("smooth-", StringComparison.Ordinal)));
+        foreach (var column in table.Columns)
+        {
+            Assert.True(all.TryGetColumn(column.Name, column.SubName, out var values), $"{column.Name}|{column.SubName}");
+            Assert.Equal(column.Values, values);
+        }
+    }
+
+    [Fact]
     public void PerColumnArraysAndByteStreamsWork()
     {
         var x = Data(120);

@@ -247,6 +247,104 @@ public class GordoHostingTests
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
+    /// <summary>Keeps the host's log messages.</summary>
+    private sealed class LogLines : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _lines = [];
+
+        public string[] Lines
+        {
+            get
+            {
+                lock (_lines) return [.. _lines];
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines) _lines.Add(formatter(state, exception));
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Hosted_options_meter_requests_limit_bodies_preload_models_and_take_one_key()
+    {
+        var (directory, _) = Collection();
+        var logs = new LogLines();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddGordo(options =>
+        {
+            options.ModelCollectionDirectory = directory;
+            options.ExpectedModels = ["detector"];
+            options.EnablePrometheus = true;
+            options.PreloadExpectedModels = true;
+            options.MaxRequestBodyMegabytes = 1;
+            options.CachedModelsMegabytes = 64;
+            options.ApiKey = "the-one-key";
+            options.Anonymous = ["metrics"];
+        });
+        var app = builder.Build();
+        app.MapGordo("/ml");
+        await app.StartAsync();
+        await using var _ = app;
+        HttpClient Http(string? key)
+        {
+            var http = app.GetTestClient();
+            http.BaseAddress = new Uri(http.BaseAddress!, "/ml/");
+            if (key is not null)
+                http.DefaultRequestHeaders.Add("X-API-Key", key);
+            return http;
+        }
+
+        var refused = await Assert.ThrowsAsync<GordoApiException>(() => new GordoClient(Http(null), "proj").GetModelsAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var prediction = await new GordoClient(Http("the-one-key"), "proj").PredictAsync("detector", Frame(Cycles(10)));
+        Assert.Equal(10, prediction.RowCount);
+
+        using var tooLarge = await Http("the-one-key").PostAsync("gordo/v0/proj/detector/prediction",
+            new ByteArrayContent(new byte[1_200_000]) { Headers = { { "Content-Type", "application/json" } } });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("MAX_REQUEST_BODY_MB", await tooLarge.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Http(null).GetAsync("healthcheck")).StatusCode);
+
+        // Anonymous = metrics: the figures need no key; the health check is not metered.
+        var metrics = await Http(null).GetStringAsync("metrics");
+        var served = metrics.Split('\n').Where(l => l.StartsWith("gordo_server_requests_total{", StringComparison.Ordinal)).ToList();
+        Assert.Contains(served, l => l.Contains("model=\"detector\"") && l.Contains("/prediction") && l.Contains("status_code=\"200\"") && l.EndsWith(" 1"));
+        Assert.Contains(served, l => l.Contains("status_code=\"413\"") && l.EndsWith(" 1"));
+        Assert.DoesNotContain(served, l => l.Contains("healthcheck"));
+        Assert.Contains("gordo_server_request_duration_seconds_bucket{", metrics);
+
+        // The expected models load in the background once the host has started.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!logs.Lines.Any(l => l.StartsWith("preloaded 1 models", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.Contains(logs.Lines, l => l.StartsWith("preloaded 1 models", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_EnablePrometheus_a_hosted_server_has_no_metrics_route()
+    {
+        var (directory, _) = Collection();
+        var (app, _, http) = await HostAsync(directory);
+        await using var __ = app;
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/ml/metrics")).StatusCode);
+    }
+
     [Fact]
     public async Task A_missing_model_directory_fails_the_host_not_the_requests()
     {
