@@ -21,12 +21,30 @@ public static class Datasets
     /// or the data cannot be fetched.</exception>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<MachineDataset> FetchAsync(
+        string configPath, string machine, CancellationToken cancellationToken = default) =>
+        FetchAsync(configPath, machine, ConfigLoadOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// <see cref="FetchAsync(string, string, CancellationToken)"/> with the config compiled under
+    /// <paramref name="options"/> (the project name and the default data provider of <c>gordo dataset</c>).
+    /// </summary>
+    /// <param name="configPath">Path of the Gordo config (YAML).</param>
+    /// <param name="machine">Machine name.</param>
+    /// <param name="options">The project name and the data provider of datasets that name none.</param>
+    /// <param name="cancellationToken">Cancels provider calls.</param>
+    /// <returns>The machine's dataset.</returns>
+    /// <exception cref="GordoDatasetException">The config has errors, the machine is unknown,
+    /// or the data cannot be fetched.</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static async Task<MachineDataset> FetchAsync(
-        string configPath, string machine, CancellationToken cancellationToken = default)
+        string configPath, string machine, ConfigLoadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configPath);
         ArgumentNullException.ThrowIfNull(machine);
-        var found = FindMachine(configPath, machine);
+        ArgumentNullException.ThrowIfNull(options);
+        var found = FindMachine(configPath, machine, options);
         var request = DatasetRequestModule.ofConfig(found.Dataset);
         if (request.IsError)
         {
@@ -52,9 +70,9 @@ public static class Datasets
     private static GordoDatasetException Failure(string machine, string message) =>
         new($"machine '{machine}': {message}");
 
-    private static ConfigMachine FindMachine(string configPath, string machine)
+    private static ConfigMachine FindMachine(string configPath, string machine, ConfigLoadOptions options)
     {
-        var compilation = Compiler.compileFile(Compiler.defaultOptions, configPath);
+        var compilation = Compiler.compileFile(Boundary.Options(options), configPath);
         if (FSharpOption<Project>.get_IsNone(compilation.Project))
         {
             var lines = compilation.Diagnostics.Select(

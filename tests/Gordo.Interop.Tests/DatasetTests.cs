@@ -54,6 +54,31 @@ public class DatasetTests
     }
 
     [Fact]
+    public async Task FetchAsync_takes_the_default_data_provider_of_the_CLI()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "gordo-interop-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(path, """
+            machines:
+              - name: fan-1
+                dataset:
+                  tags: [T-1, T-2]
+                  train_start_date: 2020-01-01T00:00:00+00:00
+                  train_end_date: 2020-01-03T00:00:00+00:00
+                  resolution: 10T
+                model: sklearn.preprocessing.MinMaxScaler
+            """);
+
+        var missing = await Assert.ThrowsAsync<GordoDatasetException>(() => Datasets.FetchAsync(path, "fan-1"));
+        Assert.Contains("data_provider", missing.Message);
+        var data = await Datasets.FetchAsync(path, "fan-1",
+            new ConfigLoadOptions { DefaultDataProvider = "RandomDataProvider", ProjectName = "fans" });
+        Assert.Equal(new[] { "T-1", "T-2" }, data.XColumns);
+        Assert.True(data.RowCount > 100, $"{data.RowCount} rows");
+        Assert.All(data.Timestamps, t => Assert.InRange(t, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            new DateTimeOffset(2020, 1, 3, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
     public async Task FetchAsync_unknown_machine_names_the_machines()
     {
         var error = await Assert.ThrowsAsync<GordoDatasetException>(
