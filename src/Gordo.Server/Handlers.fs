@@ -36,9 +36,11 @@ type internal RequestContext = {
 /// The route handlers of spec §5.3: small functions from a request context to a reply.
 [<RequireQualifiedAccess>]
 module internal Handlers =
-    let private listDir (dir: string) =
+    /// The model directories of a revision (Gordo lists every entry; only directories can be
+    /// models, and `local-build` writes `report.html` beside them).
+    let private modelDirectories (dir: string) =
         if Directory.Exists dir then
-            Directory.GetFileSystemEntries dir
+            Directory.GetDirectories dir
             |> Array.map Path.GetFileName
             |> Array.filter (fun n -> not (n.StartsWith "."))
             |> Array.sort
@@ -57,7 +59,7 @@ module internal Handlers =
 
     /// `GET /gordo/v0/{project}/models`.
     let models (ctx: RequestContext) : Reply =
-        Reply.ok [ "models", Value.List(listDir ctx.Revision.Directory) ]
+        Reply.ok [ "models", Value.List(modelDirectories ctx.Revision.Directory) ]
 
     /// `GET /gordo/v0/{project}/revisions`.
     let revisions (ctx: RequestContext) : Reply =
@@ -186,11 +188,20 @@ module internal Handlers =
                     $"Model is not an AnomalyDetector, it is of type: <class '%s{other.ClassPath}'>"
             )
 
-    /// Whether the request asks for data-quality columns (`?quality`, `?quality=true`).
+    /// Whether the request asks for data-quality columns (`?quality`, `?quality=true`); a value
+    /// that is no boolean is a 400 rather than a guess.
     let private wantsQuality (ctx: RequestContext) =
-        match ctx.Query "quality" with
-        | Some v -> not (v.Equals("false", StringComparison.OrdinalIgnoreCase) || v = "0")
-        | None -> false
+        match ctx.Query "quality" |> Option.map (fun v -> v.Trim().ToLowerInvariant()) with
+        | None
+        | Some("false" | "0" | "no") -> false
+        | Some("" | "true" | "1" | "yes") -> true
+        | Some other ->
+            Reply.fail (
+                Reply.jsonError
+                    400
+                    "message"
+                    $"quality must be true or false (or 1/0, yes/no), got '%s{other}'; leave it out for Gordo's table alone"
+            )
 
     /// Training profiles and event settings by metadata document: the store hands out the same
     /// document object while it caches it, so each is read once, not on every request.

@@ -58,18 +58,34 @@ module Host =
         |> ignore
 
         builder.Logging.SetMinimumLevel logLevel |> ignore
+        // A failed start (port in use) is `run`'s one-line message, not the host's logged stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+        |> ignore
+
         let workers = o.Workers * o.Threads
         let current, io = Threading.ThreadPool.GetMinThreads()
         Threading.ThreadPool.SetMinThreads(max current workers, io) |> ignore
 
+    /// The revision folder to serve must be there: a server without it answers every request
+    /// with an error, which a deployment's health check would not notice.
+    let private checkModels (config: ServerConfig) : Result<unit, string> =
+        match config.ModelCollectionDir with
+        | None ->
+            Error
+                "MODEL_COLLECTION_DIR is not set: point it at the revision folder of the models (the folder of model folders that local-build or build wrote)"
+        | Some dir when not (IO.Directory.Exists dir) ->
+            Error $"MODEL_COLLECTION_DIR '%s{dir}' is not a directory: point it at the revision folder of the models"
+        | Some _ -> Ok()
+
     /// Runs until SIGTERM/Ctrl-C (graceful shutdown); returns the exit code.
     let run (config: ServerConfig) (o: HostOptions) : int =
-        match validate o, Access.check config.Access with
-        | Error e, _
-        | _, Error e ->
+        match validate o, Access.check config.Access, checkModels config with
+        | Error e, _, _
+        | _, Error e, _
+        | _, _, Error e ->
             eprintfn "gordo run-server: %s" e
             2
-        | Ok logLevel, Ok() ->
+        | Ok logLevel, Ok(), Ok() ->
             let app = App.create config (setup config o logLevel)
 
             try

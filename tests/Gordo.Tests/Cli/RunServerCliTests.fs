@@ -90,6 +90,17 @@ let tests =
             fails [] [ "--log-level"; "loud" ] "--log-level: 'loud' is not one of"
             fails [ "ENABLE_PROMETHEUS", "maybe" ] [] "ENABLE_PROMETHEUS must be a boolean"
         }
+        test "no revision folder to serve: exit 2 naming MODEL_COLLECTION_DIR, before listening" {
+            fails [ "MODEL_COLLECTION_DIR", "" ] [ "--host"; "127.0.0.1" ] "MODEL_COLLECTION_DIR is not set"
+
+            let missing =
+                Path.Combine(Path.GetTempPath(), "gordo-no-such-revision", "1700000000000")
+
+            fails
+                [ "MODEL_COLLECTION_DIR", missing ]
+                [ "--host"; "127.0.0.1" ]
+                $"MODEL_COLLECTION_DIR '%s{missing}' is not a directory"
+        }
         test "a port in use: exit 1 naming the address, no stack trace" {
             let taken = new TcpListener(IPAddress.Loopback, 0)
             taken.Start()
@@ -97,13 +108,14 @@ let tests =
             let models = Directory.CreateTempSubdirectory "gordo-port-"
 
             try
-                let proc, _, err =
+                let proc, out, err =
                     start [ "MODEL_COLLECTION_DIR", models.FullName ] [ "--host"; "127.0.0.1"; "--port"; string port ]
 
                 Expect.isTrue (proc.WaitForExit 60000) "the server gives up instead of hanging"
                 Expect.equal proc.ExitCode 1 err.Result
                 Expect.stringContains err.Result $"cannot listen on 127.0.0.1:%d{port}" "address named"
-                Expect.isFalse (err.Result.Contains "   at ") "no stack trace"
+                // (the console log goes to standard output)
+                Expect.isFalse (err.Result.Contains "   at " || out.Result.Contains "   at ") out.Result
             finally
                 taken.Stop()
                 models.Delete true

@@ -94,7 +94,8 @@ let scaler () =
     model.Fit(data, data)
     model
 
-/// A fresh project directory: revisions 111 (scaler only) and 222 (detector, scaler).
+/// A fresh project directory: revisions 111 (scaler only) and 222 (detector, scaler, and the
+/// `report.html` that `local-build` writes beside the models).
 let createModels () : string =
     let root =
         Path.Combine(Path.GetTempPath(), "gordo-server-tests", Guid.NewGuid().ToString("N"))
@@ -103,6 +104,7 @@ let createModels () : string =
     Artifact.save (Path.Combine(root, "111", "scaler")) (scaler ()) (metadata "scaler")
     Artifact.save (Path.Combine(root, "222", "detector")) det.Value (detectorMetadata ())
     Artifact.save (Path.Combine(root, "222", "scaler")) (scaler ()) (metadata "scaler")
+    File.WriteAllText(Path.Combine(root, "222", "report.html"), "<!doctype html>")
     Path.Combine(root, "222")
 
 let private modelDir = lazy (createModels ())

@@ -169,6 +169,17 @@ let private predictionTests =
                 flags (data.GetProperty("total-data-quality").GetProperty "total-data-quality")
 
             Expect.equal total.[total.Length - 2] (outOfRange + spike) "the row's flags together"
+
+            let off =
+                json (post (client ()) "/gordo/v0/proj/detector/anomaly/prediction?quality=False" body)
+
+            Expect.isFalse (keys (off.GetProperty "data") |> List.contains "total-data-quality") "quality=False"
+
+            let unclear =
+                post (client ()) "/gordo/v0/proj/detector/anomaly/prediction?quality=banana" body
+
+            Expect.equal unclear.Status 400 unclear.Text
+            Expect.stringContains (str "message" (json unclear)) "quality must be true or false" "named"
         }
         test "anomaly/events: one event where y leaves the model, led by the tag that left" {
             let stamp (i: int) =
