@@ -28,7 +28,9 @@ module ScoreCommands =
         try
             Ok(Artifact.load dir)
         with :? ArtifactException as e ->
-            fail (if Directory.Exists dir then 1 else 30) e.Message
+            // A folder without the artifact's info.json holds no model: the model is missing.
+            let present = File.Exists(Path.Combine(dir, "info.json"))
+            fail (if present then 1 else 30) e.Message
 
     /// Reads a Parquet or CSV file (by extension).
     let readData (path: string) : Result<Frame, ScoreError> =

@@ -40,7 +40,7 @@ module internal Check =
 
             raise (
                 ModelInputException(
-                    $"%s{owner}: input contains %s{what} at row %d{i}, column %d{j}; "
+                    $"%s{owner}: input contains %s{what} at row %d{i + 1}, column %d{j + 1} (counted from 1); "
                     + "clean the data (e.g. an InfImputer/SimpleImputer step or a dataset filter) before this step"
                 )
             )

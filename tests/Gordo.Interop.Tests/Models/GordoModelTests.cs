@@ -118,7 +118,7 @@ public class GordoModelTests
         var infinite = Data(10);
         infinite[4, 1] = double.PositiveInfinity;
         var missing = Assert.Throws<GordoModelInputException>(() => model.Anomaly(infinite, infinite, Tags, Tags));
-        Assert.Contains("infinity at row 4, column 1", missing.Message);
+        Assert.Contains("infinity at row 5, column 2 (counted from 1)", missing.Message);
         Assert.Throws<GordoModelInputException>(() => GordoModel.Fit(Definition, new double[0, 3], new double[0, 3], Tags));
     }
 

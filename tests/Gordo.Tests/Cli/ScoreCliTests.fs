@@ -111,6 +111,14 @@ let tests =
 
             Expect.equal (exitOf (ScoreCommands.anomaly pipeline sampleData.Value false false)) 2 "not a detector"
             Expect.equal (exitOf (ScoreCommands.predict (temp "nomodel") sampleData.Value)) 30 "no model"
+            let empty = Directory.CreateTempSubdirectory "gordo-no-info-"
+
+            Expect.equal
+                (exitOf (ScoreCommands.predict empty.FullName sampleData.Value))
+                30
+                "a folder without info.json"
+
+            empty.Delete()
         }
         test "gordo anomaly/predict write Parquet and CSV files" {
             let detector, _ = models.Value

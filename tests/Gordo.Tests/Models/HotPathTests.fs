@@ -213,8 +213,16 @@ let private matrixTests =
                 with :? ModelInputException as e ->
                     e.Message
 
-            Expect.stringContains (message true) "infinity at row 2, column 1" "NaN allowed: the infinity"
-            Expect.stringContains (message false) "NaN at row 1, column 3" "NaN rejected: the NaN first"
+            Expect.stringContains
+                (message true)
+                "infinity at row 3, column 2 (counted from 1)"
+                "NaN allowed: the infinity"
+
+            Expect.stringContains
+                (message false)
+                "NaN at row 2, column 4 (counted from 1)"
+                "NaN rejected: the NaN first"
+
             Check.finite "Owner" true (Array2D.create 2 2 nan)
         }
         test "lastRowsColumns are the columns of lastRows; span is the storage" {
