@@ -106,19 +106,29 @@ module FrameIO =
             let cell i =
                 if i < cells.Length then cells.[i] else ""
 
-            match tryParseTimestamp (cell ts) with
-            | None -> Some(FileError.BadTimestamp(path, r + 2, cell ts))
-            | Some t ->
-                stamps.[r] <- t
+            if cells.Length > header.Length then
+                // (as pandas: "Expected 3 fields in line 5, saw 4"; a short row reads as missing values)
+                Some(
+                    FileError.Unreadable(
+                        path,
+                        $"line %d{r + 2} has %d{cells.Length} fields but the header has %d{header.Length}; remove the extra fields or name them in the header"
+                    )
+                )
+            else
 
-                valueColumns
-                |> List.indexed
-                |> List.tryPick (fun (k, c) ->
-                    match tryParseValue (cell c) with
-                    | Some v ->
-                        data.[k].[r] <- v
-                        None
-                    | None -> Some(FileError.NotNumeric(path, r + 2, header.[c], cell c)))
+                match tryParseTimestamp (cell ts) with
+                | None -> Some(FileError.BadTimestamp(path, r + 2, cell ts))
+                | Some t ->
+                    stamps.[r] <- t
+
+                    valueColumns
+                    |> List.indexed
+                    |> List.tryPick (fun (k, c) ->
+                        match tryParseValue (cell c) with
+                        | Some v ->
+                            data.[k].[r] <- v
+                            None
+                        | None -> Some(FileError.NotNumeric(path, r + 2, header.[c], cell c)))
 
         match Seq.init rows.Length id |> Seq.tryPick parseRow with
         | Some e -> Error e

@@ -110,6 +110,24 @@ let tests =
 
             Expect.equal back { f with Offset = TimeSpan.Zero } "same frame"
         }
+        test "a CSV row with more fields than the header is an error naming the line (as pandas)" {
+            let dir = tempDir ()
+
+            let csv =
+                write dir "extra.csv" "time,A\n2020-01-01T00:00:00Z,1\n2020-01-01T01:00:00Z,2,7\n"
+
+            match FrameIO.readCsv csv ',' (Some "time") with
+            | Error e -> Expect.stringContains e.Message "line 3 has 3 fields but the header has 2" "named"
+            | Ok _ -> failtest "an extra field was read silently"
+
+            let short = write dir "short.csv" "time,A,B\n2020-01-01T00:00:00Z,1\n"
+
+            let f =
+                FrameIO.readCsv short ',' (Some "time")
+                |> Result.defaultWith (fun e -> failwith e.Message)
+
+            Expect.isTrue (Double.IsNaN f.Data.[1].[0]) "a short row's missing cell is NaN"
+        }
         test "unreadable Parquet is a clear error" {
             let dir = tempDir ()
 
