@@ -287,6 +287,74 @@ public class EventsTests
         Assert.Equal(expected, downloaded.Predict(x));
     }
 
+    /// <summary>
+    /// The InfluxDB forwarder from C#, into the InfluxDB that <c>.ci/setup.d/40-influxdb.sh</c> starts
+    /// (<c>GORDO_TEST_INFLUX_URI</c>; without it, as the F# InfluxDB tests, there is nothing to test against).
+    /// </summary>
+    [Fact]
+    public async Task A_range_prediction_in_Parquet_forwards_predictions_sensors_and_tags_into_InfluxDB()
+    {
+        var influx = Environment.GetEnvironmentVariable("GORDO_TEST_INFLUX_URI");
+        if (string.IsNullOrEmpty(influx))
+            return;
+        var (revision, model) = Build();
+        await using var app = await ServeAsync(revision);
+        var database = "csharp_" + Guid.NewGuid().ToString("N")[..8];
+        var uri = influx[..(influx.LastIndexOf('/') + 1)] + database;
+        var options = new GordoClientOptions
+        {
+            Project = "proj", UseParquet = true, ForwardResampledSensors = true, BackoffBase = TimeSpan.FromMilliseconds(5),
+        };
+        options.Metadata["version"] = "7";
+        var client = new GordoClient(app.GetTestClient(), options);
+
+        try
+        {
+            await ForwardAndReadBackAsync(client, revision, model, influx, database, uri);
+        }
+        finally
+        {
+            await QueryAsync(influx, database, $"DROP DATABASE \"{database}\"", HttpMethod.Post);
+        }
+    }
+
+    private static async Task ForwardAndReadBackAsync(GordoClient client, string revision, GordoModel model,
+        string influx, string database, string uri)
+    {
+        var (x, times) = Faulty();
+        var outcomes = await client.PredictRangeAsync(times[0], times[^1], ["pump-1"],
+            new InfluxPredictionForwarder(uri, recreateDatabase: true), FaultyProvider(revision));
+
+        Assert.True(Assert.Single(outcomes).Succeeded, string.Join("; ", outcomes[0].Errors));
+        var local = model.Anomaly(x, x, Tags, Tags, times, TimeSpan.FromHours(1));
+        Assert.True(local.TryGetColumn("total-anomaly-confidence", "", out var confidence));
+        var stored = await QueryAsync(influx, database,
+            "SELECT \"sensor_value\" FROM \"total-anomaly-confidence\" WHERE \"machine\" = 'pump-1' AND \"version\" = '7'");
+        Assert.Equal(48, stored.Count);
+        for (var i = 0; i < 48; i++)
+            Assert.Equal(confidence[i], stored[i][1].GetDouble(), 9);
+        var sensor = await QueryAsync(influx, database, "SELECT \"sensor_value\" FROM \"resampled\" WHERE \"sensor_name\" = 'B'");
+        Assert.Equal(Enumerable.Range(0, 48).Select(i => x[i, 1]), sensor.Select(r => r[1].GetDouble()));
+    }
+
+    /// <summary>The rows of an InfluxQL query (each: time, then the selected fields).</summary>
+    private static async Task<List<System.Text.Json.JsonElement[]>> QueryAsync(string influxUri, string database, string query,
+        HttpMethod? method = null)
+    {
+        var credentials = influxUri[..influxUri.IndexOf('@')].Split(':');
+        var host = influxUri[(influxUri.IndexOf('@') + 1)..influxUri.LastIndexOf('/')];
+        using var http = new HttpClient();
+        var url = $"http://{host}/query?u={credentials[0]}&p={credentials[1]}&db={database}&epoch=s&q={Uri.EscapeDataString(query)}";
+        using var response = await http.SendAsync(new HttpRequestMessage(method ?? HttpMethod.Get, url));
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var result = body.RootElement.GetProperty("results")[0];
+        if (!result.TryGetProperty("series", out var series))
+            return [];
+        return series[0].GetProperty("values").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(v => v.Clone()).ToArray()).ToList();
+    }
+
     [Fact]
     public async Task Events_without_a_forwarder_that_takes_them_is_an_argument_error()
     {
