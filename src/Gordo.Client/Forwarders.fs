@@ -31,8 +31,18 @@ type IPredictionForwarder =
     /// Sends a machine's resampled sensor data (called only with `forward_resampled_sensors`).
     abstract ForwardResampledAsync: machine: ForwardedMachine * sensors: Frame * cancel: CancellationToken -> Task
 
-    /// Called once when a machine is finished (successfully or not).
+    /// Called once when a machine is finished, successfully or with errors (not when the run is
+    /// cancelled or stopped by a 410; `IFailedMachineForwarder` is told of failures).
     abstract CompleteAsync: machine: ForwardedMachine * cancel: CancellationToken -> Task
+
+/// A forwarder that must know when a machine does not finish successfully (errors recorded, the
+/// run cancelled or stopped by a 410), so that it can keep what it had rather than replace it by
+/// a part. The client calls `MachineFailed` once for such a machine, after its last chunk and
+/// before `CompleteAsync` (which a cancelled or stopped run does not call). `FileForwarder` keeps
+/// the previous files, `EventsForwarder` cuts no events.
+type IFailedMachineForwarder =
+    /// The machine failed (`reasons`: its errors); what was forwarded for it is incomplete.
+    abstract MachineFailed: machine: ForwardedMachine * reasons: string list -> unit
 
 /// An anomaly event as forwarded (docs/events.md; cut by `Gordo.Models.Scoring.AnomalyEvents`,
 /// which this project does not reference).
@@ -65,7 +75,8 @@ type IModelMetadataForwarder =
 /// Keeps each machine's predictions until it is finished, then cuts its events from the whole
 /// range (an event may span chunks) and hands them to the event forwarders. `cut` gets the
 /// machine's model metadata (None when the client gave none) and its predictions, so that each
-/// model's own event settings apply. Memory: one machine's predictions per machine in progress.
+/// model's own event settings apply. A failed machine's predictions have gaps: no events are cut
+/// from them. Memory: one machine's predictions per machine in progress.
 type EventsForwarder
     (cut: JsonElement option -> PredictionTable -> Result<ForwardedEvent list, string>, forwarders: IEventForwarder list)
     =
@@ -75,6 +86,11 @@ type EventsForwarder
     interface IModelMetadataForwarder with
         member _.ModelMetadata(machine, metadata) =
             models.[machine.Name] <- metadata.Clone()
+
+    interface IFailedMachineForwarder with
+        member _.MachineFailed(machine, _) =
+            models.TryRemove machine.Name |> ignore
+            tables.TryRemove machine.Name |> ignore
 
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, _) =
@@ -111,6 +127,13 @@ type CompositeForwarder(forwarders: IPredictionForwarder list) =
                 | :? IModelMetadataForwarder as m -> m.ModelMetadata(machine, metadata)
                 | _ -> ()
 
+    interface IFailedMachineForwarder with
+        member _.MachineFailed(machine, reasons) =
+            for f in forwarders do
+                match f with
+                | :? IFailedMachineForwarder as m -> m.MachineFailed(machine, reasons)
+                | _ -> ()
+
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, cancel) =
             task {
@@ -132,9 +155,13 @@ type CompositeForwarder(forwarders: IPredictionForwarder list) =
 
 /// Writes each machine's predictions to `<dir>/<machine>.csv.gz` (`--output-dir`): a `timestamp`
 /// column, then one column per `(top, sub)` named `top|sub` (`top` alone for single columns, as
-/// `gordo anomaly` names them). Rows are appended as chunks arrive, so memory stays bounded.
+/// `gordo anomaly` names them). Rows are appended as chunks arrive, so memory stays bounded,
+/// into a hidden temporary file beside the target (`.<machine>.csv.gz.tmp-<32 hex>`, the
+/// atomic-write names of Gordo.Models) that `CompleteAsync` renames over it: a failed or
+/// cancelled machine (`IFailedMachineForwarder`) leaves the previous file and no temporary one.
+/// Events go to `<dir>/<machine>.events.json` the same way.
 type FileForwarder(directory: string) =
-    let open' = ConcurrentDictionary<string, StreamWriter>()
+    let open' = ConcurrentDictionary<string, StreamWriter * string>()
 
     static let cell (v: float) =
         if Double.IsNaN v then
@@ -142,35 +169,60 @@ type FileForwarder(directory: string) =
         else
             v.ToString("R", CultureInfo.InvariantCulture)
 
+    /// A fresh hidden sibling of `target` (same folder, so the final rename is atomic).
+    static let tempSibling (target: string) =
+        let unique = Guid.NewGuid().ToString "N"
+        Path.Combine(Path.GetDirectoryName target, $".%s{Path.GetFileName target}.tmp-%s{unique}")
+
+    static let deleteIfThere (path: string) =
+        if File.Exists path then
+            File.Delete path
+
+    let target (machine: string) =
+        Path.Combine(directory, machine + ".csv.gz")
+
     let writerFor (machine: string) (t: PredictionTable) =
         open'.GetOrAdd(
             machine,
             fun name ->
                 Directory.CreateDirectory directory |> ignore
-                let file = File.Create(Path.Combine(directory, name + ".csv.gz"))
+                let temp = tempSibling (target name)
 
                 let w =
-                    new StreamWriter(new GZipStream(file, CompressionLevel.Fastest), UTF8Encoding false)
+                    new StreamWriter(new GZipStream(File.Create temp, CompressionLevel.Fastest), UTF8Encoding false)
 
                 w.WriteLine(
                     "timestamp,"
                     + String.Join(",", t.Columns |> Array.map (fst >> PredictionTable.flatName))
                 )
 
-                w
+                w, temp
         )
+
+    /// Closes a machine's temporary file and renames it over the target when `keep`; the
+    /// temporary file never outlives this call.
+    let close (machine: string) (keep: bool) =
+        match open'.TryRemove machine with
+        | true, (w, temp) ->
+            try
+                w.Dispose()
+
+                if keep then
+                    File.Move(temp, target machine, true)
+            finally
+                deleteIfThere temp
+        | _ -> ()
 
     /// The file a machine's events go to.
     member _.EventsPathOf(machine: string) : string =
         Path.Combine(directory, machine + ".events.json")
 
     /// The file a machine's predictions go to.
-    member _.PathOf(machine: string) : string =
-        Path.Combine(directory, machine + ".csv.gz")
+    member _.PathOf(machine: string) : string = target machine
 
     interface IPredictionForwarder with
         member _.ForwardPredictionsAsync(machine, predictions, _) =
-            let w = writerFor machine.Name predictions
+            let w, _ = writerFor machine.Name predictions
             let line = StringBuilder()
 
             for i in 0 .. predictions.Index.Length - 1 do
@@ -189,16 +241,25 @@ type FileForwarder(directory: string) =
         member _.ForwardResampledAsync(_, _, _) = Task.CompletedTask
 
         member _.CompleteAsync(machine, _) =
-            match open'.TryRemove machine.Name with
-            | true, w -> w.Dispose()
-            | _ -> ()
-
+            close machine.Name true
             Task.CompletedTask
+
+    interface IFailedMachineForwarder with
+        member _.MachineFailed(machine, _) = close machine.Name false
 
     interface IEventForwarder with
         member this.ForwardEventsAsync(machine, events, cancel) =
-            Directory.CreateDirectory directory |> ignore
-            File.WriteAllBytesAsync(this.EventsPathOf machine.Name, FileForwarder.EventsJson events, cancel)
+            task {
+                Directory.CreateDirectory directory |> ignore
+                let path = this.EventsPathOf machine.Name
+                let temp = tempSibling path
+
+                try
+                    do! File.WriteAllBytesAsync(temp, FileForwarder.EventsJson events, cancel)
+                    File.Move(temp, path, true)
+                finally
+                    deleteIfThere temp
+            }
 
     /// Events as the JSON array of `gordo anomaly --events`: `[{start, end, peak, tags: [{tag, share}], quality}]`.
     static member EventsJson(events: ForwardedEvent list) : byte[] =

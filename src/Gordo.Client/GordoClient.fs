@@ -51,7 +51,20 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                 gate.Release() |> ignore
         }
 
-    let stamp (t: DateTimeOffset) = t.ToString("yyyy-MM-dd HH:mm:sszzz")
+    let stamp (t: DateTimeOffset) =
+        t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", Globalization.CultureInfo.InvariantCulture)
+
+    /// The exception of the first failed run, or a cancellation when every run was cancelled.
+    let firstFailure (runs: Task<MachineOutcome>[]) (cancel: CancellationToken) : exn =
+        match runs |> Array.tryPick (fun t -> Option.ofObj t.Exception) with
+        | Some failed -> failed.InnerException
+        | None -> OperationCanceledException(cancel)
+
+    /// Tells a forwarder that wants to know (`IFailedMachineForwarder`) that a machine failed.
+    let machineFailed (forwarder: IPredictionForwarder) (machine: ForwardedMachine) (reasons: string list) =
+        match forwarder with
+        | :? IFailedMachineForwarder as f -> f.MachineFailed(machine, reasons)
+        | _ -> ()
 
     let scoreChunk (name: string) (revision: string) (x: Frame) (y: Frame) (cancel: CancellationToken) =
         let body () =
@@ -210,36 +223,48 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                                 more <- false
                     }
 
+                // Whether the machine got to its end (else a cancellation or a 410 stopped it).
+                let mutable ended = false
+
                 try
-                    do! fill ()
+                    try
+                        do! fill ()
 
-                    while window.Count > 0 do
-                        let count, pending = window.Dequeue()
+                        while window.Count > 0 do
+                            let count, pending = window.Dequeue()
 
-                        try
-                            let! result = pending
-                            finished <- finished + 1
+                            try
+                                let! result = pending
+                                finished <- finished + 1
 
-                            match result with
-                            | Ok t ->
-                                do!
-                                    forward
-                                        (fun () -> forwarder.ForwardPredictionsAsync(machine, t, cancel))
-                                        "predictions"
+                                match result with
+                                | Ok t ->
+                                    do!
+                                        forward
+                                            (fun () -> forwarder.ForwardPredictionsAsync(machine, t, cancel))
+                                            "predictions"
 
-                                rows <- rows + PredictionTable.length t
-                                report (ClientEvent.ChunkDone(name, finished, total, count))
-                            | Error m ->
-                                errors.Add m
-                                report (ClientEvent.ChunkFailed(name, m))
-                        finally
+                                    rows <- rows + PredictionTable.length t
+                                    report (ClientEvent.ChunkDone(name, finished, total, count))
+                                | Error m ->
+                                    errors.Add m
+                                    report (ClientEvent.ChunkFailed(name, m))
+                            finally
+                                chunks.Release() |> ignore
+
+                            do! fill ()
+                    finally
+                        // A 410 or a cancellation ends the machine early: give back the queued permits.
+                        for _ in 1 .. window.Count do
                             chunks.Release() |> ignore
 
-                        do! fill ()
+                    ended <- true
+
+                    if errors.Count > 0 then
+                        machineFailed forwarder machine (List.ofSeq errors)
                 finally
-                    // A 410 or a cancellation ends the machine early: give back the queued permits.
-                    for _ in 1 .. window.Count do
-                        chunks.Release() |> ignore
+                    if not ended then
+                        machineFailed forwarder machine [ "the run was cancelled or stopped before the machine's end" ]
 
                 do! forward (fun () -> forwarder.CompleteAsync(machine, cancel)) "the end of the predictions"
 
@@ -255,8 +280,10 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
 
     /// Predictions of `[start, finish]` for the given machines (every machine of the revision
     /// when empty) at a revision (the latest when None), forwarded as they arrive. A 410 from
-    /// the server aborts the whole run (`ResourceGoneException`); every other failure is recorded
-    /// in its machine's outcome.
+    /// the server aborts the whole run (`ResourceGoneException`); cancelling it raises
+    /// `OperationCanceledException`; every other failure is recorded in its machine's outcome.
+    /// Forwarders implementing `IFailedMachineForwarder` are told of each machine that failed,
+    /// was cancelled or stopped.
     member this.PredictAsync
         (
             start: DateTimeOffset,
@@ -312,7 +339,7 @@ type GordoClient(options: ClientOptions, http: HttpClient) =
                                 | _ -> false))
                     |> function
                         | Some gone -> raise gone
-                        | None -> raise (runs |> Array.pick (fun t -> Option.ofObj t.Exception)).InnerException
+                        | None -> raise (firstFailure runs abort.Token)
         }
 
     /// `{name: metadata}` for the given machines (every machine of the latest revision when empty).

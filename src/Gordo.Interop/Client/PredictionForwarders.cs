@@ -100,6 +100,11 @@ public sealed class InfluxPredictionForwarder : IPredictionForwarder, IAnomalyEv
 /// events (<see cref="GordoClientOptions.Events"/>) to <c>directory/&lt;machine&gt;.events.json</c>
 /// (the JSON array of <c>gordo anomaly --events</c>).
 /// </summary>
+/// <remarks>
+/// Predictions stream into a hidden temporary file beside the target that
+/// <see cref="CompleteAsync"/> renames over it; when the client's run of a machine fails or is
+/// cancelled, the previous files stay and the temporary one is deleted.
+/// </remarks>
 public sealed class FilePredictionForwarder : IPredictionForwarder, IAnomalyEventForwarder
 {
     internal FsForwarder Inner { get; }
