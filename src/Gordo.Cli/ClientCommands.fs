@@ -13,8 +13,9 @@ open Gordo.Core.Yaml
 open Gordo.Client
 open Gordo.Models.Scoring
 
-/// `gordo client`: Gordo's client (spec §8.3). Exit codes: 0 success, 1 a machine failed or the
-/// server could not be reached, 2 bad usage (found before any request).
+/// `gordo client`: Gordo's client (spec §8.3). Exit codes: 0 success, 1 a machine failed, the
+/// server could not be reached or a local file could not be written, 2 bad usage (found before
+/// any request), 130 cancelled (Ctrl+C / SIGINT).
 [<RequireQualifiedAccess>]
 module ClientCommands =
     let private usage (message: string) : Result<'T, string> = Error message
@@ -47,13 +48,79 @@ module ClientCommands =
     let private sessionConfig (text: string) : Result<Session, string> =
         document "--session-config" text |> Result.bind Session.ofValue
 
+    /// A date-time as every client message shows it: ISO 8601 with its offset.
+    let private iso (t: DateTimeOffset) =
+        t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)
+
+    /// `START`/`END`: an ISO 8601 date-time with a time zone (`Z` or an offset).
     let private time (what: string) (text: string) : Result<DateTimeOffset, string> =
-        match DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) with
-        | true, t -> Ok t
-        | _ -> usage $"%s{what}: '%s{text}' is not an ISO 8601 date-time"
+        let culture = CultureInfo.InvariantCulture
+
+        match DateTime.TryParse(text, culture, DateTimeStyles.RoundtripKind) with
+        | true, t when t.Kind = DateTimeKind.Unspecified ->
+            let local = t.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", culture)
+            usage $"%s{what}: '%s{text}' has no time zone; add one, e.g. %s{local}+00:00 or %s{local}Z for UTC"
+        | true, _ ->
+            match DateTimeOffset.TryParse(text, culture, DateTimeStyles.None) with
+            | true, t -> Ok t
+            | _ -> usage $"%s{what}: '%s{text}' is not an ISO 8601 date-time"
+        | _ ->
+            usage $"%s{what}: '%s{text}' is not an ISO 8601 date-time with a time zone, e.g. 2020-01-21T00:00:00+00:00"
+
+    /// An integer option within `[low, high]`, or a usage error naming the option and the range.
+    let private bounded (option: string) (low: int) (high: int) (value: int) : Result<unit, string> =
+        if low <= value && value <= high then
+            Ok()
+        elif high = Int32.MaxValue then
+            usage $"%s{option}: %d{value} is out of range; expected an integer of at least %d{low}"
+        else
+            usage $"%s{option}: %d{value} is out of range; expected an integer from %d{low} to %d{high}"
+
+    /// The longest `--backoff-base`: retries then wait up to 300 × 3600 s, within `TimeSpan`.
+    let private maxBackoffBase = 3600.0
+
+    /// `--backoff-base`: seconds from 0 to `maxBackoffBase`.
+    let private backoffBase (seconds: float) : Result<unit, string> =
+        if seconds >= 0.0 && seconds <= maxBackoffBase then
+            Ok()
+        else
+            let text = seconds.ToString(CultureInfo.InvariantCulture)
+            usage $"--backoff-base: %s{text} is out of range; expected seconds from 0 to %.0f{maxBackoffBase}"
+
+    /// `--host`: a DNS name or an IP address (IPv6 in brackets, which are added when missing).
+    let private host (text: string) : Result<string, string> =
+        match Uri.CheckHostName text with
+        | UriHostNameType.Dns
+        | UriHostNameType.IPv4 -> Ok text
+        | UriHostNameType.IPv6 when text.StartsWith '[' -> Ok text
+        | UriHostNameType.IPv6 -> Ok $"[%s{text}]"
+        | _ ->
+            usage
+                $"--host: '%s{text}' is not a host name or IP address (e.g. gordo.example.com, 10.0.0.5 or [::1]; no scheme, port or path)"
 
     let private all (results: Result<'T, string> list) : Result<'T list, string> =
         List.foldBack (fun r acc -> Result.bind (fun xs -> Result.map (fun x -> x :: xs) r) acc) results (Ok [])
+
+    /// The numeric group options (and `--n-retries`) in their ranges, checked before any request.
+    let private numbers (args: ParseResults<ClientArgs>) (d: ClientOptions) (retries: int) : Result<unit, string> =
+        [
+            bounded "--port" 1 65535 (args.GetResult(ClientArgs.Port, d.Port))
+            bounded "--batch-size" 1 Int32.MaxValue (args.GetResult(ClientArgs.Batch_Size, d.BatchSize))
+            bounded "--parallelism" 1 Int32.MaxValue (args.GetResult(ClientArgs.Parallelism, d.Parallelism))
+            bounded "--n-retries" 0 Int32.MaxValue retries
+            backoffBase (args.GetResult(ClientArgs.Backoff_Base, d.BackoffBase.TotalSeconds))
+        ]
+        |> all
+        |> Result.map ignore
+
+    /// The server's URL of the options, or a usage error (a last guard: `host` and `numbers`
+    /// have checked its parts).
+    let private checkedUrl (o: ClientOptions) : Result<ClientOptions, string> =
+        let url = ClientOptions.baseUrl o
+
+        match Uri.TryCreate(url, UriKind.Absolute) with
+        | true, _ -> Ok o
+        | _ -> usage $"--host, --port and --project make '%s{url}', which is not a URL"
 
     let private logLevel (args: ParseResults<ClientArgs>) : Result<ClientLogLevel, string> =
         let level =
@@ -85,35 +152,36 @@ module ClientCommands =
                 |> Option.defaultValue (Ok Session.none)
 
             let d = ClientOptions.create project
+            let address = host (args.GetResult(ClientArgs.Host, d.Host))
+            let checks = numbers args d retries
 
-            match tags, session, logLevel args, args.GetResult(ClientArgs.Scheme, d.Scheme) with
-            | Error e, _, _, _
-            | _, Error e, _, _
-            | _, _, Error e, _ -> Error e
-            | _, _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
-            | Ok tags, Ok session, Ok level, scheme ->
-                Ok(
-                    {
-                        d with
-                            Host = args.GetResult(ClientArgs.Host, d.Host)
-                            Port = args.GetResult(ClientArgs.Port, d.Port)
-                            Scheme = scheme
-                            BatchSize = max 1 (args.GetResult(ClientArgs.Batch_Size, d.BatchSize))
-                            Parallelism = max 1 (args.GetResult(ClientArgs.Parallelism, d.Parallelism))
-                            Metadata = tags
-                            Headers =
-                                session.Headers
-                                @ (args.TryGetResult ClientArgs.Api_Key
-                                   |> Option.orElse (env "GORDO_SERVER_API_KEY")
-                                   |> Option.map (fun key -> "X-API-Key", key)
-                                   |> Option.toList)
-                            AllColumns = args.Contains ClientArgs.All_Columns
-                            Retries = retries
-                            BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
-                    },
-                    session,
-                    level
-                )
+            match tags, session, logLevel args, address, checks, args.GetResult(ClientArgs.Scheme, d.Scheme) with
+            | Error e, _, _, _, _, _
+            | _, Error e, _, _, _, _
+            | _, _, Error e, _, _, _
+            | _, _, _, Error e, _, _
+            | _, _, _, _, Error e, _ -> Error e
+            | _, _, _, _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
+            | Ok tags, Ok session, Ok level, Ok address, Ok(), scheme ->
+                checkedUrl {
+                    d with
+                        Host = address
+                        Port = args.GetResult(ClientArgs.Port, d.Port)
+                        Scheme = scheme
+                        BatchSize = args.GetResult(ClientArgs.Batch_Size, d.BatchSize)
+                        Parallelism = args.GetResult(ClientArgs.Parallelism, d.Parallelism)
+                        Metadata = tags
+                        Headers =
+                            session.Headers
+                            @ (args.TryGetResult ClientArgs.Api_Key
+                               |> Option.orElse (env "GORDO_SERVER_API_KEY")
+                               |> Option.map (fun key -> "X-API-Key", key)
+                               |> Option.toList)
+                        AllColumns = args.Contains ClientArgs.All_Columns
+                        Retries = retries
+                        BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
+                }
+                |> Result.map (fun o -> o, session, level)
 
     /// The HTTP client of the options and session; at debug level every request is logged.
     let private httpClient (o: ClientOptions) (session: Session) (level: ClientLogLevel) : HttpClient =
@@ -250,6 +318,59 @@ module ClientCommands =
 
             1
 
+    /// The line of a run cancelled by Ctrl+C (exit 130): how many machines were done, what was kept.
+    let private cancelled (p: ParseResults<ClientPredictArgs>) (total: int) (outcomes: MachineOutcome list) : int =
+        let written = outcomes |> List.filter (fun o -> o.Errors.IsEmpty) |> List.length
+
+        let kept = [
+            yield!
+                p.TryGetResult ClientPredictArgs.Output_Dir
+                |> Option.map (sprintf "the files of unfinished machines in %s are unchanged")
+                |> Option.toList
+            if p.Contains ClientPredictArgs.Influx_Uri then
+                "points already written to InfluxDB stay"
+        ]
+
+        let tail = kept |> List.map ((+) "; ") |> String.concat ""
+        eprintfn "gordo client: cancelled (exit 130): %d of %d machines done%s" written total tail
+        130
+
+    /// Predicts the machines, cancelled by Ctrl+C / SIGINT (`cancelled` then says what was kept).
+    let private predictMachines
+        (client: GordoClient)
+        level
+        (p: ParseResults<ClientPredictArgs>)
+        start
+        finish
+        revision
+        (names: string list)
+        forwarder
+        (cancel: CancellationToken)
+        : int =
+        let display = ClientDisplay(BuildDisplay.IsTerminal, level, Console.Out)
+        let finished = Collections.Concurrent.ConcurrentQueue<MachineOutcome>()
+
+        let show (event: ClientEvent) =
+            match event with
+            | ClientEvent.Finished o -> finished.Enqueue o
+            | _ -> ()
+
+            display.Show event
+
+        try
+            let outcomes =
+                client
+                    .PredictAsync(start, finish, names, Some revision, forwarder, show, cancel)
+                    .GetAwaiter()
+                    .GetResult()
+
+            if cancel.IsCancellationRequested then
+                cancelled p names.Length outcomes
+            else
+                summary level outcomes
+        with _ when cancel.IsCancellationRequested ->
+            cancelled p names.Length (List.ofSeq finished)
+
     let private predictRun
         (o: ClientOptions)
         session
@@ -261,6 +382,13 @@ module ClientCommands =
         : int =
         use http = httpClient o session level
         use client = new GordoClient(o, http)
+        use cancel = new CancellationTokenSource()
+
+        use _ =
+            Console.CancelKeyPress.Subscribe(fun e ->
+                e.Cancel <- true
+                cancel.Cancel())
+
         let targets = p.GetResults ClientPredictArgs.Target
 
         let context =
@@ -269,36 +397,24 @@ module ClientCommands =
             | ts -> String.Join(", ", ts) + ": "
 
         guarded client.BaseUrl context (fun () ->
-            let revision =
-                client.LatestRevisionAsync(CancellationToken.None).GetAwaiter().GetResult()
+            try
+                let revision = client.LatestRevisionAsync(cancel.Token).GetAwaiter().GetResult()
 
-            let known =
-                client.Api.MachinesAsync(revision, CancellationToken.None).GetAwaiter().GetResult()
+                let known =
+                    client.Api.MachinesAsync(revision, cancel.Token).GetAwaiter().GetResult()
 
-            match targets |> List.filter (fun t -> not (List.contains t known)) with
-            | _ :: _ as unknown ->
-                let names = String.Join(", ", unknown)
+                match targets |> List.filter (fun t -> not (List.contains t known)) with
+                | _ :: _ as unknown ->
+                    let names = String.Join(", ", unknown)
 
-                fail
-                    $"""unknown --target %s{names}: revision %s{revision} of %s{client.BaseUrl} has %s{String.Join(", ", known)}"""
-            | [] ->
-                let display = ClientDisplay(BuildDisplay.IsTerminal, level, Console.Out)
-
-                let outcomes =
-                    client
-                        .PredictAsync(
-                            start,
-                            finish,
-                            targets,
-                            Some revision,
-                            forwarder,
-                            display.Show,
-                            CancellationToken.None
-                        )
-                        .GetAwaiter()
-                        .GetResult()
-
-                summary level outcomes)
+                    fail
+                        $"""unknown --target %s{names}: revision %s{revision} of %s{client.BaseUrl} has %s{String.Join(", ", known)}"""
+                | [] ->
+                    let names = if targets.IsEmpty then known else targets
+                    predictMachines client level p start finish revision names forwarder cancel.Token
+            with _ when cancel.IsCancellationRequested ->
+                eprintfn "gordo client: cancelled (exit 130) before any prediction; nothing was written"
+                130)
 
     /// `gordo client ... predict`.
     let predict (args: ParseResults<ClientArgs>) (p: ParseResults<ClientPredictArgs>) : int =
@@ -307,7 +423,7 @@ module ClientCommands =
             | [ s; e ] ->
                 match time "START" s, time "END" e with
                 | Ok s, Ok e when s < e -> Ok(s, e)
-                | Ok s, Ok e -> usage $"START (%O{s}) must be before END (%O{e})"
+                | Ok s, Ok e -> usage $"START (%s{iso s}) must be before END (%s{iso e})"
                 | Error m, _
                 | _, Error m -> Error m
             | other -> usage $"predict takes START and END, got %d{other.Length} values"
@@ -338,40 +454,63 @@ module ClientCommands =
         | Error e -> usageError e
         | Ok((start, finish), o, session, level, forwarder) -> predictRun o session level p start finish forwarder
 
+    /// `{machine: metadata}` as indented JSON.
+    let private metadataJson (all: (string * JsonElement) list) : string =
+        use buffer = new MemoryStream()
+
+        do
+            use w = new Utf8JsonWriter(buffer, JsonWriterOptions(Indented = true))
+            w.WriteStartObject()
+
+            for name, meta in all do
+                w.WritePropertyName name
+                meta.WriteTo w
+
+            w.WriteEndObject()
+
+        Text.Encoding.UTF8.GetString(buffer.ToArray())
+
+    /// `--output-file`: its folder must exist (checked before any request).
+    let private outputFile (m: ParseResults<ClientMetadataArgs>) : Result<string option, string> =
+        match m.TryGetResult ClientMetadataArgs.Output_File with
+        | Some "" -> usage "--output-file: the path is empty"
+        | Some path when not (Directory.Exists(Path.GetDirectoryName(Path.GetFullPath path))) ->
+            usage $"--output-file: the folder of %s{path} does not exist"
+        | other -> Ok other
+
+    /// Writes the metadata to `path` atomically (a temporary file beside it, renamed over it): a
+    /// failure leaves any previous file and is reported as the local failure it is (exit 1).
+    let private save (path: string) (text: string) : int =
+        try
+            ScoreCommands.writeAtomically path (Text.UTF8Encoding(false).GetBytes text)
+            0
+        with
+        | :? IOException
+        | :? UnauthorizedAccessException as e ->
+            fail $"cannot write the metadata to the local file %s{path}: %s{e.Message}"
+
     /// `gordo client ... metadata`.
     let metadata (args: ParseResults<ClientArgs>) (m: ParseResults<ClientMetadataArgs>) : int =
-        match options args 5 with
-        | Error e -> usageError e
-        | Ok(o, session, level) ->
+        match options args 5, outputFile m with
+        | Error e, _
+        | _, Error e -> usageError e
+        | Ok(o, session, level), Ok file ->
             use http = httpClient o session level
             use client = new GordoClient(o, http)
 
             guarded client.BaseUrl "" (fun () ->
-                let all =
+                let text =
                     client
                         .MetadataAsync(m.GetResults ClientMetadataArgs.Target, CancellationToken.None)
                         .GetAwaiter()
                         .GetResult()
+                    |> metadataJson
 
-                use buffer = new MemoryStream()
-
-                do
-                    use w = new Utf8JsonWriter(buffer, JsonWriterOptions(Indented = true))
-                    w.WriteStartObject()
-
-                    for name, meta in all do
-                        w.WritePropertyName name
-                        meta.WriteTo w
-
-                    w.WriteEndObject()
-
-                let text = Text.Encoding.UTF8.GetString(buffer.ToArray())
-
-                match m.TryGetResult ClientMetadataArgs.Output_File with
-                | Some path -> File.WriteAllText(path, text)
-                | None -> printfn "%s" text
-
-                0)
+                match file with
+                | Some path -> save path text
+                | None ->
+                    printfn "%s" text
+                    0)
 
     /// `gordo client ... download-model`.
     let downloadModel (args: ParseResults<ClientArgs>) (d: ParseResults<ClientDownloadArgs>) : int =

@@ -156,7 +156,7 @@ module ScoreCommands =
 
     /// Writes text to a file through a temporary file beside it, so that a failed or killed
     /// write leaves the previous file.
-    let private writeAtomically (path: string) (bytes: byte[]) =
+    let internal writeAtomically (path: string) (bytes: byte[]) =
         let full = Path.GetFullPath path
 
         let temp =

@@ -33,6 +33,45 @@ let private csvRows (path: string) =
 
 let private noTrace (err: string) =
     Expect.isFalse (err.Contains "   at ") $"no stack trace: %s{err}"
+    Expect.isFalse (err.Contains "Unhandled exception") $"no unhandled exception: %s{err}"
+
+/// Runs `args` and expects a usage error (exit 2, no trace) whose message holds every `expected`.
+let private usageError (args: string list) (expected: string list) =
+    let code, _, err = gordo args
+    Expect.equal code 2 $"usage error for %A{args}: %s{err}"
+
+    for text in expected do
+        Expect.stringContains err text $"the message of %A{args}"
+
+    noTrace err
+
+/// The names in a folder, sorted.
+let private names (dir: string) =
+    Directory.GetFiles dir |> Array.map Path.GetFileName |> Array.sort
+
+/// The scoring route's path.
+let private scoring = "/gordo/v0/proj/m-1/anomaly/prediction"
+
+/// A server scoring every chunk, but answering `late` to the chunks after the first one from
+/// `from()` on (the count of scoring requests when a second run starts: see `secondRun`).
+let private changing (from: int ref) (late: string -> int * string) =
+    new Server(
+        standard (fun (body, n) ->
+            if n > from.Value then
+                late body
+            else
+                200, predictionReply body)
+    )
+
+/// Switches a `changing` server for the run to come: its second chunk on are answered `late`.
+let private secondRun (server: Server) (from: int ref) = from.Value <- server.Count scoring
+
+/// `--output-dir out` holds a complete previous run of `m-1`; its bytes. (The scripted replies
+/// have no anomaly confidence to cut events from: `Client.FileForwarder` tests the events file.)
+let private previousRun (port: int) (out: string) =
+    let code, stdout, err = predict port [ "--output-dir"; out ]
+    Expect.equal code 0 $"the previous run: %s{stdout}%s{err}"
+    File.ReadAllBytes(Path.Combine(out, "m-1.csv.gz"))
 
 [<Tests>]
 let tests =
@@ -213,5 +252,127 @@ let tests =
             Expect.stringContains err "Failed to forward predictions" "forwarding failure reported"
             Expect.stringContains err "m-1" "machine named"
             noTrace err
+        }
+        test "--host and --port that make no URL are usage errors before any request" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+
+            let args (host: string) (port: string) = [
+                "client"
+                "--project"
+                "proj"
+                "--host"
+                host
+                "--port"
+                port
+                "--scheme"
+                "http"
+                "metadata"
+            ]
+
+            let p = string server.Port
+            usageError (args "127.0.0.1" "70000") [ "--port: 70000"; "from 1 to 65535" ]
+            usageError (args "127.0.0.1" "0") [ "--port: 0"; "from 1 to 65535" ]
+            usageError (args "bad host" p) [ "--host: 'bad host'"; "host name or IP address" ]
+            usageError (args "http://127.0.0.1" p) [ "--host: 'http://127.0.0.1'"; "no scheme, port or path" ]
+            Expect.equal (server.Count "/gordo/v0/proj/revisions") 0 "no request made"
+        }
+        test "impossible numbers are usage errors naming the option and the range" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+
+            let predictWith (group: string list) (extra: string list) =
+                clientOptions server.Port @ group @ [ "predict" ] @ range @ extra
+
+            usageError (predictWith [ "--batch-size"; "0" ] []) [ "--batch-size: 0"; "at least 1" ]
+            usageError (predictWith [ "--parallelism"; "-1" ] []) [ "--parallelism: -1"; "at least 1" ]
+            usageError (predictWith [ "--parallelism"; "0" ] []) [ "--parallelism: 0"; "at least 1" ]
+            usageError (predictWith [] [ "--n-retries"; "-5" ]) [ "--n-retries: -5"; "at least 0" ]
+            usageError (predictWith [ "--backoff-base"; "-1" ] []) [ "--backoff-base: -1"; "from 0 to 3600" ]
+            usageError (clientOptions server.Port @ [ "--batch-size"; "0"; "metadata" ]) [ "--batch-size" ]
+            Expect.equal (server.Count "/gordo/v0/proj/revisions") 0 "no request made"
+        }
+        test "START and END need a time zone; messages show ISO 8601" {
+            let args = clientOptions (freePort ()) @ [ "predict" ]
+            let zoned = "2020-01-02T00:00:00+00:00"
+
+            usageError (args @ [ "2020-01-01"; zoned ]) [
+                "START: '2020-01-01' has no time zone"
+                "2020-01-01T00:00:00+00:00"
+                "2020-01-01T00:00:00Z"
+            ]
+
+            usageError (args @ [ "2020-01-01T00:00:00Z"; "2020-01-03T06:30:00" ]) [
+                "END: '2020-01-03T06:30:00' has no time zone"
+                "2020-01-03T06:30:00+00:00"
+            ]
+
+            usageError (args @ [ zoned; "2020-01-01T00:00:00Z" ]) [
+                "START (2020-01-02T00:00:00+00:00) must be before END (2020-01-01T00:00:00+00:00)"
+            ]
+        }
+        test "SIGINT during predict: exit 130, says so; the previous csv.gz kept, no temp file" {
+            let from = ref Int32.MaxValue
+
+            use server =
+                changing from (fun body ->
+                    Threading.Thread.Sleep 2000
+                    200, predictionReply body)
+
+            let out = temp ()
+            let before = previousRun server.Port out
+            secondRun server from
+
+            use proc =
+                new Gordo.Tests.Cli.GordoProcess.Running(
+                    [],
+                    clientOptions server.Port
+                    @ [ "--batch-size"; "30"; "predict" ]
+                    @ range
+                    @ [ "--no-parquet"; "--output-dir"; out ]
+                )
+
+            let started = proc.WaitFor(_.Out, "chunk 1/", TimeSpan.FromSeconds 60.0)
+            Expect.isTrue started $"the first chunk forwarded: %s{proc.Out}%s{proc.Err}"
+            proc.Interrupt()
+            let code = proc.WaitForExit(TimeSpan.FromSeconds 30.0)
+            Expect.equal code (Some 130) $"exit 130: %s{proc.Out}%s{proc.Err}"
+            Expect.stringContains proc.Err "cancelled (exit 130): 0 of 1 machines done" "says so"
+            Expect.stringContains proc.Err $"files of unfinished machines in %s{out} are unchanged" "and what was kept"
+            noTrace proc.Err
+            Expect.equal (File.ReadAllBytes(Path.Combine(out, "m-1.csv.gz"))) before "the previous csv.gz intact"
+            Expect.equal (names out) [| "m-1.csv.gz" |] "no temporary file"
+        }
+        test "a machine that fails keeps its previous csv.gz; no temp file" {
+            let from = ref Int32.MaxValue
+            use server = changing from (fun _ -> 404, """{"message": "nope"}""")
+            let out = temp ()
+            let before = previousRun server.Port out
+            secondRun server from
+
+            let code, stdout, err =
+                predict server.Port [ "--output-dir"; out; "--parallelism"; "1" ]
+
+            Expect.equal code 1 $"exit 1: %s{stdout}%s{err}"
+            Expect.equal (File.ReadAllBytes(Path.Combine(out, "m-1.csv.gz"))) before "the previous csv.gz intact"
+            Expect.equal (names out) [| "m-1.csv.gz" |] "no temporary file"
+        }
+        test "metadata --output-file: written whole; a missing folder is a usage error; a failed write is local" {
+            use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
+            let metadata = clientOptions server.Port @ [ "metadata"; "--output-file" ]
+            usageError (metadata @ [ "/nonexist/m.json" ]) [ "--output-file"; "/nonexist"; "does not exist" ]
+            Expect.equal (server.Count "/gordo/v0/proj/revisions") 0 "no request made"
+            let dir = temp ()
+            Directory.CreateDirectory dir |> ignore
+            let file = Path.Combine(dir, "m.json")
+            let code, stdout, err = gordo (metadata @ [ file ])
+            Expect.equal code 0 $"exit 0: %s{stdout}%s{err}"
+            use json = Text.Json.JsonDocument.Parse(File.ReadAllText file)
+            Expect.isTrue (json.RootElement.TryGetProperty "m-1" |> fst) "the machine's metadata"
+            Expect.equal (names dir) [| "m.json" |] "no temporary file"
+            let code, _, err = gordo (metadata @ [ dir ])
+            Expect.equal code 1 $"exit 1: %s{err}"
+            Expect.stringContains err $"cannot write the metadata to the local file %s{dir}" "a local failure"
+            Expect.isFalse (err.Contains "cannot reach the server") "not blamed on the server"
+            noTrace err
+            Expect.equal (names dir) [| "m.json" |] "no temporary file"
         }
     ]
