@@ -22,7 +22,7 @@ module internal DiskRegistry =
     /// atomically, so a reader never sees a half-written value.
     let write (directory: string) (key: string) (value: string) : unit =
         Directory.CreateDirectory directory |> ignore
-        Gordo.Models.Artifacts.AtomicPath.writeAllText (file directory key) value
+        Gordo.Core.AtomicPath.writeAllText (file directory key) value
 
     /// The value of `key`, or None when the key (or the directory) does not exist.
     let tryGet (directory: string) (key: string) : string option =

@@ -2,7 +2,7 @@ namespace Gordo.Build
 
 open System
 open System.IO
-open Gordo.Models.Artifacts
+open Gordo.Core
 
 /// The folder a build writes model directories into.
 [<RequireQualifiedAccess>]

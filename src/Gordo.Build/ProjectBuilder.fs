@@ -76,7 +76,7 @@ module ProjectBuilder =
     /// the registry is used).
     let private sweepRegistry (directory: string) =
         try
-            Gordo.Models.Artifacts.AtomicPath.clean directory None
+            Gordo.Core.AtomicPath.clean directory None
         with
         | :? IOException
         | :? UnauthorizedAccessException -> ()

@@ -7,7 +7,7 @@ open System.Net
 open System.Text
 open Gordo.Core.Config
 open Gordo.Build
-open Gordo.Models.Artifacts
+open Gordo.Core
 open Gordo.Models.Scoring
 
 /// `report.html`: one self-contained page (plotly.js inline, no network) with an overview table

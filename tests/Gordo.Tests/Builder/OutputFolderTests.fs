@@ -3,6 +3,7 @@ module Gordo.Tests.Builder.OutputFolderTests
 open System
 open System.IO
 open Expecto
+open Gordo.Core
 open Gordo.Models.Artifacts
 open Gordo.Build
 open Gordo.Tests.Builder.ModelBuilderTests
@@ -106,6 +107,22 @@ let tests =
             directoryWith blocked "keep" "kept"
             Expect.throwsT<IOException> (fun () -> AtomicPath.writeAllText blocked "x") "a directory is in the way"
             Expect.equal (names folder) (set [ "report.html"; "blocked" ]) "no temporary after the failure"
+        }
+        test "write: a writer that fails leaves no temporary and the target as it was" {
+            let folder = temp "write-stream"
+            Directory.CreateDirectory folder |> ignore
+            let path = Path.Combine(folder, "data.parquet")
+            AtomicPath.write path (fun s -> s.Write [| 1uy; 2uy |])
+
+            Expect.throwsT<InvalidOperationException>
+                (fun () ->
+                    AtomicPath.write path (fun s ->
+                        s.Write [| 9uy |]
+                        invalidOp "the writer failed"))
+                "raised"
+
+            Expect.equal (File.ReadAllBytes path) [| 1uy; 2uy |] "the previous content"
+            Expect.equal (names folder) (set [ "data.parquet" ]) "no temporary"
         }
         test "prepare: creates the folder, recovers a swap, leaves nothing of its write check" {
             let folder = temp "prepare"

@@ -5,6 +5,7 @@ open System.Diagnostics
 open System.IO
 open System.Text
 open Expecto
+open Gordo.Core
 open Gordo.Models.Artifacts
 open Gordo.Tests.Cli.GordoProcess
 

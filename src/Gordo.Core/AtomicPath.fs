@@ -1,4 +1,4 @@
-namespace Gordo.Models.Artifacts
+namespace Gordo.Core
 
 open System
 open System.IO
@@ -35,17 +35,27 @@ module internal AtomicPath =
         elif File.Exists path then
             File.Delete path
 
-    /// Writes `bytes` to a temporary sibling and renames it over `path`: a reader (or a kill)
-    /// sees the previous content or the new one, never a part.
-    let writeAllBytes (path: string) (bytes: byte[]) : unit =
+    /// Writes a file through `fill` on a stream to a temporary sibling, then renames it over
+    /// `path`: a reader (or a kill) sees the previous content or the new one, never a part. A
+    /// failure deletes the temporary file and is raised.
+    let write (path: string) (fill: Stream -> unit) : unit =
         let temp = tempSibling path
 
         try
-            File.WriteAllBytes(temp, bytes)
+            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) fill
             File.Move(temp, path, true)
         with _ ->
             delete temp
             reraise ()
+
+    /// `write` of UTF-8 text (no byte-order mark) through a buffered writer.
+    let writeText (path: string) (fill: TextWriter -> unit) : unit =
+        write path (fun stream ->
+            use writer = new StreamWriter(stream, Text.UTF8Encoding false, 1 <<< 20)
+            fill writer)
+
+    /// `write` of `bytes`.
+    let writeAllBytes (path: string) (bytes: byte[]) : unit = write path (fun s -> s.Write bytes)
 
     /// `writeAllBytes` of UTF-8 text (no byte-order mark).
     let writeAllText (path: string) (text: string) : unit =
