@@ -43,6 +43,8 @@ type BuildError =
         | Output(path, e) -> $"cannot write the model to '%s{path}': %s{e.Message}"
         | Cancelled -> "the build was cancelled before the model was written (any previous model is unchanged)"
         | Reporter(_, message) -> message
+        | Unwritable(path, _) when File.Exists path ->
+            $"cannot write to the output folder '%s{path}': it is a file, not a directory; choose another output folder (nothing was fetched or trained)"
         | Unwritable(path, e) ->
             $"cannot write to the output folder '%s{path}': %s{e.Message}; fix its permissions or choose another output folder (nothing was fetched or trained)"
 

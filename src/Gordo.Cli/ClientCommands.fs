@@ -482,7 +482,7 @@ module ClientCommands =
     /// failure leaves any previous file and is reported as the local failure it is (exit 1).
     let private save (path: string) (text: string) : int =
         try
-            ScoreCommands.writeAtomically path (Text.UTF8Encoding(false).GetBytes text)
+            AtomicPath.writeAllText path text
             0
         with
         | :? IOException

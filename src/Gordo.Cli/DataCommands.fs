@@ -12,7 +12,8 @@ open Gordo.Core.Language
 [<RequireQualifiedAccess>]
 module DataCommands =
 
-    /// Writes the sample plant; exit 0, or 1 with a message on bad options.
+    /// Writes the sample plant; exit 0, 1 with a message on a bad --interval, 20 when the output
+    /// directory cannot be written.
     let generate (args: ParseResults<GenerateArgs>) : int =
         let interval = args.GetResult(GenerateArgs.Interval, "1min")
 
@@ -28,18 +29,27 @@ module DataCommands =
                     Seed = args.GetResult(GenerateArgs.Seed, 42)
             }
 
-            for path in SampleData.write (args.GetResult GenerateArgs.Output) options do
-                printfn "wrote %s" path
+            let dir = args.GetResult GenerateArgs.Output
 
-            0
+            match
+                OutputPath.writing "gordo data generate" OutputKind.Directory "--output" dir (fun () ->
+                    SampleData.write dir options)
+            with
+            | Ok paths ->
+                for path in paths do
+                    printfn "wrote %s" path
 
-    let private writeFrame (path: string) (f: Frame) =
-        if path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) then
-            FrameIO.writeCsv path f
-        else
-            ParquetIO.write path f
+                0
+            | Error code -> code
 
-        printfn "wrote %s (%d rows, %d columns)" path (Frame.length f) f.Columns.Length
+    let private writeFrame (path: string) (f: Frame) : Result<unit, int> =
+        OutputPath.writing "gordo dataset" OutputKind.File "--output" path (fun () ->
+            if path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) then
+                FrameIO.writeCsv path f
+            else
+                ParquetIO.write path f
+
+            printfn "wrote %s (%d rows, %d columns)" path (Frame.length f) f.Columns.Length)
 
     let private yPath (path: string) =
         Path.Combine(
@@ -88,7 +98,8 @@ module DataCommands =
         for d in compilation.Diagnostics do
             eprintfn "%s" (DiagnosticPrinter.format lines d)
 
-    /// Prints a summary of a machine's training data and optionally writes X and y.
+    /// Prints a summary of a machine's training data and optionally writes X and y; exit 1 on a
+    /// bad config, machine or data, 20 when an output file cannot be written.
     let dataset (args: ParseResults<DatasetArgs>) : int =
         let options = {
             ProjectName = args.TryGetResult DatasetArgs.Project_Name
@@ -96,7 +107,7 @@ module DataCommands =
         }
 
         let name = args.GetResult DatasetArgs.Machine
-        let compilation = Compiler.compileFile options (args.GetResult DatasetArgs.Config)
+        let compilation = ConfigCommands.compile options (args.GetResult DatasetArgs.Config)
 
         match compilation.Project with
         | None ->
@@ -116,9 +127,12 @@ module DataCommands =
                 | Ok result ->
                     summary name result
 
-                    args.TryGetResult DatasetArgs.Output
-                    |> Option.iter (fun path ->
-                        writeFrame path result.X
-                        writeFrame (yPath path) result.Y)
-
-                    0
+                    match args.TryGetResult DatasetArgs.Output with
+                    | None -> 0
+                    | Some path ->
+                        match
+                            writeFrame path result.X
+                            |> Result.bind (fun () -> writeFrame (yPath path) result.Y)
+                        with
+                        | Ok() -> 0
+                        | Error code -> code

@@ -149,7 +149,7 @@ module LocalBuild =
         }
 
         let compilation =
-            Compiler.compileFile options (args.GetResult LocalBuildArgs.Config)
+            ConfigCommands.compile options (args.GetResult LocalBuildArgs.Config)
 
         let lines = DiagnosticPrinter.loadLines compilation.Diagnostics
 

@@ -154,24 +154,6 @@ module ScoreCommands =
                 ExitCode = 2
             }))
 
-    /// Writes text to a file through a temporary file beside it, so that a failed or killed
-    /// write leaves the previous file.
-    let internal writeAtomically (path: string) (bytes: byte[]) =
-        let full = Path.GetFullPath path
-
-        let temp =
-            Path.Combine(
-                Path.GetDirectoryName full,
-                "." + Path.GetFileName full + ".tmp-" + Guid.NewGuid().ToString("N")
-            )
-
-        try
-            File.WriteAllBytes(temp, bytes)
-            File.Move(temp, full, true)
-        finally
-            if File.Exists temp then
-                File.Delete temp
-
     /// Writes the result to `output` (.parquet or .csv) or as CSV to standard output.
     let write (output: string option) (frame: Frame) : unit =
         match output with
@@ -195,19 +177,24 @@ module ScoreCommands =
         | :? ArgumentException
         | :? InvalidOperationException as e -> fail 2 $"the model cannot score this data: %s{e.Message}"
 
-    /// Runs a write; a failure is exit 20 naming what could not be written.
-    let private writing (target: string) (act: unit -> unit) : int =
-        try
-            act ()
-            0
-        with
-        | :? IOException
-        | :? UnauthorizedAccessException as e ->
-            eprintfn "gordo: cannot write %s: %s" target e.Message
-            20
+    /// Runs a write to the file `option` names, or to standard output; a failure is exit 20
+    /// saying what could not be written and why.
+    let private writing (option: string) (target: string option) (act: unit -> unit) : int =
+        match target with
+        | Some path ->
+            match OutputPath.writing "gordo" OutputKind.File option path act with
+            | Ok() -> 0
+            | Error code -> code
+        | None ->
+            try
+                act ()
+                0
+            with :? IOException as e ->
+                eprintfn "gordo: cannot write standard output: %s" e.Message
+                OutputPath.unwritableExitCode
 
     let private writeTable (output: string option) (frame: Frame) : int =
-        writing (defaultArg output "standard output") (fun () ->
+        writing "--output" output (fun () ->
             write output frame
 
             output
@@ -244,8 +231,8 @@ module ScoreCommands =
             if table <> 0 then
                 table
             else
-                writing eventsPath (fun () ->
-                    writeAtomically eventsPath (Json.toBytes (AnomalyEvents.toValue events))
+                writing "--events" (Some eventsPath) (fun () ->
+                    AtomicPath.writeAllBytes eventsPath (Json.toBytes (AnomalyEvents.toValue events))
                     eprintfn "wrote %d events to %s" events.Length eventsPath)
         | Error e ->
             eprintfn "gordo: %s" e.Message

@@ -4,6 +4,7 @@ open System
 open System.Collections.Generic
 open System.IO
 open Argu
+open Gordo.Core
 open Gordo.Workflow
 open Microsoft.FSharp.Reflection
 
@@ -55,13 +56,13 @@ module WorkflowCommands =
         generated.Warnings
         |> List.iter (DiagnosticPrinter.format lines >> eprintfn "%s")
 
-        let (), writeTime =
+        let written, writeTime =
             StageTiming.measure "write" (fun () ->
                 match options.OutputFile with
                 | Some path ->
-                    use writer = new StreamWriter(path, false, Text.UTF8Encoding false, 1 <<< 20)
-                    generated.WriteTo writer
-                | None -> generated.WriteTo Console.Out)
+                    OutputPath.writing "gordo workflow generate" OutputKind.File "--output-file" path (fun () ->
+                        AtomicPath.writeText path generated.WriteTo)
+                | None -> Ok(generated.WriteTo Console.Out))
 
         // GORDO_WORKFLOW_TIMINGS=1: how long each stage took, on stderr (bench/workflow/run.sh).
         if
@@ -71,9 +72,12 @@ module WorkflowCommands =
             generated.Timings @ [ writeTime ]
             |> List.iter (StageTiming.format >> eprintfn "timing: %s")
 
-        0
+        match written with
+        | Ok() -> 0
+        | Error code -> code
 
-    /// Runs `gordo workflow generate`; exit 0, 1 (config/template/schema errors) or 2 (usage).
+    /// Runs `gordo workflow generate`; exit 0, 1 (config/template/schema errors), 2 (usage) or 20
+    /// (the --output-file cannot be written).
     let generate (results: ParseResults<WorkflowGenerateArgs>) : int =
         let sources = {
             Arguments = arguments results

@@ -180,16 +180,17 @@ module FrameIO =
         t.ToString("yyyy-MM-dd HH:mm:ss" + frac + "zzz", CultureInfo.InvariantCulture)
 
     /// Writes a frame as CSV: a `timestamp` column in pandas format, then the columns; NaN is empty.
+    /// The file is replaced atomically (`AtomicPath.write`).
     let writeCsv (path: string) (f: Frame) : unit =
-        use w = new StreamWriter(path)
-        w.WriteLine(String.Join(",", Array.append [| "timestamp" |] (Array.map quote f.Columns)))
+        AtomicPath.writeText path (fun w ->
+            w.WriteLine(String.Join(",", Array.append [| "timestamp" |] (Array.map quote f.Columns)))
 
-        for i in 0 .. f.Index.Length - 1 do
-            let stamp = formatTimestamp (Frame.toTimestamp f.Offset f.Index.[i])
-            w.Write stamp
+            for i in 0 .. f.Index.Length - 1 do
+                let stamp = formatTimestamp (Frame.toTimestamp f.Offset f.Index.[i])
+                w.Write stamp
 
-            for c in f.Data do
-                w.Write ','
-                w.Write(formatValue c.[i])
+                for c in f.Data do
+                    w.Write ','
+                    w.Write(formatValue c.[i])
 
-            w.WriteLine()
+                w.WriteLine())

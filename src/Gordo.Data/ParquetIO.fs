@@ -309,7 +309,7 @@ module ParquetIO =
             columns |> List.iteri (fun k (_, c) -> writeColumn rg fields.[k] c))
 
     /// Writes a frame as Parquet: a UTC `timestamp` column (microseconds), then one double column
-    /// per frame column (NaN kept as NaN).
+    /// per frame column (NaN kept as NaN); the file is replaced atomically (`AtomicPath.write`).
     let write (path: string) (f: Frame) : unit =
         let stamps = f.Index |> Array.map (fun t -> Nullable(DateTime(t, DateTimeKind.Utc)))
 
@@ -318,5 +318,5 @@ module ParquetIO =
             |> Array.map (fun (c, d) -> c, WriteColumn.Numbers d)
             |> List.ofArray
 
-        use stream = File.Create path
-        writeColumns stream [] (("timestamp", WriteColumn.Times(stamps, true)) :: values)
+        AtomicPath.write path (fun stream ->
+            writeColumns stream [] (("timestamp", WriteColumn.Times(stamps, true)) :: values))

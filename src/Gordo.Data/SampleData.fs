@@ -101,13 +101,16 @@ module SampleData =
         ]
         |> String.concat "\n"
 
-    /// Writes `data.parquet` (wide), `events.csv` and `gordo-config.yaml` into `dir`; returns
-    /// the written paths.
+    /// Writes `data.parquet` (wide), `events.csv` and `gordo-config.yaml` into `dir`, each
+    /// replaced atomically (a failure leaves that file's previous content; what a killed run left
+    /// is removed first); returns the written paths.
     let write (dir: string) (o: SampleOptions) : string list =
+        let names = [ "data.parquet"; "events.csv"; "gordo-config.yaml" ]
         Directory.CreateDirectory dir |> ignore
+        names |> List.iter (Some >> AtomicPath.clean dir)
         let frame, events = generate o
         let file name = Path.Combine(dir, name)
         ParquetIO.write (file "data.parquet") frame
-        File.WriteAllLines(file "events.csv", eventsCsv events)
-        File.WriteAllText(file "gordo-config.yaml", config o (Path.GetFullPath(file "data.parquet")) + "\n")
-        [ "data.parquet"; "events.csv"; "gordo-config.yaml" ] |> List.map file
+        AtomicPath.writeText (file "events.csv") (fun w -> eventsCsv events |> List.iter w.WriteLine)
+        AtomicPath.writeAllText (file "gordo-config.yaml") (config o (Path.GetFullPath(file "data.parquet")) + "\n")
+        names |> List.map file

@@ -219,8 +219,8 @@ let private unwritable =
 
             Expect.stringContains
                 err
-                $"gordo local-build: cannot write to the output folder '%s{file}'"
-                "names the folder"
+                $"gordo local-build: cannot write to the output folder '%s{file}': it is a file, not a directory; choose another output folder"
+                "names the folder and says what is wrong"
 
             Expect.stringContains err "(nothing was fetched or trained) (PermissionError, exit 20)" "and the outcome"
             Expect.isFalse (stdout.Contains "fetching data") "nothing fetched"

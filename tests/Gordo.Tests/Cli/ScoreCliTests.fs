@@ -120,6 +120,24 @@ let tests =
 
             empty.Delete()
         }
+        test "predict -o naming a directory or in a missing one: exit 20 saying which" {
+            let detector, _ = models.Value
+            let dir = temp "dir"
+            Directory.CreateDirectory dir |> ignore
+
+            let code, _, err =
+                gordo [ "predict"; detector; "--data"; sampleData.Value; "-o"; dir ]
+
+            Expect.equal code 20 err
+            Expect.stringContains err $"gordo: cannot write to '%s{dir}': it is a directory, not a file" "a directory"
+            let missing = Path.Combine(temp "missing", "out.csv")
+
+            let code, _, err =
+                gordo [ "predict"; detector; "--data"; sampleData.Value; "-o"; missing ]
+
+            Expect.equal code 20 err
+            Expect.stringContains err "does not exist; create it or choose another --output" "a missing directory"
+        }
         test "gordo anomaly/predict write Parquet and CSV files" {
             let detector, _ = models.Value
             let parquet = temp "out" + ".parquet"

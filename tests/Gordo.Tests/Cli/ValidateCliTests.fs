@@ -36,6 +36,17 @@ let tests =
             Expect.equal code 0 err
             Expect.stringContains err "0 errors, 0 warnings in 1 file" "summary"
         }
+        test "a directory is reported as a directory, not as a missing file" {
+            let dir = Path.Combine(Path.GetTempPath(), Path.GetRandomFileName())
+            Directory.CreateDirectory dir |> ignore
+            let code, _, err = gordo [ "validate"; dir ]
+            Expect.equal code 1 "exit code"
+
+            Expect.stringContains
+                err
+                $"%s{dir}: error GORDO0008: cannot read the config: it is a directory, not a file"
+                "says so"
+        }
         test "errors print file:line:col, the source line, a caret, and exit 1" {
             let path = temp ((configYaml [ "Bad_Name" ]))
             let code, _, err = gordo [ "validate"; path ]
