@@ -91,3 +91,14 @@ type GordoArgs =
             | Version -> "print the version (also: gordo version)."
             | Log_Level _ ->
                 "debug, info, warning, error or critical, for every command (sets GORDO_LOG_LEVEL; before the subcommand)."
+
+/// Checks of option values that Argu's types cannot express; a failure is a usage error (exit 2).
+[<RequireQualifiedAccess>]
+module ArgumentCheck =
+    /// `value` when it is at least 1; otherwise fails (Argu's post-processing turns the failure
+    /// into a usage error naming the option).
+    let atLeastOne (value: int) : int =
+        if value < 1 then
+            failwith $"must be at least 1, but was %d{value}"
+        else
+            value

@@ -63,7 +63,7 @@ type LocalBuildArgs =
             | Config _ -> "project config to build (checked first; errors stop before any build)."
             | Output _ -> "directory for the models, one sub-directory per machine (default: models)."
             | Machine _ -> "build only this machine (repeatable; default: every machine)."
-            | Parallel _ -> "machines built at once (default 1: TorchSharp seeds are process-wide)."
+            | Parallel _ -> "machines built at once, at least 1 (default 1: TorchSharp seeds are process-wide)."
             | Project_Name _ -> "project name (default: the resource's metadata.name, else 'project')."
             | Default_Data_Provider _ -> "data provider type for datasets that name none (e.g. RandomDataProvider)."
             | Model_Register_Dir _ ->

@@ -13,7 +13,7 @@ type GenerateArgs =
         member this.Usage =
             match this with
             | Output _ -> "directory to write data.parquet, events.csv and gordo-config.yaml into."
-            | Days _ -> "days of data (default 30)."
+            | Days _ -> "days of data, at least 1 (default 30)."
             | Interval _ -> "sampling interval as a pandas offset (default 1min)."
             | Seed _ -> "random seed (default 42; the same seed gives the same files)."
 

@@ -24,7 +24,9 @@ module DataCommands =
         | Ok step ->
             let options = {
                 SampleData.defaults with
-                    Days = max 1 (args.GetResult(GenerateArgs.Days, 30))
+                    Days =
+                        args.TryPostProcessResult(GenerateArgs.Days, ArgumentCheck.atLeastOne)
+                        |> Option.defaultValue 30
                     Interval = step
                     Seed = args.GetResult(GenerateArgs.Seed, 42)
             }

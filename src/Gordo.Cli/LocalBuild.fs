@@ -105,6 +105,7 @@ module LocalBuild =
         (output: string)
         (project: string)
         (inputs: BuildInput list)
+        (parallelism: int)
         (args: ParseResults<LocalBuildArgs>)
         =
         printfn "building %d machine(s) of project %s into %s" inputs.Length project output
@@ -113,7 +114,7 @@ module LocalBuild =
             OutputDirectory = output
             RegisterDirectory = args.TryGetResult LocalBuildArgs.Model_Register_Dir
             ReplaceCache = args.Contains LocalBuildArgs.Replace_Cache
-            Parallelism = args.GetResult(LocalBuildArgs.Parallel, 1)
+            Parallelism = parallelism
         }
 
         use cancel = new CancellationTokenSource()
@@ -143,6 +144,10 @@ module LocalBuild =
     /// written (before anything is fetched) and builds the selected machines with a live
     /// progress display; Error carries the exit code when nothing could be built.
     let execute (args: ParseResults<LocalBuildArgs>) : Result<LocalBuildResult, int> =
+        let parallelism =
+            args.TryPostProcessResult(LocalBuildArgs.Parallel, ArgumentCheck.atLeastOne)
+            |> Option.defaultValue 1
+
         let options = {
             ProjectName = args.TryGetResult LocalBuildArgs.Project_Name
             DefaultDataProvider = args.TryGetResult LocalBuildArgs.Default_Data_Provider
@@ -172,7 +177,7 @@ module LocalBuild =
                 | Error e ->
                     eprintfn "gordo local-build: %s (%s, exit %d)" e.Message e.TypeName e.ExitCode
                     Error e.ExitCode
-                | Ok() -> Ok(buildInto output project.Name inputs args)
+                | Ok() -> Ok(buildInto output project.Name inputs parallelism args)
 
 
     /// Prints the summary table; exit 0 when every machine built and the report was written, 1

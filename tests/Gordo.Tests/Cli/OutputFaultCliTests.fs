@@ -1,5 +1,5 @@
-/// Bad output paths and failed writes: one clear line and an exit code, never a .NET stack
-/// trace, and a failed write keeps the previous output.
+/// Bad output paths, failed writes and out-of-range counts: one clear line and an exit code,
+/// never a .NET stack trace, and a failed write keeps the previous output.
 module Gordo.Tests.Cli.OutputFaultCliTests
 
 open System
@@ -21,6 +21,12 @@ let private unwritable (message: string) (code: int, stdout: string, stderr: str
     Expect.equal code 20 (stdout + stderr)
     Expect.stringContains stderr message "says what is wrong"
     Expect.equal (stderr.Trim().Split '\n').Length 1 $"one line: %s{stderr}"
+    noStackTrace (stdout + stderr)
+
+/// A usage error (exit 2) whose first line names `option` and the accepted range.
+let private usage (option: string) (code: int, stdout: string, stderr: string) =
+    Expect.equal code 2 (stdout + stderr)
+    Expect.stringStarts stderr $"ERROR parsing '%s{option}': must be at least 1, but was" "names the option and range"
     noStackTrace (stdout + stderr)
 
 /// The sample plant of 2 days in a fresh directory; its config.
@@ -168,5 +174,27 @@ let private atomic =
         }
     ]
 
+let private counts =
+    testList "counts below 1 are usage errors" [
+        test "data generate --days 0 and -3" {
+            for days in [ "0"; "-3" ] do
+                let dir = temp "days"
+                run [] [ "data"; "generate"; "-o"; dir; "--days"; days ] |> usage "--days"
+                Expect.isFalse (Directory.Exists dir) "nothing written"
+        }
+        test "local-build --parallel 0 and -2" {
+            let config = sample ()
+
+            for builds in [ "0"; "-2" ] do
+                let out = temp "models"
+
+                run [] [ "local-build"; config; "-o"; out; "--parallel"; builds ]
+                |> usage "--parallel"
+
+                Expect.isFalse (Directory.Exists out) "nothing built"
+        }
+    ]
+
 [<Tests>]
-let tests = testSequenced <| testList "Cli output faults" [ badPaths; atomic ]
+let tests =
+    testSequenced <| testList "Cli output faults" [ badPaths; atomic; counts ]
