@@ -37,6 +37,34 @@ module internal Document =
 
     let private machineKeys = "name" :: "project_name" :: sectionKeys
 
+    /// What a section must hold (spec §1.2): a mapping, for `model` also a class path; null means
+    /// absent. The wording of `dataset` and `events` is their elaborators' own.
+    let private expected (key: string) : string =
+        match key with
+        | "model" -> "a model (a class path or a mapping)"
+        | "dataset" -> "a dataset mapping"
+        | "events" -> "a mapping of event settings"
+        | "evaluation" -> "an evaluation mapping"
+        | other -> sprintf "a %s mapping" other
+
+    /// True when a section (block string already parsed) holds what its key needs; later
+    /// passes leave a section that does not alone, as its type error is reported here.
+    let wellTyped (key: string) (node: Node) : bool =
+        match node.Value with
+        | NodeValue.Mapping _ -> true
+        | NodeValue.Sequence _ -> false
+        | NodeValue.Scalar(text, style) ->
+            match Scalar.resolve text style with
+            | Scalar.Null -> true
+            | Scalar.String _ -> key = "model"
+            | _ -> false
+
+    let private typeProblems (key: string) (node: Node) : Diagnostic list =
+        if wellTyped key node then
+            []
+        else
+            [ Problem.at node (Problem.WrongType(expected key, Read.kind node)) ]
+
     /// Where the content of a block scalar starts: lines below the indicator, shifted by its indent.
     let private blockMap (file: string) (lines: string[]) (scalar: Node) : PositionMap =
         let first = scalar.Position.Line
@@ -80,10 +108,21 @@ module internal Document =
             | Error diagnostic -> node, [ { diagnostic with Path = node.Path } ]
         | _ -> node, []
 
+    /// A section with its block string parsed, and its type checked when it could be parsed.
+    let private typedSection (file: string) (lines: Lazy<string[]>) (key: string) (node: Node) =
+        let parsed, diagnostics = section file lines node
+
+        if Diagnostic.hasErrors diagnostics then
+            parsed, diagnostics
+        else
+            parsed, diagnostics @ typeProblems key parsed
+
     let private sections (file: string) (lines: Lazy<string[]>) (mapping: Node) (keys: string list) =
         let parsed =
             keys
-            |> List.choose (fun key -> Node.tryGet key mapping |> Option.map (fun n -> key, section file lines n))
+            |> List.choose (fun key ->
+                Node.tryGet key mapping
+                |> Option.map (fun n -> key, typedSection file lines key n))
 
         parsed |> List.map (fun (k, (n, _)) -> k, n) |> Map.ofList, parsed |> List.collect (snd >> snd)
 

@@ -27,8 +27,10 @@ module Elaborate =
             | Some n, Some g when obj.ReferenceEquals(n, g) -> shared.Value
             | _ -> elaborate node
 
+    /// The model of a node; one of the wrong type has its error from `Document` already.
     let private modelOf (node: Node option) : Checked<Specs.ModelSpec option> =
         match node with
+        | Some n when not (Document.wellTyped "model" n) -> None, []
         | Some n ->
             let spec, problems = Gordo.Core.Specs.Elaborate.model n
             Some spec, problems

@@ -25,6 +25,21 @@ module internal Read =
         | NodeValue.Scalar(text, style) -> Scalar.isNull text style
         | _ -> false
 
+    /// What a node holds, for type errors: "a mapping", "a list", "null", "a number", "a boolean",
+    /// "a date-time" or "the string 'x'" (read as YAML reads it: `7` is a number, `'7'` a string).
+    let kind (node: Node) : string =
+        match node.Value with
+        | NodeValue.Mapping _ -> "a mapping"
+        | NodeValue.Sequence _ -> "a list"
+        | NodeValue.Scalar(text, style) ->
+            match Scalar.resolve text style with
+            | Scalar.Null -> "null"
+            | Scalar.Bool _ -> "a boolean"
+            | Scalar.Int _
+            | Scalar.Float _ -> "a number"
+            | Scalar.Timestamp _ -> "a date-time"
+            | Scalar.String s -> sprintf "the string '%s'" s
+
     /// A string; plain numbers and booleans are read as their text (as a tag named 1234 is a name).
     let text (node: Node) : Result<string, Diagnostic> =
         match node.Value with
