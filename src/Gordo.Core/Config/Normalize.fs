@@ -161,7 +161,8 @@ module internal Normalize =
     }
 
     /// Pass 5: dataset = machine patched by globals (Gordo gives globals priority), with a
-    /// warning for each machine value that a global value replaces.
+    /// warning for each machine value that a global value replaces. A machine dataset that is
+    /// not a mapping is kept as it is, so that only its type error (from `Document`) is reported.
     let mergeDataset: Pass = {
         Name = "merge dataset"
         Run =
@@ -173,18 +174,22 @@ module internal Normalize =
                     fun machine ->
                         let machineDataset = machine.Dataset |> Option.map DatasetKeys.rename
 
-                        let warnings =
-                            match machineDataset, globalDataset with
-                            | Some m, Some g ->
-                                Merge.overridden "" m g
-                                |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
-                            | _ -> []
+                        match machineDataset, globalDataset with
+                        | Some m, _ when not (Document.wellTyped "dataset" m) -> machine, []
+                        | _ ->
+                            let warnings =
+                                match machineDataset, globalDataset with
+                                | Some({ Value = NodeValue.Mapping _ } as m),
+                                  Some({ Value = NodeValue.Mapping _ } as g) ->
+                                    Merge.overridden "" m g
+                                    |> List.map (fun key -> Problem.at m (Problem.GlobalDatasetOverride key))
+                                | _ -> []
 
-                        {
-                            machine with
-                                Dataset = Merge.optional machineDataset globalDataset
-                        },
-                        warnings)
+                            {
+                                machine with
+                                    Dataset = Merge.optional machineDataset globalDataset
+                            },
+                            warnings)
     }
 
     /// Pass 6: `--default-data-provider` for datasets that name no provider.

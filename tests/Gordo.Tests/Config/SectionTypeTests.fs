@@ -77,6 +77,25 @@ let tests =
                 "GORDO0100", 10, 12, "expected a model (a class path or a mapping), found a list", "machines[0].model"
             ]
         }
+        test "a machine's dataset list under globals.dataset is a type error, not an override warning" {
+            let text =
+                (config [ "dataset: {resolution: 2T}" ] [])
+                    .Replace(
+                        "    dataset:\n      tags: [TAG-1, TAG-2]\n      train_start_date: 2020-01-01T00:00:00+00:00\n      train_end_date: 2020-02-01T00:00:00+00:00\n      data_provider: {type: RandomDataProvider}\n",
+                        "    dataset: [1, 2]\n"
+                    )
+
+            compile text
+            |> rejectedWith [
+                "GORDO0100", 6, 14, "expected a dataset mapping, found a list", "machines[0].dataset"
+            ]
+        }
+        test "a global dataset of the wrong type is one error, without override warnings" {
+            compile (config [ "dataset: 3" ] [])
+            |> rejectedWith [
+                "GORDO0100", 2, 12, "expected a dataset mapping, found a number", "globals.dataset"
+            ]
+        }
         test "null and empty sections are absent, not wrong" {
             let compilation =
                 compile (config [ "evaluation:"; "runtime: ~" ] [ "evaluation: ''"; "metadata:"; "events: null" ])
