@@ -41,10 +41,31 @@ module Compiler =
     let private projectName (options: CompileOptions) (raw: RawProject) =
         options.ProjectName |> Option.orElse raw.Name |> Option.defaultValue "project"
 
-    /// Keeps one diagnostic per code and place (a value can be reached twice through merges).
+    let private codeOf (problem: Problem) =
+        let code, _, _ = Problem.describe problem
+        code
+
+    /// An unquoted date-time without a timezone in the file is reported by the YAML reader;
+    /// the dataset's check of the same value would report it a second time.
+    let private unzonedOnce (diagnostics: Diagnostic list) =
+        let inYaml = codeOf (Problem.MissingTimezoneInYaml "")
+        let inDataset = codeOf (Problem.MissingTimezone "")
+
+        let reported =
+            diagnostics
+            |> List.filter (fun d -> d.Code = inYaml)
+            |> List.map _.Position
+            |> set
+
+        diagnostics
+        |> List.filter (fun d -> not (d.Code = inDataset && reported.Contains d.Position))
+
+    /// Keeps one diagnostic per code and place (a value can be reached twice through merges),
+    /// and one per date-time without a timezone.
     let private distinct (diagnostics: Diagnostic list) =
         diagnostics
         |> List.distinctBy (fun d -> d.Code, d.Position, d.Path)
+        |> unzonedOnce
         |> Diagnostic.sort
 
     /// Compiles config text.

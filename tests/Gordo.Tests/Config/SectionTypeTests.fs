@@ -103,4 +103,32 @@ let tests =
             Expect.isEmpty compilation.Diagnostics "clean"
             Expect.isSome compilation.Project "compiled"
         }
+        test "a date-time without a timezone is reported once, by the YAML reader" {
+            let text =
+                (config [] [])
+                    .Replace("train_start_date: 2020-01-01T00:00:00+00:00", "train_start_date: 2020-01-01T00:00:00")
+
+            compile text
+            |> rejectedWith [
+                "GORDO0011",
+                7,
+                25,
+                "timestamp '2020-01-01T00:00:00' has no timezone",
+                "machines[0].dataset.train_start_date"
+            ]
+        }
+        test "a quoted date-time without a timezone is the dataset's error, once" {
+            let text =
+                (config [] [])
+                    .Replace("train_start_date: 2020-01-01T00:00:00+00:00", "train_start_date: '2020-01-01T00:00:00'")
+
+            compile text
+            |> rejectedWith [
+                "GORDO0107",
+                7,
+                25,
+                "'2020-01-01T00:00:00' has no timezone: must provide an ISO formatted datetime string with timezone information",
+                "machines[0].dataset.train_start_date"
+            ]
+        }
     ]
