@@ -150,6 +150,38 @@ public class GordoClientRangeTests
         Assert.All(predictions, u => Assert.Equal(allColumns, u.Query.Contains("all_columns=true", StringComparison.Ordinal)));
     }
 
+    /// <summary>A server that cancels the caller's token on the first prediction and then never answers.</summary>
+    private sealed class CancellingServer(CancellationTokenSource cancel) : HttpMessageHandler
+    {
+        private readonly ScriptedServer _inner = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/prediction", StringComparison.Ordinal))
+                return await new HttpMessageInvoker(_inner).SendAsync(request, cancellationToken);
+            await cancel.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("not reached");
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_a_range_prediction_throws_and_completes_no_machine()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var http = new HttpClient(new CancellingServer(cancel)) { BaseAddress = new Uri("http://gordo-srv/") };
+        var client = new GordoClient(http, new GordoClientOptions { Project = "proj", UseParquet = false, BackoffBase = TimeSpan.FromMilliseconds(5) });
+        var forwarder = new Recording();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PredictRangeAsync(
+            new DateTimeOffset(2020, 1, 1, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2020, 1, 1, 8, 0, 0, TimeSpan.Zero),
+            ["m-1"], forwarder, cancellationToken: cancel.Token));
+
+        Assert.True(cancel.IsCancellationRequested);
+        Assert.Equal(0, forwarder.Completed);
+        Assert.Empty(forwarder.Times);
+    }
+
     [Fact]
     public async Task A_start_not_before_the_end_is_an_argument_error()
     {
