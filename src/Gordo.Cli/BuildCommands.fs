@@ -163,7 +163,7 @@ module BuildCommands =
                     ProjectName = args.TryGetResult BuildArgs.Project_Name
             }
 
-            pick (ConfigCommands.compile options file) (args.TryGetResult BuildArgs.Machine)
+            pick (Compiler.compileFile options file) (args.TryGetResult BuildArgs.Machine)
         | None ->
             match List.tryHead positional |> Option.orElse (env "MACHINE") with
             | Some text -> fromPayload args text

@@ -7,20 +7,6 @@ open Gordo.Core.Config
 /// `gordo validate` and `gordo config normalize`.
 [<RequireQualifiedAccess>]
 module ConfigCommands =
-    /// `Compiler.compileFile`, but a directory is reported as one (the compiler says "no such
-    /// file" for anything that is not a file).
-    let compile (options: CompileOptions) (path: string) : Compilation =
-        if System.IO.Directory.Exists path then
-            {
-                Project = None
-                Normalized = None
-                Diagnostics = [
-                    Problem.inFile path (Problem.FileNotReadable "it is a directory, not a file; name a config file")
-                ]
-            }
-        else
-            Compiler.compileFile options path
-
     let private severityName (severity: Severity) =
         match severity with
         | Severity.Error -> "error"
@@ -68,7 +54,8 @@ module ConfigCommands =
         match unknownOption files with
         | Some option -> usageError option (args.Parser.PrintUsage())
         | None ->
-            let diagnostics = files |> List.collect (fun f -> (compile options f).Diagnostics)
+            let diagnostics =
+                files |> List.collect (fun f -> (Compiler.compileFile options f).Diagnostics)
 
             match args.GetResult(ValidateArgs.Format, DiagnosticFormat.Text) with
             | DiagnosticFormat.Json -> printfn "%s" (Print.json (diagnostics |> List.map diagnosticValue |> Value.List))
@@ -93,7 +80,7 @@ module ConfigCommands =
         | Some option -> usageError option (args.Parser.PrintUsage())
         | None ->
 
-            let compilation = compile options file
+            let compilation = Compiler.compileFile options file
 
             match compilation.Project, compilation.Normalized with
             | Some _, Some tree ->

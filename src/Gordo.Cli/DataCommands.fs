@@ -109,7 +109,7 @@ module DataCommands =
         }
 
         let name = args.GetResult DatasetArgs.Machine
-        let compilation = ConfigCommands.compile options (args.GetResult DatasetArgs.Config)
+        let compilation = Compiler.compileFile options (args.GetResult DatasetArgs.Config)
 
         match compilation.Project with
         | None ->

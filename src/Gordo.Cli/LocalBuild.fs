@@ -154,7 +154,7 @@ module LocalBuild =
         }
 
         let compilation =
-            ConfigCommands.compile options (args.GetResult LocalBuildArgs.Config)
+            Compiler.compileFile options (args.GetResult LocalBuildArgs.Config)
 
         let lines = DiagnosticPrinter.loadLines compilation.Diagnostics
 

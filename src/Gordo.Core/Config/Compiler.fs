@@ -130,7 +130,9 @@ module Compiler =
         try
             let info = FileInfo path
 
-            if not info.Exists then
+            if Directory.Exists path then
+                failed path (Problem.FileNotReadable "it is a directory, not a file; name a config file")
+            elif not info.Exists then
                 failed path (Problem.FileNotReadable "no such file")
             elif info.Length > maxFileBytes then
                 failed path (Problem.FileTooLarge(info.Length, maxFileBytes))

@@ -46,6 +46,13 @@ let tests =
                 err
                 $"%s{dir}: error GORDO0008: cannot read the config: it is a directory, not a file"
                 "says so"
+
+            // The compiler says so, so every command that reads a config does.
+            let code, _, err =
+                gordo [ "workflow"; "generate"; "--machine-config"; dir; "--project-name"; "p" ]
+
+            Expect.notEqual code 0 "workflow generate fails"
+            Expect.stringContains err "it is a directory, not a file" "workflow generate says so"
         }
         test "errors print file:line:col, the source line, a caret, and exit 1" {
             let path = temp ((configYaml [ "Bad_Name" ]))
