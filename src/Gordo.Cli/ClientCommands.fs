@@ -534,10 +534,15 @@ module ClientCommands =
                     let bytes =
                         client.Api.DownloadModelAsync(name, CancellationToken.None).GetAwaiter().GetResult()
 
+                    // Unpacked beside the model's directory and swapped in: an interrupted
+                    // download leaves the previous model, not a part of the new one.
                     let dir = Path.Combine(root, name)
-                    Directory.CreateDirectory dir |> ignore
-                    use tar = new MemoryStream(bytes)
-                    Formats.Tar.TarFile.ExtractToDirectory(tar, dir, true)
+                    AtomicPath.clean root (Some name)
+
+                    AtomicPath.replaceDirectory dir (fun temp ->
+                        use tar = new MemoryStream(bytes)
+                        Formats.Tar.TarFile.ExtractToDirectory(tar, temp, true))
+
                     eprintfn "%s: %s" name dir
 
                 0)

@@ -61,6 +61,37 @@ module internal AtomicPath =
     let writeAllText (path: string) (text: string) : unit =
         writeAllBytes path (Text.UTF8Encoding(false).GetBytes text)
 
+    /// Fills a temporary sibling directory through `fill`, then swaps it in for `directory`: the
+    /// previous directory is moved aside, the new one renamed into place and the previous one
+    /// deleted (put back if the rename fails). A failure deletes the temporary directory and is
+    /// raised; `clean` recovers a swap that a kill interrupted.
+    let replaceDirectory (directory: string) (fill: string -> unit) : unit =
+        let target = Path.GetFullPath directory
+        Directory.CreateDirectory(Path.GetDirectoryName target) |> ignore
+        let temp = tempSibling target
+        Directory.CreateDirectory temp |> ignore
+
+        try
+            fill temp
+
+            if Directory.Exists target then
+                let old = temp + ".old"
+                Directory.Move(target, old)
+
+                try
+                    Directory.Move(temp, target)
+                with _ ->
+                    // The target holds the old model or the new one, never neither.
+                    Directory.Move(old, target)
+                    reraise ()
+
+                Directory.Delete(old, true)
+            else
+                Directory.Move(temp, target)
+        with _ ->
+            delete temp
+            reraise ()
+
     /// Removes what killed atomic writes left in `folder` (only the entries for `name` when
     /// given): a previous directory moved aside whose target is missing (a kill between the two
     /// renames of a swap) is moved back, every other leftover is deleted. Entries that vanish

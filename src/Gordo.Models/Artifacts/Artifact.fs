@@ -116,32 +116,12 @@ module Artifact =
         | :? ArtifactException -> reraise ()
         | e -> raise (ArtifactException($"%s{source}: cannot load the model: %s{e.Message}", e))
 
-    /// Writes an artifact directory atomically (a sibling temp dir renamed into place); if the
-    /// swap fails the previous directory is restored. The caller removes the temp dir on failure
-    /// (`AtomicPath.clean`, which also recovers a swap a kill interrupted).
+    /// Writes an artifact directory atomically (`AtomicPath.replaceDirectory`: a sibling temp
+    /// dir renamed into place; if the swap fails the previous directory is restored).
     let save (directory: string) (model: Estimator) (metadata: Value) : unit =
-        let target = Path.GetFullPath directory
-        Directory.CreateDirectory(Path.GetDirectoryName target) |> ignore
-        let temp = AtomicPath.tempSibling target
-        Directory.CreateDirectory temp |> ignore
-
-        for name, bytes in files model metadata do
-            File.WriteAllBytes(Path.Combine(temp, name), bytes)
-
-        if Directory.Exists target then
-            let old = temp + ".old"
-            Directory.Move(target, old)
-
-            try
-                Directory.Move(temp, target)
-            with _ ->
-                // Put the previous model back: the target holds the old model or the new one.
-                Directory.Move(old, target)
-                reraise ()
-
-            Directory.Delete(old, true)
-        else
-            Directory.Move(temp, target)
+        AtomicPath.replaceDirectory directory (fun temp ->
+            for name, bytes in files model metadata do
+                File.WriteAllBytes(Path.Combine(temp, name), bytes))
 
     /// Loads an artifact directory, verifying format, version and checksums.
     let load (directory: string) : LoadedModel =

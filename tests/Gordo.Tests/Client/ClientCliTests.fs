@@ -355,6 +355,60 @@ let tests =
             Expect.equal (File.ReadAllBytes(Path.Combine(out, "m-1.csv.gz"))) before "the previous csv.gz intact"
             Expect.equal (names out) [| "m-1.csv.gz" |] "no temporary file"
         }
+        test "download-model swaps each model's folder in whole; a failed download keeps the previous one" {
+            // A model archive of ASCII files (the scripted server answers text).
+            let tar =
+                let source = temp ()
+                Directory.CreateDirectory source |> ignore
+                File.WriteAllText(Path.Combine(source, "info.json"), "{}")
+                File.WriteAllText(Path.Combine(source, "model.txt"), "new")
+                use bytes = new MemoryStream()
+                Formats.Tar.TarFile.CreateFromDirectory(source, bytes, false)
+                Text.Encoding.ASCII.GetString(bytes.ToArray())
+
+            let download = "/gordo/v0/proj/m-1/download-model"
+
+            let answer (failing: bool) =
+                fun (m, path, body, n) ->
+                    match path with
+                    | p when p = download -> if failing then 500, """{"error": "boom"}""" else 200, tar
+                    | _ -> standard (fun _ -> 404, "{}") (m, path, body, n)
+
+            let root = temp ()
+            let model = Path.Combine(root, "m-1")
+            Directory.CreateDirectory model |> ignore
+            File.WriteAllText(Path.Combine(model, "stale.txt"), "old")
+
+            use server = new Server(answer false)
+
+            let code, _, err =
+                gordo (clientOptions server.Port @ [ "--backoff-base"; "0.01"; "download-model"; root ])
+
+            Expect.equal code 0 err
+            Expect.equal (names model) [| "info.json"; "model.txt" |] "the new model alone"
+
+            Expect.equal
+                (Directory.GetFileSystemEntries root |> Array.map Path.GetFileName)
+                [| "m-1" |]
+                "no temporary folder"
+
+            use failing = new Server(answer true)
+
+            let code, _, err =
+                gordo (
+                    clientOptions failing.Port
+                    @ [ "--backoff-base"; "0.01"; "download-model"; root ]
+                )
+
+            Expect.equal code 1 err
+            noTrace err
+            Expect.equal (names model) [| "info.json"; "model.txt" |] "the previous model kept"
+
+            Expect.equal
+                (Directory.GetFileSystemEntries root |> Array.map Path.GetFileName)
+                [| "m-1" |]
+                "no temporary folder"
+        }
         test "metadata --output-file: written whole; a missing folder is a usage error; a failed write is local" {
             use server = new Server(standard (fun (b, _) -> 200, predictionReply b))
             let metadata = clientOptions server.Port @ [ "metadata"; "--output-file" ]
