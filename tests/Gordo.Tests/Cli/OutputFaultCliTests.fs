@@ -36,6 +36,19 @@ let private sample () =
     Expect.equal code 0 (stdout + stderr)
     Path.Combine(dir, "gordo-config.yaml")
 
+/// `gordo workflow generate` of `config` into `output`.
+let private workflowInto (config: string) (output: string) =
+    run [] [
+        "workflow"
+        "generate"
+        "--machine-config"
+        config
+        "--project-name"
+        "p"
+        "--output-file"
+        output
+    ]
+
 /// The entries of `folder` left by atomic writes.
 let private temporaries (folder: string) =
     Directory.GetFileSystemEntries folder
@@ -80,16 +93,7 @@ let private badPaths =
         test "workflow generate --output-file in a missing directory" {
             let path = Path.Combine(temp "missing", "w.yaml")
 
-            run [] [
-                "workflow"
-                "generate"
-                "--machine-config"
-                sample ()
-                "--project-name"
-                "p"
-                "--output-file"
-                path
-            ]
+            workflowInto (sample ()) path
             |> unwritable
                 $"gordo workflow generate: cannot write to '%s{path}': the directory '%s{Path.GetDirectoryName path}' does not exist"
         }
@@ -102,16 +106,7 @@ let private badPaths =
                 run [] [ "data"; "generate"; "-o"; mount; "--days"; "1" ]
                 |> unwritable $"cannot write to '%s{mount}': the file system is read-only"
 
-                run [] [
-                    "workflow"
-                    "generate"
-                    "--machine-config"
-                    config
-                    "--project-name"
-                    "p"
-                    "--output-file"
-                    Path.Combine(mount, "w.yaml")
-                ]
+                workflowInto config (Path.Combine(mount, "w.yaml"))
                 |> unwritable "the file system is read-only; choose another --output-file"
             finally
                 Tmpfs.unmount mount
@@ -143,16 +138,7 @@ let private atomic =
             Tmpfs.mount mount "size=64k"
 
             let generate () =
-                run [] [
-                    "workflow"
-                    "generate"
-                    "--machine-config"
-                    config
-                    "--project-name"
-                    "p"
-                    "--output-file"
-                    Path.Combine(mount, "w.yaml")
-                ]
+                workflowInto config (Path.Combine(mount, "w.yaml"))
 
             try
                 let code, stdout, stderr = generate ()
