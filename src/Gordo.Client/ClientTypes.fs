@@ -66,9 +66,10 @@ module ClientOptions =
         PathPrefix = ""
     }
 
-    /// `<scheme>://<host>:<port><prefix>/gordo/v0/<project>`.
+    /// `<scheme>://<host>:<port><prefix>/gordo/v0/<project>` (the project escaped: a `?`, `#`
+    /// or `/` in it must not change the path).
     let baseUrl (o: ClientOptions) : string =
-        $"%s{o.Scheme}://%s{o.Host}:%d{o.Port}%s{o.PathPrefix.TrimEnd '/'}/gordo/v0/%s{o.Project}"
+        $"%s{o.Scheme}://%s{o.Host}:%d{o.Port}%s{o.PathPrefix.TrimEnd '/'}/gordo/v0/%s{Uri.EscapeDataString o.Project}"
 
 /// The server said the resource is gone (410): the whole prediction run stops.
 exception ResourceGoneException of url: string * body: string

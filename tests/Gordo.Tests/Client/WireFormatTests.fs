@@ -39,6 +39,17 @@ let private machine = {
 [<Tests>]
 let tests =
     testList "Client.WireFormat" [
+        test "the project is one escaped path segment of the base URL" {
+            let url =
+                ClientOptions.baseUrl {
+                    ClientOptions.create "my proj?x#y/z" with
+                        Scheme = "http"
+                        Port = 5555
+                }
+
+            Expect.equal url "http://localhost:5555/gordo/v0/my%20proj%3Fx%23y%2Fz" "escaped"
+            Expect.equal (Uri url).AbsolutePath "/gordo/v0/my%20proj%3Fx%23y%2Fz" "one segment"
+        }
         test "a point is the series, the round-trip value with a lower-case exponent, and nanoseconds" {
             Expect.equal (point 0.1 t0) "m,k=v sensor_value=0.1 1577836800000000000\n" "plain"
             Expect.equal (point -1.5e-7 (t0.AddTicks 1L)) "m,k=v sensor_value=-1.5e-07 1577836800000000100\n" "exponent"
