@@ -21,6 +21,12 @@ module DataCommands =
         | Error e ->
             eprintfn "gordo data generate: --interval: %s" e
             1
+        | Ok step when step < TimeSpan.FromSeconds 1.0 || step > TimeSpan.FromDays 1.0 ->
+            eprintfn
+                "gordo data generate: --interval: '%s' must be from 1s to 1D (sensor data every second to once a day)"
+                interval
+
+            1
         | Ok step ->
             let options = {
                 SampleData.defaults with
@@ -32,6 +38,16 @@ module DataCommands =
             }
 
             let dir = args.GetResult GenerateArgs.Output
+            let rows = int64 (TimeSpan.FromDays(float options.Days) / step)
+
+            // The one long step, told up front (a year every 10 s is ~10 s of work).
+            printfn
+                "generating %d machines, %d rows each (%d days every %s), into %s"
+                options.Machines.Length
+                rows
+                options.Days
+                interval
+                dir
 
             match
                 OutputPath.writing "gordo data generate" OutputKind.Directory "--output" dir (fun () ->

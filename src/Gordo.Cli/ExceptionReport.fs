@@ -64,6 +64,6 @@ module ExceptionReport =
     /// Writes the report; problems writing it are printed, never raised (as Gordo does).
     let write (path: string) (level: ReportLevel) (typeName: string) (message: string) : unit =
         try
-            File.WriteAllBytes(path, Json.toBytes (value level typeName message))
+            AtomicPath.writeAllBytes path (Json.toBytes (value level typeName message))
         with e ->
             eprintfn "gordo build: cannot write the exception report to %s: %s" path e.Message

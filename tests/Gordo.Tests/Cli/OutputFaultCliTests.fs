@@ -168,6 +168,25 @@ let private counts =
                 run [] [ "data"; "generate"; "-o"; dir; "--days"; days ] |> usage "--days"
                 Expect.isFalse (Directory.Exists dir) "nothing written"
         }
+        test "data generate --interval outside 1s..1D names the range; a good one says what it makes" {
+            for interval in [ "1ms"; "2D" ] do
+                let dir = temp "interval"
+
+                let code, stdout, stderr =
+                    run [] [ "data"; "generate"; "-o"; dir; "--interval"; interval ]
+
+                Expect.equal code 1 (stdout + stderr)
+                Expect.stringContains stderr $"--interval: '%s{interval}' must be from 1s to 1D" "the range"
+                Expect.isFalse (Directory.Exists dir) "nothing written"
+
+            let dir = temp "interval"
+
+            let code, stdout, stderr =
+                run [] [ "data"; "generate"; "-o"; dir; "--interval"; "1H"; "--days"; "2" ]
+
+            Expect.equal code 0 (stdout + stderr)
+            Expect.stringStarts stdout "generating 3 machines, 48 rows each (2 days every 1H)" "the work told up front"
+        }
         test "local-build --parallel 0 and -2" {
             let config = sample ()
 
