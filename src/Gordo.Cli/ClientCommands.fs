@@ -113,15 +113,6 @@ module ClientCommands =
         |> all
         |> Result.map ignore
 
-    /// The server's URL of the options, or a usage error (a last guard: `host` and `numbers`
-    /// have checked its parts).
-    let private checkedUrl (o: ClientOptions) : Result<ClientOptions, string> =
-        let url = ClientOptions.baseUrl o
-
-        match Uri.TryCreate(url, UriKind.Absolute) with
-        | true, _ -> Ok o
-        | _ -> usage $"--host, --port and --project make '%s{url}', which is not a URL"
-
     let private logLevel (args: ParseResults<ClientArgs>) : Result<ClientLogLevel, string> =
         let level =
             args.TryGetResult ClientArgs.Log_Level
@@ -163,25 +154,28 @@ module ClientCommands =
             | _, _, _, _, Error e, _ -> Error e
             | _, _, _, _, _, s when s <> "http" && s <> "https" -> usage $"--scheme: '%s{s}' is not http or https"
             | Ok tags, Ok session, Ok level, Ok address, Ok(), scheme ->
-                checkedUrl {
-                    d with
-                        Host = address
-                        Port = args.GetResult(ClientArgs.Port, d.Port)
-                        Scheme = scheme
-                        BatchSize = args.GetResult(ClientArgs.Batch_Size, d.BatchSize)
-                        Parallelism = args.GetResult(ClientArgs.Parallelism, d.Parallelism)
-                        Metadata = tags
-                        Headers =
-                            session.Headers
-                            @ (args.TryGetResult ClientArgs.Api_Key
-                               |> Option.orElse (env "GORDO_SERVER_API_KEY")
-                               |> Option.map (fun key -> "X-API-Key", key)
-                               |> Option.toList)
-                        AllColumns = args.Contains ClientArgs.All_Columns
-                        Retries = retries
-                        BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
-                }
-                |> Result.map (fun o -> o, session, level)
+                Ok(
+                    {
+                        d with
+                            Host = address
+                            Port = args.GetResult(ClientArgs.Port, d.Port)
+                            Scheme = scheme
+                            BatchSize = args.GetResult(ClientArgs.Batch_Size, d.BatchSize)
+                            Parallelism = args.GetResult(ClientArgs.Parallelism, d.Parallelism)
+                            Metadata = tags
+                            Headers =
+                                session.Headers
+                                @ (args.TryGetResult ClientArgs.Api_Key
+                                   |> Option.orElse (env "GORDO_SERVER_API_KEY")
+                                   |> Option.map (fun key -> "X-API-Key", key)
+                                   |> Option.toList)
+                            AllColumns = args.Contains ClientArgs.All_Columns
+                            Retries = retries
+                            BackoffBase = TimeSpan.FromSeconds(args.GetResult(ClientArgs.Backoff_Base, 1.0))
+                    },
+                    session,
+                    level
+                )
 
     /// The HTTP client of the options and session; at debug level every request is logged.
     let private httpClient (o: ClientOptions) (session: Session) (level: ClientLogLevel) : HttpClient =

@@ -21,7 +21,7 @@ module DataCommands =
         | Error e ->
             eprintfn "gordo data generate: --interval: %s" e
             1
-        | Ok step when step < TimeSpan.FromSeconds 1.0 || step > TimeSpan.FromDays 1.0 ->
+        | Ok step when not (SampleData.intervalInRange step) ->
             eprintfn
                 "gordo data generate: --interval: '%s' must be from 1s to 1D (sensor data every second to once a day)"
                 interval

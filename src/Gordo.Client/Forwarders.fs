@@ -9,6 +9,7 @@ open System.Text
 open System.Threading
 open System.Text.Json
 open System.Threading.Tasks
+open Gordo.Core
 open Gordo.Data
 
 /// The machine a forwarder is sending for.
@@ -156,10 +157,10 @@ type CompositeForwarder(forwarders: IPredictionForwarder list) =
 /// Writes each machine's predictions to `<dir>/<machine>.csv.gz` (`--output-dir`): a `timestamp`
 /// column, then one column per `(top, sub)` named `top|sub` (`top` alone for single columns, as
 /// `gordo anomaly` names them). Rows are appended as chunks arrive, so memory stays bounded,
-/// into a hidden temporary file beside the target (`.<machine>.csv.gz.tmp-<32 hex>`, the
-/// atomic-write names of Gordo.Models) that `CompleteAsync` renames over it: a failed or
-/// cancelled machine (`IFailedMachineForwarder`) leaves the previous file and no temporary one.
-/// Events go to `<dir>/<machine>.events.json` the same way.
+/// into a hidden temporary file beside the target (`AtomicPath`'s names, whose leftovers from a
+/// killed run are removed when the machine starts) that `CompleteAsync` renames over it: a
+/// failed or cancelled machine (`IFailedMachineForwarder`) leaves the previous file and no
+/// temporary one. Events go to `<dir>/<machine>.events.json` through `AtomicPath` too.
 type FileForwarder(directory: string) =
     let open' = ConcurrentDictionary<string, StreamWriter * string>()
 
@@ -168,11 +169,6 @@ type FileForwarder(directory: string) =
             ""
         else
             v.ToString("R", CultureInfo.InvariantCulture)
-
-    /// A fresh hidden sibling of `target` (same folder, so the final rename is atomic).
-    static let tempSibling (target: string) =
-        let unique = Guid.NewGuid().ToString "N"
-        Path.Combine(Path.GetDirectoryName target, $".%s{Path.GetFileName target}.tmp-%s{unique}")
 
     static let deleteIfThere (path: string) =
         if File.Exists path then
@@ -186,7 +182,8 @@ type FileForwarder(directory: string) =
             machine,
             fun name ->
                 Directory.CreateDirectory directory |> ignore
-                let temp = tempSibling (target name)
+                AtomicPath.clean directory (Some(Path.GetFileName(target name)))
+                let temp = AtomicPath.tempSibling (target name)
 
                 let w =
                     new StreamWriter(new GZipStream(File.Create temp, CompressionLevel.Fastest), UTF8Encoding false)
@@ -248,18 +245,10 @@ type FileForwarder(directory: string) =
         member _.MachineFailed(machine, _) = close machine.Name false
 
     interface IEventForwarder with
-        member this.ForwardEventsAsync(machine, events, cancel) =
-            task {
-                Directory.CreateDirectory directory |> ignore
-                let path = this.EventsPathOf machine.Name
-                let temp = tempSibling path
-
-                try
-                    do! File.WriteAllBytesAsync(temp, FileForwarder.EventsJson events, cancel)
-                    File.Move(temp, path, true)
-                finally
-                    deleteIfThere temp
-            }
+        member this.ForwardEventsAsync(machine, events, _) =
+            Directory.CreateDirectory directory |> ignore
+            AtomicPath.writeAllBytes (this.EventsPathOf machine.Name) (FileForwarder.EventsJson events)
+            Task.CompletedTask
 
     /// Events as the JSON array of `gordo anomaly --events`: `[{start, end, peak, tags: [{tag, share}], quality}]`.
     static member EventsJson(events: ForwardedEvent list) : byte[] =

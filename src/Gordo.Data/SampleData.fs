@@ -32,6 +32,11 @@ module SampleData =
         Machines = [ "pump-1"; "pump-2"; "compressor-1" ]
     }
 
+    /// Whether the sampling interval is one the plant is made for: one second to one day (a
+    /// millisecond would make tens of millions of rows per tag and day).
+    let intervalInRange (step: TimeSpan) : bool =
+        step >= TimeSpan.FromSeconds 1.0 && step <= TimeSpan.FromDays 1.0
+
     /// The four tag names of machine number `m` (historian style, see `SamplePlant.tagName`).
     let tagNames (m: int) : string list = SamplePlant.tagNames m
 

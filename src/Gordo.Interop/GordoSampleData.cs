@@ -43,7 +43,7 @@ public static class GordoSampleData
         var o = options ?? new GordoSampleDataOptions();
         if (o.Days < 1)
             throw new ArgumentException($"Days must be at least 1, got {o.Days}", nameof(options));
-        if (o.Interval < TimeSpan.FromSeconds(1) || o.Interval > TimeSpan.FromDays(1))
+        if (!SampleData.intervalInRange(o.Interval))
             throw new ArgumentException($"Interval must be from one second to one day, got {o.Interval}", nameof(options));
         if (o.Machines is null || o.Machines.Count == 0)
             throw new ArgumentException("Machines must name at least one machine", nameof(options));

@@ -443,9 +443,6 @@ module App =
         app.UseRouting() |> ignore
         mapRoutes config store app
 
-    /// Marks the hosted `/metrics` endpoint, which the edge logic (revisions) leaves alone.
-    type private MetricsEndpoint() = class end
-
     /// Maps the Gordo routes under `prefix` into an existing application (hosting from C#): the
     /// edge logic (revision selection, headers, error replies) wraps each Gordo endpoint, so the
     /// application's other endpoints are untouched. With `EnablePrometheus`, the Gordo endpoints
@@ -459,6 +456,30 @@ module App =
         let group = routes.MapGroup(if String.IsNullOrEmpty prefix then "/" else prefix)
         let gate = Access.gate config.Access (fun m -> log.LogWarning("{Warning}", m))
 
+        // The route of a request (read per request: the group's conventions run before the
+        // endpoint's own, which add it).
+        let specOf (ctx: HttpContext) : RouteSpec option =
+            ctx.GetEndpoint()
+            |> Option.ofObj
+            |> Option.bind (fun e -> Option.ofObj (e.Metadata.GetMetadata<RouteSpec>()))
+
+        let guarded (ctx: HttpContext) (spec: RouteSpec option) (inner: RequestDelegate) : Task =
+            match gate, spec with
+            | Some g, Some spec ->
+                g.Run(ctx, Access.need spec.Method spec.Template, (fun () -> edge config log ctx inner))
+            | Some g, None -> g.Run(ctx, Need.Role Role.Read, (fun () -> edge config log ctx inner))
+            | None, _ -> edge config log ctx inner
+
+        // (as in `ServerMetrics.Middleware`: the health check is not timed)
+        let timed (metrics: ServerMetrics option) (ctx: HttpContext) (inner: RequestDelegate) : Task =
+            let spec = specOf ctx
+            let handle = RequestDelegate(fun ctx -> guarded ctx spec inner)
+
+            match metrics, spec with
+            | Some _, Some s when s.Template = "/healthcheck" -> handle.Invoke ctx
+            | Some m, _ -> m.Middleware ctx handle
+            | None, _ -> handle.Invoke ctx
+
         let metrics =
             if config.EnablePrometheus then
                 match routes.ServiceProvider.GetService(typeof<ServerMetrics>) with
@@ -467,31 +488,6 @@ module App =
             else
                 None
 
-        // (as in `ServerMetrics.Middleware`: the health check is not timed)
-        let timed (ctx: HttpContext) (inner: RequestDelegate) : Task =
-            let spec = ctx.GetEndpoint().Metadata.GetMetadata<RouteSpec>()
-
-            match metrics with
-            | Some m when isNull (box spec) || spec.Template <> "/healthcheck" -> m.Middleware ctx inner
-            | _ -> inner.Invoke ctx
-
-        let guarded (ctx: HttpContext) (inner: RequestDelegate) : Task =
-            match
-                gate,
-                ctx.GetEndpoint()
-                |> Option.ofObj
-                |> Option.bind (fun e -> Option.ofObj (e.Metadata.GetMetadata<RouteSpec>()))
-            with
-            | Some g, Some spec ->
-                g.Run(ctx, Access.need spec.Method spec.Template, (fun () -> edge config log ctx inner))
-            | Some g, None -> g.Run(ctx, Need.Role Role.Read, (fun () -> edge config log ctx inner))
-            | None, _ -> edge config log ctx inner
-
-        let exported (inner: RequestDelegate) (ctx: HttpContext) : Task =
-            match gate with
-            | Some g -> g.Run(ctx, Access.need ctx.Request.Method "/metrics", (fun () -> inner.Invoke ctx))
-            | None -> inner.Invoke ctx
-
         (group :> IEndpointConventionBuilder)
             .Add(fun endpoint ->
                 let inner = endpoint.RequestDelegate
@@ -499,16 +495,27 @@ module App =
                 endpoint.RequestDelegate <-
                     RequestDelegate(fun ctx ->
                         SecurityHeaders.register ctx
+                        timed metrics ctx inner))
 
-                        // (read per request: the group's conventions run before the endpoint's own)
-                        if ctx.GetEndpoint().Metadata |> Seq.exists (fun m -> m :? MetricsEndpoint) then
-                            exported inner ctx
-                        else
-                            timed ctx (RequestDelegate(fun ctx -> guarded ctx inner))))
-
+        // `/metrics` beside the group, so that the edge logic (revisions) never sees it.
         match metrics with
         | Some m ->
-            group.MapGet("/metrics", RequestDelegate m.Export).WithMetadata(MetricsEndpoint())
+            let path =
+                (if String.IsNullOrEmpty prefix then
+                     ""
+                 else
+                     prefix.TrimEnd '/')
+                + "/metrics"
+
+            routes.MapGet(
+                path,
+                RequestDelegate(fun ctx ->
+                    SecurityHeaders.register ctx
+
+                    match gate with
+                    | Some g -> g.Run(ctx, Access.need "GET" "/metrics", (fun () -> m.Export ctx))
+                    | None -> m.Export ctx)
+            )
             |> ignore
         | None -> ()
 
